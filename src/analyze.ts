@@ -1,0 +1,48 @@
+import { Diagnostics, type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
+import { decodeFile, type SetSource, type SourceFile } from './load/source.js';
+import { parseYamlFile } from './load/yaml.js';
+import type { Model } from './model/model.js';
+import { resolveSet } from './resolve/resolve.js';
+import { type Declaration, readDeclaration } from './validate/documents.js';
+import { validateDocument } from './validate/schema.js';
+
+/** What the front end knows about one set: its model when it is free of errors, and every finding. */
+export interface Analysis {
+  readonly source: SetSource;
+  /** Decoded files, for code frames. */
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly model: Model | undefined;
+  /** Sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The front end of the pipeline: parse every file, validate every document against the JSON
+ * Schema, then resolve the set into its model. Each stage runs only when the one before it
+ * found no errors, so an error is never followed by a cascade of consequences.
+ */
+export function analyzeSet(source: SetSource): Analysis {
+  const diagnostics = new Diagnostics();
+  const files = new Map<string, SourceFile>();
+
+  // Stage 1: decode and parse.
+  const documents = source.files.flatMap((raw) => {
+    const file = decodeFile(raw, diagnostics);
+    if (!file) return [];
+    files.set(file.path, file);
+    return parseYamlFile(file, diagnostics);
+  });
+
+  // Stage 2: JSON Schema, document by document.
+  const declarations: Declaration[] = [];
+  if (!diagnostics.hasErrors) {
+    for (const doc of documents) {
+      const kind = validateDocument(doc, diagnostics);
+      if (kind) declarations.push(readDeclaration(doc, kind));
+    }
+  }
+
+  // Stage 3: names, references and effective access.
+  const model = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, declarations, diagnostics);
+  return { source, files, model, diagnostics: sortDiagnostics(diagnostics.items) };
+}

@@ -1,0 +1,32 @@
+import { analyzeSet, type Analysis } from '../../analyze.js';
+import { Diagnostics } from '../../diagnostics/diagnostic.js';
+import type { OutputFormat } from '../../diagnostics/render.js';
+import { discoverSets } from '../../load/discover.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
+import { analysesToJson, printDiagnostics, setStatusLine } from '../report.js';
+
+export interface CheckOptions {
+  readonly path: string;
+  readonly format: OutputFormat;
+  readonly color: boolean | undefined;
+}
+
+/** `policyc check [PATH]`: validate every set, print findings, exit 0 (clean), 1 (policy errors) or 2. */
+export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
+  const found = new Diagnostics();
+  const sources = await discoverSets(options.path, found);
+  const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
+  if (sources.length === 0) {
+    if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map((d) => ({ code: d.code, message: d.message, hint: d.hint })) }, null, 2));
+    else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
+    return EXIT.usage;
+  }
+  const analyses: Analysis[] = sources.map((s) => analyzeSet(s));
+  if (options.format === 'json') {
+    println(io.stdout, analysesToJson(analyses));
+  } else {
+    for (const a of analyses) printDiagnostics(io, io.stdout, options.format, a.diagnostics, a.files, c);
+    if (options.format === 'human') for (const a of analyses) println(io.stdout, setStatusLine(a, c));
+  }
+  return analyses.some((a) => a.diagnostics.some((d) => d.severity === 'error')) ? EXIT.policy : EXIT.ok;
+}

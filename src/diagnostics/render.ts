@@ -1,0 +1,119 @@
+import { codeFrameColumns } from '@babel/code-frame';
+import pc from 'picocolors';
+import type { SourceFile } from '../load/source.js';
+import { CODES } from './codes.js';
+import type { Diagnostic } from './diagnostic.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** How diagnostics are printed: for people, for programs, or as GitHub Actions annotations. */
+export type OutputFormat = 'human' | 'json' | 'github';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['human', 'json', 'github'];
+
+/** Colour functions, enabled or not. */
+export function colors(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+/**
+ * One diagnostic for a terminal:
+ *
+ *     error[PC301] unknown permission `records:updte`
+ *       --> policies/crm/roles/agent.yaml:12:7
+ *        11 |   grants:
+ *     >  12 |     - records:updte: own
+ *           |       ^^^^^^^^^^^^^
+ *       hint: did you mean `records:update`?
+ */
+export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, c: Colors): string {
+  const label = d.severity === 'error' ? c.red(c.bold(`error[${d.code}]`)) : c.yellow(c.bold(`warning[${d.code}]`));
+  const lines = [`${label} ${c.bold(d.message)}`];
+  if (d.span) {
+    lines.push(`  ${c.blue('-->')} ${d.span.file}:${d.span.line}:${d.span.column}`);
+    const file = files.get(d.span.file);
+    if (file && file.text.length > 0) lines.push(indent(frame(file, d.span, c), 2));
+  }
+  for (const r of d.related ?? []) {
+    lines.push(`  ${c.dim('note:')} ${r.message} at ${r.span.file}:${r.span.line}:${r.span.column}`);
+  }
+  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
+  return lines.join('\n');
+}
+
+function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string {
+  const sameLine = span.endLine === span.line;
+  const text = codeFrameColumns(
+    file.text,
+    {
+      start: { line: span.line, column: span.column },
+      end: { line: span.endLine, column: sameLine ? Math.max(span.endColumn, span.column + 1) : span.endColumn },
+    },
+    { highlightCode: false, linesAbove: 1, linesBelow: 0 },
+  );
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^\s*\|\s*\^/.test(line)) return line.replace(/\^+/, (m) => c.red(m));
+      if (line.startsWith('>')) return c.bold(line);
+      return c.dim(line);
+    })
+    .join('\n');
+}
+
+function indent(text: string, n: number): string {
+  const pad = ' '.repeat(n);
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+}
+
+/** Counts as words: "2 errors, 1 warning". */
+export function countLabel(errors: number, warnings: number): string {
+  const e = `${errors} error${errors === 1 ? '' : 's'}`;
+  const w = `${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return `${e}, ${w}`;
+}
+
+/** A diagnostic as a plain object for JSON output (stable field order). */
+export function toJson(d: Diagnostic): Record<string, unknown> {
+  return {
+    code: d.code,
+    name: CODES[d.code].name,
+    severity: d.severity,
+    message: d.message,
+    ...(d.span
+      ? {
+          file: d.span.file,
+          line: d.span.line,
+          column: d.span.column,
+          endLine: d.span.endLine,
+          endColumn: d.span.endColumn,
+        }
+      : {}),
+    ...(d.hint ? { hint: d.hint } : {}),
+    ...(d.related ? { related: d.related.map((r) => ({ message: r.message, file: r.span.file, line: r.span.line, column: r.span.column })) } : {}),
+  };
+}
+
+/** A diagnostic as a GitHub Actions workflow command, which GitHub shows as an annotation on the pull request. */
+export function renderGithub(d: Diagnostic): string {
+  const props: string[] = [];
+  if (d.span) {
+    props.push(`file=${escapeProperty(d.span.file)}`, `line=${d.span.line}`, `col=${d.span.column}`);
+    if (d.span.endLine !== d.span.line) props.push(`endLine=${d.span.endLine}`);
+    else props.push(`endColumn=${d.span.endColumn}`);
+  }
+  props.push(`title=${escapeProperty(`${d.code} ${CODES[d.code].name}`)}`);
+  const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+  return `::${d.severity} ${props.join(',')}::${escapeData(message)}`;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}

@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { Diagnostics } from '../diagnostics/diagnostic.js';
+import { fileSpan } from '../diagnostics/span.js';
+import { MAX_FILE_BYTES, type RawFile, type SetSource } from './source.js';
+
+/** The lockfile's name inside a set's folder. */
+export const LOCKFILE_NAME = 'policyc.lock.json';
+
+const POLICY_GLOB = ['**/*.yaml', '**/*.yml'];
+const IGNORE = ['**/node_modules/**', '**/.*/**'];
+
+/** A path for display: relative to the working directory when below it, always with `/`. */
+export function displayPath(absolute: string, cwd = process.cwd()): string {
+  const rel = path.relative(cwd, absolute);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
+  return shown.split(path.sep).join('/');
+}
+
+/**
+ * Finds the policy sets at `target`: the folder itself when it holds policy files directly
+ * (`policies/crm`), otherwise each subfolder that holds policy files (`policies/`).
+ */
+export async function discoverSets(target: string, diagnostics: Diagnostics): Promise<SetSource[]> {
+  const absolute = path.resolve(target);
+  let stat;
+  try {
+    stat = statSync(absolute);
+  } catch {
+    diagnostics.report('PC902', `no such folder: ${displayPath(absolute)}`, undefined, {
+      hint: 'pass the folder of a policy set (policies/crm) or of several sets (policies/)',
+    });
+    return [];
+  }
+  if (!stat.isDirectory()) {
+    diagnostics.report('PC902', `${displayPath(absolute)} is a file; policyc reads policy sets by folder`, undefined, {
+      hint: `pass its folder: ${displayPath(path.dirname(absolute))}`,
+    });
+    return [];
+  }
+  const direct = readdirSync(absolute, { withFileTypes: true });
+  const isSet = direct.some((e) => e.isFile() && (/\.ya?ml$/.test(e.name) || e.name === LOCKFILE_NAME));
+  const folders = isSet
+    ? [absolute]
+    : direct
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+        .map((e) => path.join(absolute, e.name))
+        .sort();
+  const sets: SetSource[] = [];
+  for (const folder of folders) {
+    const set = await readSetFolder(folder, diagnostics);
+    if (set.files.length > 0) sets.push(set);
+  }
+  if (sets.length === 0) {
+    diagnostics.report('PC902', `no policy set found in ${displayPath(absolute)}`, undefined, {
+      hint: 'a policy set is a folder of *.yaml files with one `kind: PolicySet` document; `policyc init` creates one',
+    });
+  }
+  return sets;
+}
+
+/** Reads every policy file of one set's folder (and its lockfile), in path order. */
+export async function readSetFolder(folder: string, diagnostics: Diagnostics): Promise<SetSource> {
+  const absolute = path.resolve(folder);
+  const names = (await glob(POLICY_GLOB, { cwd: absolute, ignore: IGNORE, onlyFiles: true, dot: false })).sort();
+  const files: RawFile[] = [];
+  for (const name of names) {
+    const file = readRaw(path.join(absolute, name), diagnostics);
+    if (file) files.push(file);
+  }
+  const lockPath = path.join(absolute, LOCKFILE_NAME);
+  let lockfile: RawFile | undefined;
+  try {
+    if (statSync(lockPath).isFile()) lockfile = readRaw(lockPath, diagnostics);
+  } catch {
+    lockfile = undefined;
+  }
+  return { name: path.basename(absolute), dir: displayPath(absolute), files, lockfile };
+}
+
+function readRaw(file: string, diagnostics: Diagnostics): RawFile | undefined {
+  const shown = displayPath(file);
+  try {
+    const size = statSync(file).size;
+    // Oversized files are refused by the decoder; do not read gigabytes to say so.
+    if (size > MAX_FILE_BYTES) return { path: shown, bytes: new Uint8Array(0), size };
+    return { path: shown, bytes: readFileSync(file) };
+  } catch (error) {
+    diagnostics.report('PC108', `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fileSpan(shown), {
+      hint: 'check that the file exists and is readable',
+    });
+    return undefined;
+  }
+}

@@ -1,0 +1,428 @@
+import type { Diagnostics } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
+import { closest } from '../diagnostics/suggest.js';
+import { noAccess, ruleAccess, unionAccess } from '../model/collections.js';
+import type {
+  CollectionAccess,
+  CollectionRule,
+  GrantInfo,
+  GrantTarget,
+  RetiredRoleInfo,
+  RoleInfo,
+} from '../model/model.js';
+import type { GrantDecl, PolicySetDecl, RoleDecl } from '../validate/documents.js';
+import { type ResolvedCatalog, reportCycles } from './catalog.js';
+import { Namespace, foldTitle, hasBidiControl } from './names.js';
+
+export interface ResolvedRoles {
+  readonly roles: readonly RoleInfo[];
+  readonly roleNames: Namespace<RoleDecl>;
+  readonly retired: ReadonlyMap<string, RetiredRoleInfo>;
+  readonly defaultRole: string | undefined;
+  readonly ownerRole: string | undefined;
+}
+
+interface RoleDraft {
+  readonly decl: RoleDecl;
+  readonly inherits: string[];
+  readonly grants: GrantInfo[];
+  readonly rules: Map<string, CollectionRule>;
+}
+
+/** Resolves roles: names, titles, retirements, inheritance, grants and collection rules, then effective access. */
+export function resolveRoles(
+  set: PolicySetDecl,
+  decls: readonly RoleDecl[],
+  catalog: ResolvedCatalog,
+  diagnostics: Diagnostics,
+): ResolvedRoles {
+  const roleNames = new Namespace<RoleDecl>('role', 'PC302', diagnostics);
+  const titles = new Map<string, RoleDecl>();
+  const active: RoleDecl[] = [];
+  for (const decl of decls) {
+    if (!roleNames.declare(decl.name, decl)) continue;
+    active.push(decl);
+    const folded = foldTitle(decl.title.value);
+    const clash = titles.get(folded);
+    if (clash) {
+      const same = clash.title.value === decl.title.value;
+      diagnostics.report(
+        'PC402',
+        same
+          ? `roles \`${clash.name.value}\` and \`${decl.name.value}\` share the title "${decl.title.value}"`
+          : `the title "${decl.title.value}" of role \`${decl.name.value}\` looks the same as "${clash.title.value}" of role \`${clash.name.value}\``,
+        decl.title.span,
+        {
+          hint: same ? 'give each role a distinct title' : 'the titles differ only by case, spacing or look-alike characters (such as Cyrillic letters); give each role a distinct title',
+          related: [{ message: 'the other title', span: clash.title.span }],
+        },
+      );
+    } else {
+      titles.set(folded, decl);
+    }
+    if (hasBidiControl(decl.title.value)) {
+      diagnostics.report('PC504', `the title of role \`${decl.name.value}\` contains invisible bidirectional control characters`, decl.title.span, {
+        hint: 'remove them: they can make the title read differently from what it is',
+      });
+    }
+    if (!decl.description || decl.description.trim() === '') {
+      diagnostics.report('PC502', `role \`${decl.name.value}\` has no description`, decl.name.span, {
+        hint: 'add spec.description: reviewers need to know what the role is for',
+      });
+    }
+  }
+  for (const decl of active) for (const old of decl.previousNames) roleNames.declarePrevious(old, decl.name.value);
+
+  // Retired roles and their transfers.
+  const retired = new Map<string, RetiredRoleInfo>();
+  for (const r of set.retiredRoles) {
+    const name = r.name.value;
+    if (roleNames.has(name) || roleNames.successor(name) !== undefined) {
+      const current = roleNames.has(name) ? name : roleNames.successor(name)!;
+      diagnostics.report('PC410', `retired role \`${name}\` is still defined${current !== name ? ` (renamed to \`${current}\`)` : ''}`, r.name.span, {
+        hint: 'delete the role document, or remove it from retiredRoles',
+        related: [{ message: 'defined here', span: roleNames.spanOf(current)! }],
+      });
+      continue;
+    }
+    if (retired.has(name)) {
+      diagnostics.report('PC401', `retired role \`${name}\` is listed twice`, r.name.span);
+      continue;
+    }
+    const retiredTarget = set.retiredRoles.find((o) => o.name.value === r.transferTo.value);
+    if (retiredTarget) {
+      diagnostics.report('PC410', `retired role \`${name}\` transfers its users to \`${r.transferTo.value}\`, which is retired too`, r.transferTo.span, {
+        hint: `transfer them to an active role, such as \`${retiredTarget.transferTo.value}\``,
+      });
+      continue;
+    }
+    const target = roleNames.resolve(r.transferTo, ` (transfer target of retired role \`${name}\`)`);
+    if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
+  }
+
+  const defaultRole = set.defaultRole ? roleNames.resolve(set.defaultRole, ' (defaultRole)') : undefined;
+  const ownerRole = set.ownerRole ? roleNames.resolve(set.ownerRole, ' (ownerRole)') : undefined;
+
+  // References inside each role.
+  const drafts = new Map<string, RoleDraft>();
+  for (const decl of active) {
+    const inherits: string[] = [];
+    for (const ref of decl.inherits) {
+      if (ref.value === decl.name.value) {
+        diagnostics.report('PC416', `role \`${decl.name.value}\` inherits from itself`, ref.span, { hint: 'remove it from its own inherits list' });
+        continue;
+      }
+      const parent = resolveRoleRef(roleNames, retired, ref.value, ref.span, ` (inherited by \`${decl.name.value}\`)`, diagnostics);
+      if (parent === undefined) continue;
+      if (inherits.includes(parent)) {
+        diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span);
+        continue;
+      }
+      inherits.push(parent);
+    }
+    drafts.set(decl.name.value, {
+      decl,
+      inherits,
+      grants: resolveGrants(decl, catalog, ownerRole, diagnostics),
+      rules: resolveCollectionRules(decl, catalog, diagnostics),
+    });
+  }
+
+  const names = active.map((d) => d.name.value);
+  const cyclic = reportCycles(
+    names,
+    (n) => drafts.get(n)?.inherits ?? [],
+    (cycle) => {
+      const from = drafts.get(cycle[0]!)!;
+      const ref = from.decl.inherits.find((r) => r.value === cycle[1]) ?? from.decl.inherits[0];
+      diagnostics.report('PC404', `inheritance cycle: ${cycle.join(' → ')}`, ref?.span ?? from.decl.name.span, {
+        hint: 'inheritance must form a hierarchy; remove one of these inherits entries',
+      });
+    },
+  );
+
+  // Effective access, parents first.
+  const levels = Math.max(1, catalog.scopes.length);
+  const widest = levels - 1;
+  const effective = new Map<string, Map<string, number>>();
+  const access = new Map<string, Map<string, CollectionAccess>>();
+  const compute = (name: string): void => {
+    if (effective.has(name)) return;
+    const draft = drafts.get(name)!;
+    const grants = new Map<string, number>();
+    const colls = new Map<string, CollectionAccess>(catalog.collections.map((c) => [c.name, noAccess()]));
+    if (!cyclic.has(name)) {
+      for (const parent of draft.inherits) {
+        compute(parent);
+        for (const [p, l] of effective.get(parent)!) grants.set(p, Math.max(l, grants.get(p) ?? -1));
+        for (const c of catalog.collections) colls.set(c.name, unionAccess(c, colls.get(c.name)!, access.get(parent)!.get(c.name)!));
+      }
+      const inherited = new Map(grants);
+      for (const g of draft.grants) {
+        const own = expandGrant(g, catalog, widest);
+        if (g.target.kind === 'permission' && own.size > 0) warnRedundant(draft, g, inherited, drafts, effective, diagnostics);
+        for (const [p, l] of own) grants.set(p, Math.max(l, grants.get(p) ?? -1));
+      }
+      // Implications: each held permission brings the implied actions its resource has, at its level.
+      for (const [id, level] of [...grants]) {
+        const p = catalog.permissionNames.get(id)!;
+        const action = catalog.actions.find((a) => a.name === p.action);
+        for (const implied of action?.closure ?? []) {
+          const q = catalog.permissionNames.get(`${p.resource}:${implied}`);
+          if (!q) continue;
+          const l = q.scoped ? level : widest;
+          grants.set(q.id, Math.max(l, grants.get(q.id) ?? -1));
+        }
+      }
+      for (const [collection, rule] of draft.rules) {
+        const c = catalog.collectionNames.get(collection)!;
+        colls.set(collection, unionAccess(c, colls.get(collection)!, ruleAccess(c, rule.mode, rule.entries)));
+      }
+    }
+    // Catalog order, so that every consumer sees the same order.
+    effective.set(name, new Map(catalog.permissions.filter((p) => grants.has(p.id)).map((p) => [p.id, grants.get(p.id)!])));
+    access.set(name, colls);
+  };
+  for (const name of names) compute(name);
+
+  const roles: RoleInfo[] = active.map((decl) => {
+    const draft = drafts.get(decl.name.value)!;
+    return {
+      name: decl.name.value,
+      title: decl.title.value,
+      description: decl.description,
+      previousNames: decl.previousNames.map((n) => n.value),
+      inherits: draft.inherits,
+      grants: draft.grants,
+      collectionRules: draft.rules,
+      effective: effective.get(decl.name.value)!,
+      collections: access.get(decl.name.value)!,
+      span: decl.name.span,
+    };
+  });
+  return { roles, roleNames, retired, defaultRole, ownerRole };
+}
+
+/** Resolves a role reference, explaining when it names a retired role. */
+export function resolveRoleRef(
+  roleNames: Namespace<RoleDecl>,
+  retired: ReadonlyMap<string, RetiredRoleInfo>,
+  name: string,
+  span: Span,
+  context: string,
+  diagnostics: Diagnostics,
+): string | undefined {
+  const r = retired.get(name);
+  if (r) {
+    diagnostics.report('PC309', `role \`${name}\` is retired${context}`, span, {
+      hint: `its users were transferred to \`${r.transferTo}\`; use that role instead`,
+    });
+    return undefined;
+  }
+  return roleNames.resolve({ value: name, span }, context);
+}
+
+/** Parses and checks the grants a role declares. */
+function resolveGrants(decl: RoleDecl, catalog: ResolvedCatalog, ownerRole: string | undefined, diagnostics: Diagnostics): GrantInfo[] {
+  const out: GrantInfo[] = [];
+  const seen = new Map<string, GrantDecl>();
+  const role = decl.name.value;
+  for (const g of decl.grants) {
+    const target = parseTarget(g, catalog, diagnostics);
+    if (!target) continue;
+    const key = target.kind === 'all' ? '*' : target.kind === 'resource' ? `${target.resource}:*` : target.permission;
+    const first = seen.get(key);
+    if (first) {
+      diagnostics.report('PC413', `role \`${role}\` grants \`${key}\` twice`, g.target.span, {
+        hint: 'keep one grant (with the widest level you mean)',
+        related: [{ message: 'first granted here', span: first.span }],
+      });
+      continue;
+    }
+    seen.set(key, g);
+    const level = checkLevel(g, target, catalog, diagnostics);
+    if (level === null) continue;
+    if (target.kind === 'all' && role !== ownerRole) {
+      diagnostics.report(
+        'PC501',
+        `role \`${role}\` grants everything (\`*\`) but is not the set's owner role`,
+        g.target.span,
+        {
+          hint: ownerRole
+            ? `only \`${ownerRole}\` (spec.ownerRole) is expected to hold everything; grant what this role needs instead`
+            : 'name the role that holds everything in the PolicySet (spec.ownerRole), or grant what this role needs instead',
+        },
+      );
+    }
+    out.push({ text: g.target.value, target, level, span: g.span });
+  }
+  return out;
+}
+
+/** Reads what a grant's text refers to; reports and returns undefined when it is malformed or unknown. */
+function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagnostics): GrantTarget | undefined {
+  const text = g.target.value;
+  const span = g.target.span;
+  if (text === '*') return { kind: 'all' };
+  const resourceWildcard = /^([^:*\s]+):\*$/.exec(text);
+  if (resourceWildcard) {
+    const resource = catalog.resourceNames.resolve({ value: resourceWildcard[1]!, span }, ` in \`${text}\``);
+    return resource === undefined ? undefined : { kind: 'resource', resource };
+  }
+  if (text.includes('*')) {
+    const [res, act] = text.split(':');
+    let hint = 'a wildcard is `*` (everything) or `resource:*` (every action of one resource)';
+    if (res === '*' && act && act !== '*') hint = `wildcards across resources are not supported; grant \`resource:${act}\` for each resource, or \`*\` for everything`;
+    else if (/^\*+(:\*)*$/.test(text)) hint = 'did you mean `"*"` (everything)?';
+    else if (res && !res.includes('*') && catalog.resourceNames.has(res)) hint = `did you mean \`"${res}:*"\` (every action of ${res})?`;
+    diagnostics.report('PC408', `\`${text}\` is not a valid wildcard`, span, { hint });
+    return undefined;
+  }
+  if (!text.includes(':')) {
+    const byTitle = catalog.permissions.find((p) => p.title.toLowerCase() === text.trim().toLowerCase());
+    const hint = byTitle
+      ? `"${text}" is the title of \`${byTitle.id}\`; grants use permission ids`
+      : catalog.resourceNames.has(text)
+        ? `a permission id is resource:action; did you mean \`"${text}:*"\` (every action of ${text})?`
+        : 'a permission id is resource:action, such as `records:update`';
+    diagnostics.report('PC301', `unknown permission \`${text}\``, span, { hint });
+    return undefined;
+  }
+  const id = catalog.permissionNames.resolve(g.target, '', (ref) => unknownPermissionHint(ref, catalog));
+  return id === undefined ? undefined : { kind: 'permission', permission: id };
+}
+
+function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | undefined {
+  const byTitle = catalog.permissions.find((p) => p.title.toLowerCase() === ref.trim().toLowerCase());
+  if (byTitle) return `"${ref}" is the title of \`${byTitle.id}\`; grants use permission ids`;
+  const suggestion = closest(ref, [...catalog.permissionNames.keys(), ...catalog.permissionNames.aliases().keys()]);
+  if (suggestion) return `did you mean \`${catalog.permissionNames.successor(suggestion) ?? suggestion}\`?`;
+  const [resource, action] = ref.split(':') as [string, string];
+  if (catalog.resourceNames.has(resource)) {
+    const actions = catalog.resourceNames.get(resource)!.permissions.map((p) => p.split(':')[1]);
+    return `\`${resource}\` has the actions ${actions.join(', ')}; \`${action}\` is not one of them`;
+  }
+  const res = closest(resource, catalog.resourceNames.keys());
+  return res ? `no resource \`${resource}\`; did you mean \`${res}:${action}\`?` : undefined;
+}
+
+/**
+ * The level a grant names, checked against its target: scoped permissions need one, unscoped
+ * ones take none. Returns null after reporting a problem; undefined when no level applies.
+ */
+function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog, diagnostics: Diagnostics): number | undefined | null {
+  const scoped =
+    target.kind === 'permission'
+      ? catalog.permissionNames.get(target.permission)!.scoped
+      : target.kind === 'resource'
+        ? catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.permissionNames.get(p)?.scoped)
+        : false;
+  const levelNames = catalog.scopes.map((s) => s.name).join(', ');
+  if (target.kind === 'all' && g.level) {
+    diagnostics.report('PC408', '`*` always grants the widest level and takes none', g.level.span, {
+      hint: 'write `- "*"`; to grant less, grant the permissions or resources one by one',
+    });
+    return null;
+  }
+  if (!g.level) {
+    if (!scoped) return undefined;
+    const what = target.kind === 'permission' ? `\`${target.permission}\` is scoped` : `\`${g.target.value}\` includes scoped permissions`;
+    diagnostics.report('PC406', `${what}: the grant must name a level`, g.target.span, {
+      hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}: ${catalog.scopes[0]?.name ?? 'own'}\` (levels, narrowest first: ${levelNames}); there is no default level`,
+    });
+    return null;
+  }
+  if (!scoped) {
+    const what = target.kind === 'permission' ? `permission \`${target.permission}\` is not scoped` : `resource \`${g.target.value.split(':')[0]}\` has no scoped permissions`;
+    diagnostics.report('PC407', `${what}, so the grant cannot name a level`, g.level.span, {
+      hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}\` without \`: ${g.level.value}\``,
+    });
+    return null;
+  }
+  const scope = catalog.scopeNames.resolve(g.level, ` in the grant of \`${g.target.value}\``);
+  return scope === undefined ? null : catalog.scopeNames.get(scope)!.level;
+}
+
+/** The permissions one grant gives directly (before implications), with their levels. */
+function expandGrant(g: GrantInfo, catalog: ResolvedCatalog, widest: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (id: string) => {
+    const p = catalog.permissionNames.get(id)!;
+    out.set(id, p.scoped ? (g.level ?? widest) : widest);
+  };
+  if (g.target.kind === 'all') for (const p of catalog.permissions) add(p.id);
+  else if (g.target.kind === 'resource') for (const id of catalog.resourceNames.get(g.target.resource)!.permissions) add(id);
+  else add(g.target.permission);
+  return out;
+}
+
+function warnRedundant(
+  draft: RoleDraft,
+  g: GrantInfo,
+  inherited: ReadonlyMap<string, number>,
+  drafts: ReadonlyMap<string, RoleDraft>,
+  effective: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  diagnostics: Diagnostics,
+): void {
+  if (g.target.kind !== 'permission') return;
+  const id = g.target.permission;
+  const held = inherited.get(id);
+  if (held === undefined || held < (g.level ?? held)) return;
+  const from = draft.inherits.find((p) => (effective.get(p)?.get(id) ?? -1) >= (g.level ?? 0)) ?? draft.inherits[0];
+  void drafts;
+  diagnostics.report('PC505', `role \`${draft.decl.name.value}\` already has \`${id}\` through \`${from}\``, g.span, {
+    hint: 'remove this grant, or stop inheriting if the role should not have everything its parent has',
+  });
+}
+
+/** Checks the collection rules a role declares. */
+function resolveCollectionRules(decl: RoleDecl, catalog: ResolvedCatalog, diagnostics: Diagnostics): Map<string, CollectionRule> {
+  const rules = new Map<string, CollectionRule>();
+  for (const c of decl.collections) {
+    const name = catalog.collectionNames.resolve(c.collection, ` in role \`${decl.name.value}\``);
+    if (name === undefined) continue;
+    const collection = catalog.collectionNames.get(name)!;
+    const mode = c.mode.value;
+    if (!collection.modes.includes(mode)) {
+      diagnostics.report('PC411', `collection \`${name}\` does not offer the mode \`${mode}\``, c.mode.span, {
+        hint: `\`${name}\` offers: ${collection.modes.join(', ')}`,
+      });
+      continue;
+    }
+    const entries: string[] = [];
+    if (mode === 'all') {
+      if (c.entries && c.entries.length > 0) {
+        diagnostics.report('PC412', 'mode `all` takes no entries', c.entries[0]!.span, {
+          hint: 'remove the entries, or use mode `allow` (only these) or `except` (all but these)',
+        });
+        continue;
+      }
+    } else {
+      if (!c.entries || c.entries.length === 0) {
+        diagnostics.report('PC412', `mode \`${mode}\` needs entries`, c.mode.span, {
+          hint: mode === 'allow' ? 'list the entries to allow; to allow none, remove the collection from the role' : 'list the entries to exclude; to allow everything, use mode `all`',
+        });
+        continue;
+      }
+      let ok = true;
+      for (const e of c.entries) {
+        if (!collection.entryIndex.has(e.value)) {
+          const suggestion = closest(e.value, collection.entryIndex.keys());
+          diagnostics.report('PC305', `unknown entry \`${e.value}\` in collection \`${name}\``, e.span, {
+            hint: suggestion ? `did you mean \`${suggestion}\`?` : `declare it in the catalog's \`${name}\` entries`,
+          });
+          ok = false;
+          continue;
+        }
+        if (entries.includes(e.value)) {
+          diagnostics.report('PC413', `entry \`${e.value}\` is listed twice`, e.span);
+          continue;
+        }
+        entries.push(e.value);
+      }
+      if (!ok) continue;
+    }
+    rules.set(name, { mode, entries, span: c.mode.span });
+  }
+  return rules;
+}

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Diagnostics } from '../diagnostics/diagnostic.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import type { Pointer, YamlDocument } from '../load/yaml.js';
+
+/** The apiVersion this policyc reads natively. */
+export const API_VERSION = 'policyc/v1';
+/** The document kinds of policyc/v1. */
+export const KINDS = ['PolicySet', 'Catalog', 'Role', 'Assignments'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Where the published JSON Schema lives (shipped with the package). */
+export const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/policyc-v1.schema.json', import.meta.url));
+
+type SchemaNode = Record<string, unknown>;
+
+let compiled: ValidateFunction | undefined;
+
+/** The schema validator, compiled once per process. */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    // Editor-facing keyword (VS Code's JSON language service): a readable message for a pattern.
+    ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+/**
+ * Validates one document against the policyc/v1 schema, reporting each problem at the YAML node
+ * it concerns. Returns the kind when the document is valid.
+ */
+export function validateDocument(doc: YamlDocument, diagnostics: Diagnostics): Kind | undefined {
+  const value = doc.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    diagnostics.report('PC203', `a policy document must be a mapping, found ${describe(value)}`, doc.locate([]), {
+      hint: 'start the document with `apiVersion: policyc/v1`, `kind`, `metadata` and `spec`',
+    });
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  // apiVersion and kind decide how the rest is read: check them first, alone.
+  if (!('apiVersion' in record)) {
+    diagnostics.report('PC202', 'missing required field `apiVersion`', doc.locate([]), {
+      hint: `add \`apiVersion: ${API_VERSION}\``,
+    });
+    return undefined;
+  }
+  if (record.apiVersion !== API_VERSION) {
+    diagnostics.report(
+      'PC205',
+      `unsupported apiVersion ${JSON.stringify(record.apiVersion)}; this policyc reads ${API_VERSION}`,
+      doc.locate(['apiVersion']),
+      { hint: typeof record.apiVersion === 'string' && record.apiVersion.startsWith('policyc/') ? 'is policyc up to date?' : `use \`apiVersion: ${API_VERSION}\`` },
+    );
+    return undefined;
+  }
+  if (!('kind' in record)) {
+    diagnostics.report('PC202', 'missing required field `kind`', doc.locate([]), {
+      hint: `add \`kind:\` with one of ${KINDS.join(', ')}`,
+    });
+    return undefined;
+  }
+  if (typeof record.kind !== 'string' || !(KINDS as readonly string[]).includes(record.kind)) {
+    const hint = typeof record.kind === 'string' ? didYouMean(record.kind, KINDS) : undefined;
+    diagnostics.report('PC206', `unknown kind ${JSON.stringify(record.kind)}`, doc.locate(['kind']), {
+      hint: hint ?? `kind is one of ${KINDS.join(', ')}`,
+    });
+    return undefined;
+  }
+  const validate = validator();
+  if (validate(value)) return record.kind as Kind;
+  for (const error of selectErrors(validate.errors ?? [])) reportSchemaError(doc, error, diagnostics);
+  return undefined;
+}
+
+/** Drops ajv's bookkeeping errors (if/then) and errors implied by a more precise one at the same place. */
+function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const useful = errors.filter((e) => e.keyword !== 'if');
+  const seen = new Set<string>();
+  return useful.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toPointer(instancePath: string): (string | number)[] {
+  if (instancePath === '') return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function fieldName(pointer: Pointer): string {
+  for (let i = pointer.length - 1; i >= 0; i--) {
+    const s = pointer[i];
+    if (typeof s === 'string') {
+      const rest = pointer.slice(i + 1);
+      return rest.length > 0 ? `${s}[${rest.join('][')}]` : s;
+    }
+  }
+  return 'document';
+}
+
+function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: Diagnostics): void {
+  const pointer = toPointer(error.instancePath);
+  const field = fieldName(pointer);
+  const parentSchema = (error.parentSchema ?? {}) as SchemaNode;
+  const at = (p: Pointer, part: 'key' | 'value' = 'value') => doc.locate(p, part);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((parentSchema.properties as SchemaNode | undefined) ?? {});
+      const hint = didYouMean(extra, allowed) ?? (allowed.length > 0 ? `allowed fields here: ${allowed.join(', ')}` : undefined);
+      diagnostics.report('PC201', `unknown field \`${extra}\` in ${field}`, at([...pointer, extra], 'key'), { hint });
+      return;
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const span = pointer.length > 0 ? at(pointer, 'key') : at([]);
+      diagnostics.report('PC202', `missing required field \`${missing}\` in ${field}`, span, {
+        hint: `add \`${missing}:\``,
+      });
+      return;
+    }
+    case 'type': {
+      const expected = String((error.params as { type: string | string[] }).type);
+      const actual = valueAt(doc.value, pointer);
+      let hint: string | undefined;
+      if (expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean')) {
+        hint = `quote it: "${String(actual)}"`;
+      } else if (expected === 'array' && typeof actual === 'string') {
+        hint = `write a list: [${actual}]`;
+      } else if (actual === null) {
+        hint = 'the value is empty; fill it in or remove the field';
+      }
+      diagnostics.report('PC203', `${field} must be ${article(expected)}, found ${describe(actual)}`, at(pointer), { hint });
+      return;
+    }
+    case 'const':
+    case 'enum': {
+      const allowed = (error.params as { allowedValues?: unknown[]; allowedValue?: unknown }).allowedValues ?? [
+        (error.params as { allowedValue?: unknown }).allowedValue,
+      ];
+      const actual = valueAt(doc.value, pointer);
+      const hint = typeof actual === 'string' ? didYouMean(actual, allowed.map(String)) : undefined;
+      diagnostics.report(
+        'PC204',
+        `${field} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, found ${describe(actual)}`,
+        at(pointer),
+        { hint },
+      );
+      return;
+    }
+    case 'pattern': {
+      const actual = valueAt(doc.value, pointer);
+      const message = typeof parentSchema.patternErrorMessage === 'string' ? parentSchema.patternErrorMessage : `must match ${String((error.params as { pattern: string }).pattern)}`;
+      diagnostics.report('PC204', `${field}: ${describe(actual)} is not valid: ${message}`, at(pointer));
+      return;
+    }
+    case 'propertyNames':
+      // Reported again, more precisely, by the nested pattern error on the key.
+      return;
+    case 'minItems':
+    case 'minProperties':
+    case 'maxProperties':
+    case 'minLength':
+    case 'maxLength':
+    case 'uniqueItems': {
+      const hint =
+        error.keyword === 'maxProperties' && field.includes('grants')
+          ? 'write one grant per list item: `- records:view: own`'
+          : undefined;
+      diagnostics.report('PC204', `${field} ${error.message ?? 'is not valid'}`, at(pointer), { hint });
+      return;
+    }
+    default:
+      diagnostics.report('PC204', `${field} ${error.message ?? 'is not valid'}`, at(pointer));
+  }
+}
+
+function valueAt(value: unknown, pointer: Pointer): unknown {
+  let v: unknown = value;
+  for (const s of pointer) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = Array.isArray(v) ? v[s as number] : Object.hasOwn(v, s) ? (v as Record<string, unknown>)[s] : undefined;
+  }
+  return v;
+}
+
+function article(type: string): string {
+  const t = type.split(',')[0] ?? type;
+  return /^[aeiou]/.test(t) ? `an ${type.replace(',', ' or ')}` : `a ${type.replace(',', ' or ')}`;
+}
+
+/** A short description of a value for messages: `a number (1.5)`, `a list`, `"text"`. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  return `${typeof value === 'number' ? 'a number' : 'a boolean'} (${String(value)})`;
+}
