@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../diagnostics/render.js';
+import { runBuild } from './commands/build.js';
 import { runCheck } from './commands/check.js';
 import { EXIT, type Io, processIo } from './io.js';
 
@@ -48,6 +49,20 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   ).action(
     run(async (path: string, opts: { format: OutputFormat; color?: boolean }) =>
       runCheck(io, { path, format: opts.format, color: opts.color }),
+    ),
+  );
+
+  outputOptions(
+    program
+      .command('build')
+      .description('compile policy sets into generated TypeScript modules and JSON manifests')
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
+      .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
+      .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+  ).action(
+    run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: OutputFormat; color?: boolean }) =>
+      runBuild(io, { path, out: opts.out, check: opts.check === true, locked: opts.locked === true, format: opts.format, color: opts.color }),
     ),
   );
 

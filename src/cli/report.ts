@@ -68,3 +68,10 @@ export function setStatusLine(a: Analysis, c: Colors): string {
   const tail = warnings > 0 ? c.yellow(` (${warnings} warning${warnings === 1 ? '' : 's'})`) : '';
   return `${c.green('✔')} ${name} ${c.dim(`(${a.source.dir})`)}: ${a.model ? modelSummary(a.model) : 'ok'}${tail}`;
 }
+
+/** "40.8 KiB". */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,138 @@
+import { performance } from 'node:perf_hooks';
+import { type Compilation, compileSet } from '../../compile.js';
+import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { type OutputFormat, toJson } from '../../diagnostics/render.js';
+import { discoverSets } from '../../load/discover.js';
+import { readText, writeFileAtomic } from '../../output/write.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
+import { formatSize, printDiagnostics } from '../report.js';
+
+export interface BuildOptions {
+  readonly path: string;
+  readonly out: string;
+  /** Compare with generated/ and the lockfiles instead of writing; stale files fail. */
+  readonly check: boolean;
+  readonly locked: boolean;
+  readonly format: OutputFormat;
+  readonly color: boolean | undefined;
+}
+
+interface SetResult {
+  readonly compilation: Compilation;
+  readonly written: string[];
+  readonly unchanged: string[];
+  readonly stale: string[];
+  readonly extra: Diagnostic[];
+}
+
+/**
+ * `policyc build`: compile every set into generated/, or with --check report what is stale.
+ * A set with errors writes nothing, so its last good output stays in place.
+ */
+export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
+  const started = performance.now();
+  const found = new Diagnostics();
+  const sources = await discoverSets(options.path, found);
+  const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
+  if (sources.length === 0) {
+    printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
+    return EXIT.usage;
+  }
+  const results: SetResult[] = [];
+  for (const source of sources) {
+    const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
+    const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
+    results.push(result);
+    if (!compilation.ok) continue;
+    const outputs = [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])];
+    if (options.check) {
+      for (const f of outputs) {
+        if (readText(f.path) !== f.text) {
+          result.stale.push(f.path);
+          result.extra.push(
+            diagnostic('PC604', `${f.path} is ${readText(f.path) === undefined ? 'missing' : 'stale'}: it does not match the policies`, undefined, {
+              hint: 'run `policyc build` and commit the result',
+            }),
+          );
+        }
+      }
+      continue;
+    }
+    for (const f of outputs) {
+      try {
+        (writeFileAtomic(f.path, f.text) === 'written' ? result.written : result.unchanged).push(f.path);
+      } catch (error) {
+        result.extra.push(
+          diagnostic('PC605', `cannot write ${f.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, {
+            hint: 'check that the output folder is writable',
+          }),
+        );
+      }
+    }
+  }
+  const elapsed = performance.now() - started;
+  const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
+
+  if (options.format === 'json') {
+    println(
+      io.stdout,
+      JSON.stringify(
+        {
+          formatVersion: 1,
+          ok: !failed,
+          check: options.check,
+          sets: results.map((r) => ({
+            name: r.compilation.model?.name ?? r.compilation.analysis.source.name,
+            dir: r.compilation.analysis.source.dir,
+            ok: r.compilation.ok && r.extra.length === 0,
+            hash: r.compilation.hash ?? null,
+            files: r.compilation.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
+            written: r.written,
+            unchanged: r.unchanged,
+            stale: r.stale,
+            lockfileChanges: r.compilation.allocation?.changes ?? [],
+            diagnostics: [...r.compilation.diagnostics, ...r.extra].map(toJson),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+    return failed ? EXIT.policy : EXIT.ok;
+  }
+
+  for (const r of results) {
+    printDiagnostics(io, io.stdout, options.format, [...r.compilation.diagnostics, ...r.extra], r.compilation.analysis.files, c);
+  }
+  if (options.format === 'github') return failed ? EXIT.policy : EXIT.ok;
+
+  let bytes = 0;
+  let fileCount = 0;
+  for (const r of results) {
+    const comp = r.compilation;
+    const name = c.bold(comp.model?.name ?? comp.analysis.source.name);
+    if (!comp.ok) {
+      const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
+      println(io.stdout, `${c.red('✖')} ${name}: ${errors} error${errors === 1 ? '' : 's'}, nothing written${options.check ? '' : ' (the last good output stays in place)'}`);
+      continue;
+    }
+    const m = comp.model!;
+    const sizes = comp.files.map((f) => `${f.name} ${formatSize(Buffer.byteLength(f.text))}`).join(', ');
+    for (const f of comp.files) bytes += Buffer.byteLength(f.text);
+    fileCount += comp.files.length;
+    const facts = `${m.version}  ${m.permissions.length} permissions, ${m.roles.length} roles${m.scopes.length > 0 ? `, ${m.scopes.length} scopes` : ''}`;
+    const dir = comp.files[0]!.path.replace(/\/[^/]+$/, '');
+    let status: string;
+    if (options.check) status = r.stale.length > 0 ? c.red(`stale: ${r.stale.join(', ')}`) : c.green('up to date');
+    else status = r.written.length > 0 ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`) : c.dim('unchanged');
+    println(io.stdout, `${r.stale.length > 0 ? c.red('✖') : c.green('✔')} ${name}  ${facts} → ${dir}/ (${sizes})  ${status}`);
+    for (const change of comp.lockfileChanged && !options.check ? (comp.allocation?.changes ?? []).slice(0, 8) : []) println(io.stdout, c.dim(`    lockfile: ${change}`));
+    if (comp.lockfileChanged && !options.check && (comp.allocation?.changes.length ?? 0) > 8) println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
+  }
+  const verb = options.check ? 'Checked' : 'Built';
+  println(io.stdout, `${verb} ${results.length} set${results.length === 1 ? '' : 's'} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.`);
+  if (options.check && failed && results.some((r) => r.stale.length > 0)) {
+    println(io.stdout, c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'));
+  }
+  return failed ? EXIT.policy : EXIT.ok;
+}

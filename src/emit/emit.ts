@@ -1,0 +1,32 @@
+import type { Numbering } from '../allocate/lockfile.js';
+import type { Model } from '../model/model.js';
+import { buildManifest, contentHash } from './manifest.js';
+import { generateModule } from './module.js';
+import { buildTables } from './tables.js';
+
+/** One file of a set's generated output, relative to its folder (generated/<set>/). */
+export interface EmittedFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface Emitted {
+  readonly files: readonly EmittedFile[];
+  readonly hash: string;
+}
+
+/** The generated files of one set: `index.ts` (the module) and `manifest.json`. Deterministic: no time, no machine. */
+export function emitSet(model: Model, numbering: Numbering, options: { generator: string; sourceDir: string }): Emitted {
+  const tables = buildTables(model, numbering);
+  const manifest = buildManifest(model, numbering, tables, options.generator);
+  const hash = contentHash(manifest);
+  const module = generateModule({ model, numbering, tables, hash, generator: options.generator, sourceDir: options.sourceDir });
+  const manifestText = `${JSON.stringify({ ...manifest, set: { ...(manifest.set as object), hash } }, null, 2)}\n`;
+  return {
+    files: [
+      { name: 'index.ts', text: module },
+      { name: 'manifest.json', text: manifestText },
+    ],
+    hash,
+  };
+}

@@ -1,0 +1,114 @@
+import {
+  IndentationText,
+  NewLineKind,
+  Project,
+  QuoteKind,
+  type StatementStructures,
+  StructureKind,
+  type WriterFunction,
+} from 'ts-morph';
+
+/**
+ * One generated TypeScript file, built from declarations and printed once by ts-morph.
+ * Emit code stays plain functions that call `addType`, `addConst`, `addFunction`…; policy text
+ * only ever enters the file through `literal()` (an inert string literal), `key()` (a property
+ * name) or `doc()` (a sanitised comment), never as code.
+ */
+export class GeneratedFile {
+  private readonly statements: (StatementStructures | string | WriterFunction)[] = [];
+  private readonly header: string[];
+
+  constructor(header: readonly string[]) {
+    this.header = [...header];
+  }
+
+  /** `export type Name = …;` */
+  addType(name: string, type: string | WriterFunction, docs?: string): void {
+    this.statements.push({ kind: StructureKind.TypeAlias, name, type, isExported: true, docs: docs ? [doc(docs)] : [] });
+  }
+
+  /** `export interface Name { … }` from raw member text. */
+  addInterface(name: string, members: WriterFunction, docs?: string): void {
+    this.statements.push((w) => {
+      if (docs) w.writeLine(`/** ${doc(docs)} */`);
+      w.write(`export interface ${name} `).block(() => members(w));
+    });
+  }
+
+  /** `[export] const name: type = initializer;` */
+  addConst(name: string, initializer: string | WriterFunction, options: { type?: string; exported?: boolean; docs?: string } = {}): void {
+    this.statements.push((w) => {
+      if (options.docs) w.writeLine(`/** ${doc(options.docs)} */`);
+      w.write(`${options.exported === false ? '' : 'export '}const ${name}${options.type ? `: ${options.type}` : ''} = `);
+      if (typeof initializer === 'string') w.write(initializer);
+      else initializer(w);
+      w.write(';');
+    });
+  }
+
+  /** Raw statements (functions, classes) written by the emitter's own templates. */
+  addCode(text: string): void {
+    this.statements.push(text.trim());
+  }
+
+  /** Prints the file: deterministic text, LF line ends, two-space indent, double quotes. */
+  print(): string {
+    const project = new Project({
+      useInMemoryFileSystem: true,
+      manipulationSettings: {
+        indentationText: IndentationText.TwoSpaces,
+        newLineKind: NewLineKind.LineFeed,
+        quoteKind: QuoteKind.Double,
+        useTrailingCommas: true,
+      },
+    });
+    const file = project.createSourceFile('generated.ts', { statements: this.statements }, { overwrite: true });
+    const body = spaceDeclarations(file.getFullText().replace(/[ \t]+$/gm, ''));
+    return `${this.header.map((l) => `// ${l}`).join('\n')}\n\n${body.trimEnd()}\n`;
+  }
+}
+
+/**
+ * One blank line before each top-level declaration (and its doc comment). String literals
+ * cannot span lines, so a line starting at column 0 is always the start of a statement or comment.
+ */
+function spaceDeclarations(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (const line of lines) {
+    const prev = out.length > 0 ? out[out.length - 1]! : '';
+    const startsDeclaration = /^(\/\*\*|export |const |function |interface |class |type )/.test(line);
+    const prevIsComment = /^\s*(\/\*\*|\*|\/\/)/.test(prev);
+    if (startsDeclaration && prev.trim() !== '' && !prevIsComment) out.push('');
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+/** A string as an inert TypeScript string literal (JSON escaping: quotes, backslashes, control characters). */
+export function literal(value: string): string {
+  // JSON leaves U+2028/U+2029 raw; they are valid in string literals but confuse some tools.
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * A property name for an object literal. `__proto__` must be computed (`["__proto__"]`): as a
+ * plain or quoted key it would set the object's prototype instead of a property.
+ */
+export function key(value: string): string {
+  return value === '__proto__' ? `[${literal(value)}]` : literal(value);
+}
+
+/**
+ * Policy text made safe for a comment: no comment terminator, no line breaks, no JSDoc tags
+ * (`@deprecated` in a title must not deprecate anything), no invisible bidirectional controls.
+ */
+export function doc(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/\*\//g, '*\u2215')
+    .replace(/\/\*/g, '\u2215*')
+    .replace(/@/g, '\uff20')
+    .trim();
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Numbering } from '../allocate/lockfile.js';
+import type { GrantInfo, Model } from '../model/model.js';
+import { encodeWords } from './bitset.js';
+import type { Tables } from './tables.js';
+
+/** Version of the manifest's JSON shape; bumped on any incompatible change. */
+export const MANIFEST_FORMAT = 1;
+
+/**
+ * The JSON manifest: the same facts as the generated module for consumers that do not run
+ * TypeScript (a Go or Python service, a UI, a database migration). Effective access is in
+ * `tables`, in the module's own encoding, described in `tables.layout`.
+ */
+export function buildManifest(model: Model, numbering: Numbering, tables: Tables, generator: string): Record<string, unknown> {
+  const body = {
+    formatVersion: MANIFEST_FORMAT,
+    generatedBy: generator,
+    set: { name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version },
+    scopes: model.scopes.map((s) => ({ id: s.name, no: numbering.scopes.active.get(s.name)!, title: s.title, description: s.description ?? null, level: s.level })),
+    defaultRole: model.defaultRole ?? null,
+    ownerRole: model.ownerRole ?? null,
+    categories: model.categories.map((c) => ({ id: c.name, title: c.title, description: c.description ?? null })),
+    actions: model.actions.map((a) => ({ id: a.name, title: a.title, description: a.description ?? null, implies: a.implies, closure: a.closure })),
+    resources: model.resources.map((r) => ({ id: r.name, title: r.title, description: r.description ?? null, category: r.category ?? null })),
+    permissions: model.permissions.map((p) => ({
+      id: p.id,
+      no: numbering.permissions.active.get(p.id)!,
+      title: p.title,
+      description: p.description ?? null,
+      category: p.category ?? null,
+      resource: p.resource,
+      action: p.action,
+      scoped: p.scoped,
+      selfRestricted: p.selfRestricted,
+      sensitive: p.sensitive,
+      previousNames: p.previousNames,
+    })),
+    roles: model.roles.map((r) => ({
+      id: r.name,
+      no: numbering.roles.active.get(r.name)!,
+      title: r.title,
+      description: r.description ?? null,
+      previousNames: r.previousNames,
+      inherits: r.inherits,
+      grants: r.grants.map((g) => grantText(model, g)),
+      collections: Object.fromEntries(
+        [...r.collections].map(([name, a]) => [name, { mode: a.mode, entries: a.entries }]),
+      ),
+    })),
+    retiredRoles: model.retiredRoles.map((r) => ({ id: r.name, no: numbering.roles.reserved.get(r.name) ?? null, transferTo: r.transferTo, reason: r.reason ?? null })),
+    aliases: {
+      roles: Object.fromEntries(model.roleAliases),
+      permissions: Object.fromEntries(model.permissionAliases),
+    },
+    collections: model.collections.map((c) => ({
+      id: c.name,
+      title: c.title,
+      description: c.description ?? null,
+      modes: c.modes,
+      entries: c.entries.map((e) => ({ path: e.path, no: numbering.collections.get(c.name)!.active.get(e.path)!, title: e.title, parent: e.parent ?? null })),
+    })),
+    users: model.users.map((u) => ({ id: u.name, title: u.title ?? null, roles: u.roles, defaulted: u.defaulted })),
+    tables: {
+      layout:
+        'base64 of little-endian uint32 words. access: bit p of role r in plane s is word (s*rows + r)*words + (p>>>5), bit p&31; planes are scope numbers (a grant at a level sets every narrower plane); sets without scopes have one plane. selfRestricted: one row of permission bits. collections.<name>: rows of allowed known entries, then rows of entries under which unknown entries are allowed, then one bit per role for unknown top-level entries.',
+      words: tables.words,
+      rows: tables.rows,
+      planes: tables.planes,
+      widestPlane: tables.widest,
+      access: encodeWords(tables.access),
+      selfRestricted: encodeWords(tables.selfRestricted),
+      collections: Object.fromEntries(tables.collections.map((c) => [c.name, { words: c.words, data: encodeWords(c.data) }])),
+    },
+  };
+  return body;
+}
+
+/** sha256 of the manifest's canonical JSON: the content hash of the compiled set. */
+export function contentHash(manifest: Record<string, unknown>): string {
+  const { generatedBy: _ignored, ...facts } = manifest;
+  return `sha256:${createHash('sha256').update(JSON.stringify(facts)).digest('hex')}`;
+}
+
+/** A declared grant as text, with its level name (`records:view@group`). */
+function grantText(model: Model, g: GrantInfo): string {
+  return g.level === undefined ? g.text : `${g.text}@${model.scopes[g.level]!.name}`;
+}

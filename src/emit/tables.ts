@@ -1,0 +1,77 @@
+import type { Numbering } from '../allocate/lockfile.js';
+import type { Model } from '../model/model.js';
+import { setBit, wordsFor } from './bitset.js';
+
+/**
+ * The bit tables of a set, laid out as the generated module reads them.
+ *
+ * Access: one plane per scope number; a plane is `rows` role rows of `words` 32-bit words; bit
+ * `p` of row `r` in plane `s` is word `s * rows * words + r * words + (p >>> 5)`, bit `p & 31`.
+ * A grant at a level sets its bit in that level's plane and in every narrower one. Role, scope
+ * and permission numbers come from the lockfile, so retired numbers leave zero rows and bits.
+ *
+ * Collections: per collection, `rows` rows of allowed known entries, then `rows` rows of entries
+ * under which unknown entries are allowed, then one bit per role for unknown top-level entries.
+ */
+export interface Tables {
+  readonly words: number;
+  readonly rows: number;
+  readonly planes: number;
+  /** Plane number of the widest scope (0 for a set without scopes). */
+  readonly widest: number;
+  readonly access: Uint32Array;
+  /** One row: the self-restricted permissions. */
+  readonly selfRestricted: Uint32Array;
+  readonly collections: readonly CollectionTable[];
+}
+
+export interface CollectionTable {
+  readonly name: string;
+  /** Entry paths by number; null for reserved numbers. */
+  readonly paths: readonly (string | null)[];
+  readonly words: number;
+  readonly data: Uint32Array;
+}
+
+export function buildTables(model: Model, numbering: Numbering): Tables {
+  const words = wordsFor(numbering.permissions.next);
+  const rows = Math.max(1, numbering.roles.next);
+  const hasScopes = model.scopes.length > 0;
+  const planes = hasScopes ? numbering.scopes.next : 1;
+  const planeOf = (level: number) => (hasScopes ? numbering.scopes.active.get(model.scopes[level]!.name)! : 0);
+  const access = new Uint32Array(planes * rows * words);
+  for (const role of model.roles) {
+    const r = numbering.roles.active.get(role.name)!;
+    for (const [id, level] of role.effective) {
+      const p = numbering.permissions.active.get(id)!;
+      for (let l = 0; l <= level; l++) setBit(access, (planeOf(l) * rows + r) * words, p);
+    }
+  }
+  const selfRestricted = new Uint32Array(words);
+  for (const p of model.permissions) if (p.selfRestricted) setBit(selfRestricted, 0, numbering.permissions.active.get(p.id)!);
+
+  const collections = model.collections.map((c): CollectionTable => {
+    const table = numbering.collections.get(c.name)!;
+    const paths: (string | null)[] = Array.from({ length: table.next }, () => null);
+    for (const [path, n] of table.active) paths[n] = path;
+    const ew = wordsFor(table.next);
+    const data = new Uint32Array(2 * rows * ew + wordsFor(rows));
+    for (const role of model.roles) {
+      const r = numbering.roles.active.get(role.name)!;
+      const access = role.collections.get(c.name)!;
+      for (const path of access.allowed) setBit(data, r * ew, table.active.get(path)!);
+      for (const path of access.unknownUnder) setBit(data, (rows + r) * ew, table.active.get(path)!);
+      if (access.unknownTop) setBit(data, 2 * rows * ew, r);
+    }
+    return { name: c.name, paths, words: ew, data };
+  });
+  return {
+    words,
+    rows,
+    planes,
+    widest: hasScopes ? planeOf(model.scopes.length - 1) : 0,
+    access,
+    selfRestricted,
+    collections,
+  };
+}
