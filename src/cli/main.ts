@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../diagnostics/render.js';
 import { runBuild } from './commands/build.js';
 import { runCheck } from './commands/check.js';
+import { runWatch } from './commands/watch.js';
 import { EXIT, type Io, processIo } from './io.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -63,6 +64,19 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   ).action(
     run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: OutputFormat; color?: boolean }) =>
       runBuild(io, { path, out: opts.out, check: opts.check === true, locked: opts.locked === true, format: opts.format, color: opts.color }),
+    ),
+  );
+
+  outputOptions(
+    program
+      .command('watch')
+      .description('rebuild a set whenever its policy files change; errors are shown and the last good output is kept')
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
+      .option('--locked', 'fail instead of changing a lockfile'),
+  ).action(
+    run(async (path: string, opts: { out: string; locked?: boolean; format: OutputFormat; color?: boolean }) =>
+      runWatch(io, { path, out: opts.out, locked: opts.locked === true, format: opts.format, color: opts.color }),
     ),
   );
 

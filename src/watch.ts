@@ -1,0 +1,161 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type FSWatcher, watch } from 'chokidar';
+import { type Compilation, compileSet } from './compile.js';
+import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
+import { writeFileAtomic } from './output/write.js';
+
+/** What one (re)build of a set did. */
+export interface WatchEvent {
+  /** `built`: output written or already current; `failed`: errors, the last good output stays. */
+  readonly kind: 'built' | 'failed' | 'error';
+  readonly set: string;
+  /** Milliseconds from the start of the rebuild (after the debounce) to its end. */
+  readonly ms: number;
+  readonly written: readonly string[];
+  readonly compilation: Compilation | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Why an `error` happened (policyc itself failed; the watch goes on). */
+  readonly message?: string;
+  /** True for the builds done when the watch starts. */
+  readonly initial: boolean;
+}
+
+export interface WatchOptions {
+  /** A set folder or a folder of sets. */
+  readonly path: string;
+  readonly out: string;
+  readonly locked?: boolean;
+  /** Quiet time after the last change before rebuilding (editors write in bursts). */
+  readonly debounceMs?: number;
+  readonly onEvent: (event: WatchEvent) => void;
+  /** Problems finding the sets (no folder, no set). */
+  readonly onProblem?: (diagnostics: readonly Diagnostic[]) => void;
+}
+
+export interface WatchHandle {
+  /** Resolves when every set has been built once and the file watcher is ready. */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Watches policy files and rebuilds the set a change belongs to. A policy error never stops
+ * the watch: it is reported and the last good output stays in place.
+ */
+export function startWatch(options: WatchOptions): WatchHandle {
+  const root = path.resolve(options.path);
+  const debounce = options.debounceMs ?? 40;
+  const timers = new Map<string, NodeJS.Timeout>();
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+  let watcher: FSWatcher | undefined;
+  let closed = false;
+  /** Set folders (absolute), longest first so that nested paths match their own set. */
+  let setDirs: string[] = [];
+
+  const rebuild = async (dir: string, initial: boolean): Promise<void> => {
+    const started = performance.now();
+    const name = path.basename(dir);
+    try {
+      const source = await readSetFolder(dir, new Diagnostics());
+      const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true });
+      const written: string[] = [];
+      if (compilation.ok) {
+        for (const f of [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]) {
+          if (writeFileAtomic(f.path, f.text) === 'written') written.push(f.path);
+        }
+      }
+      options.onEvent({
+        kind: compilation.ok ? 'built' : 'failed',
+        set: compilation.model?.name ?? name,
+        ms: performance.now() - started,
+        written,
+        compilation,
+        diagnostics: compilation.diagnostics,
+        initial,
+      });
+    } catch (error) {
+      options.onEvent({
+        kind: 'error',
+        set: name,
+        ms: performance.now() - started,
+        written: [],
+        compilation: undefined,
+        diagnostics: [],
+        message: error instanceof Error ? error.message : String(error),
+        initial,
+      });
+    }
+  };
+
+  /** Runs rebuilds of one set one at a time; a change during a rebuild queues exactly one more. */
+  const schedule = (dir: string) => {
+    if (closed) return;
+    clearTimeout(timers.get(dir));
+    timers.set(
+      dir,
+      setTimeout(() => {
+        timers.delete(dir);
+        if (running.has(dir)) {
+          again.add(dir);
+          return;
+        }
+        const run = rebuild(dir, false).finally(() => {
+          running.delete(dir);
+          if (again.delete(dir)) schedule(dir);
+        });
+        running.set(dir, run);
+      }, debounce),
+    );
+  };
+
+  const setOf = (file: string): string | undefined => {
+    const known = setDirs.find((d) => file === d || file.startsWith(d + path.sep));
+    if (known) return known;
+    // A file in a new folder of a folder of sets starts a new set.
+    const rel = path.relative(root, file);
+    if (rel.startsWith('..') || rel === '') return undefined;
+    const first = rel.split(path.sep)[0]!;
+    const dir = path.join(root, first);
+    if (dir === file) return undefined;
+    setDirs = [...setDirs, dir].sort((a, b) => b.length - a.length);
+    return dir;
+  };
+
+  const ready = (async () => {
+    const found = new Diagnostics();
+    const sources = await discoverSets(root, found);
+    if (found.items.length > 0) options.onProblem?.(found.items);
+    const dirs = sources.map((s) => path.resolve(s.dir));
+    setDirs = [...dirs].sort((a, b) => b.length - a.length);
+    for (const dir of dirs) await rebuild(dir, true);
+    if (closed) return;
+    watcher = watch(root, {
+      ignoreInitial: true,
+      ignored: (p: string) => {
+        const base = path.basename(p);
+        return (base.startsWith('.') && p !== root) || base === 'node_modules' || base === LOCKFILE_NAME;
+      },
+    });
+    watcher.on('all', (event, file) => {
+      if (!/\.ya?ml$/.test(file) && event !== 'unlinkDir') return;
+      const dir = setOf(path.resolve(file));
+      if (dir) schedule(dir);
+    });
+    await new Promise<void>((resolve) => watcher!.once('ready', () => resolve()));
+  })();
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      for (const t of timers.values()) clearTimeout(t);
+      timers.clear();
+      await ready.catch(() => undefined);
+      await watcher?.close();
+      await Promise.all(running.values());
+    },
+  };
+}
