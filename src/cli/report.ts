@@ -7,11 +7,11 @@ import { type Io, println } from './io.js';
 
 /** One line about a clean set: what it holds. */
 export function modelSummary(model: Model): string {
-  const categories = new Set(model.permissions.map((p) => p.category)).size;
+  const categories = new Set(model.permissions.map((p) => p.category).filter((c) => c !== undefined)).size;
   const parts = [
-    `${model.permissions.length} permissions in ${categories} categories`,
-    `${model.roles.length} roles`,
-    `${model.users.length} users`,
+    `${plural(model.permissions.length, 'permission')}${categories > 0 ? ` in ${plural(categories, 'category', 'categories')}` : ''}`,
+    plural(model.roles.length, 'role'),
+    plural(model.users.length, 'user'),
   ];
   if (model.scopes.length > 0) parts.push(`scopes ${model.scopes.map((s) => s.name).join(' < ')}`);
   if (model.collections.length > 0) parts.push(`collections ${model.collections.map((c) => `${c.name} (${c.entries.length})`).join(', ')}`);
@@ -74,4 +74,9 @@ export function formatSize(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} B`;
+}
+
+/** "1 role", "2 roles". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

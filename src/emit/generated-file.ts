@@ -88,7 +88,8 @@ function spaceDeclarations(text: string): string {
 /** A string as an inert TypeScript string literal (JSON escaping: quotes, backslashes, control characters). */
 export function literal(value: string): string {
   // JSON leaves U+2028/U+2029 raw; they are valid in string literals but confuse some tools.
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // `</` is escaped so that the code stays inert even if someone inlines it in an HTML <script>.
+  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/<\//g, '<\\/');
 }
 
 /**

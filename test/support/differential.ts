@@ -1,0 +1,72 @@
+import { ReferenceEvaluator } from '../../src/evaluate/reference.js';
+import type { Model } from '../../src/model/model.js';
+
+/** The parts of a generated module the differential tests call (typed loosely: each set has its own types). */
+export interface GeneratedModule {
+  Permission: Record<string, number>;
+  Role: Record<string, number>;
+  Scope: Record<string, number>;
+  can(role: number, permission: number, scope?: number, targetIsSelf?: boolean): boolean;
+  canUse(role: number, collection: string, entry: string): boolean;
+  subject(roles: readonly number[]): { can(p: number, s?: number, self?: boolean): boolean; canUse(c: string, e: string): boolean };
+  check(roles: string | readonly string[], permission: string, scope?: string, self?: boolean): boolean;
+  transferTarget(id: string): string | undefined;
+  policySet: { name: string; version: string; hash: string };
+}
+
+export interface Mismatch {
+  readonly question: string;
+  readonly reference: boolean;
+  readonly generated: boolean;
+}
+
+/** Entry paths to ask about: every known entry, plus unknown children and unknown top-level entries. */
+export function probeEntries(model: Model, collection: string): string[] {
+  const c = model.collectionIndex.get(collection)!;
+  const known = c.entries.map((e) => e.path);
+  return [...known, ...known.map((p) => `${p}/unknown-child`), 'unknown-top', 'unknown-top/child'];
+}
+
+/**
+ * Asks the generated module and the reference evaluator the same questions and returns every
+ * disagreement: each role alone and every pair of roles (as a subject), every permission at
+ * every scope and at the default scope, as self and not, and every collection entry probe.
+ */
+export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: boolean } = {}): Mismatch[] {
+  const ev = new ReferenceEvaluator(model);
+  const out: Mismatch[] = [];
+  const scopes: (string | undefined)[] = [undefined, ...model.scopes.map((s) => s.name)];
+  const roleSets: string[][] = model.roles.map((r) => [r.name]);
+  if (options.pairs !== false) {
+    for (let i = 0; i < model.roles.length; i++) for (let j = i + 1; j < model.roles.length; j++) roleSets.push([model.roles[i]!.name, model.roles[j]!.name]);
+  }
+  for (const roles of roleSets) {
+    const nums = roles.map((r) => g.Role[r]!);
+    const subject = g.subject(nums);
+    for (const p of model.permissions) {
+      for (const s of scopes) {
+        for (const self of [false, true]) {
+          const reference = ev.allowed(roles, p.id, s, { self });
+          const scopeNo = s === undefined ? undefined : g.Scope[s];
+          const viaSubject = subject.can(g.Permission[p.id]!, scopeNo, self);
+          const viaRoles = roles.length === 1 ? g.can(nums[0]!, g.Permission[p.id]!, scopeNo, self) : viaSubject;
+          const viaIds = g.check(roles, p.id, s, self);
+          for (const [how, generated] of [['can', viaRoles], ['subject', viaSubject], ['check', viaIds]] as const) {
+            if (generated !== reference) out.push({ question: `${how}(${roles.join('+')}, ${p.id}, ${s ?? 'default'}, self=${self})`, reference, generated });
+          }
+        }
+      }
+    }
+    for (const c of model.collections) {
+      for (const entry of probeEntries(model, c.name)) {
+        const reference = ev.collectionAllowed(roles, c.name, entry);
+        const viaSubject = subject.canUse(c.name, entry);
+        const viaRole = roles.length === 1 ? g.canUse(nums[0]!, c.name, entry) : viaSubject;
+        for (const [how, generated] of [['canUse', viaRole], ['subject.canUse', viaSubject]] as const) {
+          if (generated !== reference) out.push({ question: `${how}(${roles.join('+')}, ${c.name}, ${entry})`, reference, generated });
+        }
+      }
+    }
+  }
+  return out;
+}
