@@ -1,0 +1,69 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWatch, type WatchEvent, type WatchHandle } from '../src/watch.js';
+import { tempWorkspace } from './support/cli.js';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+});
+
+/** Starts a watch on a fresh copy of the policies and collects its events. */
+async function watching() {
+  const w = tempWorkspace();
+  const events: WatchEvent[] = [];
+  const waiters: { test: (e: WatchEvent) => boolean; resolve: (e: WatchEvent) => void }[] = [];
+  const handle: WatchHandle = startWatch({
+    path: w.policies,
+    out: w.generated,
+    debounceMs: 20,
+    onEvent: (e) => {
+      events.push(e);
+      for (const waiter of [...waiters]) {
+        if (waiter.test(e)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(e);
+        }
+      }
+    },
+  });
+  cleanup.push(async () => {
+    await handle.close();
+    rmSync(w.dir, { recursive: true, force: true });
+  });
+  await handle.ready;
+  const next = (test: (e: WatchEvent) => boolean) =>
+    new Promise<WatchEvent>((resolve, reject) => {
+      waiters.push({ test, resolve });
+      setTimeout(() => reject(new Error(`no matching watch event; got ${events.map((e) => `${e.set}:${e.kind}`).join(', ')}`)), 15_000);
+    });
+  return { w, events, next };
+}
+
+describe('policyc watch', () => {
+  it('builds every set at start, rebuilds the changed set, survives errors and keeps the last good output', async () => {
+    const { w, events, next } = await watching();
+    expect(events.filter((e) => e.initial).map((e) => `${e.set}:${e.kind}`)).toEqual(['crm:built', 'platform:built']);
+
+    const role = path.join(w.policies, 'crm/roles/auditor.yaml');
+    const original = readFileSync(role, 'utf8');
+    const generated = path.join(w.generated, 'crm/index.ts');
+    const good = readFileSync(generated, 'utf8');
+
+    let pending = next((e) => e.set === 'crm' && !e.initial);
+    writeFileSync(role, original.replace('  grants:\n', '  grants:\n    - campaigns:veiw\n'));
+    const failed = await pending;
+    expect(failed.kind).toBe('failed');
+    expect(failed.diagnostics.map((d) => d.code)).toEqual(['PC301']);
+    expect(readFileSync(generated, 'utf8')).toBe(good);
+
+    pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
+    writeFileSync(role, original.replace('  grants:\n', '  grants:\n    - campaigns:view\n'));
+    const rebuilt = await pending;
+    expect(rebuilt.written.map((f) => path.basename(f)).sort()).toEqual(['index.ts', 'manifest.json']);
+    expect(readFileSync(generated, 'utf8')).not.toBe(good);
+    // Only the changed set was rebuilt.
+    expect(events.filter((e) => e.set === 'platform' && !e.initial)).toEqual([]);
+  });
+});
