@@ -4,6 +4,7 @@ import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diag
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
 import { readText, writeFileAtomic } from '../../output/write.js';
+import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics } from '../report.js';
 
@@ -136,3 +137,19 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   }
   return failed ? EXIT.policy : EXIT.ok;
 }
+
+export const registerBuild: RegisterCommand = (program, { io, run }) => {
+  outputOptions(
+    program
+      .command('build')
+      .description('compile policy sets into generated TypeScript modules and JSON manifests')
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
+      .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
+      .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+  ).action(
+    run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: OutputFormat; color?: boolean }) =>
+      runBuild(io, { path, out: opts.out, check: opts.check === true, locked: opts.locked === true, format: opts.format, color: opts.color }),
+    ),
+  );
+};

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { analyzeSet, type Analysis } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
-import type { OutputFormat } from '../../diagnostics/render.js';
+import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
+import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { analysesToJson, printDiagnostics, setStatusLine } from '../report.js';
 
@@ -14,10 +16,10 @@ export interface CheckOptions {
 /** `policyc check [PATH]`: validate every set, print findings, exit 0 (clean), 1 (policy errors) or 2. */
 export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   const found = new Diagnostics();
-  const sources = await discoverSets(options.path, found);
+  const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   if (sources.length === 0) {
-    if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map((d) => ({ code: d.code, message: d.message, hint: d.hint })) }, null, 2));
+    if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2));
     else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
@@ -30,3 +32,14 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   }
   return analyses.some((a) => a.diagnostics.some((d) => d.severity === 'error')) ? EXIT.policy : EXIT.ok;
 }
+
+export const registerCheck: RegisterCommand = (program, { io, run }) => {
+  outputOptions(
+    program
+      .command('check')
+      .description('validate policy sets: schema, references and semantic rules (no output is written)')
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies'),
+  ).action(
+    run(async (path: string, opts: { format: OutputFormat; color?: boolean }) => runCheck(io, { path, format: opts.format, color: opts.color })),
+  );
+};

@@ -1,6 +1,7 @@
 import { CODES } from '../../diagnostics/codes.js';
 import type { OutputFormat } from '../../diagnostics/render.js';
 import { startWatch, type WatchEvent } from '../../watch.js';
+import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
 
@@ -59,3 +60,18 @@ export async function runWatch(io: Io, options: WatchCommandOptions): Promise<nu
   await handle.close();
   return EXIT.ok;
 }
+
+export const registerWatch: RegisterCommand = (program, { io, run }) => {
+  outputOptions(
+    program
+      .command('watch')
+      .description('rebuild a set whenever its policy files change; errors are shown and the last good output is kept')
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
+      .option('--locked', 'fail instead of changing a lockfile'),
+  ).action(
+    run(async (path: string, opts: { out: string; locked?: boolean; format: OutputFormat; color?: boolean }) =>
+      runWatch(io, { path, out: opts.out, locked: opts.locked === true, format: opts.format, color: opts.color }),
+    ),
+  );
+};
