@@ -1,9 +1,10 @@
 /**
  * Synthetic policy sets for benchmarks: R roles × P permissions × 3 scopes, deterministic for a
  * seed. Permissions are P/5 resources × 5 actions (view, edit ⇒ view, create ⇒ edit, delete,
- * export); two thirds of the resources are scoped. Each role grants `resource:*` on enough random
- * resources (at a random level) to reach the target density, some explicit permissions, and
- * sometimes inherits an earlier role.
+ * export); two thirds of the resources are scoped. In the flat shape (the default) each role
+ * grants `resource:*` on enough random resources (at a random level) to reach the target density,
+ * some explicit permissions, and sometimes inherits an earlier role; the hierarchical shape is
+ * described at `SyntheticOptions.shape`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,13 @@ export interface SyntheticOptions {
   readonly density?: number;
   readonly users?: number;
   readonly seed?: number;
+  /**
+   * `flat` (default): every role lists its own ~density share of grants (`resource:*`, a level
+   * each). `hierarchical`: a compact shape where a few base roles (one per 50 roles, at least 4)
+   * hold the bulk grants and every other role inherits one or two of them and adds a few grants of
+   * its own, so the YAML stays small while the resolver still computes R × P effective bits.
+   */
+  readonly shape?: 'flat' | 'hierarchical';
 }
 
 /** A small, fast, seeded PRNG (mulberry32). */
@@ -72,7 +80,8 @@ export function syntheticSet(name: string, o: SyntheticOptions): Record<string, 
   }
   files['catalog.yaml'] = `${catalog.join('\n')}\n`;
   const perRole = Math.max(1, Math.round(((o.density ?? 0.3) * resources) / 1.15));
-  for (let r = 0; r < o.roles; r++) {
+  if (o.shape === 'hierarchical') hierarchicalRoles(files, o, random, resources, perRole, res, scoped, pad);
+  for (let r = 0; o.shape !== 'hierarchical' && r < o.roles; r++) {
     const lines = ['apiVersion: policyc/v1', 'kind: Role', `metadata: { name: role-${pad(r, 5)} }`, 'spec:', `  title: Role ${r}`, `  description: Synthetic role ${r}.`];
     if (r > 0 && random() < 0.2) lines.push(`  inherits: [role-${pad(Math.floor(random() * r), 5)}]`);
     lines.push('  grants:');
@@ -100,6 +109,38 @@ export function syntheticSet(name: string, o: SyntheticOptions): Record<string, 
   }
   files['assignments.yaml'] = `${assignments.join('\n')}\n`;
   return files;
+}
+
+function hierarchicalRoles(
+  files: Record<string, string>,
+  o: SyntheticOptions,
+  random: () => number,
+  resources: number,
+  perRole: number,
+  res: (i: number) => string,
+  scoped: (i: number) => boolean,
+  pad: (n: number, w: number) => string,
+): void {
+  const bases = Math.min(o.roles, Math.max(4, Math.round(o.roles / 50)));
+  const name = (r: number) => `role-${pad(r, 5)}`;
+  const grant = (i: number) => (scoped(i) ? `    - "${res(i)}:*": ${LEVELS[Math.floor(random() * 3)]}` : `    - "${res(i)}:*"`);
+  for (let r = 0; r < o.roles; r++) {
+    const lines = ['apiVersion: policyc/v1', 'kind: Role', `metadata: { name: ${name(r)} }`, 'spec:', `  title: Role ${r}`, `  description: Synthetic role ${r}.`];
+    const chosen = new Set<number>();
+    if (r < bases) {
+      // A base role: the bulk of the grants, like the flat shape's roles.
+      while (chosen.size < Math.min(perRole, resources)) chosen.add(Math.floor(random() * resources));
+    } else {
+      const a = Math.floor(random() * bases);
+      const b = Math.floor(random() * bases);
+      lines.push(`  inherits: [${[...new Set([a, b])].map(name).join(', ')}]`);
+      const own = 1 + Math.floor(random() * 5);
+      while (chosen.size < Math.min(own, resources)) chosen.add(Math.floor(random() * resources));
+    }
+    lines.push('  grants:');
+    for (const i of chosen) lines.push(grant(i));
+    files[`roles/${name(r)}.yaml`] = `${lines.join('\n')}\n`;
+  }
 }
 
 /** Writes a synthetic set to `<dir>/policies/<name>/`; returns the policies folder. */

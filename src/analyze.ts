@@ -25,7 +25,8 @@ export function analyzeSet(source: SetSource): Analysis {
   const diagnostics = new Diagnostics();
   const files = new Map<string, SourceFile>();
 
-  // Stage 1: decode and parse.
+  // Stage 1: read, decode and parse.
+  diagnostics.addAll(source.readDiagnostics ?? []);
   const documents = source.files.flatMap((raw) => {
     const file = decodeFile(raw, diagnostics);
     if (!file) return [];

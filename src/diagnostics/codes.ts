@@ -74,6 +74,9 @@ export const CODES = {
   // Usage and internal
   PC901: { name: 'usage', severity: 'error', summary: 'The command line is wrong.' },
   PC902: { name: 'no-policy-sets', severity: 'error', summary: 'No policy set was found at the given path.' },
+  PC903: { name: 'unknown-revision', severity: 'error', summary: 'A diff side names neither a git revision nor a folder, or git cannot read it.' },
+  PC904: { name: 'unknown-name', severity: 'error', summary: 'A role, user, permission or scope named on the command line does not exist.' },
+  PC905: { name: 'ambiguous-name', severity: 'error', summary: 'A name on the command line matches several roles, users, permissions or sets.' },
   PC999: { name: 'internal-error', severity: 'error', summary: 'policyc failed; this is a bug in policyc.' },
 } as const satisfies Record<string, { name: string; severity: 'error' | 'warning'; summary: string }>;
 

@@ -1,6 +1,6 @@
 import { codeFrameColumns } from '@babel/code-frame';
 import pc from 'picocolors';
-import type { SourceFile } from '../load/source.js';
+import { BIDI_CONTROL, type SourceFile } from '../load/source.js';
 import { CODES } from './codes.js';
 import type { Diagnostic } from './diagnostic.js';
 
@@ -43,8 +43,9 @@ export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile
 
 function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string {
   const sameLine = span.endLine === span.line;
+  // Invisible reordering characters would scramble the frame itself: show them, one for one.
   const text = codeFrameColumns(
-    file.text,
+    file.text.replace(BIDI_CONTROL, '\ufffd'),
     {
       start: { line: span.line, column: span.column },
       end: { line: span.endLine, column: sameLine ? Math.max(span.endColumn, span.column + 1) : span.endColumn },

@@ -61,3 +61,13 @@ export function compareSpans(a: Span | undefined, b: Span | undefined): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.offset - b.offset || a.endOffset - b.endOffset;
 }
+
+/**
+ * The part [start, end) of a one-line span whose text is exactly `text` (a plain scalar), so
+ * that a diagnostic about `orders` in `orders:export` underlines `orders`. Any other span (a
+ * quoted or multi-line value) is returned whole.
+ */
+export function narrowSpan(span: Span, text: string, start: number, end: number): Span {
+  if (span.line !== span.endLine || span.endOffset - span.offset !== text.length) return span;
+  return { ...span, column: span.column + start, endColumn: span.column + end, offset: span.offset + start, endOffset: span.offset + end };
+}

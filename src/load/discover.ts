@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { Diagnostics } from '../diagnostics/diagnostic.js';
@@ -50,7 +50,7 @@ export async function discoverSets(target: string, diagnostics: Diagnostics): Pr
   const sets: SetSource[] = [];
   for (const folder of folders) {
     const set = await readSetFolder(folder, diagnostics);
-    if (set.files.length > 0) sets.push(set);
+    if (set.files.length > 0 || (set.readDiagnostics?.length ?? 0) > 0) sets.push(set);
   }
   if (sets.length === 0) {
     diagnostics.report('PC902', `no policy set found in ${displayPath(absolute)}`, undefined, {
@@ -60,23 +60,61 @@ export async function discoverSets(target: string, diagnostics: Diagnostics): Pr
   return sets;
 }
 
-/** Reads every policy file of one set's folder (and its lockfile), in path order. */
+/**
+ * Reads every policy file of one set's folder (and its lockfile), in path order. A file that
+ * cannot be read is reported in the set's `readDiagnostics`, so that whoever analyses the set
+ * reports it (`diagnostics` only receives problems with the folder itself).
+ */
 export async function readSetFolder(folder: string, diagnostics: Diagnostics): Promise<SetSource> {
+  void diagnostics;
   const absolute = path.resolve(folder);
+  const problems = new Diagnostics();
   const names = (await glob(POLICY_GLOB, { cwd: absolute, ignore: IGNORE, onlyFiles: true, dot: false })).sort();
   const files: RawFile[] = [];
   for (const name of names) {
-    const file = readRaw(path.join(absolute, name), diagnostics);
+    const file = readRaw(path.join(absolute, name), problems);
     if (file) files.push(file);
   }
+  reportBrokenLinks(absolute, problems);
   const lockPath = path.join(absolute, LOCKFILE_NAME);
   let lockfile: RawFile | undefined;
   try {
-    if (statSync(lockPath).isFile()) lockfile = readRaw(lockPath, diagnostics);
+    if (statSync(lockPath).isFile()) lockfile = readRaw(lockPath, problems);
   } catch {
     lockfile = undefined;
   }
-  return { name: path.basename(absolute), dir: displayPath(absolute), files, lockfile };
+  return { name: path.basename(absolute), dir: displayPath(absolute), files, lockfile, readDiagnostics: problems.items };
+}
+
+/**
+ * Policy files the glob skips silently: symbolic links whose target is missing. A role file
+ * that is a dangling link would otherwise just disappear from the set.
+ */
+function reportBrokenLinks(absolute: string, diagnostics: Diagnostics): void {
+  const entries = readdirSync(absolute, { recursive: true, withFileTypes: true });
+  const broken = entries
+    .filter((e) => e.isSymbolicLink() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((full) => !path.relative(absolute, full).split(path.sep).some((s) => s.startsWith('.') || s === 'node_modules'))
+    .sort();
+  for (const full of broken) {
+    try {
+      statSync(full);
+    } catch (error) {
+      let target = '?';
+      try {
+        target = readlinkSync(full);
+      } catch {
+        // Keep '?': the link vanished while we looked.
+      }
+      diagnostics.report(
+        'PC108',
+        `cannot read file: it is a symbolic link to ${target}, which ${(error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loops back on itself' : 'does not exist'}`,
+        fileSpan(displayPath(full)),
+        { hint: 'restore the file the link points to, or delete the link' },
+      );
+    }
+  }
 }
 
 function readRaw(file: string, diagnostics: Diagnostics): RawFile | undefined {

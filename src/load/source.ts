@@ -1,4 +1,4 @@
-import { Diagnostics } from '../diagnostics/diagnostic.js';
+import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { LineIndex, fileSpan } from '../diagnostics/span.js';
 
 /** Policy files larger than this are refused: a policy is text written by people. */
@@ -23,6 +23,8 @@ export interface SetSource {
   readonly files: readonly RawFile[];
   /** The lockfile's bytes, when the set has one. */
   readonly lockfile?: RawFile | undefined;
+  /** Problems met while reading the files (PC108), reported with the set's other findings. */
+  readonly readDiagnostics?: readonly Diagnostic[];
 }
 
 /** A decoded text file with a line index, the unit every span points into. */
@@ -44,7 +46,7 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
   if (size > MAX_FILE_BYTES) {
     diagnostics.report(
       'PC107',
-      `file is ${formatBytes(size)}, larger than the ${formatBytes(MAX_FILE_BYTES)} limit for a policy file`,
+      `file is ${formatBytes(size)} (${size} bytes), larger than the ${formatBytes(MAX_FILE_BYTES)} limit for a policy file`,
       fileSpan(path),
       { hint: 'split the set into several smaller files; every *.yaml file of the folder is read' },
     );
@@ -52,6 +54,13 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
   }
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     diagnostics.report('PC106', 'file is UTF-16 encoded, not UTF-8', fileSpan(path), {
+      hint: 'save the file as UTF-8',
+    });
+    return undefined;
+  }
+  // UTF-16 without a byte order mark: text that starts with ASCII has a zero byte in every pair.
+  if (bytes.length >= 4 && (bytes[1] === 0 && bytes[3] === 0 ? bytes[0] !== 0 && bytes[2] !== 0 : bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0 && bytes[3] !== 0)) {
+    diagnostics.report('PC106', 'file looks UTF-16 encoded (every other byte is zero), not UTF-8', fileSpan(path), {
       hint: 'save the file as UTF-8',
     });
     return undefined;
@@ -83,7 +92,33 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
     );
     return undefined;
   }
+  reportBidiControls(path, text, lines, diagnostics);
   return { path, text, lines };
+}
+
+/** Invisible characters that reorder text (Trojan Source, CVE-2021-42574). */
+export const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Warns about bidirectional control characters anywhere in a file (titles, descriptions,
+ * comments): they can make a line display differently from what it says, in reviews too.
+ * One warning per line, spanning its first to its last such character.
+ */
+function reportBidiControls(path: string, text: string, lines: LineIndex, diagnostics: Diagnostics): void {
+  const byLine = new Map<number, number[]>();
+  for (const m of text.matchAll(BIDI_CONTROL)) {
+    const line = lines.position(m.index).line;
+    byLine.set(line, [...(byLine.get(line) ?? []), m.index]);
+  }
+  for (const offsets of byLine.values()) {
+    const codes = [...new Set(offsets.map((o) => `U+${text.charCodeAt(o).toString(16).toUpperCase().padStart(4, '0')}`))];
+    diagnostics.report(
+      'PC504',
+      `this line holds invisible bidirectional control characters (${codes.join(', ')}) that can make it display differently from what it says`,
+      lines.span(path, offsets[0]!, offsets[offsets.length - 1]! + 1),
+      { hint: 'remove them; right-to-left text needs no control characters' },
+    );
+  }
 }
 
 /** Offset of the first byte that breaks UTF-8 well-formedness, or undefined when all is well. */
@@ -122,8 +157,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** A size for messages, precise enough that a file just over the limit does not read as equal to it. */
 function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(2))} MiB`;
+  if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`;
   return `${n} bytes`;
 }

@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type Document,
   type Node as YamlNode,
   type YAMLError,
@@ -56,8 +57,7 @@ export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlD
   let nonEmpty = 0;
   parsed.forEach((doc, index) => {
     const before = diagnostics.errorCount;
-    for (const error of doc.errors) reportYamlError(file, error, diagnostics);
-    for (const warning of doc.warnings) reportYamlError(file, warning, diagnostics);
+    for (const error of yamlProblems(doc)) reportYamlError(file, doc, error, diagnostics);
     if (diagnostics.errorCount > before) {
       nonEmpty++;
       return;
@@ -87,46 +87,138 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
   return isScalar(contents) && contents.value === null && (contents.range?.[0] ?? 0) === (contents.range?.[1] ?? 0);
 }
 
-function reportYamlError(file: SourceFile, error: YAMLError, diagnostics: Diagnostics): void {
+/**
+ * The parser's problems worth reporting for one document. Duplicate keys and unknown tags are
+ * precise and independent, so all of them are kept; of the syntax errors only the first is:
+ * the parser recovers from an error by guessing, and what follows is usually a consequence of
+ * that guess (a tab used as indentation yields four errors, only the first of which says so).
+ */
+function yamlProblems(doc: Document.Parsed): YAMLError[] {
+  const all = [...doc.errors, ...doc.warnings];
+  const independent = all.filter((e) => e.code === 'DUPLICATE_KEY' || e.code === 'TAG_RESOLVE_FAILED');
+  const syntax = all.filter((e) => !independent.includes(e));
+  // A tab is the cause wherever the parser noticed it; otherwise the earliest problem is.
+  const first = syntax.find((e) => e.code === 'TAB_AS_INDENT') ?? [...syntax].sort((a, b) => a.pos[0] - b.pos[0])[0];
+  return first ? [...independent, first] : independent;
+}
+
+function reportYamlError(file: SourceFile, doc: Document.Parsed, error: YAMLError, diagnostics: Diagnostics): void {
   const [start, end] = error.pos;
   const span = file.lines.span(file.path, start, Math.max(end, start + 1));
   const message = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
   if (error.code === 'DUPLICATE_KEY') {
-    const key = file.text.slice(start, end).trim() || 'key';
-    diagnostics.report('PC102', `duplicate key \`${key}\` in this mapping`, span, {
-      hint: 'each key may appear once; merge the two entries',
+    const { key, first } = duplicateKey(doc, start);
+    const keySpan = key?.range ? file.lines.span(file.path, key.range[0], key.range[1]) : span;
+    const name = key && isScalar(key) ? String(key.value) : file.text.slice(start, end).trim() || 'key';
+    diagnostics.report('PC102', `duplicate key \`${name}\` in this mapping`, keySpan, {
+      hint: 'each key may appear once; merge the two entries, or remove one',
+      related: first?.range ? [{ message: 'first used here', span: file.lines.span(file.path, first.range[0], first.range[1]) }] : [],
     });
   } else if (error.code === 'TAG_RESOLVE_FAILED') {
-    diagnostics.report('PC104', `${lowerFirst(message)}`, span, { hint: 'remove the tag: policy files hold plain strings, lists and mappings' });
+    const tag = /^!\S*/.exec(file.text.slice(start, end))?.[0] ?? message.replace(/^.*: /, '');
+    diagnostics.report('PC104', `explicit tag \`${tag}\` is not allowed in policy files`, span, {
+      hint: 'remove the tag; quote the value if it must be a string',
+    });
+  } else if (error.code === 'MISSING_CHAR' && /closing ["']quote/.test(message)) {
+    const quote = message.includes('"') ? '"' : "'";
+    const open = openingQuote(file.text, start, quote);
+    const lineEnd = open === undefined ? -1 : file.text.indexOf('\n', open);
+    const at = open === undefined ? span : file.lines.span(file.path, open, lineEnd === -1 ? file.text.length : lineEnd);
+    diagnostics.report('PC101', `this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed`, at, {
+      hint: `add the closing \`${quote}\` at the end of the value`,
+    });
+  } else if (error.code === 'BAD_ALIAS' && isBareStar(file.text, start)) {
+    const star = tokenStart(file.text, start);
+    diagnostics.report('PC101', 'an unquoted `*` starts a YAML alias', file.lines.span(file.path, star, star + 1), {
+      hint: 'quote the wildcard: `- "*"` (and `"records:*"`)',
+    });
+  } else if (/call stack/i.test(message)) {
+    // The parser gave up on absurd nesting (`[[[[…`) rather than crash; say so in words, at the
+    // start of the run of brackets (where it gave up depends on the stack size).
+    let open = start;
+    while (open > 0 && /[[{\s,]/.test(file.text[open - 1]!) && file.text[open - 1] !== '\n') open--;
+    while (open < start && /[\s,]/.test(file.text[open]!)) open++;
+    diagnostics.report('PC101', 'values are nested too deeply to read', file.lines.span(file.path, open, open + 1), {
+      hint: 'a policy document needs only a few levels of nesting; are brackets unbalanced, or is this not a policy file?',
+    });
   } else {
     diagnostics.report('PC101', lowerFirst(message), span, { hint: YAML_ERROR_HINTS[error.code] });
   }
 }
 
-/** Rejects anchors, aliases, merge keys, explicit tags and collection keys. Returns true when the document is plain data. */
+/** The key node of the duplicate key that starts at `offset`, and the earlier key of the same mapping it repeats. */
+function duplicateKey(doc: Document.Parsed, offset: number): { key: YamlNode | undefined; first: YamlNode | undefined } {
+  let key: YamlNode | undefined;
+  let first: YamlNode | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const keys = map.items.map((p) => p.key as YamlNode | null).filter((k): k is YamlNode => k !== null && isScalar(k));
+      const dup = keys.find((k) => k.range?.[0] === offset);
+      if (!dup) return undefined;
+      key = dup;
+      first = keys.find((k) => k !== dup && isScalar(k) && isScalar(dup) && k.value === dup.value);
+      return visit.BREAK;
+    },
+  });
+  return { key, first };
+}
+
+/** The offset of the quote that opens an unclosed quoted string ending at `end`. */
+function openingQuote(text: string, end: number, quote: string): number | undefined {
+  for (let i = Math.min(end, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    // `\"` inside a double-quoted string and `''` inside a single-quoted one are escapes.
+    if (quote === '"' && text[i - 1] === '\\') continue;
+    if (quote === "'" && (text[i - 1] === "'" || text[i + 1] === "'")) {
+      i--;
+      continue;
+    }
+    return i;
+  }
+  return undefined;
+}
+
+/** Where the token holding `offset` starts: after the previous blank or flow indicator. */
+function tokenStart(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && !/[\s,[\]{}]/.test(text[i - 1]!)) i--;
+  return i;
+}
+
+/** Whether the alias the parser complains about at `offset` is a lone `*` (or `*:`), the wildcard written without quotes. */
+function isBareStar(text: string, offset: number): boolean {
+  const start = tokenStart(text, offset);
+  const token = /^[^\s,[\]{}]*/.exec(text.slice(start))![0];
+  return token === '*' || token === '*:';
+}
+
+/**
+ * Rejects anchors, aliases, merge keys, explicit tags and collection keys. Returns true when the
+ * document is plain data. An anchor and its aliases are reported once, at the anchor, so that
+ * a "billion laughs" document yields one finding per anchor rather than one per alias.
+ */
 function checkPlainData(file: SourceFile, doc: Document.Parsed, diagnostics: Diagnostics): boolean {
   let ok = true;
   const spanOf = (node: YamlNode): Span => {
     const [s, e] = node.range ?? [0, 0];
     return file.lines.span(file.path, s, e);
   };
+  const anchors = new Map<string, { node: YamlNode; aliases: Alias[] }>();
+  const strayAliases: Alias[] = [];
   visit(doc, {
     Alias(_, node) {
       ok = false;
-      diagnostics.report('PC103', `alias \`*${node.source}\` is not allowed in policy files`, spanOf(node), {
-        hint: 'write the value out in full so reviewers see every grant; if you meant the wildcard, quote it: "*"',
-      });
+      const anchor = anchors.get(node.source);
+      if (anchor) anchor.aliases.push(node);
+      else strayAliases.push(node);
     },
     Node(_, node) {
-      if (node.anchor) {
-        ok = false;
-        diagnostics.report('PC103', `anchor \`&${node.anchor}\` is not allowed in policy files`, spanOf(node), {
-          hint: 'write values out in full instead of reusing them through anchors',
-        });
-      }
+      if (node.anchor && !anchors.has(node.anchor)) anchors.set(node.anchor, { node, aliases: [] });
       if (node.tag && !isAlias(node)) {
         ok = false;
-        diagnostics.report('PC104', `explicit tag \`${node.tag}\` is not allowed in policy files`, spanOf(node), {
+        const tag = propertyBefore(file.text, node, /(![^\s]*)(?:\s+&\S+)?\s*$/);
+        const shown = tag ? file.text.slice(tag.start, tag.end) : node.tag;
+        diagnostics.report('PC104', `explicit tag \`${shown}\` is not allowed in policy files`, tag ? file.lines.span(file.path, tag.start, tag.end) : spanOf(node), {
           hint: 'remove the tag; quote the value if it must be a string',
         });
       }
@@ -146,7 +238,48 @@ function checkPlainData(file: SourceFile, doc: Document.Parsed, diagnostics: Dia
       }
     },
   });
+  for (const [name, { node, aliases }] of anchors) {
+    ok = false;
+    const at = propertyBefore(file.text, node, new RegExp(`(&${escapeRegExp(name)})(?:\\s+!\\S*)?\\s*$`));
+    const span = at ? file.lines.span(file.path, at.start, at.end) : spanOf(node);
+    const uses = aliases.length === 1 ? 'its alias' : `its ${aliases.length} aliases`;
+    diagnostics.report(
+      'PC103',
+      aliases.length === 0 ? `anchor \`&${name}\` is not allowed in policy files` : `anchor \`&${name}\` and ${uses} \`*${name}\` are not allowed in policy files`,
+      span,
+      {
+        hint:
+          aliases.length === 0
+            ? `remove \`&${name}\``
+            : 'write the value out in full wherever it is used, so reviewers see every grant',
+        related: aliases.slice(0, 1).map((a) => ({ message: aliases.length === 1 ? 'the alias' : 'first alias', span: spanOf(a) })),
+      },
+    );
+  }
+  for (const node of strayAliases) {
+    diagnostics.report('PC103', `alias \`*${node.source}\` is not allowed in policy files`, spanOf(node), {
+      hint: 'write the value out in full so reviewers see every grant; if you meant the wildcard, quote it: "*"',
+    });
+  }
   return ok;
+}
+
+/**
+ * The text of a node property (`&anchor`, `!tag`) written just before the node: node ranges
+ * exclude their properties. `pattern` matches the end of the text before the node, group 1 the property.
+ */
+function propertyBefore(text: string, node: YamlNode, pattern: RegExp): { start: number; end: number } | undefined {
+  const start = node.range?.[0];
+  if (start === undefined) return undefined;
+  const windowStart = Math.max(0, start - 300);
+  const match = pattern.exec(text.slice(windowStart, start));
+  if (!match?.[1]) return undefined;
+  const at = windowStart + match.index;
+  return { start: at, end: at + match[1].length };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Finds the node at `pointer`, descending as far as the document allows. */

@@ -1,4 +1,6 @@
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
+import { narrowSpan } from '../diagnostics/span.js';
+import { closest } from '../diagnostics/suggest.js';
 import type {
   ActionInfo,
   CategoryInfo,
@@ -9,7 +11,7 @@ import type {
   ScopeInfo,
 } from '../model/model.js';
 import type { CatalogDecl, Located, ScopeDecl } from '../validate/documents.js';
-import { Namespace, hasBidiControl } from './names.js';
+import { Namespace } from './names.js';
 
 /** The resolved catalog of a set, with the namespaces later steps resolve references against. */
 export interface ResolvedCatalog {
@@ -23,12 +25,21 @@ export interface ResolvedCatalog {
   readonly permissionNames: Namespace<PermissionInfo>;
   readonly resourceNames: Namespace<ResourceInfo>;
   readonly collectionNames: Namespace<CollectionInfo>;
+  /** Permissions declared `scoped: true` in a set without scopes (reported as PC415), so grants naming a level for them are not reported again. */
+  readonly scopedWithoutScopes: ReadonlySet<string>;
 }
 
 /** Title-case fallback for an action or scope without a title: `deploy-pause` → `Deploy pause`. */
 export function humanize(key: string): string {
   const words = key.replace(/[-_.]+/g, ' ').trim();
   return words.length > 0 ? words[0]!.toUpperCase() + words.slice(1) : key;
+}
+
+/** For a key a catalog entry refers to but no catalog declares: a near miss, or where to declare it. */
+function declareHint(key: string, list: 'resources' | 'actions', known: readonly string[]): string {
+  const near = closest(key, known);
+  if (near !== undefined) return `did you mean \`${near}\`?`;
+  return `declare it in the \`${list}\` of a Catalog${known.length > 0 ? ` (declared: ${known.join(', ')})` : ''}`;
 }
 
 /** Merges the set's Catalog documents and checks every name and reference in them. */
@@ -117,26 +128,29 @@ export function resolveCatalog(
   // Permissions.
   const permissionNames = new Namespace<PermissionInfo>('permission', 'PC301', diagnostics);
   const permissions: PermissionInfo[] = [];
+  const scopedWithoutScopes = new Set<string>();
   for (const c of catalogs) {
     for (const p of c.permissions) {
       const [resourceKey, actionKey] = p.id.value.split(':') as [string, string];
+      const resourceSpan = narrowSpan(p.id.span, p.id.value, 0, resourceKey.length);
+      const actionSpan = narrowSpan(p.id.span, p.id.value, resourceKey.length + 1, p.id.value.length);
       const resource = resourceNames.has(resourceKey)
         ? resourceKey
-        : resourceNames.resolve({ value: resourceKey, span: p.id.span }, ` in permission \`${p.id.value}\``);
+        : resourceNames.resolve({ value: resourceKey, span: resourceSpan }, ` in permission \`${p.id.value}\``, (k) =>
+            declareHint(k, 'resources', resourceNames.keys()),
+          );
       const action = actionNames.has(actionKey)
         ? actionKey
-        : actionNames.resolve({ value: actionKey, span: p.id.span }, ` in permission \`${p.id.value}\``);
+        : actionNames.resolve({ value: actionKey, span: actionSpan }, ` in permission \`${p.id.value}\``, (k) =>
+            declareHint(k, 'actions', actionNames.keys()),
+          );
       if (p.scoped && scopes.length === 0) {
+        scopedWithoutScopes.add(p.id.value);
         diagnostics.report('PC415', `permission \`${p.id.value}\` is scoped but the set declares no scopes`, p.id.span, {
           hint: 'declare scopes in the PolicySet (narrowest first), or remove `scoped: true`',
         });
       }
       const explicitCategory = p.category ? categoryNames.resolve(p.category, ` (category of permission \`${p.id.value}\`)`) : undefined;
-      if (hasBidiControl(p.title.value)) {
-        diagnostics.report('PC504', `the title of permission \`${p.id.value}\` contains invisible bidirectional control characters`, p.title.span, {
-          hint: 'remove them: they can make the title read differently from what it is',
-        });
-      }
       if (resource === undefined || action === undefined) continue;
       const info: PermissionInfo = {
         id: p.id.value,
@@ -178,6 +192,7 @@ export function resolveCatalog(
         const first = declared.get(path);
         if (first) {
           diagnostics.report('PC401', `duplicate entry \`${path}\` in collection \`${coll.name.value}\``, e.path.span, {
+            hint: 'list each entry once',
             related: [{ message: 'first listed here', span: first.span }],
           });
           continue;
@@ -228,6 +243,7 @@ export function resolveCatalog(
     permissionNames,
     resourceNames,
     collectionNames,
+    scopedWithoutScopes,
   };
 }
 

@@ -20,11 +20,9 @@ export function foldTitle(title: string): string {
   return unhomoglyph(collapsed.toLowerCase()).toLowerCase();
 }
 
-/** Invisible characters that reorder text (Trojan Source, CVE-2021-42574) or hide it. */
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
-
-export function hasBidiControl(text: string): boolean {
-  return BIDI.test(text);
+/** The plural of a noun in messages: role → roles, category → categories. */
+export function plural(noun: string): string {
+  return /[^aeiou]y$/.test(noun) ? `${noun.slice(0, -1)}ies` : `${noun}s`;
 }
 
 interface Entry<T> {
@@ -154,7 +152,7 @@ export class Namespace<T> {
       (suggestion !== undefined
         ? `did you mean \`${this.previous.get(suggestion)?.key ?? suggestion}\`?`
         : this.byKey.size > 0 && this.byKey.size <= 12
-          ? `known ${this.noun}s: ${[...this.byKey.keys()].join(', ')}`
+          ? `known ${plural(this.noun)}: ${[...this.byKey.keys()].join(', ')}`
           : undefined);
     this.diagnostics.report(this.unknownCode, `unknown ${this.noun} \`${ref.value}\`${context}`, ref.span, { hint });
     return undefined;

@@ -1,5 +1,4 @@
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
-import { fileSpan } from '../diagnostics/span.js';
 import type { Model, UserInfo } from '../model/model.js';
 import type {
   AssignmentsDecl,
@@ -28,7 +27,8 @@ export function resolveSet(
   const sets = declarations.filter((d): d is PolicySetDecl => d.kind === 'PolicySet');
   if (sets.length !== 1) {
     if (sets.length === 0) {
-      diagnostics.report('PC409', `policy set \`${setName}\` has no PolicySet document`, fileSpan(setDir), {
+      // No span: the problem is the folder as a whole, not a place in one of its files.
+      diagnostics.report('PC409', `the policy set in ${setDir} has no PolicySet document`, undefined, {
         hint: 'add a file (for example policyset.yaml) with `kind: PolicySet`, the set name, its version and scopes',
       });
     } else {
@@ -70,7 +70,7 @@ export function resolveSet(
         const role = resolveRoleRef(roles.roleNames, roles.retired, ref.value, ref.span, ` (assigned to \`${u.name.value}\`)`, diagnostics);
         if (role === undefined) continue;
         if (assigned.includes(role)) {
-          diagnostics.report('PC413', `user \`${u.name.value}\` is assigned \`${role}\` twice`, ref.span);
+          diagnostics.report('PC413', `user \`${u.name.value}\` is assigned \`${role}\` twice`, ref.span, { hint: 'list each role once' });
           continue;
         }
         assigned.push(role);

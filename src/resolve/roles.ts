@@ -12,7 +12,7 @@ import type {
 } from '../model/model.js';
 import type { GrantDecl, PolicySetDecl, RoleDecl } from '../validate/documents.js';
 import { type ResolvedCatalog, reportCycles } from './catalog.js';
-import { Namespace, foldTitle, hasBidiControl } from './names.js';
+import { Namespace, foldTitle } from './names.js';
 
 export interface ResolvedRoles {
   readonly roles: readonly RoleInfo[];
@@ -59,11 +59,6 @@ export function resolveRoles(
       );
     } else {
       titles.set(folded, decl);
-    }
-    if (hasBidiControl(decl.title.value)) {
-      diagnostics.report('PC504', `the title of role \`${decl.name.value}\` contains invisible bidirectional control characters`, decl.title.span, {
-        hint: 'remove them: they can make the title read differently from what it is',
-      });
     }
     if (!decl.description || decl.description.trim() === '') {
       diagnostics.report('PC502', `role \`${decl.name.value}\` has no description`, decl.name.span, {
@@ -115,7 +110,7 @@ export function resolveRoles(
       const parent = resolveRoleRef(roleNames, retired, ref.value, ref.span, ` (inherited by \`${decl.name.value}\`)`, diagnostics);
       if (parent === undefined) continue;
       if (inherits.includes(parent)) {
-        diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span);
+        diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span, { hint: 'list each role once' });
         continue;
       }
       inherits.push(parent);
@@ -158,13 +153,18 @@ export function resolveRoles(
         for (const c of catalog.collections) colls.set(c.name, unionAccess(c, colls.get(c.name)!, access.get(parent)!.get(c.name)!));
       }
       const inherited = new Map(grants);
+      const granted = new Map<string, number>();
       for (const g of draft.grants) {
         const own = expandGrant(g, catalog, widest);
         if (g.target.kind === 'permission' && own.size > 0) warnRedundant(draft, g, inherited, drafts, effective, diagnostics);
-        for (const [p, l] of own) grants.set(p, Math.max(l, grants.get(p) ?? -1));
+        for (const [p, l] of own) granted.set(p, Math.max(l, granted.get(p) ?? -1));
       }
-      // Implications: each held permission brings the implied actions its resource has, at its level.
-      for (const [id, level] of [...grants]) {
+      for (const [p, l] of granted) grants.set(p, Math.max(l, grants.get(p) ?? -1));
+      // Implications: each permission this role grants brings the implied actions its resource has,
+      // at the grant's level. Inherited access is already closed; re-closing it would treat a
+      // permission a parent holds only by implication as granted (an unscoped one at the widest
+      // level), giving the child more than any of its grants or its parents' grants give.
+      for (const [id, level] of granted) {
         const p = catalog.permissionNames.get(id)!;
         const action = catalog.actions.find((a) => a.name === p.action);
         for (const implied of action?.closure ?? []) {
@@ -292,18 +292,30 @@ function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagno
   return id === undefined ? undefined : { kind: 'permission', permission: id };
 }
 
+/**
+ * A hint for an unknown permission id: its title, a near miss of its action on a known resource,
+ * a near miss of its resource, or the actions the resource has. Resource and action are
+ * compared separately, so that `users:export` is not "corrected" to the unrelated `users:edit`.
+ */
 function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | undefined {
   const byTitle = catalog.permissions.find((p) => p.title.toLowerCase() === ref.trim().toLowerCase());
   if (byTitle) return `"${ref}" is the title of \`${byTitle.id}\`; grants use permission ids`;
-  const suggestion = closest(ref, [...catalog.permissionNames.keys(), ...catalog.permissionNames.aliases().keys()]);
-  if (suggestion) return `did you mean \`${catalog.permissionNames.successor(suggestion) ?? suggestion}\`?`;
   const [resource, action] = ref.split(':') as [string, string];
   if (catalog.resourceNames.has(resource)) {
-    const actions = catalog.resourceNames.get(resource)!.permissions.map((p) => p.split(':')[1]);
+    const actions = catalog.resourceNames.get(resource)!.permissions.map((p) => p.split(':')[1]!);
+    const near = closest(action, actions);
+    if (near !== undefined) return `did you mean \`${resource}:${near}\`?`;
     return `\`${resource}\` has the actions ${actions.join(', ')}; \`${action}\` is not one of them`;
   }
   const res = closest(resource, catalog.resourceNames.keys());
-  return res ? `no resource \`${resource}\`; did you mean \`${res}:${action}\`?` : undefined;
+  if (res !== undefined) {
+    const id = `${res}:${action}`;
+    if (catalog.permissionNames.has(id)) return `did you mean \`${id}\`?`;
+    return `no resource \`${resource}\`; did you mean \`${res}\` (actions: ${catalog.resourceNames.get(res)!.permissions.map((p) => p.split(':')[1]).join(', ')})?`;
+  }
+  const suggestion = closest(ref, [...catalog.permissionNames.keys(), ...catalog.permissionNames.aliases().keys()]);
+  if (suggestion) return `did you mean \`${catalog.permissionNames.successor(suggestion) ?? suggestion}\`?`;
+  return `no resource \`${resource}\` in the catalog`;
 }
 
 /**
@@ -333,6 +345,12 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
     return null;
   }
   if (!scoped) {
+    // Declared scoped in a set without scopes: already reported (PC415) where the cause is.
+    const declaredScoped =
+      target.kind === 'permission'
+        ? catalog.scopedWithoutScopes.has(target.permission)
+        : target.kind === 'resource' && catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.scopedWithoutScopes.has(p));
+    if (declaredScoped) return null;
     const what = target.kind === 'permission' ? `permission \`${target.permission}\` is not scoped` : `resource \`${g.target.value.split(':')[0]}\` has no scoped permissions`;
     diagnostics.report('PC407', `${what}, so the grant cannot name a level`, g.level.span, {
       hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}\` without \`: ${g.level.value}\``,
@@ -415,7 +433,7 @@ function resolveCollectionRules(decl: RoleDecl, catalog: ResolvedCatalog, diagno
           continue;
         }
         if (entries.includes(e.value)) {
-          diagnostics.report('PC413', `entry \`${e.value}\` is listed twice`, e.span);
+          diagnostics.report('PC413', `entry \`${e.value}\` is listed twice`, e.span, { hint: 'list each entry once' });
           continue;
         }
         entries.push(e.value);

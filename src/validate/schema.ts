@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { Diagnostics } from '../diagnostics/diagnostic.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { Pointer, YamlDocument } from '../load/yaml.js';
 
 /** The apiVersion this policyc reads natively. */
@@ -78,13 +78,25 @@ export function validateDocument(doc: YamlDocument, diagnostics: Diagnostics): K
   return undefined;
 }
 
-/** Drops ajv's bookkeeping errors (if/then) and errors implied by a more precise one at the same place. */
+/**
+ * Drops ajv's bookkeeping errors (if/then), repeats, and errors implied by a more precise one at
+ * the same place: a missing field `spec` next to an unknown field `specs` is one typo, reported
+ * once, as the unknown field with its did-you-mean.
+ */
 function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
   const useful = errors.filter((e) => e.keyword !== 'if');
+  const misspelled = (e: ErrorObject) =>
+    e.keyword === 'required' &&
+    useful.some(
+      (o) =>
+        o.keyword === 'additionalProperties' &&
+        o.instancePath === e.instancePath &&
+        closest(String((o.params as { additionalProperty: string }).additionalProperty), [String((e.params as { missingProperty: string }).missingProperty)]) !== undefined,
+    );
   const seen = new Set<string>();
   return useful.filter((e) => {
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
-    if (seen.has(key)) return false;
+    if (seen.has(key) || misspelled(e)) return false;
     seen.add(key);
     return true;
   });
@@ -134,15 +146,30 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     case 'type': {
       const expected = String((error.params as { type: string | string[] }).type);
       const actual = valueAt(doc.value, pointer);
+      const written = sourceText(doc, pointer);
+      const grantLevel = pointer[1] === 'grants' && pointer.length === 4 ? String(pointer[3]) : undefined;
       let hint: string | undefined;
-      if (expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean')) {
-        hint = `quote it: "${String(actual)}"`;
+      if (expected === 'string' && pointer[pointer.length - 1] === 'version' && typeof actual === 'number') {
+        hint = `YAML reads ${written} as a number; write the version as quoted semver: "${semver(written)}"`;
+      } else if (expected === 'string' && (typeof actual === 'number' || typeof actual === 'boolean')) {
+        hint = `quote it: "${written}"`;
+      } else if (expected === 'boolean' && typeof actual === 'string') {
+        hint = /^(yes|no|on|off|y|n)$/i.test(actual)
+          ? `write \`true\` or \`false\` (YAML 1.2 reads \`${actual}\` as text)`
+          : /^(true|false)$/i.test(actual)
+            ? `remove the quotes: \`${actual.toLowerCase()}\``
+            : 'write `true` or `false`';
       } else if (expected === 'array' && typeof actual === 'string') {
         hint = `write a list: [${actual}]`;
       } else if (actual === null) {
         hint = 'the value is empty; fill it in or remove the field';
+      } else if (grantLevel !== undefined) {
+        hint = `name the widest level you mean, such as \`- ${grantLevel}: ${Array.isArray(actual) ? String(actual[actual.length - 1]) : 'own'}\`: a level includes every narrower one`;
       }
-      diagnostics.report('PC203', `${field} must be ${article(expected)}, found ${describe(actual)}`, at(pointer), { hint });
+      const what = grantLevel !== undefined ? `the level of grant \`${grantLevel}\`` : field;
+      const found = typeof actual === 'number' ? `a number (${written})` : describe(actual);
+      // An empty value has no text of its own: point at its key.
+      diagnostics.report('PC203', `${what} must be ${article(expected)}, found ${found}`, at(pointer, actual === null ? 'key' : 'value'), { hint });
       return;
     }
     case 'const':
@@ -163,7 +190,14 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     case 'pattern': {
       const actual = valueAt(doc.value, pointer);
       const message = typeof parentSchema.patternErrorMessage === 'string' ? parentSchema.patternErrorMessage : `must match ${String((error.params as { pattern: string }).pattern)}`;
-      diagnostics.report('PC204', `${field}: ${describe(actual)} is not valid: ${message}`, at(pointer));
+      let hint: string | undefined;
+      if (typeof actual === 'string' && pointer[pointer.length - 1] === 'version' && /^\d+(\.\d+)?$/.test(actual)) {
+        hint = `write "${semver(actual)}"`;
+      } else if (typeof actual === 'string' && String(parentSchema.pattern).startsWith('^[A-Za-z0-9_][A-Za-z0-9_.') && !actual.includes(':')) {
+        const key = actual.trim().toLowerCase().replace(/[^a-z0-9_.@+-]+/g, '-').replace(/^[-.@+]+|[-.@+]+$/g, '');
+        if (key.length > 0 && key !== actual) hint = `write it as a key, such as \`${key}\`${pointer.join('/') === 'metadata/name' ? ` (and keep "${actual}" as spec.title)` : ''}`;
+      }
+      diagnostics.report('PC204', `${field}: ${describe(actual)} is not valid: ${message}`, at(pointer), { hint });
       return;
     }
     case 'propertyNames':
@@ -175,11 +209,15 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     case 'minLength':
     case 'maxLength':
     case 'uniqueItems': {
-      const hint =
-        error.keyword === 'maxProperties' && field.includes('grants')
-          ? 'write one grant per list item: `- records:view: own`'
-          : undefined;
-      diagnostics.report('PC204', `${field} ${error.message ?? 'is not valid'}`, at(pointer), { hint });
+      const actual = valueAt(doc.value, pointer);
+      if (error.keyword === 'maxProperties' && pointer[1] === 'grants' && actual !== null && typeof actual === 'object') {
+        const items = Object.entries(actual).map(([k, v]) => `\`- ${k}: ${String(v)}\``);
+        diagnostics.report('PC204', `${field} holds ${items.length} grants in one list item`, at(pointer), {
+          hint: `write one grant per list item: ${items.join(', ')}; is a \`-\` missing?`,
+        });
+        return;
+      }
+      diagnostics.report('PC204', `${field} ${error.message ?? 'is not valid'}`, at(pointer));
       return;
     }
     default:
@@ -196,9 +234,26 @@ function valueAt(value: unknown, pointer: Pointer): unknown {
   return v;
 }
 
+/** A schema type in the words of the messages ("a list", "a string or a boolean"). */
 function article(type: string): string {
-  const t = type.split(',')[0] ?? type;
-  return /^[aeiou]/.test(t) ? `an ${type.replace(',', ' or ')}` : `a ${type.replace(',', ' or ')}`;
+  const words: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', boolean: 'a boolean', number: 'a number', integer: 'a whole number', null: 'empty' };
+  return type
+    .split(',')
+    .map((t) => words[t] ?? `a ${t}`)
+    .join(' or ');
+}
+
+/** The text of the value at `pointer` as written in the file (`1.0`, not the number 1). */
+function sourceText(doc: YamlDocument, pointer: Pointer): string {
+  const span = doc.locate(pointer);
+  return doc.file.text.slice(span.offset, span.endOffset);
+}
+
+/** A version number completed to MAJOR.MINOR.PATCH: `1.0` becomes `1.0.0`. */
+function semver(text: string): string {
+  const parts = text.split('.');
+  while (parts.length < 3) parts.push('0');
+  return parts.join('.');
 }
 
 /** A short description of a value for messages: `a number (1.5)`, `a list`, `"text"`. */

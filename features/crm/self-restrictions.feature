@@ -1,0 +1,27 @@
+# Source: docs/sources/uniconnect-role-management.txt, the Users rows of the Permissions table.
+Feature: Permissions that never apply to the user themselves
+  "Update User: Update only own profile and created users (cannot change own role) …"
+  "Deactivate User: Deactivate only created users, or group members, or all users except own
+  account depending on access level"
+
+  Background:
+    Given the policy set "crm"
+
+  Scenario: A user can update their own profile but never change their own role
+    Then "frank" can "Update User" for himself
+    And "frank" can "Change User Role" of his own
+    But "frank" cannot "Change User Role" for himself
+    And "heidi" can "Change User Role" of all users
+    But "heidi" cannot "Change User Role" for herself
+
+  Scenario: Deactivate User covers all users except the user's own account
+    Then "heidi" can "Deactivate User" at all
+    But "heidi" cannot "Deactivate User" for herself
+    And "bob" can "Deactivate User" of group members
+    But "bob" cannot "Deactivate User" on his own account
+
+  Scenario: Not even the System Owner can deactivate their own account or change their own role
+    Then "erin" can "Deactivate User" of everyone
+    But "erin" cannot "Deactivate User" for herself
+    And "erin" cannot "Change User Role" for herself
+    And "erin" can "Update User" for herself

@@ -1,0 +1,91 @@
+import { InvalidArgumentError, Option } from 'commander';
+import { diagnostic } from '../../diagnostics/diagnostic.js';
+import { renderHuman } from '../../diagnostics/render.js';
+import { loadSides, UsageError } from '../../review/load.js';
+import { renderMarkdown } from '../../review/markdown.js';
+import { buildReport, type Gate, GATES, trippedGates } from '../../review/report.js';
+import { renderText } from '../../review/text.js';
+import type { RegisterCommand } from '../command.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
+
+export type DiffFormat = 'text' | 'markdown' | 'json';
+export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
+
+export interface DiffOptions {
+  readonly base: string | undefined;
+  readonly head: string | undefined;
+  readonly path: string;
+  readonly format: DiffFormat;
+  readonly failOn: readonly Gate[];
+  readonly color: boolean | undefined;
+}
+
+/**
+ * `policyc diff [BASE] [HEAD]`: what changes in effective access between two versions of the
+ * policy sets. Exit 0, or 1 when a set does not compile on either side or a `--fail-on` gate
+ * matches; 2 for usage errors (a bad revision, no repository, no sets).
+ */
+export async function runDiff(io: Io, options: DiffOptions): Promise<number> {
+  const errColors = useColor(io, 'stderr', options.color);
+  let sides;
+  try {
+    sides = await loadSides({ cwd: io.cwd, base: options.base, head: options.head, path: options.path });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), errColors));
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  const { base, head } = sides;
+
+  // Sets that do not compile: their errors, with code frames, on stderr (the report says which).
+  let failed = false;
+  for (const side of [base, head]) {
+    for (const set of side.sets) {
+      if (set.errors.length === 0) continue;
+      failed = true;
+      println(io.stderr, errColors.bold(`${set.name} at ${side.revision ? `${side.label} (${side.revision.slice(0, 7)})` : side.label}: ${set.errors.length} error${set.errors.length === 1 ? '' : 's'}`));
+      for (const d of set.errors) {
+        println(io.stderr, renderHuman(d, set.analysis.files, errColors));
+        println(io.stderr);
+      }
+    }
+  }
+
+  const report = buildReport(base, head);
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (options.format === 'markdown') io.stdout.write(renderMarkdown(report));
+  else io.stdout.write(renderText(report, useColor(io, 'stdout', options.color)));
+
+  const tripped = trippedGates(report, options.failOn);
+  for (const t of tripped) println(io.stderr, `policyc diff: --fail-on ${t.gate}: ${t.because}`);
+  return failed || tripped.length > 0 ? EXIT.policy : EXIT.ok;
+}
+
+function parseGates(value: string, previous: Gate[] = []): Gate[] {
+  const out = [...previous];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(GATES as readonly string[]).includes(part)) throw new InvalidArgumentError(`expected ${GATES.join(', ')} (comma-separated), got "${part}"`);
+    if (!out.includes(part as Gate)) out.push(part as Gate);
+  }
+  return out;
+}
+
+export const registerDiff: RegisterCommand = (program, { io, run }) => {
+  program
+    .command('diff')
+    .description('compare the effective access of two versions of the policy sets (git revisions or folders)')
+    .argument('[base]', 'git revision or folder (default: the merge base of HEAD with the default branch)')
+    .argument('[head]', 'git revision or folder (default: the working tree)')
+    .option('--path <dir>', 'the policies folder, relative to the repository checkout', 'policies')
+    .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .option('--fail-on <gates>', `exit 1 when the change has any of: ${GATES.join(', ')} (comma-separated or repeated)`, parseGates)
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output')
+    .action(
+      run(async (base: string | undefined, head: string | undefined, opts: { path: string; format: DiffFormat; failOn?: Gate[]; color?: boolean }) =>
+        runDiff(io, { base, head, path: opts.path, format: opts.format, failOn: opts.failOn ?? [], color: opts.color }),
+      ),
+    );
+};

@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Option } from 'commander';
+import { analyzeSet } from '../../analyze.js';
+import { Diagnostics } from '../../diagnostics/diagnostic.js';
+import { discoverSets } from '../../load/discover.js';
+import { coverage, formatPercent, renderCoverage, type SetCoverage, setCoverage } from '../../gherkin/coverage.js';
+import { runFeatures } from '../../gherkin/run.js';
+import { suggestStep } from '../../gherkin/suggest.js';
+import type { RegisterCommand } from '../command.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
+
+export interface TestOptions {
+  readonly paths: readonly string[];
+  readonly policies: string;
+  readonly formats: readonly string[];
+  readonly minCoverage: number | undefined;
+  readonly tags: string | undefined;
+  readonly names: readonly string[];
+  readonly failFast: boolean;
+  readonly imports: readonly string[];
+  readonly color: boolean | undefined;
+}
+
+/** A stream cucumber can write to that forwards to the command's output. */
+function forward(target: Io['stdout']): Writable {
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      target.write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      callback();
+    },
+  });
+  Object.assign(stream, { isTTY: target.isTTY === true });
+  return stream;
+}
+
+/** The coverage of every set in the policies folder (sets that do not compile are skipped: the scenarios report them). */
+async function coverageOf(policies: string): Promise<SetCoverage[]> {
+  if (!existsSync(policies)) return [];
+  const sources = await discoverSets(policies, new Diagnostics());
+  const out: SetCoverage[] = [];
+  for (const source of sources) {
+    const model = analyzeSet(source).model;
+    if (model) out.push(setCoverage(path.resolve(source.dir), model, coverage));
+  }
+  return out;
+}
+
+/**
+ * `policyc test [paths…]`: runs the features (default features/) with the step library
+ * preloaded, prints cucumber's progress and summary, then the policy coverage of every set.
+ * Exit 0 when every scenario passed (and coverage reached --min-coverage), 1 otherwise, 2 on
+ * usage errors.
+ */
+export async function runTest(io: Io, options: TestOptions): Promise<number> {
+  const c = useColor(io, 'stdout', options.color);
+  const paths = options.paths.length > 0 ? options.paths : ['features'];
+  for (const p of paths) {
+    const absolute = path.resolve(io.cwd, p.replace(/:\d+(?::\d+)*$/, ''));
+    if (!existsSync(absolute)) {
+      println(io.stderr, `policyc test: no such file or folder: ${p}`);
+      return EXIT.usage;
+    }
+  }
+  if (options.minCoverage !== undefined && (!Number.isFinite(options.minCoverage) || options.minCoverage < 0 || options.minCoverage > 100)) {
+    println(io.stderr, 'policyc test: --min-coverage takes a percentage from 0 to 100');
+    return EXIT.usage;
+  }
+  const policies = path.resolve(io.cwd, options.policies);
+  let result;
+  try {
+    result = await runFeatures({
+      cwd: io.cwd,
+      paths,
+      policies,
+      formats: options.formats,
+      tags: options.tags,
+      names: options.names,
+      failFast: options.failFast,
+      imports: options.imports,
+      colors: c.isColorSupported,
+      stdout: forward(io.stdout),
+      stderr: forward(io.stderr),
+      env: io.env,
+    });
+  } catch (error) {
+    println(io.stderr, `policyc test: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT.usage;
+  }
+
+  if (result.undefinedSteps.length > 0) {
+    println(io.stdout);
+    const n = result.undefinedSteps.length;
+    println(io.stdout, c.red(`${n} step${n === 1 ? ' matches' : 's match'} no phrase of the step library (see README, "Gherkin steps"):`));
+    for (const u of result.undefinedSteps) {
+      const where = `${u.uri}${u.line === undefined ? '' : `:${u.line}`}`;
+      const suggestion = suggestStep(u.text);
+      println(io.stdout, `  ${where}  ${u.keyword} ${u.text}`);
+      println(io.stdout, suggestion ? `    did you mean: ${c.green(suggestion.example)}  (${suggestion.phrase})` : '    no similar phrase');
+    }
+  }
+  if (result.scenarios === 0) {
+    // A feature that does not parse is reported by cucumber; otherwise say why nothing ran.
+    if (result.success) println(io.stdout, c.red(`No scenarios found in ${paths.join(', ')}: a test run that tests nothing fails.`));
+    return EXIT.policy;
+  }
+
+  const report = await coverageOf(policies);
+  let belowMinimum = false;
+  if (report.length > 0) {
+    println(io.stdout);
+    println(io.stdout, renderCoverage(report, c));
+    if (options.minCoverage !== undefined) {
+      const low = report.filter((r) => r.percent < options.minCoverage!);
+      for (const r of low) println(io.stdout, c.red(`Policy coverage of ${r.set} is ${formatPercent(r.percent)}, below --min-coverage ${options.minCoverage} %.`));
+      belowMinimum = low.length > 0;
+    }
+  }
+  return result.success && !belowMinimum ? EXIT.ok : EXIT.policy;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export const registerTest: RegisterCommand = (program, { io, run }) => {
+  program
+    .command('test')
+    .description('run the Gherkin features with the policyc steps, then report the policy coverage of every set')
+    .argument('[paths...]', 'feature files or folders (default: features)')
+    .option('--policies <dir>', 'the folder of the policy sets', 'policies')
+    .option('-f, --format <format>', 'cucumber formatter, repeatable: progress (default), summary, html:<file>, junit:<file>, json:<file>, message:<file>', collect, [])
+    .addOption(new Option('--min-coverage <percent>', 'fail when the policy coverage of a set is below this percentage').argParser(Number))
+    .option('--tags <expression>', 'only scenarios matching this tag expression')
+    .option('--name <regexp>', 'only scenarios whose name matches, repeatable', collect, [])
+    .option('--fail-fast', 'stop at the first failing scenario')
+    .option('--import <file>', 'a support file of your own (extra steps, hooks), repeatable', collect, [])
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output')
+    .action(
+      run(
+        async (
+          paths: string[],
+          opts: { policies: string; format: string[]; minCoverage?: number; tags?: string; name: string[]; failFast?: boolean; import: string[]; color?: boolean },
+        ) =>
+          runTest(io, {
+            paths,
+            policies: opts.policies,
+            formats: opts.format,
+            minCoverage: opts.minCoverage,
+            tags: opts.tags,
+            names: opts.name,
+            failFast: opts.failFast === true,
+            imports: opts.import,
+            color: opts.color,
+          }),
+      ),
+    );
+};

@@ -1,0 +1,843 @@
+import type { CollectionInfo, PermissionInfo } from '../model/model.js';
+import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
+import { coverage } from './coverage.js';
+import { fail } from './failure.js';
+import {
+  describeEntry,
+  describePermission,
+  fold,
+  parseTail,
+  permissionCell,
+  quotedList,
+  resolveCollection,
+  resolveEntry,
+  resolvePermission,
+  resolveRole,
+  resolveRowSubject,
+  resolveSubject,
+  resolveUser,
+  type Subject,
+} from './lookup.js';
+import { type LoadedSet, loadSet } from './sets.js';
+import { change, currentSet, type ScenarioState, shippedSet } from './state.js';
+
+/**
+ * The step library: every phrase policyc understands, with its pattern, what it checks and an
+ * example. The cucumber registration (library.ts), the README section (docs.ts) and the
+ * did-you-mean for unknown phrases (suggest.ts) are all generated from this table.
+ */
+export interface StepSpec {
+  readonly keyword: 'Given' | 'When' | 'Then';
+  /** README section. */
+  readonly group: 'Context' | 'Checks' | 'Collections' | 'Tables' | 'Changes';
+  /** The phrase as documented, with <placeholders> and [optional parts]. */
+  readonly phrase: string;
+  readonly pattern: RegExp;
+  readonly description: string;
+  /** Complete example steps (keyword included); a table, when the step takes one, on the following lines. */
+  readonly examples: readonly string[];
+  /** Whether the step takes a data table. */
+  readonly table?: boolean;
+  readonly run: (state: ScenarioState, args: readonly (string | undefined)[], table: readonly (readonly string[])[] | undefined) => Promise<void> | void;
+}
+
+/** A subject: `"alice"` (a user), `the role "Team Lead"`, `the roles "A" and "B"`. */
+const SUBJECT = '("[^"]*"|the roles? (?:"[^"]*"(?:, | and ))*"[^"]*")';
+/** A list of quoted names: `"A"`, `"A" and "B"`, `"A", "B" and "C"`. */
+const LIST = '((?:"[^"]*"(?:, | and ))*"[^"]*")';
+/** A permission: `"<id or title>"` and optionally `"<category, resource or qualifier>"`. */
+const PERMISSION = '"([^"]*)"(?: "([^"]*)")?';
+/** Words after a permission (scope, "for herself"): anything without quotes. */
+const TAIL = '((?: [^"]*)?)';
+
+const re = (source: string) => new RegExp(`^${source}$`);
+
+function subjectOf(state: ScenarioState, set: LoadedSet, text: string | undefined): Subject {
+  return resolveSubject(set, state.users, text ?? '');
+}
+
+function permissionOf(set: LoadedSet, name: string | undefined, qualifier: string | undefined): PermissionInfo {
+  return resolvePermission(set, name ?? '', qualifier === undefined || qualifier === null ? undefined : qualifier);
+}
+
+/** Reads the tail after a permission and checks it fits the permission. */
+function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { level: number | undefined; self: boolean } {
+  const tail = parseTail(set, text ?? '');
+  if (tail.level !== undefined && !p.scoped) {
+    fail(`${describePermission(set, p)} is not scoped (it has no access levels): drop "${tail.text}"`);
+  }
+  return tail;
+}
+
+const YES = /^(?:yes|y|✓|✔|true|allowed)$/i;
+const NO = /^(?:no|n|-|—|✗|✘|false|denied)$/i;
+
+/** An access-matrix cell: yes, no, or a level (for scoped permissions). */
+type Cell = { readonly kind: 'yes' } | { readonly kind: 'no' } | { readonly kind: 'level'; readonly level: number };
+
+function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Cell {
+  const t = text.trim();
+  if (t === '') fail(`empty cell${p ? ` for ${describePermission(set, p)}` : ''}: write yes or no${p?.scoped ? `, or a level (${set.model.scopes.map((s) => s.name).join(', ')})` : ''}`);
+  if (YES.test(t)) {
+    if (p?.scoped) {
+      fail(`${describePermission(set, p)} is scoped: write the widest level it is held at (${set.model.scopes.map((s) => s.name).join(', ')}) instead of "${t}"`);
+    }
+    return { kind: 'yes' };
+  }
+  if (NO.test(t)) return { kind: 'no' };
+  if (!p) fail(`cannot read "${t}": write yes or no`);
+  const tail = parseTail(set, t);
+  if (tail.level === undefined || tail.self) fail(`cannot read "${t}" as yes, no or a level`);
+  if (!p.scoped) fail(`${describePermission(set, p)} is not scoped: write yes or no instead of "${t}"`);
+  return { kind: 'level', level: tail.level };
+}
+
+/** Checks a cell: a level means "at this level and every narrower one, and not at the next wider one". */
+function checkCell(set: LoadedSet, subject: Subject, p: PermissionInfo, cell: Cell): (string | undefined)[] {
+  if (cell.kind === 'yes') return [checkPermission(set, subject, p, undefined, false, true)];
+  if (cell.kind === 'no') return [checkPermission(set, subject, p, undefined, false, false)];
+  const out: (string | undefined)[] = [];
+  for (let l = 0; l <= cell.level; l++) out.push(checkPermission(set, subject, p, l, false, true));
+  if (cell.level + 1 < set.model.levels) out.push(checkPermission(set, subject, p, cell.level + 1, false, false));
+  return out;
+}
+
+/** Drops a header row whose first cell is one of `words`. */
+function body(table: readonly (readonly string[])[] | undefined, words: readonly string[]): (readonly string[])[] {
+  const rows = [...(table ?? [])];
+  if (rows.length > 0 && words.includes(fold(rows[0]![0] ?? ''))) rows.shift();
+  return rows;
+}
+
+/** The collection a phrase's noun names (`connector`, `objects`, `entry of "x"`). */
+function collectionOf(set: LoadedSet, noun: string | undefined, of: string | undefined): CollectionInfo {
+  const n = (noun ?? '').toLowerCase();
+  if (n === 'entry' || n === 'entries') {
+    if (!of) fail('say which collection: every entry of "<collection>"');
+    return resolveCollection(set, of);
+  }
+  return resolveCollection(set, n);
+}
+
+/** A probe for entries added after the build. */
+const NEW_ENTRY = 'added-after-the-build';
+
+/** Entries listed in a table (paths or titles), resolved in `c`. */
+function listedEntries(set: LoadedSet, c: CollectionInfo, rows: readonly (readonly string[])[], kind: string): string[] {
+  void set;
+  return rows.map((r) => resolveEntry(c, (r[0] ?? '').trim().replace(/^"(.*)"$/, '$1'), kind, undefined));
+}
+
+function under(path: string, listed: readonly string[]): boolean {
+  return listed.some((l) => path === l || path.startsWith(`${l}/`));
+}
+
+/** Compares every permission and entry of two subjects in two sets (before and after a change). */
+function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject): string[] {
+  const out: string[] = [];
+  for (const p of before.model.permissions) {
+    const q = after.model.permissionIndex.get(p.id);
+    if (!q) {
+      out.push(`${p.id} no longer exists`);
+      continue;
+    }
+    const levels = p.scoped ? before.model.scopes.map((s) => s.level) : [before.model.levels - 1];
+    for (const level of levels) {
+      for (const self of p.selfRestricted ? [false, true] : [false]) {
+        const x = answerPermission(before, a, p, level, self);
+        const y = answerPermission(after, b, q, level, self);
+        if (x !== y) {
+          out.push(`${p.id}${p.scoped ? ` at ${before.model.scopes[level]?.name}` : ''}${self ? ' on itself' : ''}: ${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`);
+        }
+      }
+    }
+  }
+  for (const c of before.model.collections) {
+    const d = after.model.collectionIndex.get(c.name);
+    if (!d) continue;
+    for (const e of c.entries) {
+      const x = checkEntryAnswer(before, a, c, e.path);
+      const y = checkEntryAnswer(after, b, d, e.path);
+      if (x !== y) out.push(`${c.name} ${e.path}: ${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now`);
+    }
+  }
+  return out;
+}
+
+function checkEntryAnswer(set: LoadedSet, s: Subject, c: CollectionInfo, path: string): boolean {
+  return answerEntry(set, s, c, path);
+}
+
+function roleSubject(key: string, title: string): Subject {
+  return { kind: 'roles', label: `the role "${title}"`, roles: [key] };
+}
+
+function scopeName(set: LoadedSet, level: number | undefined): string | undefined {
+  return level === undefined ? undefined : set.model.scopes[level]?.name;
+}
+
+export const STEPS: readonly StepSpec[] = [
+  // ---------------------------------------------------------------------------------- Context
+  {
+    keyword: 'Given',
+    group: 'Context',
+    phrase: 'the policy set "<set>"',
+    pattern: re('the policy set "([^"]*)"'),
+    description:
+      'The set every following step checks: policies/<set> (or the folder given as the world parameter `policies`), compiled in memory with its lockfile; checks run against its generated module and are cross-checked with the reference evaluator.',
+    examples: ['Given the policy set "crm"'],
+    run: async (state, [name]) => {
+      const set = await loadSet(state.policies, name ?? '');
+      coverage.touch(set.key);
+      state.shipped = set;
+      state.set = set;
+      state.edits = [];
+      state.rejected = undefined;
+      state.lastChange = undefined;
+    },
+  },
+  {
+    keyword: 'Given',
+    group: 'Context',
+    phrase: 'a user "<name>" with the role "<role>" | with the roles "<role>", "<role>" and "<role>"',
+    pattern: re(`a user "([^"]*)" with the roles? ${LIST}`),
+    description:
+      "Introduces a user holding these roles (by key or title); the user has the union of their access. Users of the set's Assignments are known by name (or title) without this step.",
+    examples: ['Given a user "zoe" with the role "Sales Agent"', 'Given a user "yann" with the roles "Sales Agent" and "Marketing Manager"'],
+    run: (state, [name, list]) => {
+      const set = currentSet(state);
+      const roles = quotedList(list ?? '').map((r) => resolveRole(set, r).name);
+      state.users.set(name ?? '', [...new Set(roles)]);
+    },
+  },
+  {
+    keyword: 'Given',
+    group: 'Context',
+    phrase: 'a user "<name>" with no role',
+    pattern: re('a user "([^"]*)" with no roles?'),
+    description: "Introduces a user assigned no role: they get the set's default role.",
+    examples: ['Given a user "newcomer" with no role'],
+    run: (state, [name]) => {
+      const set = currentSet(state);
+      const d = set.model.defaultRole;
+      if (d === undefined) fail(`the set ${set.name} has no defaultRole, so a user without a role has no access at all; give the user a role`);
+      state.users.set(name ?? '', [d]);
+    },
+  },
+  // ----------------------------------------------------------------------------------- Checks
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> can|cannot "<permission>" ["<qualifier>"] [<scope>] [for herself]',
+    pattern: re(`${SUBJECT} (can|cannot) ${PERMISSION}${TAIL}`),
+    description:
+      'Checks one permission. <subject> is a user (`"alice"`, by name or title) or roles (`the role "Team Lead"`, `the roles "A" and "B"`). ' +
+      '<permission> is an id (`records:update`, exact) or a title (`"Update Group"`, any case); a title shared by several permissions takes a qualifier, ' +
+      'its category or resource (`"Delete" "CRM Modules"`), and an action with a resource works too (`"View" "Agents"`, also when View is only implied by Create). ' +
+      '<scope> is a scope by name (`own`, `at group`, `at the all level`) or a natural phrase: `her own`, `his own records`, `created by her`, `of her group`, `of group members`, `groups they belong to`, `all`, `of everyone`; ' +
+      'a noun such as `records`, `users` or `audit logs` may stand before or after it. Without a scope, a scoped permission is checked at any level: `can` means at least the narrowest, `cannot` means at no level. ' +
+      '`for herself` (himself, themselves, `on her own account`) checks the subject acting on itself, which self-restricted permissions never allow.',
+    examples: [
+      'Then "alice" can "Update" "CRM Modules" records of her own',
+      'Then "alice" cannot "Delete" "CRM Modules" records of her group',
+      'Then the role "Team Lead" can "View Users" of group members',
+      'Then "heidi" can "Deactivate User" at all',
+      'Then "heidi" cannot "Deactivate User" for herself',
+      'Then the role "Automation Builder" can "View" "Agents"',
+      'Then the roles "Auditor" and "Team Lead" can "audit-logs:view" of everyone',
+    ],
+    run: (state, [subject, verb, name, qualifier, tail]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const p = permissionOf(set, name, qualifier);
+      const t = tailOf(set, p, tail);
+      const message = checkPermission(set, s, p, t.level, t.self, verb === 'can');
+      if (message) fail(message);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> has every permission',
+    pattern: re(`${SUBJECT} (?:has|have) every permission`),
+    description: 'Checks that the subject holds every permission of the catalog, scoped ones at the widest level (the System Owner).',
+    examples: ['Then the role "System Owner" has every permission', 'Then "erin" has every permission'],
+    run: (state, [subject]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const widest = set.model.levels - 1;
+      failAll(
+        `${describeSubject(set, s)} lacks {n} permission(s):`,
+        set.model.permissions.map((p) => checkPermission(set, s, p, p.scoped ? widest : undefined, false, true)),
+      );
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> can do everything <other subject> can',
+    pattern: re(`${SUBJECT} can do everything ${SUBJECT} can`),
+    description:
+      'Checks that the first subject holds every permission of the second at least at the same level, and may use every collection entry the second may use (a role hierarchy, or combining roles).',
+    examples: ['Then the role "Team Lead" can do everything the role "Sales Agent" can', 'Then "grace" can do everything the role "Marketing Manager" can'],
+    run: (state, [first, second]) => {
+      const set = currentSet(state);
+      const a = subjectOf(state, set, first);
+      const b = subjectOf(state, set, second);
+      const messages: (string | undefined)[] = [];
+      for (const p of set.model.permissions) {
+        const levels = p.scoped ? set.model.scopes.map((x) => x.level) : [set.model.levels - 1];
+        let widest: number | undefined;
+        for (const l of levels) if (answerPermission(set, b, p, l, false)) widest = l;
+        if (widest !== undefined) messages.push(checkPermission(set, a, p, p.scoped ? widest : undefined, false, true));
+      }
+      for (const c of set.model.collections) {
+        for (const e of c.entries) if (checkEntryAnswer(set, b, c, e.path)) messages.push(checkEntry(set, a, c, e.path, true));
+      }
+      failAll(`${describeSubject(set, a)} cannot do {n} thing(s) ${describeSubject(set, b)} can:`, messages);
+    },
+  },
+  // ------------------------------------------------------------------------------ Collections
+  {
+    keyword: 'Then',
+    group: 'Collections',
+    phrase: '<subject> can|cannot use the connector|app|trigger|action "<entry>" [of "<app>"] | can|cannot access the object "<entry>" | can|cannot use the entry "<path>" of "<collection>"',
+    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) (connector|app|trigger|action|object|entry) "([^"]*)"(?: of (?:the (?:app|collection) )?"([^"]*)")?`),
+    description:
+      'Checks one entry of a collection: connectors (`connector` takes any path such as `slack/actions/send-message`; `app` a top-level entry; `trigger` and `action` an entry below `<app>/triggers/` or `<app>/actions/`, by path or by title with `of "<app>"`), objects, or any collection by name (`the entry "<path>" of "<collection>"`). ' +
+      'Listing an entry in a role covers its descendants. `a new connector "<path>"` (or `a new object`) checks an entry that is not in the catalog, as if added after the build: allowed only under the modes all and except.',
+    examples: [
+      'Then the role "Automation Builder" can use the connector "slack/actions/send-message"',
+      'Then the role "Automation Builder" cannot use the app "salesforce"',
+      'Then the role "Automation Builder" can use the trigger "New lead" of "Salesforce"',
+      'Then "elena.rossi@acme.example" cannot use the action "salesforce/actions/delete-record"',
+      'Then the role "Auditor" can access the object "invoice"',
+      'Then the role "Integration Engineer" can use a new connector "notion"',
+    ],
+    run: (state, [subject, verb, , article, kind, text, of]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const k = kind ?? 'entry';
+      const c = k === 'entry' ? collectionOf(set, 'entry', of ?? undefined) : resolveCollection(set, k);
+      let path: string;
+      if (article === 'a new') {
+        path = text ?? '';
+        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${k === 'object' ? 'object' : 'connector'} "${path}"`);
+      } else {
+        path = resolveEntry(c, text ?? '', k, k === 'entry' ? undefined : (of ?? undefined));
+      }
+      const message = checkEntry(set, s, c, path, verb === 'can');
+      if (message) fail(message);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Collections',
+    phrase: '<subject> can use every connector | can access every object | can use every entry of "<collection>"',
+    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")?`),
+    description: 'Mode "all": every entry of the collection, and entries added after the build too.',
+    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object'],
+    run: (state, [subject, , noun, of]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const c = collectionOf(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} cannot use {n} entr(ies) of ${c.name}:`, [
+        ...c.entries.map((e) => checkEntry(set, s, c, e.path, true)),
+        checkEntry(set, s, c, NEW_ENTRY, true),
+      ]);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Collections',
+    phrase: '<subject> can use every connector except: | can access every object except:',
+    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")? except:`),
+    table: true,
+    description:
+      'Mode "except": every entry but the listed ones and their descendants (one path or title per row). Entries added after the build are allowed, unless below a listed one.',
+    examples: ['Then the role "Integration Engineer" can use every connector except:\n  | stripe                            |\n  | snowflake                         |\n  | salesforce/actions/delete-record  |\n  | github/actions/merge-pull-request |'],
+    run: (state, [subject, , noun, of], table) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const c = collectionOf(set, noun, of ?? undefined);
+      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), noun ?? 'entry');
+      failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "every entry except the listed ones": {n} difference(s):`, [
+        ...c.entries.map((e) => checkEntry(set, s, c, e.path, !under(e.path, listed))),
+        checkEntry(set, s, c, NEW_ENTRY, true),
+        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
+      ]);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Collections',
+    phrase: '<subject> can use only these connectors: | can access only these objects:',
+    pattern: re(`${SUBJECT} can (use|access) only these (connectors|apps|objects|entries)(?: of "([^"]*)")?:`),
+    table: true,
+    description:
+      'Mode "allow": exactly the listed entries and their descendants (one path or title per row), nothing else, and no entry added after the build.',
+    examples: ['Then the role "Member" can access only these objects:\n  | customer |\n  | product  |'],
+    run: (state, [subject, , noun, of], table) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const c = collectionOf(set, noun, of ?? undefined);
+      const kind = (noun ?? 'entries').replace(/s$/, '').replace(/ie$/, 'y');
+      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), kind);
+      failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "only the listed entries": {n} difference(s):`, [
+        ...c.entries.map((e) => checkEntry(set, s, c, e.path, under(e.path, listed))),
+        checkEntry(set, s, c, NEW_ENTRY, false),
+        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
+      ]);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Collections',
+    phrase: '<subject> cannot use any connector | cannot access any object',
+    pattern: re(`${SUBJECT} cannot (use|access) any (connector|app|object|entry)(?: of "([^"]*)")?`),
+    description: 'No entry of the collection, not even one added after the build (the collection is not mentioned by any of the roles).',
+    examples: ['Then the role "Auditor" cannot use any connector'],
+    run: (state, [subject, , noun, of]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const c = collectionOf(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} can use {n} entr(ies) of ${c.name}:`, [
+        ...c.entries.map((e) => checkEntry(set, s, c, e.path, false)),
+        checkEntry(set, s, c, NEW_ENTRY, false),
+      ]);
+    },
+  },
+  // ----------------------------------------------------------------------------------- Tables
+  {
+    keyword: 'Then',
+    group: 'Tables',
+    phrase: 'the access is:',
+    pattern: re('the access is:'),
+    table: true,
+    description:
+      'An access matrix. The header names the row kind (`role` or `user`; anything else accepts both) and then one permission per column (id, title, or `Title (Qualifier)`), or a collection entry (`the connector "<path>"`, `the app "<app>"`, `the object "<object>"`). ' +
+      'Cells: `yes`, `no` (at no level), or for scoped permissions the widest level held (`own`, `group`, `all`: allowed at that level and not at the next wider one).',
+    examples: [
+      'Then the access is:\n  | role        | Update (CRM Modules) | Delete (CRM Modules) | Create User |\n  | User        | own                  | no                   | no          |\n  | Sales Agent | own                  | own                  | no          |\n  | Team Lead   | group                | own                  | no          |\n  | CRM Admin   | no                   | no                   | yes         |',
+    ],
+    run: (state, _args, table) => {
+      const set = currentSet(state);
+      const rows = [...(table ?? [])];
+      const header = rows.shift();
+      if (!header || header.length < 2 || rows.length === 0) fail('the access matrix needs a header row (role | <permission> | …) and at least one row');
+      const kind = fold(header[0] ?? '');
+      const prefer = kind === 'role' || kind === 'roles' ? 'role' : kind === 'user' || kind === 'users' ? 'user' : undefined;
+      type Column = { kind: 'permission'; p: PermissionInfo } | { kind: 'entry'; c: CollectionInfo; path: string };
+      const columns: Column[] = header.slice(1).map((h) => {
+        const entry = /^(the|a new) (connector|app|trigger|action|object) "([^"]*)"$/.exec(h.trim());
+        if (entry) {
+          const c = resolveCollection(set, entry[2]!);
+          return { kind: 'entry', c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(c, entry[3]!, entry[2]!, undefined) };
+        }
+        const cell = permissionCell(h);
+        return { kind: 'permission', p: resolvePermission(set, cell.name, cell.qualifier) };
+      });
+      const messages: (string | undefined)[] = [];
+      for (const row of rows) {
+        const s = resolveRowSubject(set, state.users, row[0] ?? '', prefer);
+        columns.forEach((col, i) => {
+          const text = row[i + 1] ?? '';
+          if (col.kind === 'permission') messages.push(...checkCell(set, s, col.p, cellOf(set, text, col.p)));
+          else messages.push(checkEntry(set, s, col.c, col.path, cellOf(set, text, undefined).kind === 'yes'));
+        });
+      }
+      failAll('{n} cell(s) of the access matrix do not hold:', messages);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Tables',
+    phrase: '<subject> has exactly these permissions:',
+    pattern: re(`${SUBJECT} (?:has|have) exactly these permissions:`),
+    table: true,
+    description:
+      'The complete list of what the subject may do: one permission per row (id, title or `Title (Qualifier)`), with the widest level in a second column for scoped permissions. Every permission not listed must be denied at every level.',
+    examples: ['Then the role "Member" has exactly these permissions:\n  | permission            |\n  | View Copilot          |\n  | View Data Catalog     |\n  | View Projects         |\n  | View Applications     |\n  | View Template Library |\n  | Use Agents            |\n  | View Agents           |'],
+    run: (state, [subject], table) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const listed = new Map<string, Cell>();
+      for (const row of body(table, ['permission', 'permissions'])) {
+        const cell = permissionCell(row[0] ?? '');
+        const p = resolvePermission(set, cell.name, cell.qualifier);
+        if (listed.has(p.id)) fail(`${describePermission(set, p)} is listed twice`);
+        const level = (row[1] ?? '').trim();
+        listed.set(p.id, level === '' ? (p.scoped ? cellOf(set, 'yes', p) : { kind: 'yes' }) : cellOf(set, level, p));
+      }
+      const messages: (string | undefined)[] = [];
+      for (const p of set.model.permissions) messages.push(...checkCell(set, s, p, listed.get(p.id) ?? { kind: 'no' }));
+      failAll(`${describeSubject(set, s)} does not have exactly these permissions: {n} difference(s):`, messages);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Tables',
+    phrase: 'only these roles|users can "<permission>" ["<qualifier>"] [<scope>]:',
+    pattern: re(`only these (roles|users) can ${PERMISSION}${TAIL}:`),
+    table: true,
+    description:
+      "Every role of the set (or every user: the set's and the scenario's) is checked: the listed ones (one per row, key or title) must hold the permission at the scope (or at any level), all others must not.",
+    examples: ['Then only these roles can "Role Configuration":\n  | role         |\n  | System Owner |\n  | CRM Admin    |', 'Then only these users can "Update User" at all:\n  | user  |\n  | erin  |\n  | heidi |'],
+    run: (state, [kind, name, qualifier, tail], table) => {
+      const set = currentSet(state);
+      const p = permissionOf(set, name, qualifier);
+      const t = tailOf(set, p, tail);
+      const rows = body(table, ['role', 'roles', 'user', 'users']).map((r) => (r[0] ?? '').trim());
+      const messages: (string | undefined)[] = [];
+      if (kind === 'roles') {
+        const listed = new Set(rows.map((r) => resolveRole(set, r).name));
+        for (const role of set.model.roles) messages.push(checkPermission(set, roleSubject(role.name, role.title), p, t.level, t.self, listed.has(role.name)));
+      } else {
+        const listed = new Set(rows.map((r) => resolveUser(set, state.users, r).user));
+        const names = [...new Set([...set.model.users.map((u) => u.name), ...state.users.keys()])];
+        for (const u of names) {
+          const s = resolveUser(set, state.users, u);
+          messages.push(checkPermission(set, s, p, t.level, t.self, listed.has(s.user)));
+        }
+      }
+      failAll(`not only these ${kind} can ${describePermission(set, p)}${t.level === undefined ? '' : ` at ${scopeName(set, t.level)}`}: {n} difference(s):`, messages);
+    },
+  },
+  // -------------------------------------------------------------------------------- Set facts
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: 'the default role is "<role>" | the owner role is "<role>"',
+    pattern: re('the (default|owner) role is "([^"]*)"'),
+    description: "Checks the set's defaultRole (what users without a role get) or ownerRole (the one role that grants everything), in the model and in the generated module.",
+    examples: ['Then the default role is "User"', 'Then the owner role is "System Owner"'],
+    run: (state, [which, name]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const model = which === 'default' ? set.model.defaultRole : set.model.ownerRole;
+      const generated = which === 'default' ? set.module.policySet.defaultRole : set.module.policySet.ownerRole;
+      if (model !== role.name || generated !== role.name) {
+        fail(`the ${which} role of ${set.name} is ${model === undefined ? 'not set' : `"${set.model.roleIndex.get(model)?.title ?? model}" (${model})`}, not "${role.title}" (${role.name})`);
+      }
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: 'the set has the roles "<role>" and "<role>"',
+    pattern: re(`the set has the roles? ${LIST}`),
+    description: 'Checks that these roles exist (by key or title), in the model and in the generated module.',
+    examples: ['Then the set has the roles "System Owner" and "User"'],
+    run: (state, [list]) => {
+      const set = currentSet(state);
+      for (const name of quotedList(list ?? '')) {
+        const role = resolveRole(set, name);
+        if (set.module.roleNo(role.name) === undefined) fail(`policyc bug: the generated module of ${set.name} lacks the role ${role.name}`);
+      }
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: 'every role has a name and a description',
+    pattern: re('every role has a (?:name|title) and a description'),
+    description: 'Checks that every role has a non-empty title and description (in the generated metadata too).',
+    examples: ['Then every role has a name and a description'],
+    run: (state) => {
+      const set = currentSet(state);
+      const missing = set.model.roles.filter((r) => r.title.trim() === '' || (r.description ?? '').trim() === '');
+      const generated = set.module.roles.filter((r) => r.title.trim() === '' || (r.description ?? '').trim() === '');
+      if (missing.length > 0 || generated.length > 0) {
+        fail(`roles without a name or a description: ${[...new Set([...missing.map((r) => r.name), ...generated.map((r) => r.id)])].join(', ')}`);
+      }
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '"<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
+    pattern: re(`"([^"]*)" (?:has|holds) the roles? ${LIST}`),
+    description: "Checks exactly which roles a user holds (the default role when none was assigned), in the model and in the generated module's users.",
+    examples: ['Then "frank" has the role "User"', 'Then "grace" has the roles "Sales Agent" and "Marketing Manager"'],
+    run: (state, [user, list]) => {
+      const set = currentSet(state);
+      const s = resolveUser(set, state.users, user ?? '');
+      const expected = quotedList(list ?? '').map((r) => resolveRole(set, r).name);
+      const sorted = (xs: readonly string[]) => [...new Set(xs)].sort().join(', ');
+      const generated = set.module.users.find((u) => u.id === s.user);
+      if (sorted(s.roles) !== sorted(expected) || (generated && sorted(generated.roles) !== sorted(expected))) {
+        fail(`"${user}" holds ${sorted(s.roles) || 'no role'}, not ${sorted(expected)}`);
+      }
+    },
+  },
+  // ---------------------------------------------------------------------------------- Changes
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" is renamed to "<new name>"',
+    pattern: re('the role "([^"]*)" is renamed to "([^"]*)"'),
+    description:
+      "Changes the role's display name (its title), as the Role Management page does; its key, numbers and assignments stay. The following steps check a recompiled copy of the set (the files on disk are not touched).",
+    examples: ['When the role "Team Lead" is renamed to "Group Lead"'],
+    run: async (state, [name, title]) => {
+      const role = resolveRole(currentSet(state), name ?? '');
+      await change(state, { kind: 'retitle-role', role: role.name, title: title ?? '' }, `rename the role ${role.name} to "${title}"`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" is renamed to the key "<new-key>"',
+    pattern: re('the role "([^"]*)" is renamed to the key "([^"]*)"'),
+    description:
+      "Changes the role's key the way the language prescribes: the new key in metadata.name, the old one in previousNames. Assignments and inherits still use the old key; the lockfile keeps the role's number.",
+    examples: ['When the role "team-lead" is renamed to the key "group-lead"'],
+    run: async (state, [name, key]) => {
+      const role = resolveRole(currentSet(state), name ?? '');
+      await change(state, { kind: 'rekey-role', role: role.name, key: key ?? '' }, `rename the key ${role.name} to ${key}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" is deleted and its users move to "<other role>"',
+    pattern: re('the role "([^"]*)" is deleted and its users move to "([^"]*)"'),
+    description: "Deletes the role the way the language prescribes: its document goes, PolicySet.retiredRoles names the transfer, and the users assigned to it are assigned to the other role.",
+    examples: ['When the role "Support Agent" is deleted and its users move to "User"'],
+    run: async (state, [name, target]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const to = resolveRole(set, target ?? '');
+      await change(state, { kind: 'delete-role', role: role.name, transferTo: to.name, aliases: role.previousNames }, `delete the role ${role.name}, moving its users to ${to.name}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" is deleted without moving its users',
+    pattern: re('the role "([^"]*)" is deleted without moving its users'),
+    description: 'Removes the role\'s document and nothing else. Expected to be rejected (a role that ever existed needs a transfer): follow it with "Then the change is rejected".',
+    examples: ['When the role "Support Agent" is deleted without moving its users'],
+    run: async (state, [name]) => {
+      const role = resolveRole(currentSet(state), name ?? '');
+      await change(state, { kind: 'delete-role', role: role.name, transferTo: undefined, aliases: role.previousNames }, `delete the role ${role.name} without moving its users`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'a role "<key>" titled "<name>" is created with these permissions:',
+    pattern: re('a role "([^"]*)" titled "([^"]*)" is created with these permissions:'),
+    table: true,
+    description:
+      'Adds a role document with these grants: one permission per row (id or title), with its level in a second column for scoped permissions. A scoped permission without a level is written without one, so the compiler rejects it (least privilege).',
+    examples: ['When a role "support-lead" titled "Support Lead" is created with these permissions:\n  | permission       | level |\n  | records:view     | group |\n  | Manage Workflow  |       |'],
+    run: async (state, [key, title], table) => {
+      const set = currentSet(state);
+      const grants = body(table, ['permission', 'permissions']).map((row) => {
+        const cell = permissionCell(row[0] ?? '');
+        const p = resolvePermission(set, cell.name, cell.qualifier);
+        const levelText = (row[1] ?? '').trim();
+        const level = levelText === '' ? undefined : scopeName(set, parseTail(set, levelText).level);
+        return { permission: p.id, level };
+      });
+      await change(state, { kind: 'create-role', key: key ?? '', title: title ?? '', grants }, `create the role ${key}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: '"<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
+    pattern: re(`"([^"]*)" is (also )?assigned the roles? ${LIST}`),
+    description: "Assigns roles to a user: replacing the user's roles, or with `also` adding to them. Users of the set's Assignments are changed in a recompiled copy of the set.",
+    examples: ['When "frank" is assigned the role "Team Lead"', 'When "alice" is also assigned the role "Auditor"'],
+    run: async (state, [user, also, list]) => {
+      const set = currentSet(state);
+      const roles = quotedList(list ?? '').map((r) => resolveRole(set, r).name);
+      const mode = also ? 'add' : 'replace';
+      const own = state.users.get(user ?? '');
+      if (own) {
+        state.users.set(user ?? '', mode === 'replace' ? roles : [...new Set([...own, ...roles])]);
+        return;
+      }
+      const s = resolveUser(set, state.users, user ?? '');
+      await change(state, { kind: 'assign', user: s.user ?? '', roles, mode }, `assign ${roles.join(', ')} to ${s.user}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" is granted "<permission>" ["<qualifier>"] [<scope>]',
+    pattern: re(`the role "([^"]*)" is granted ${PERMISSION}${TAIL}`),
+    description: 'Adds a grant to the role (Change Permission).',
+    examples: ['When the role "User" is granted "Create Group"', 'When the role "Sales Agent" is granted "View" "CRM Modules" of her group'],
+    run: async (state, [name, perm, qualifier, tail]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const p = permissionOf(set, perm, qualifier);
+      const t = tailOf(set, p, tail);
+      const level = scopeName(set, t.level);
+      await change(state, { kind: 'grant', role: role.name, permission: p.id, level }, `grant ${p.id}${level ? ` at ${level}` : ''} to ${role.name}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" no longer grants "<permission>" ["<qualifier>"]',
+    pattern: re(`the role "([^"]*)" no longer grants ${PERMISSION}`),
+    description: "Removes the role's own grant of the permission (written with its id); what it inherits stays.",
+    examples: ['When the role "Team Lead" no longer grants "Download Call Recordings"'],
+    run: async (state, [name, perm, qualifier]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const p = permissionOf(set, perm, qualifier);
+      await change(state, { kind: 'revoke', role: role.name, permission: p.id }, `remove the grant ${p.id} from ${role.name}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" gets access to every connector | to every object',
+    pattern: re('the role "([^"]*)" gets access to every (connector|app|object|entry)(?: of "([^"]*)")?'),
+    description: "Sets the role's access to the collection to mode all.",
+    examples: ['When the role "Member" gets access to every object'],
+    run: async (state, [name, noun, of]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const c = collectionOf(set, noun, of ?? undefined);
+      await change(state, { kind: 'collection', role: role.name, collection: c.name, mode: 'all', entries: [] }, `give ${role.name} every entry of ${c.name}`);
+    },
+  },
+  {
+    keyword: 'When',
+    group: 'Changes',
+    phrase: 'the role "<role>" gets access to only these connectors: | to every object except:',
+    pattern: re('the role "([^"]*)" gets access to (only these|every) (connectors?|apps?|objects?|entry|entries)(?: of "([^"]*)")?( except)?:'),
+    table: true,
+    description: "Sets the role's access to the collection to mode allow (`only these …:`) or except (`every … except:`), with the entries of the table (paths or titles).",
+    examples: ['When the role "Member" gets access to every object except:\n  | employee |'],
+    run: async (state, [name, which, noun, of, except], table) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const c = collectionOf(set, (noun ?? '').replace(/s$/, '').replace(/ie$/, 'y'), of ?? undefined);
+      const mode = which === 'only these' ? (except ? fail('write either "only these …:" or "every … except:"') : 'allow') : except ? 'except' : fail('write "every … except:" with a table, or "every …" without one');
+      const entries = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), 'entry');
+      await change(state, { kind: 'collection', role: role.name, collection: c.name, mode, entries }, `give ${role.name} ${mode} ${entries.join(', ')} of ${c.name}`);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the change is rejected [because "<text>"]',
+    pattern: re('the change is rejected(?: because "([^"]*)")?'),
+    description:
+      'Checks that the compiler refused the last change (with an error whose message or hint contains the text, case-insensitive). Later steps check the set as it was before that change.',
+    examples: ['Then the change is rejected because "its users need a role to transfer to"'],
+    run: (state, [text]) => {
+      shippedSet(state);
+      if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
+      if (!state.rejected) fail(`the change "${state.lastChange}" was accepted: the set compiles without errors`);
+      if (text) {
+        const needle = fold(text);
+        const found = state.rejected.errors.some((d) => fold(`${d.message} ${d.hint ?? ''}`).includes(needle));
+        if (!found) fail(`the change was rejected, but no error says "${text}":\n${state.rejected.errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`);
+      }
+      state.edits = state.edits.slice(0, -1);
+      state.rejected = undefined;
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'every user keeps the same access',
+    pattern: re('every user keeps the same access'),
+    description:
+      "Compares every user of the set (and of the scenario) before and after the changes: every permission at every level, as self and not, and every collection entry. Proves that a change did not touch anyone's access.",
+    examples: ['Then every user keeps the same access'],
+    run: (state) => {
+      const before = shippedSet(state);
+      const after = currentSet(state);
+      const out: string[] = [];
+      const names = [...new Set([...before.model.users.map((u) => u.name), ...state.users.keys()])];
+      for (const name of names) {
+        if (!after.model.userIndex.has(name) && !state.users.has(name)) {
+          out.push(`${name}: no longer a user`);
+          continue;
+        }
+        const a = resolveUser(before, state.users, name);
+        const b = resolveUser(after, state.users, name);
+        for (const d of sameAccess(before, a, after, b)) out.push(`${name}: ${d}`);
+      }
+      if (out.length > 0) fail(`${out.length} access change(s):\n${out.slice(0, 40).map((l) => `  ${l}`).join('\n')}${out.length > 40 ? '\n  …' : ''}`);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the role "<role>" has the same access as the role "<old role>" had',
+    pattern: re('the role "([^"]*)" has the same access as the role "([^"]*)" had'),
+    description: 'Compares a role of the changed set with a role of the set as shipped (by key or title there): every permission, level and collection entry.',
+    examples: ['Then the role "group-lead" has the same access as the role "team-lead" had'],
+    run: (state, [now, then]) => {
+      const before = shippedSet(state);
+      const after = currentSet(state);
+      const a = resolveRole(before, then ?? '');
+      const b = resolveRole(after, now ?? '');
+      const diff = sameAccess(before, roleSubject(a.name, a.title), after, roleSubject(b.name, b.title));
+      if (diff.length > 0) fail(`the role "${now}" (${b.name}) differs from what "${then}" (${a.name}) had:\n${diff.map((l) => `  ${l}`).join('\n')}`);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the old key "<key>" still refers to the role "<role>"',
+    pattern: re('the old key "([^"]*)" still refers to the role "([^"]*)"'),
+    description:
+      "After a key rename: the generated module still accepts the old key as a deprecated alias of the role, with the number the role had before (stored numbers keep their meaning), and `transferTarget` maps it to the new key.",
+    examples: ['Then the old key "team-lead" still refers to the role "Team Lead"'],
+    run: (state, [old, name]) => {
+      const before = shippedSet(state);
+      const after = currentSet(state);
+      const role = resolveRole(after, name ?? '');
+      const key = old ?? '';
+      const was = before.module.roleNo(key);
+      const now = after.module.roleNo(key);
+      const problems: string[] = [];
+      if (now === undefined) problems.push(`the generated module does not accept "${key}" any more`);
+      else if (now !== after.module.Role[role.name]) problems.push(`"${key}" has the number ${now}, the role ${role.name} ${after.module.Role[role.name]}`);
+      if (was !== undefined && now !== was) problems.push(`the number changed from ${was} to ${now ?? 'none'}`);
+      if (after.module.transferTarget(key) !== role.name) problems.push(`transferTarget("${key}") is ${after.module.transferTarget(key) ?? 'undefined'}, not ${role.name}`);
+      if (problems.length > 0) fail(`the old key "${key}" does not refer to the role "${role.title}" (${role.name}): ${problems.join('; ')}`);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the deleted role "<role>" transfers its users to "<role>"',
+    pattern: re('the deleted role "([^"]*)" transfers its users to "([^"]*)"'),
+    description:
+      'After a deletion: the role is gone from the generated module, its exported transfer map sends it to the other role (so applications can migrate stored role ids), and no user holds it any more.',
+    examples: ['Then the deleted role "Support Agent" transfers its users to "User"'],
+    run: (state, [old, target]) => {
+      const before = shippedSet(state);
+      const after = currentSet(state);
+      const gone = resolveRole(before, old ?? '');
+      const to = resolveRole(after, target ?? '');
+      const problems: string[] = [];
+      if (after.module.roleNo(gone.name) !== undefined) problems.push(`the generated module still has the role ${gone.name}`);
+      if (after.module.transferTarget(gone.name) !== to.name) problems.push(`transferTarget("${gone.name}") is ${after.module.transferTarget(gone.name) ?? 'undefined'}`);
+      if (!after.module.transfers.some((t) => t.from === gone.name && t.to === to.name)) problems.push(`the exported transfers do not list ${gone.name} → ${to.name}`);
+      const holders = after.model.users.filter((u) => u.roles.includes(gone.name)).map((u) => u.name);
+      if (holders.length > 0) problems.push(`users still hold it: ${holders.join(', ')}`);
+      if (problems.length > 0) fail(`the deleted role "${gone.title}" (${gone.name}) does not transfer to "${to.title}" (${to.name}): ${problems.join('; ')}`);
+    },
+  },
+];
+
+/** Whether a step's pattern reads `text` (the step without its keyword). */
+export function matchingSteps(text: string): StepSpec[] {
+  return STEPS.filter((s) => s.pattern.test(text));
+}
+
+/** The level a check asks at, re-exported for tests. */
+export { checkLevel };

@@ -1,0 +1,194 @@
+import { type Document, isMap, isScalar, isSeq, parseAllDocuments, stringify, type YAMLSeq } from 'yaml';
+import type { RawFile, SetSource } from '../load/source.js';
+
+/**
+ * Changes a scenario makes to a policy set before checking it again ("When the role … is
+ * renamed to …"). They are applied to an in-memory copy of the set's YAML with the `yaml`
+ * Document API, so comments and layout of everything else stay as written, and the copy is
+ * compiled with the set's lockfile, so every number stays where it was.
+ *
+ * Role keys are the current keys of the set being edited (the steps resolve titles first).
+ */
+export type Edit =
+  | { readonly kind: 'retitle-role'; readonly role: string; readonly title: string }
+  | { readonly kind: 'rekey-role'; readonly role: string; readonly key: string }
+  | {
+      readonly kind: 'delete-role';
+      readonly role: string;
+      /** Where the role's users go; undefined deletes the role without moving its users. */
+      readonly transferTo: string | undefined;
+      /** The role's previous keys: assignments may still use them. */
+      readonly aliases: readonly string[];
+    }
+  | { readonly kind: 'create-role'; readonly key: string; readonly title: string; readonly grants: readonly GrantSpec[] }
+  | { readonly kind: 'assign'; readonly user: string; readonly roles: readonly string[]; readonly mode: 'replace' | 'add' }
+  | { readonly kind: 'grant'; readonly role: string; readonly permission: string; readonly level: string | undefined }
+  | { readonly kind: 'revoke'; readonly role: string; readonly permission: string }
+  | { readonly kind: 'collection'; readonly role: string; readonly collection: string; readonly mode: string; readonly entries: readonly string[] };
+
+/** A grant as written in a Role document: an id, or an id with its scope level. */
+export interface GrantSpec {
+  readonly permission: string;
+  readonly level: string | undefined;
+}
+
+/** An edit that cannot be made (the document it changes is missing). */
+export class EditError extends Error {}
+
+interface WorkFile {
+  path: string;
+  docs: Document.Parsed[];
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/** The set with `edits` applied in order, as a new source (the original is not touched). */
+export function applyEdits(source: SetSource, edits: readonly Edit[]): SetSource {
+  if (edits.length === 0) return source;
+  let files: WorkFile[] = source.files.map((f) => ({ path: f.path, docs: parseAllDocuments(decoder.decode(f.bytes)) as Document.Parsed[] }));
+  for (const edit of edits) files = applyEdit(source, files, edit);
+  const raw: RawFile[] = files
+    .filter((f) => f.docs.length > 0)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((f) => ({ path: f.path, bytes: encoder.encode(serialize(f.docs)) }));
+  return { ...source, files: raw };
+}
+
+function serialize(docs: readonly Document[]): string {
+  return docs
+    .map((d, i) => {
+      const text = d.toString();
+      return i > 0 && !text.startsWith('---') ? `---\n${text}` : text;
+    })
+    .join('');
+}
+
+function kindOf(doc: Document): unknown {
+  return doc.get('kind');
+}
+
+function nameOf(doc: Document): unknown {
+  return doc.getIn(['metadata', 'name']);
+}
+
+function findRole(files: WorkFile[], key: string): { file: WorkFile; index: number; doc: Document.Parsed } {
+  for (const file of files) {
+    const index = file.docs.findIndex((d) => kindOf(d) === 'Role' && nameOf(d) === key);
+    if (index >= 0) return { file, index, doc: file.docs[index]! };
+  }
+  throw new EditError(`no Role document with metadata.name \`${key}\` in the set`);
+}
+
+function docsOfKind(files: WorkFile[], kind: string): Document.Parsed[] {
+  return files.flatMap((f) => f.docs.filter((d) => kindOf(d) === kind));
+}
+
+/** The sequence at `path`, created (empty) when missing. */
+function seqAt(doc: Document, path: readonly (string | number)[]): YAMLSeq {
+  const node = doc.getIn(path, true);
+  if (isSeq(node)) return node;
+  const seq = doc.createNode([]) as YAMLSeq;
+  doc.setIn(path, seq);
+  return seq;
+}
+
+/** The plain value of a sequence item: a scalar's value, or the single key of a one-key map. */
+function itemKey(item: unknown): unknown {
+  if (isScalar(item)) return item.value;
+  if (isMap(item) && item.items.length === 1) {
+    const key = item.items[0]!.key;
+    return isScalar(key) ? key.value : key;
+  }
+  return item;
+}
+
+function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[] {
+  switch (edit.kind) {
+    case 'retitle-role': {
+      findRole(files, edit.role).doc.setIn(['spec', 'title'], edit.title);
+      return files;
+    }
+    case 'rekey-role': {
+      const { doc } = findRole(files, edit.role);
+      doc.setIn(['metadata', 'name'], edit.key);
+      const previous = seqAt(doc, ['metadata', 'previousNames']);
+      if (!previous.items.some((i) => itemKey(i) === edit.role)) previous.add(doc.createNode(edit.role));
+      return files;
+    }
+    case 'delete-role': {
+      const { file, index } = findRole(files, edit.role);
+      file.docs.splice(index, 1);
+      if (edit.transferTo !== undefined) {
+        const set = docsOfKind(files, 'PolicySet')[0];
+        if (!set) throw new EditError('the set has no PolicySet document');
+        seqAt(set, ['spec', 'retiredRoles']).add(set.createNode({ name: edit.role, transferTo: edit.transferTo }));
+        const old = new Set([edit.role, ...edit.aliases]);
+        for (const doc of docsOfKind(files, 'Assignments')) {
+          const users = doc.getIn(['spec', 'users'], true);
+          if (!isSeq(users)) continue;
+          for (const user of users.items) {
+            if (!isMap(user)) continue;
+            const roles = user.get('roles', true);
+            if (!isSeq(roles) || !roles.items.some((r) => old.has(itemKey(r) as string))) continue;
+            const next: string[] = [];
+            for (const r of roles.items) {
+              const key = String(itemKey(r));
+              const moved = old.has(key) ? edit.transferTo : key;
+              if (!next.includes(moved)) next.push(moved);
+            }
+            user.set('roles', doc.createNode(next, { flow: true }));
+          }
+        }
+      }
+      return files;
+    }
+    case 'create-role': {
+      const grants = edit.grants.map((g) => (g.level === undefined ? g.permission : { [g.permission]: g.level }));
+      const text = stringify({
+        apiVersion: 'policyc/v1',
+        kind: 'Role',
+        metadata: { name: edit.key },
+        spec: { title: edit.title, description: 'Created by a scenario.', grants },
+      });
+      const path = `${source.dir}/roles/${edit.key}.scenario.yaml`;
+      return [...files, { path, docs: parseAllDocuments(text) as Document.Parsed[] }];
+    }
+    case 'assign': {
+      for (const doc of docsOfKind(files, 'Assignments')) {
+        const users = doc.getIn(['spec', 'users'], true);
+        if (!isSeq(users)) continue;
+        for (const user of users.items) {
+          if (!isMap(user) || user.get('name') !== edit.user) continue;
+          const current = user.get('roles', true);
+          const had = isSeq(current) ? current.items.map((r) => String(itemKey(r))) : [];
+          const next = edit.mode === 'replace' ? [...edit.roles] : [...had, ...edit.roles.filter((r) => !had.includes(r))];
+          user.set('roles', doc.createNode(next, { flow: true }));
+          return files;
+        }
+      }
+      throw new EditError(`no user \`${edit.user}\` in the set's Assignments`);
+    }
+    case 'grant': {
+      const { doc } = findRole(files, edit.role);
+      seqAt(doc, ['spec', 'grants']).add(doc.createNode(edit.level === undefined ? edit.permission : { [edit.permission]: edit.level }));
+      return files;
+    }
+    case 'collection': {
+      const { doc } = findRole(files, edit.role);
+      const access = edit.mode === 'all' ? { mode: edit.mode } : { mode: edit.mode, entries: [...edit.entries] };
+      doc.setIn(['spec', 'collections', edit.collection], doc.createNode(access));
+      return files;
+    }
+    case 'revoke': {
+      const { doc } = findRole(files, edit.role);
+      const grants = doc.getIn(['spec', 'grants'], true);
+      const before = isSeq(grants) ? grants.items.length : 0;
+      if (isSeq(grants)) grants.items = grants.items.filter((i) => itemKey(i) !== edit.permission);
+      if (!isSeq(grants) || grants.items.length === before) {
+        throw new EditError(`the role \`${edit.role}\` has no grant written \`${edit.permission}\``);
+      }
+      return files;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { coverage } from './coverage.js';
+import { buildSupportLibrary } from './library.js';
+import { clearSetCache } from './sets.js';
+
+/** How `policyc test` runs cucumber. */
+export interface RunFeaturesOptions {
+  readonly cwd: string;
+  /** Feature files or folders (absolute or relative to cwd). */
+  readonly paths: readonly string[];
+  /** The folder of the policy sets, absolute. */
+  readonly policies: string;
+  /** Cucumber formats: `progress`, `summary`, `html:<file>`, `junit:<file>`, `json:<file>`, `message:<file>`. */
+  readonly formats: readonly string[];
+  readonly tags?: string | undefined;
+  readonly names?: readonly string[] | undefined;
+  readonly failFast?: boolean | undefined;
+  /** A project's own support files, loaded after the steps. */
+  readonly imports?: readonly string[] | undefined;
+  readonly colors: boolean;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A step that matched no step definition. */
+export interface UndefinedStep {
+  readonly uri: string;
+  readonly line: number | undefined;
+  readonly keyword: string;
+  readonly text: string;
+}
+
+export interface RunFeaturesResult {
+  readonly success: boolean;
+  readonly scenarios: number;
+  readonly undefinedSteps: readonly UndefinedStep[];
+}
+
+/** The few message fields the runner reads (cucumber's messages are richer). */
+interface Envelope {
+  gherkinDocument?: { uri?: string; feature?: { children: Child[] } };
+  pickle?: { id: string; uri: string; steps: { id: string; text: string; astNodeIds: string[] }[] };
+  testCase?: { id: string; pickleId: string; testSteps: { id: string; pickleStepId?: string }[] };
+  testStepFinished?: { testStepId: string; testStepResult: { status: string } };
+}
+
+interface Child {
+  background?: { steps: GherkinStep[] };
+  scenario?: { steps: GherkinStep[] };
+  rule?: { children: Child[] };
+}
+
+interface GherkinStep {
+  id: string;
+  keyword: string;
+  location: { line: number };
+}
+
+/**
+ * Runs features with policyc's steps preloaded and strict (an undefined step fails the run),
+ * recording policy coverage in `coverage` (reset first). Sets are compiled afresh for each run.
+ */
+export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeaturesResult> {
+  coverage.reset();
+  clearSetCache();
+  const support = await buildSupportLibrary(options.cwd, (options.imports ?? []).map((p) => path.resolve(options.cwd, p)));
+  // Cucumber's formatters take colour from FORCE_COLOR (their colorsEnabled option is deprecated).
+  const env: Record<string, string | undefined> = { ...options.env, FORCE_COLOR: options.colors ? '1' : '0' };
+  const environment = { cwd: options.cwd, stdout: options.stdout, stderr: options.stderr, env };
+  const { runConfiguration } = await loadConfiguration(
+    {
+      file: false,
+      provided: {
+        paths: [...options.paths],
+        format: [...options.formats],
+        strict: true,
+        worldParameters: { policies: options.policies },
+        ...(options.tags ? { tags: options.tags } : {}),
+        ...(options.names && options.names.length > 0 ? { name: [...options.names] } : {}),
+        ...(options.failFast ? { failFast: true } : {}),
+      },
+    },
+    environment,
+  );
+
+  const steps = new Map<string, GherkinStep>();
+  const pickleSteps = new Map<string, { uri: string; text: string; astNodeIds: string[] }>();
+  const testSteps = new Map<string, string>();
+  const undefinedSteps: UndefinedStep[] = [];
+  let scenarios = 0;
+  const collect = (children: readonly Child[]) => {
+    for (const child of children) {
+      for (const s of [...(child.background?.steps ?? []), ...(child.scenario?.steps ?? [])]) steps.set(s.id, s);
+      if (child.rule) collect(child.rule.children);
+    }
+  };
+  const onMessage = (message: unknown) => {
+    const m = message as Envelope;
+    if (m.gherkinDocument?.feature) collect(m.gherkinDocument.feature.children);
+    if (m.pickle) {
+      scenarios++;
+      for (const s of m.pickle.steps) pickleSteps.set(s.id, { uri: m.pickle.uri, text: s.text, astNodeIds: s.astNodeIds });
+    }
+    if (m.testCase) for (const s of m.testCase.testSteps) if (s.pickleStepId) testSteps.set(s.id, s.pickleStepId);
+    if (m.testStepFinished && m.testStepFinished.testStepResult.status === 'UNDEFINED') {
+      const pickleStep = pickleSteps.get(testSteps.get(m.testStepFinished.testStepId) ?? '');
+      if (pickleStep) {
+        const ast = steps.get(pickleStep.astNodeIds[0] ?? '');
+        undefinedSteps.push({ uri: pickleStep.uri, line: ast?.location.line, keyword: ast?.keyword.trim() ?? '', text: pickleStep.text });
+      }
+    }
+  };
+  const result = await runCucumber({ ...runConfiguration, support }, environment, onMessage);
+  return { success: result.success, scenarios, undefinedSteps };
+}

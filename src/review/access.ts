@@ -1,0 +1,117 @@
+import { noAccess, unionAccess } from '../model/collections.js';
+import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
+
+/**
+ * Effective access of a subject (a role, a user, or any list of roles), read from the model's
+ * precomputed tables: the widest level held per permission, and the union of collection access.
+ */
+export interface SubjectAccess {
+  /** Permission id to the widest level held, in catalog order. */
+  readonly permissions: ReadonlyMap<string, number>;
+  /** Collection name to effective access, for every collection of the catalog. */
+  readonly collections: ReadonlyMap<string, CollectionAccess>;
+}
+
+/** A role by its current key or a previous one. */
+export function findRole(model: Model, name: string): RoleInfo | undefined {
+  return model.roleIndex.get(name) ?? model.roleIndex.get(model.roleAliases.get(name) ?? '');
+}
+
+/** A permission by its id or a previous one. */
+export function findPermission(model: Model, id: string): PermissionInfo | undefined {
+  return model.permissionIndex.get(id) ?? model.permissionIndex.get(model.permissionAliases.get(id) ?? '');
+}
+
+/** The union of the effective access of `roles` (each role's tables already include what it inherits). */
+export function rolesAccess(model: Model, roles: readonly string[]): SubjectAccess {
+  const infos = roles.map((r) => findRole(model, r)).filter((r): r is RoleInfo => r !== undefined);
+  const levels = new Map<string, number>();
+  for (const role of infos) for (const [p, l] of role.effective) levels.set(p, Math.max(l, levels.get(p) ?? -1));
+  const permissions = new Map(model.permissions.filter((p) => levels.has(p.id)).map((p) => [p.id, levels.get(p.id)!]));
+  const collections = new Map<string, CollectionAccess>();
+  for (const c of model.collections) {
+    let access = noAccess();
+    for (const role of infos) access = unionAccess(c, access, role.collections.get(c.name) ?? noAccess());
+    collections.set(c.name, access);
+  }
+  return { permissions, collections };
+}
+
+export function roleAccess(model: Model, role: RoleInfo): SubjectAccess {
+  return rolesAccess(model, [role.name]);
+}
+
+export function userAccess(model: Model, user: UserInfo): SubjectAccess {
+  return rolesAccess(model, user.roles);
+}
+
+/** Nothing: what a subject that does not exist holds. */
+export function emptyAccess(model: Model): SubjectAccess {
+  return { permissions: new Map(), collections: new Map(model.collections.map((c) => [c.name, noAccess()])) };
+}
+
+/** Whether an access allows the entry at `path`, known to the catalog or not (an unknown entry follows its nearest known ancestor). */
+export function entryAllowed(collection: CollectionInfo, access: CollectionAccess, path: string): boolean {
+  if (collection.entryIndex.has(path)) return access.allowed.has(path);
+  return unknownAllowed(collection, access, path);
+}
+
+/** Whether an entry at `path`, treated as unknown, would be allowed (the rule for entries added to the catalog later). */
+export function unknownAllowed(collection: CollectionInfo, access: CollectionAccess, path: string): boolean {
+  const segments = path.split('/');
+  for (let i = segments.length - 1; i > 0; i--) {
+    const ancestor = segments.slice(0, i).join('/');
+    if (collection.entryIndex.has(ancestor)) return access.unknownUnder.has(ancestor);
+  }
+  return access.unknownTop;
+}
+
+/** The name of a level for display, or undefined for an unscoped permission (always held in full). */
+export function levelName(model: Model, permission: PermissionInfo, level: number): string | undefined {
+  if (!permission.scoped) return undefined;
+  return model.scopes[level]?.name;
+}
+
+/** Whether an access holds every permission of the catalog at the widest level. */
+export function holdsEverything(model: Model, access: SubjectAccess): boolean {
+  const widest = model.levels - 1;
+  return model.permissions.length > 0 && model.permissions.every((p) => (access.permissions.get(p.id) ?? -1) >= widest);
+}
+
+/**
+ * The fewest entries whose subtrees make up `set`, in catalog order: an entry whose whole
+ * subtree is in the set stands for it. An entry in the set only part of whose subtree is
+ * listed stands for itself (its descendants in the set are listed too).
+ */
+export function compactEntries(collection: CollectionInfo, set: ReadonlySet<string>): string[] {
+  const whole = new Set<string>();
+  const out: string[] = [];
+  for (const e of collection.entries) {
+    if (!set.has(e.path)) continue;
+    if (e.parent !== undefined && whole.has(e.parent)) {
+      whole.add(e.path);
+      continue;
+    }
+    out.push(e.path);
+    if ((collection.subtree.get(e.path) ?? []).every((p) => set.has(p))) whole.add(e.path);
+  }
+  return out;
+}
+
+/** The users holding a role directly (by assignment or default). */
+export function usersOfRole(model: Model, role: string): string[] {
+  return model.users.filter((u) => u.roles.includes(role)).map((u) => u.name);
+}
+
+/** The users holding a role directly or through a role that inherits it. */
+export function usersReaching(model: Model, role: string): string[] {
+  const reaching = new Set<string>();
+  const reaches = (name: string, seen = new Set<string>()): boolean => {
+    if (name === role) return true;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return (model.roleIndex.get(name)?.inherits ?? []).some((p) => reaches(p, seen));
+  };
+  for (const u of model.users) if (u.roles.some((r) => reaches(r))) reaching.add(u.name);
+  return model.users.filter((u) => reaching.has(u.name)).map((u) => u.name);
+}

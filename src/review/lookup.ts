@@ -1,0 +1,132 @@
+import { closest } from '../diagnostics/suggest.js';
+import type { Model, PermissionInfo } from '../model/model.js';
+import { foldTitle } from '../resolve/names.js';
+import type { Subject } from './explain.js';
+import { UsageError } from './load.js';
+
+/**
+ * Resolving names typed on the command line: ids (keys), previous ids and titles, with
+ * did-you-mean hints for near misses and `--set` hints when a name exists in several sets.
+ */
+
+export interface NamedSet {
+  readonly name: string;
+  readonly model: Model;
+}
+
+/** How well a name matched: a key beats a previous key beats a title. Lower is better. */
+const TIER = { key: 0, alias: 1, title: 2 } as const;
+
+interface Candidate<T> {
+  readonly set: NamedSet;
+  readonly value: T;
+  readonly tier: number;
+  readonly label: string;
+}
+
+function pick<T>(candidates: Candidate<T>[], input: string, what: string): Candidate<T> | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = Math.min(...candidates.map((c) => c.tier));
+  const top = candidates.filter((c) => c.tier === best);
+  const sets = [...new Set(top.map((c) => c.set.name))];
+  if (sets.length > 1) {
+    throw new UsageError(
+      'PC905',
+      `\`${input}\` is ambiguous: ${top.map((c) => `${c.label} in ${c.set.name}`).join(', ')}`,
+      `pick the set with ${sets.map((s) => `--set ${s}`).join(' or ')}`,
+    );
+  }
+  if (top.length > 1) {
+    throw new UsageError('PC905', `\`${input}\` names several ${what}s in ${sets[0]}: ${top.map((c) => c.label).join(', ')}`, `use the id instead of the title`);
+  }
+  return top[0];
+}
+
+/** A role or a user, by key, previous key or title (a role wins over a user of the same name). */
+export function findSubject(sets: readonly NamedSet[], input: string): { set: NamedSet; subject: Subject } {
+  const folded = foldTitle(input);
+  const candidates: Candidate<Subject>[] = [];
+  for (const set of sets) {
+    const m = set.model;
+    for (const role of m.roles) {
+      const tier = role.name === input ? TIER.key : role.previousNames.includes(input) ? TIER.alias : foldTitle(role.title) === folded ? TIER.title : undefined;
+      if (tier !== undefined) candidates.push({ set, value: { kind: 'role', role }, tier: tier * 2, label: `role \`${role.name}\`` });
+    }
+    for (const user of m.users) {
+      const tier = user.name === input ? TIER.key : user.title !== undefined && foldTitle(user.title) === folded ? TIER.title : undefined;
+      if (tier !== undefined) candidates.push({ set, value: { kind: 'user', user }, tier: tier * 2 + 1, label: `user \`${user.name}\`` });
+    }
+  }
+  const found = pick(candidates, input, 'role or user');
+  if (found) return { set: found.set, subject: found.value };
+  const names = sets.flatMap((s) => [...s.model.roles.flatMap((r) => [r.name, r.title]), ...s.model.users.flatMap((u) => [u.name, ...(u.title ? [u.title] : [])])]);
+  const near = closest(input, names);
+  throw new UsageError(
+    'PC904',
+    `no role or user \`${input}\` in ${sets.map((s) => s.name).join(', ') || 'the policy sets'}`,
+    near !== undefined ? `did you mean \`${near}\`?` : `roles: ${sets.flatMap((s) => s.model.roles.map((r) => r.name)).join(', ')}`,
+  );
+}
+
+function permissionCandidates(set: NamedSet, input: string): Candidate<PermissionInfo>[] {
+  const folded = foldTitle(input);
+  const out: Candidate<PermissionInfo>[] = [];
+  for (const p of set.model.permissions) {
+    const tier = p.id === input ? TIER.key : p.previousNames.includes(input) ? TIER.alias : foldTitle(p.title) === folded ? TIER.title : undefined;
+    if (tier !== undefined) out.push({ set, value: p, tier, label: `\`${p.id}\` (${p.title})` });
+  }
+  return out;
+}
+
+function permissionNotFound(sets: readonly NamedSet[], input: string): UsageError {
+  const names = sets.flatMap((s) => s.model.permissions.flatMap((p) => [p.id, p.title]));
+  const near = closest(input, names);
+  const hint =
+    near !== undefined
+      ? `did you mean \`${near}\`?`
+      : input.includes(':')
+        ? `permissions of \`${input.split(':')[0]}\`: ${sets.flatMap((s) => s.model.permissions.filter((p) => p.resource === input.split(':')[0]).map((p) => p.id)).join(', ') || 'none'}`
+        : 'permissions are named `resource:action` (`records:update`) or by title';
+  return new UsageError('PC904', `no permission \`${input}\` in ${sets.map((s) => s.name).join(', ') || 'the policy sets'}`, hint);
+}
+
+/** A permission of one set, by id, previous id or title. */
+export function findPermission(set: NamedSet, input: string): PermissionInfo {
+  const found = pick(permissionCandidates(set, input), input, 'permission');
+  if (found) return found.value;
+  throw permissionNotFound([set], input);
+}
+
+/** A permission in any of the sets (who-can). */
+export function findPermissionAnywhere(sets: readonly NamedSet[], input: string): { set: NamedSet; permission: PermissionInfo } {
+  const found = pick(
+    sets.flatMap((s) => permissionCandidates(s, input)),
+    input,
+    'permission',
+  );
+  if (found) return { set: found.set, permission: found.value };
+  throw permissionNotFound(sets, input);
+}
+
+/** A scope level of a set, by name or title. */
+export function findScope(model: Model, input: string): number {
+  if (model.scopes.length === 0) throw new UsageError('PC904', `the set \`${model.name}\` has no scopes, so --scope does not apply`, 'leave out --scope');
+  const folded = foldTitle(input);
+  const s = model.scopes.find((x) => x.name === input) ?? model.scopes.find((x) => foldTitle(x.title) === folded);
+  if (s) return s.level;
+  const near = closest(input, model.scopes.map((x) => x.name));
+  throw new UsageError(
+    'PC904',
+    `no scope \`${input}\` in ${model.name}`,
+    near !== undefined ? `did you mean \`${near}\`? (scopes: ${model.scopes.map((x) => x.name).join(' < ')})` : `scopes, narrowest first: ${model.scopes.map((x) => x.name).join(' < ')}`,
+  );
+}
+
+/** Restricts the sets to `--set NAME`. */
+export function selectSet(sets: readonly NamedSet[], name: string | undefined, all: readonly string[]): NamedSet[] {
+  if (name === undefined) return [...sets];
+  const found = sets.filter((s) => s.name === name);
+  if (found.length > 0) return found;
+  const near = closest(name, all);
+  throw new UsageError('PC904', `no policy set \`${name}\``, near !== undefined ? `did you mean \`${near}\`?` : `sets: ${all.join(', ')}`);
+}

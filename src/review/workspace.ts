@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { analyzeSet, type Analysis } from '../analyze.js';
+import { diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
+import { renderHuman } from '../diagnostics/render.js';
+import { discoverSets } from '../load/discover.js';
+import { type Io, println, useColor } from '../cli/io.js';
+import { EXIT } from '../cli/io.js';
+import { type NamedSet, selectSet } from './lookup.js';
+import { UsageError } from './load.js';
+
+/** What `explain`, `who-can` and `access` share: the sets of a policies folder, and how they report problems. */
+export interface ReviewOptions {
+  readonly path: string;
+  readonly set: string | undefined;
+  readonly format: 'text' | 'json';
+  readonly color: boolean | undefined;
+}
+
+/**
+ * Loads the policy sets (every set of `--path`, or the one `--set` names), then runs `body`
+ * with the clean ones. A set with errors stops the command (exit 1, its diagnostics on
+ * stderr); a name that does not resolve is a usage error (exit 2, with a did-you-mean hint).
+ */
+export async function withSets(io: Io, options: ReviewOptions, body: (sets: NamedSet[]) => number): Promise<number> {
+  const c = useColor(io, 'stderr', options.color);
+  try {
+    const found = new Diagnostics();
+    const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
+    if (sources.length === 0) {
+      for (const d of found.items) println(io.stderr, renderHuman(d, new Map(), c));
+      return EXIT.usage;
+    }
+    const all = sources.map((s) => s.name);
+    const wanted = options.set === undefined ? sources : sources.filter((s) => s.name === options.set);
+    if (wanted.length === 0) selectSet([], options.set, all);
+    const analyses: Analysis[] = wanted.map((s) => analyzeSet(s));
+    const broken = analyses.filter((a) => !a.model);
+    if (broken.length > 0) {
+      for (const a of broken) {
+        println(io.stderr, c.bold(`${a.source.name} (${a.source.dir}) has errors; fix them first (policyc check):`));
+        for (const d of a.diagnostics.filter((x) => x.severity === 'error')) {
+          println(io.stderr, renderHuman(d, a.files, c));
+          println(io.stderr);
+        }
+      }
+      return EXIT.policy;
+    }
+    return body(analyses.map((a) => ({ name: a.model!.name, model: a.model! })));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c));
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

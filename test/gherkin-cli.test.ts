@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const FIXTURES = 'test/fixtures/gherkin';
+
+describe('policyc test', () => {
+  it('passes true scenarios and prints the progress, the summary and the coverage table (exit 0)', async () => {
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/right.feature`]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 scenario (1 passed)');
+    expect(stdout).toMatch(/Policy coverage\n\s+set\s+grants\s+collection entries\s+total\n\s+crm\s+1\/211\s+0\.4 %/);
+    expect(stdout).toMatch(/platform\s+0\/390\s+0\.0 %\s+0\/279\s+0\.0 %\s+0\.0 % \(no scenario\)/);
+    expect(stdout).toContain('sales-agent: ');
+  });
+
+  it('fails a deliberately wrong scenario with the role, the permission, the scope and why (exit 1)', async () => {
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/wrong.feature`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('4 scenarios (4 failed)');
+    // A grant that exists at a narrower level, through inheritance.
+    expect(stdout).toContain('Expected the role "Team Lead" (team-lead) to be able to "Delete" (records:delete, CRM Modules) at scope group, but it cannot.');
+    expect(stdout).toContain('Why: the widest level granted for records:delete is own, narrower than group:');
+    expect(stdout).toContain('- sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own');
+    // No grant at all.
+    expect(stdout).toContain('Expected "alice" (Alice Martin, roles: sales-agent) to be able to "Role Configuration" (roles:configure, Users), but it cannot.');
+    expect(stdout).toContain('Why: no grant gives roles:configure: none of sales-agent, user (inherited: sales-agent → user) grants it');
+    // A denial the policy contradicts.
+    expect(stdout).toContain('Expected "bob" (Bob Keller, roles: team-lead) not to be able to "View" (records:view, CRM Modules) at scope group, but it can:');
+    expect(stdout).toContain('- team-lead grants `records:view: group` → records:view at group');
+    // Self-restriction.
+    expect(stdout).toContain('users:deactivate is self-restricted: it never applies to the subject itself');
+  });
+
+  it('fails a step that matches no phrase and suggests the closest one (exit 1)', async () => {
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/undefined.feature`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('1 scenario (1 undefined)');
+    expect(stdout).toContain('1 step matches no phrase of the step library');
+    expect(stdout).toContain(`${FIXTURES}/undefined.feature:4  Then "alice" kan "View" "CRM Modules"`);
+    expect(stdout).toContain('did you mean: Then "alice" can "View" "CRM Modules"');
+  });
+
+  it('fails below --min-coverage, and writes cucumber reports given with --format (exit 1)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policyc-test-'));
+    const junit = path.join(dir, 'report.xml');
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/right.feature`, '--min-coverage', '50', '--format', `junit:${junit}`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('Policy coverage of crm is 0.4 %, below --min-coverage 50 %.');
+    expect(existsSync(junit)).toBe(true);
+    expect(readFileSync(junit, 'utf8')).toContain('<testsuite');
+  });
+
+  it('reports usage errors (exit 2)', async () => {
+    expect((await runCli(['test', 'features/no-such-folder'])).code).toBe(2);
+    expect((await runCli(['test', `${FIXTURES}/right.feature`, '--min-coverage', '150'])).code).toBe(2);
+    const unknown = await runCli(['test', `${FIXTURES}/right.feature`, '--format', 'no-such-formatter']);
+    expect(unknown.code).toBe(2);
+  });
+
+  it('fails a scenario about an unknown set with a did-you-mean', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policyc-test-'));
+    const file = path.join(dir, 'typo.feature');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'Feature: typo\n  Scenario: a misspelt set\n    Given the policy set "crn"\n');
+    const { code, stdout } = await runCli(['test', file]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('unknown policy set "crn"');
+    expect(stdout).toContain('did you mean `crm`?');
+  });
+});

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSet } from '../src/analyze.js';
+import type { Model } from '../src/model/model.js';
+import { diffModels } from '../src/review/diff.js';
+import { checkVersion } from '../src/review/version.js';
+import { memorySet } from './support/sets.js';
+
+/* The semantic diff on small in-memory sets: the cases the scripted history of test/diff.test.ts does not reach. */
+
+const BASE = `
+apiVersion: policyc/v1
+kind: PolicySet
+metadata: { name: desk }
+spec:
+  version: 1.2.0
+  scopes: [{ name: own }, { name: all }]
+  defaultRole: member
+  ownerRole: owner
+---
+apiVersion: policyc/v1
+kind: Catalog
+metadata: { name: desk }
+spec:
+  actions: [{ name: view }, { name: edit, implies: [view] }, { name: close }, { name: manage }]
+  resources: [{ name: tickets, title: Tickets }, { name: users, title: Users }]
+  permissions:
+    - { id: tickets:view, title: View tickets, scoped: true }
+    - { id: tickets:edit, title: Edit tickets, scoped: true }
+    - { id: tickets:close, title: Close tickets }
+    - { id: users:manage, title: Manage users, scoped: true, sensitive: true, selfRestricted: true }
+---
+apiVersion: policyc/v1
+kind: Role
+metadata: { name: member }
+spec: { title: Member, description: Reads own tickets., grants: [{ "tickets:view": own }] }
+---
+apiVersion: policyc/v1
+kind: Role
+metadata: { name: agent }
+spec: { title: Agent, description: Works tickets., inherits: [member], grants: [{ "tickets:edit": own }, tickets:close, { "users:manage": own }] }
+---
+apiVersion: policyc/v1
+kind: Role
+metadata: { name: owner }
+spec: { title: Owner, description: Everything., grants: ["*"] }
+---
+apiVersion: policyc/v1
+kind: Assignments
+metadata: { name: people }
+spec:
+  users:
+    - { name: ann, roles: [agent] }
+    - { name: ben }
+`;
+
+function model(text: string): Model {
+  const a = analyzeSet(memorySet('desk', { 'set.yaml': text }));
+  if (!a.model) throw new Error(a.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
+  return a.model;
+}
+
+function variant(...edits: [string, string][]): Model {
+  let text = BASE;
+  for (const [from, to] of edits) {
+    if (!text.includes(from)) throw new Error(`${from} not in the base set`);
+    text = text.replace(from, to);
+  }
+  return model(text);
+}
+
+const base = model(BASE);
+
+describe('diffModels', () => {
+  it('reports nothing for a set against itself', () => {
+    const d = diffModels(base, model(BASE));
+    expect(d.changed).toBe(false);
+    expect(d.roles).toEqual([]);
+    expect(d.users).toEqual([]);
+    expect(d.escalations).toEqual([]);
+    expect(d.version).toMatchObject({ required: 'none', ok: true });
+  });
+
+  it('matches a renamed permission through previousNames: a rename, no access change', () => {
+    const head = variant(
+      ['{ name: close }', '{ name: resolve }'],
+      ['{ id: tickets:close, title: Close tickets }', '{ id: tickets:resolve, title: Resolve tickets, previousNames: [tickets:close] }'],
+      ['tickets:close, { "users:manage"', 'tickets:resolve, { "users:manage"'],
+    );
+    const d = diffModels(base, head);
+    expect(d.catalog.permissions).toEqual([
+      {
+        permission: 'tickets:resolve',
+        title: 'Resolve tickets',
+        change: 'renamed',
+        renamedFrom: 'tickets:close',
+        sensitive: false,
+        fields: [{ field: 'title', from: 'Close tickets', to: 'Resolve tickets' }],
+        roles: [],
+      },
+    ]);
+    expect(d.roles).toEqual([]);
+    expect(d.users).toEqual([]);
+    expect(d.removals).toBe(0);
+    expect(d.version).toMatchObject({ required: 'minor', reason: 'permission `tickets:close` was renamed to `tickets:resolve`' });
+  });
+
+  it('a permission removed from the catalog: lost by the roles that held it, a major change', () => {
+    const head = variant(['    - { id: tickets:close, title: Close tickets }\n', ''], ['tickets:close, { "users:manage"', '{ "users:manage"']);
+    const d = diffModels(base, head);
+    expect(d.catalog.permissions.map((p) => [p.change, p.permission, p.roles])).toEqual([['removed', 'tickets:close', ['agent', 'owner']]]);
+    expect(d.roles.map((r) => [r.role, r.access.permissions.map((p) => `${p.change} ${p.permission}`)])).toEqual([
+      ['agent', ['lost tickets:close']],
+      ['owner', ['lost tickets:close']],
+    ]);
+    expect(d.removals).toBeGreaterThan(0);
+    expect(d.version).toMatchObject({ required: 'major', suggested: '2.0.0' });
+  });
+
+  it('lifting a self-restriction is an escalation for everyone who holds the permission', () => {
+    const head = variant(['sensitive: true, selfRestricted: true', 'sensitive: true']);
+    const d = diffModels(base, head);
+    expect(d.catalog.permissions[0]).toMatchObject({ permission: 'users:manage', change: 'changed', fields: [{ field: 'selfRestricted', from: true, to: false }], roles: ['agent', 'owner'] });
+    expect(d.escalations.map((e) => [e.subject.kind, e.reasons, e.users])).toEqual([['permission', ['self-restriction-lifted', 'sensitive'], ['ann']]]);
+  });
+
+  it('widening a sensitive permission short of the widest level is an escalation for its sensitivity only', () => {
+    const head = variant(['{ "users:manage": own }', '{ "users:manage": all }'], ['{ name: own }, { name: all }', '{ name: own }, { name: team }, { name: all }']);
+    const narrower = variant(['{ "users:manage": own }', '{ "users:manage": team }'], ['{ name: own }, { name: all }', '{ name: own }, { name: team }, { name: all }']);
+    expect(diffModels(base, head).escalations.map((e) => e.reasons)).toEqual([['sensitive', 'widest-scope']]);
+    const d = diffModels(base, narrower);
+    expect(d.escalations.map((e) => [e.subject.name, e.reasons, e.from, e.to])).toEqual([['agent', ['sensitive'], 'own', 'team']]);
+    // A new scope level is a catalog change; existing grants keep their level by name.
+    expect(d.catalog.scopes).toEqual({ from: ['own', 'all'], to: ['own', 'team', 'all'] });
+    expect(d.roles.map((r) => r.role)).toEqual(['agent']);
+  });
+
+  it('a new user holding the owner role: an escalation for the user (no role changed)', () => {
+    const head = variant(['    - { name: ben }\n', '    - { name: ben }\n    - { name: cid, roles: [owner] }\n']);
+    const d = diffModels(base, head);
+    expect(d.roles).toEqual([]);
+    expect(d.users.map((u) => [u.user, u.status, u.rolesTo])).toEqual([['cid', 'added', ['owner']]]);
+    expect(d.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([['user', 'cid', ['grants-everything']]]);
+  });
+
+  it('changing the default role changes what users without a role get', () => {
+    const head = variant(['defaultRole: member', 'defaultRole: agent']);
+    const d = diffModels(base, head);
+    expect(d.settings).toEqual([{ field: 'defaultRole', from: 'member', to: 'agent' }]);
+    expect(d.users.map((u) => [u.user, u.rolesFrom, u.rolesTo, u.access.permissions.map((p) => `${p.change} ${p.permission}`)])).toEqual([
+      ['ben', ['member'], ['agent'], ['gained tickets:edit', 'gained tickets:close', 'gained users:manage']],
+    ]);
+    expect(d.escalations.map((e) => [e.subject.name, e.permission])).toEqual([['ben', 'users:manage']]);
+  });
+
+  it('a role that stops inheriting: listed for the declared change even when its access stays (edit ⇒ view)', () => {
+    const d = diffModels(base, variant(['inherits: [member], ', '']));
+    expect(d.roles.map((r) => [r.role, r.declared.inheritsRemoved, r.access.permissions.length, r.inheritedOnly])).toEqual([['agent', ['member'], 0, false]]);
+    // Without its edit grant as well, it loses both; the loss is explained from BASE.
+    const both = diffModels(base, variant(['inherits: [member], grants: [{ "tickets:edit": own }, ', 'grants: [']));
+    expect(both.roles[0]!.access.permissions.map((p) => [p.change, p.permission, p.from, p.via?.roles, p.via?.impliedBy])).toEqual([
+      ['lost', 'tickets:view', 'own', ['agent'], 'tickets:edit'],
+      ['lost', 'tickets:edit', 'own', ['agent'], null],
+    ]);
+  });
+
+  it('an implication gained through a changed action is attributed to the roles it changes', () => {
+    const head = variant(['{ name: close }', '{ name: close, implies: [edit] }'], ['{ "tickets:view": own }] }', '{ "tickets:view": own }, tickets:close] }']);
+    const d = diffModels(base, head);
+    const action = d.catalog.actions.find((a) => a.action === 'close')!;
+    expect(action).toMatchObject({ impliesFrom: [], impliesTo: ['edit'], closureAdded: ['edit', 'view'] });
+    expect(action.roles).toEqual(['member', 'agent']);
+    // member: tickets:close directly, tickets:edit and :view widened to all through the implication
+    expect(d.roles.find((r) => r.role === 'member')!.access.permissions.map((p) => [p.change, p.permission, p.from, p.to])).toEqual([
+      ['widened', 'tickets:view', 'own', 'all'],
+      ['gained', 'tickets:edit', null, 'all'],
+      ['gained', 'tickets:close', null, null],
+    ]);
+  });
+});
+
+describe('checkVersion', () => {
+  it('compares the declared bump with the required one', () => {
+    expect(checkVersion('1.2.0', '1.2.0', 'none', null)).toMatchObject({ declared: 'none', ok: true });
+    expect(checkVersion('1.2.0', '1.2.1', 'minor', 'x')).toMatchObject({ declared: 'patch', ok: false, suggested: '1.3.0' });
+    expect(checkVersion('1.2.0', '2.0.0', 'minor', 'x')).toMatchObject({ declared: 'major', ok: true });
+    expect(checkVersion('1.2.0', '1.1.0', 'patch', 'x')).toMatchObject({ declared: 'downgrade', ok: false, suggested: '1.2.1' });
+    // Before 1.0.0 a minor bump may break.
+    expect(checkVersion('0.3.0', '0.4.0', 'major', 'x')).toMatchObject({ ok: true });
+    expect(checkVersion('0.3.0', '0.3.1', 'major', 'x')).toMatchObject({ ok: false, suggested: '0.4.0' });
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('makes titles inert: no HTML, no table breaks, no mentions, no links, no invisible reordering', async () => {
+    const { prepareSet } = await import('../src/review/load.js');
+    const { buildReport } = await import('../src/review/report.js');
+    const { renderMarkdown } = await import('../src/review/markdown.js');
+    const hostile = 'Agent | <img src=x onerror=alert(1)> @everyone `x` [link](http://e.example) \u202eevil';
+    const side = (text: string) => ({ kind: 'folder' as const, label: 'x', revision: null, path: 'x', sets: [prepareSet(memorySet('desk', { 'set.yaml': text }))] });
+    const head = BASE.replace('{ title: Agent, description: Works tickets., inherits: [member], grants: [{ "tickets:edit": own }', `{ title: ${JSON.stringify(hostile)}, description: Works tickets., inherits: [member], grants: [{ "tickets:edit": all }`);
+    const md = renderMarkdown(buildReport(side(BASE), side(head)));
+    expect(md).not.toContain('<img');
+    expect(md).not.toMatch(/(^|[^\\])@everyone/);
+    expect(md).not.toMatch(/(^|[^\\])\[link\]/);
+    expect(md).not.toContain('\u202e');
+    const row = md.split('\n').find((l) => l.startsWith('| ⬆️ widened'))!;
+    expect(row.split(/(?<!\\)\|/).length).toBe(6);
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
