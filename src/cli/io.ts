@@ -9,7 +9,16 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  // A reader that stops early (`policyc check | head`) closes the pipe: writing to it fails with
+  // EPIPE, which must not surface as a crash with a stack trace. The exit code stays the real one.
+  for (const stream of [process.stdout, process.stderr]) {
+    if (!stream.listeners('error').includes(ignoreClosedPipe)) stream.on('error', ignoreClosedPipe);
+  }
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 /** Exit codes: 0 fine, 1 policy errors (or a failed gate), 2 usage or internal errors. */

@@ -63,10 +63,9 @@ export async function discoverSets(target: string, diagnostics: Diagnostics): Pr
 /**
  * Reads every policy file of one set's folder (and its lockfile), in path order. A file that
  * cannot be read is reported in the set's `readDiagnostics`, so that whoever analyses the set
- * reports it (`diagnostics` only receives problems with the folder itself).
+ * reports it with the set's other findings; `_diagnostics` receives nothing and is kept for callers.
  */
-export async function readSetFolder(folder: string, diagnostics: Diagnostics): Promise<SetSource> {
-  void diagnostics;
+export async function readSetFolder(folder: string, _diagnostics: Diagnostics): Promise<SetSource> {
   const absolute = path.resolve(folder);
   const problems = new Diagnostics();
   const names = (await glob(POLICY_GLOB, { cwd: absolute, ignore: IGNORE, onlyFiles: true, dot: false })).sort();

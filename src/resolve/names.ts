@@ -82,6 +82,12 @@ export class Namespace<T> {
 
   /** Records that `oldKey` is a previous name of `key`. Call after every key is declared. */
   declarePrevious(oldKey: Located<string>, key: string): void {
+    if (oldKey.value === key) {
+      this.diagnostics.report('PC414', `${this.noun} \`${key}\` lists its own key as a previous name`, oldKey.span, {
+        hint: 'previousNames holds the keys it had before a rename; remove this one',
+      });
+      return;
+    }
     if (this.byKey.has(oldKey.value)) {
       this.diagnostics.report(
         'PC414',

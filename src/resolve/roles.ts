@@ -95,8 +95,10 @@ export function resolveRoles(
     if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
   }
 
-  const defaultRole = set.defaultRole ? roleNames.resolve(set.defaultRole, ' (defaultRole)') : undefined;
-  const ownerRole = set.ownerRole ? roleNames.resolve(set.ownerRole, ' (ownerRole)') : undefined;
+  const defaultRole = set.defaultRole
+    ? resolveRoleRef(roleNames, retired, set.defaultRole.value, set.defaultRole.span, ' (defaultRole)', diagnostics)
+    : undefined;
+  const ownerRole = set.ownerRole ? resolveRoleRef(roleNames, retired, set.ownerRole.value, set.ownerRole.span, ' (ownerRole)', diagnostics) : undefined;
 
   // References inside each role.
   const drafts = new Map<string, RoleDraft>();
