@@ -66,10 +66,12 @@ export class ReferenceEvaluator {
         : grant.target.kind === 'resource'
           ? this.model.permissions.filter((q) => q.resource === (grant.target as { resource: string }).resource)
           : [this.permission(grant.target.permission)];
+    // Whatever a grant gives, directly or by implication, it gives at the level written on it;
+    // a grant that names no level (an unscoped permission, `*`) gives the widest.
+    const level = grant.level ?? widest;
     for (const q of named) {
       if (q.resource !== p.resource) continue;
       if (q.id !== p.id && !this.implies(q.action, p.action)) continue;
-      const level = q.scoped ? (grant.level ?? widest) : widest;
       if (!p.scoped || level >= needed) return true;
     }
     return false;

@@ -2,6 +2,7 @@ import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { closest } from '../diagnostics/suggest.js';
 import { noAccess, ruleAccess, unionAccess } from '../model/collections.js';
+import { LevelMap } from '../model/level-map.js';
 import type {
   CollectionAccess,
   CollectionRule,
@@ -141,48 +142,67 @@ export function resolveRoles(
   // Effective access, parents first.
   const levels = Math.max(1, catalog.scopes.length);
   const widest = levels - 1;
-  const effective = new Map<string, Map<string, number>>();
+  const effective = new Map<string, LevelMap>();
   const access = new Map<string, Map<string, CollectionAccess>>();
+  // Permissions by catalog position, and for each the positions its actions imply on its resource.
+  const ids = catalog.permissions.map((p) => p.id);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const scoped = catalog.permissions.map((p) => p.scoped);
+  const closures = new Map(catalog.actions.map((a) => [a.name, a.closure]));
+  const implied = catalog.permissions.map((p) =>
+    (closures.get(p.action) ?? []).map((a) => position.get(`${p.resource}:${a}`)).filter((i): i is number => i !== undefined),
+  );
+  const byResource = new Map(catalog.resources.map((r) => [r.name, r.permissions.map((id) => position.get(id)!)]));
+  /**
+   * What one grant gives, by position: its permissions and everything their actions imply on
+   * their resource. Scoped ones get the level written on the grant (the widest when it names
+   * none: an unscoped permission or `*`); unscoped ones are simply held (at the widest level).
+   * Calls `give(position, level)` for each.
+   */
+  const eachGiven = (g: GrantInfo, give: (i: number, level: number) => void): void => {
+    const level = g.level ?? widest;
+    const one = (i: number) => {
+      give(i, scoped[i] ? level : widest);
+      for (const j of implied[i]!) give(j, scoped[j] ? level : widest);
+    };
+    if (g.target.kind === 'all') for (let i = 0; i < ids.length; i++) one(i);
+    else if (g.target.kind === 'resource') for (const i of byResource.get(g.target.resource) ?? []) one(i);
+    else one(position.get(g.target.permission)!);
+  };
+  const levelsOf = new Map<string, Int16Array>();
   const compute = (name: string): void => {
     if (effective.has(name)) return;
     const draft = drafts.get(name)!;
-    const grants = new Map<string, number>();
+    const held = new Int16Array(ids.length).fill(-1);
     const colls = new Map<string, CollectionAccess>(catalog.collections.map((c) => [c.name, noAccess()]));
     if (!cyclic.has(name)) {
+      // Inherited access is already closed under implication: merge it as it is.
       for (const parent of draft.inherits) {
         compute(parent);
-        for (const [p, l] of effective.get(parent)!) grants.set(p, Math.max(l, grants.get(p) ?? -1));
+        const theirs = levelsOf.get(parent)!;
+        for (let i = 0; i < held.length; i++) if (theirs[i]! > held[i]!) held[i] = theirs[i]!;
         for (const c of catalog.collections) colls.set(c.name, unionAccess(c, colls.get(c.name)!, access.get(parent)!.get(c.name)!));
       }
-      const inherited = new Map(grants);
-      const granted = new Map<string, number>();
+      const inherited = draft.inherits.length > 0 ? held.slice() : undefined;
       for (const g of draft.grants) {
-        const own = expandGrant(g, catalog, widest);
-        if (g.target.kind === 'permission' && own.size > 0) warnRedundant(draft, g, inherited, drafts, effective, diagnostics);
-        for (const [p, l] of own) granted.set(p, Math.max(l, granted.get(p) ?? -1));
-      }
-      for (const [p, l] of granted) grants.set(p, Math.max(l, grants.get(p) ?? -1));
-      // Implications: each permission this role grants brings the implied actions its resource has,
-      // at the grant's level. Inherited access is already closed; re-closing it would treat a
-      // permission a parent holds only by implication as granted (an unscoped one at the widest
-      // level), giving the child more than any of its grants or its parents' grants give.
-      for (const [id, level] of granted) {
-        const p = catalog.permissionNames.get(id)!;
-        const action = catalog.actions.find((a) => a.name === p.action);
-        for (const implied of action?.closure ?? []) {
-          const q = catalog.permissionNames.get(`${p.resource}:${implied}`);
-          if (!q) continue;
-          const l = q.scoped ? level : widest;
-          grants.set(q.id, Math.max(l, grants.get(q.id) ?? -1));
+        if (inherited && g.target.kind === 'permission') {
+          let adds = false;
+          eachGiven(g, (i, l) => {
+            if (l > inherited[i]!) adds = true;
+          });
+          if (!adds) warnRedundant(draft, g, levelsOf, diagnostics);
         }
+        eachGiven(g, (i, l) => {
+          if (l > held[i]!) held[i] = l;
+        });
       }
       for (const [collection, rule] of draft.rules) {
         const c = catalog.collectionNames.get(collection)!;
         colls.set(collection, unionAccess(c, colls.get(collection)!, ruleAccess(c, rule.mode, rule.entries)));
       }
     }
-    // Catalog order, so that every consumer sees the same order.
-    effective.set(name, new Map(catalog.permissions.filter((p) => grants.has(p.id)).map((p) => [p.id, grants.get(p.id)!])));
+    levelsOf.set(name, held);
+    effective.set(name, new LevelMap(ids, position, held));
     access.set(name, colls);
   };
   for (const name of names) compute(name);
@@ -363,34 +383,11 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
   return scope === undefined ? null : catalog.scopeNames.get(scope)!.level;
 }
 
-/** The permissions one grant gives directly (before implications), with their levels. */
-function expandGrant(g: GrantInfo, catalog: ResolvedCatalog, widest: number): Map<string, number> {
-  const out = new Map<string, number>();
-  const add = (id: string) => {
-    const p = catalog.permissionNames.get(id)!;
-    out.set(id, p.scoped ? (g.level ?? widest) : widest);
-  };
-  if (g.target.kind === 'all') for (const p of catalog.permissions) add(p.id);
-  else if (g.target.kind === 'resource') for (const id of catalog.resourceNames.get(g.target.resource)!.permissions) add(id);
-  else add(g.target.permission);
-  return out;
-}
-
-function warnRedundant(
-  draft: RoleDraft,
-  g: GrantInfo,
-  inherited: ReadonlyMap<string, number>,
-  drafts: ReadonlyMap<string, RoleDraft>,
-  effective: ReadonlyMap<string, ReadonlyMap<string, number>>,
-  diagnostics: Diagnostics,
-): void {
+/** Warns about a grant that gives nothing the role's parents do not already give. */
+function warnRedundant(draft: RoleDraft, g: GrantInfo, levelsOf: ReadonlyMap<string, Int16Array>, diagnostics: Diagnostics): void {
   if (g.target.kind !== 'permission') return;
-  const id = g.target.permission;
-  const held = inherited.get(id);
-  if (held === undefined || held < (g.level ?? held)) return;
-  const from = draft.inherits.find((p) => (effective.get(p)?.get(id) ?? -1) >= (g.level ?? 0)) ?? draft.inherits[0];
-  void drafts;
-  diagnostics.report('PC505', `role \`${draft.decl.name.value}\` already has \`${id}\` through \`${from}\``, g.span, {
+  const from = draft.inherits.find((p) => levelsOf.get(p)!.some((l) => l >= 0)) ?? draft.inherits[0];
+  diagnostics.report('PC505', `role \`${draft.decl.name.value}\` already has \`${g.target.permission}\` through \`${from}\``, g.span, {
     hint: 'remove this grant, or stop inheriting if the role should not have everything its parent has',
   });
 }
