@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Numbering } from '../allocate/lockfile.js';
-import type { GrantInfo, Model } from '../model/model.js';
+import type { Model } from '../model/model.js';
 import { encodeWords } from './bitset.js';
 import type { Tables } from './tables.js';
 
@@ -43,7 +43,6 @@ export function buildManifest(model: Model, numbering: Numbering, tables: Tables
       description: r.description ?? null,
       previousNames: r.previousNames,
       inherits: r.inherits,
-      grants: r.grants.map((g) => grantText(model, g)),
       collections: Object.fromEntries(
         [...r.collections].map(([name, a]) => [name, { mode: a.mode, entries: a.entries }]),
       ),
@@ -80,9 +79,4 @@ export function buildManifest(model: Model, numbering: Numbering, tables: Tables
 export function contentHash(manifest: Record<string, unknown>): string {
   const { generatedBy: _ignored, ...facts } = manifest;
   return `sha256:${createHash('sha256').update(JSON.stringify(facts)).digest('hex')}`;
-}
-
-/** A declared grant as text, with its level name (`records:view@group`). */
-function grantText(model: Model, g: GrantInfo): string {
-  return g.level === undefined ? g.text : `${g.text}@${model.scopes[g.level]!.name}`;
 }

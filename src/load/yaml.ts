@@ -6,7 +6,6 @@ import {
   isAlias,
   isCollection,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   parseAllDocuments,
@@ -64,13 +63,18 @@ export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlD
     }
     if (isEmptyDocument(doc)) return;
     nonEmpty++;
-    if (!checkPlainData(file, doc, diagnostics)) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 0 });
+    const converted = toPlain(doc.contents as YamlNode);
+    // Anything that is not plain data is reported by the (slower, more precise) checker.
+    if (converted === NOT_PLAIN) {
+      checkPlainData(file, doc, diagnostics);
+      return;
+    }
+    const { value, positions, root } = converted;
     result.push({
       file,
       index,
       value,
-      locate: (pointer, part = 'value') => locateNode(file, doc, pointer, part),
+      locate: (pointer, part = 'value') => locate(file, value, positions, root, pointer, part),
     });
   });
   if (nonEmpty === 0) {
@@ -282,38 +286,101 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Finds the node at `pointer`, descending as far as the document allows. */
-function locateNode(file: SourceFile, doc: Document.Parsed, pointer: Pointer, part: 'key' | 'value'): Span {
-  let node = doc.contents as YamlNode | null;
-  let keyNode: YamlNode | null = null;
-  for (const segment of pointer) {
-    if (!node) break;
+/** Where a node was written: start and end offsets, and whether it is a collection. */
+type Range = readonly [start: number, end: number, collection: boolean];
+
+/**
+ * Where the parts of one mapping or list were written, packed flat (documents can hold hundreds
+ * of thousands of grants): for a mapping, its key names and per key [keyStart, keyEnd,
+ * valueStart, valueEnd, valueIsCollection]; for a list, per item [start, end, isCollection].
+ */
+type Positions = { readonly names: string[]; readonly at: number[] } | { readonly names: undefined; readonly at: number[] };
+
+const NOT_PLAIN = Symbol('not plain data');
+
+/**
+ * Converts a document's syntax tree to plain data in one walk, recording where every key and
+ * value was written (offsets only, so the tree can be dropped). Returns NOT_PLAIN at the first
+ * alias, anchor, tag, merge key or collection key.
+ */
+function toPlain(root: YamlNode): { value: unknown; positions: WeakMap<object, Positions>; root: Range } | typeof NOT_PLAIN {
+  const positions = new WeakMap<object, Positions>();
+  const walk = (node: YamlNode | null): unknown => {
+    if (node === null) return null;
+    if (isAlias(node) || node.anchor || node.tag) throw NOT_PLAIN;
+    if (isScalar(node)) return node.value;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
-      keyNode = pair.key as YamlNode;
-      const value = pair.value as YamlNode | null;
-      if (!value) {
-        node = keyNode;
-        break;
+      const out: Record<string, unknown> = {};
+      const names: string[] = [];
+      const at: number[] = [];
+      for (const pair of node.items) {
+        const key = pair.key as YamlNode | null;
+        if (key !== null && (!isScalar(key) || key.anchor || key.tag || key.value === '<<')) throw NOT_PLAIN;
+        const name = key === null ? '' : String(key.value);
+        const value = pair.value as YamlNode | null;
+        const v = walk(value);
+        // `__proto__` must become an own property, never the object's prototype.
+        if (name === '__proto__') Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
+        else out[name] = v;
+        const ks = key?.range?.[0] ?? 0;
+        const ke = key?.range?.[1] ?? 0;
+        names.push(name);
+        if (value === null) at.push(ks, ke, ks, ke, 0);
+        else at.push(ks, ke, value.range?.[0] ?? 0, value.range?.[1] ?? 0, isCollection(value) ? 1 : 0);
       }
-      node = value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as YamlNode | undefined;
-      if (!item) break;
-      keyNode = null;
-      node = item;
+      positions.set(out, { names, at });
+      return out;
+    }
+    if (isSeq(node)) {
+      const out: unknown[] = [];
+      const at: number[] = [];
+      for (const item of node.items as (YamlNode | null)[]) {
+        out.push(walk(item));
+        if (item === null) at.push(0, 0, 0);
+        else at.push(item.range?.[0] ?? 0, item.range?.[1] ?? 0, isCollection(item) ? 1 : 0);
+      }
+      positions.set(out, { names: undefined, at });
+      return out;
+    }
+    throw NOT_PLAIN;
+  };
+  try {
+    return { value: walk(root), positions, root: [root.range?.[0] ?? 0, root.range?.[1] ?? 0, isCollection(root)] };
+  } catch (error) {
+    if (error === NOT_PLAIN) return NOT_PLAIN;
+    throw error;
+  }
+}
+
+/** The span of the value (or key) at `pointer`, descending as far as the document allows. */
+function locate(file: SourceFile, value: unknown, positions: WeakMap<object, Positions>, root: Range, pointer: Pointer, part: 'key' | 'value'): Span {
+  let current = value;
+  let range: Range = root;
+  let keyRange: Range | undefined;
+  for (const segment of pointer) {
+    const pos = typeof current === 'object' && current !== null ? positions.get(current) : undefined;
+    if (!pos) break;
+    if (pos.names) {
+      const i = pos.names.indexOf(String(segment));
+      if (i < 0) break;
+      const a = pos.at;
+      keyRange = [a[i * 5]!, a[i * 5 + 1]!, false];
+      range = [a[i * 5 + 2]!, a[i * 5 + 3]!, a[i * 5 + 4] === 1];
+      current = (current as Record<string, unknown>)[String(segment)];
     } else {
-      break;
+      if (typeof segment !== 'number' || segment < 0 || segment * 3 >= pos.at.length) break;
+      const a = pos.at;
+      keyRange = undefined;
+      range = [a[segment * 3]!, a[segment * 3 + 1]!, a[segment * 3 + 2] === 1];
+      current = (current as unknown[])[segment];
     }
   }
-  const target = part === 'key' && keyNode ? keyNode : node;
-  if (!target?.range) return fileSpan(file.path);
-  const [start, valueEnd] = target.range;
+  const [start, end, collection] = part === 'key' && keyRange ? keyRange : range;
+  if (start === 0 && end === 0 && file.text.length > 0 && pointer.length > 0) return file.lines.span(file.path, 0, 1);
   // A block collection's range runs to the start of the next line; point at its first line only.
-  const text = file.text.slice(start, valueEnd);
-  const firstLine = isCollection(target) ? text.split('\n')[0]!.trimEnd() : text.trimEnd();
-  return file.lines.span(file.path, start, start + Math.max(firstLine.length, 1));
+  const newline = collection ? file.text.indexOf('\n', start) : -1;
+  const shown = file.text.slice(start, newline >= 0 && newline < end ? newline : end).trimEnd();
+  return file.lines.span(file.path, start, start + Math.max(shown.length, 1));
 }
 
 function lowerFirst(s: string): string {

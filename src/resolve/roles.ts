@@ -351,7 +351,7 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
       : target.kind === 'resource'
         ? catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.permissionNames.get(p)?.scoped)
         : false;
-  const levelNames = catalog.scopes.map((s) => s.name).join(', ');
+  const levelNames = () => catalog.scopes.map((s) => s.name).join(', ');
   if (target.kind === 'all' && g.level) {
     diagnostics.report('PC408', '`*` always grants the widest level and takes none', g.level.span, {
       hint: 'write `- "*"`; to grant less, grant the permissions or resources one by one',
@@ -362,7 +362,7 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
     if (!scoped) return undefined;
     const what = target.kind === 'permission' ? `\`${target.permission}\` is scoped` : `\`${g.target.value}\` includes scoped permissions`;
     diagnostics.report('PC406', `${what}: the grant must name a level`, g.target.span, {
-      hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}: ${catalog.scopes[0]?.name ?? 'own'}\` (levels, narrowest first: ${levelNames}); there is no default level`,
+      hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}: ${catalog.scopes[0]?.name ?? 'own'}\` (levels, narrowest first: ${levelNames()}); there is no default level`,
     });
     return null;
   }
