@@ -343,6 +343,22 @@ describe('policyc diff: sides and usage', () => {
     expect(same.code).toBe(0);
   });
 
+  it('a set that exists on one side only is added (reviewed whole: no escalations)', async () => {
+    const r = await repo.run(['diff', './policies/crm', './policies', '--format', 'json', '--fail-on', 'escalation']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as DiffReport;
+    expect(report.sets.map((s) => [s.name, s.status])).toEqual([
+      ['crm', 'unchanged'],
+      ['platform', 'added'],
+    ]);
+    const platform = set(report, 'platform');
+    expect(platform.roles.every((x) => x.status === 'added')).toBe(true);
+    expect(platform.escalations).toEqual([]);
+    expect(platform.version).toBeNull();
+    const md = await repo.run(['diff', './policies/crm', './policies', '--format', 'markdown']);
+    expect(md.stdout).toContain('**platform**: ➕ new set (version 1.0.0), 9 roles, 11 users');
+  });
+
   it('a bad revision is a usage error (exit 2) with a clear message', async () => {
     const r = await repo.run(['diff', 'no-such-branch', 'base']);
     expect(r.code).toBe(2);

@@ -71,7 +71,10 @@ describe('policyc explain', () => {
     expect(picked.code).toBe(0);
     expect(picked.stdout).toContain('held at all');
 
-    const role = await policyc('explain', 'teamlead', 'records:update');
+    const folded = await policyc('explain', 'Team_Lead', 'Records:Update');
+    expect(folded.code).toBe(0);
+    expect(folded.stdout).toContain('✔ yes: role team-lead (Team Lead) can records:update');
+    const role = await policyc('explain', 'teamleed', 'records:update');
     expect(role.code).toBe(2);
     expect(role.stderr).toContain('hint: did you mean `team-lead`?');
     const permission = await policyc('explain', 'bob', 'records:updte');

@@ -178,6 +178,19 @@ describe('diffModels', () => {
   });
 });
 
+describe('routes follow the level written on the grant', () => {
+  it('"resource:*": own gives an implied scoped permission at own, even through an unscoped one', async () => {
+    const { findRoutes } = await import('../src/review/explain.js');
+    const { ReferenceEvaluator } = await import('../src/evaluate/reference.js');
+    // tickets:close (unscoped) implies tickets:view (scoped): granted by "tickets:*": own.
+    const m = variant(['{ name: close }', '{ name: close, implies: [view] }'], ['{ "tickets:edit": own }, tickets:close,', '{ "tickets:*": own },']);
+    const view = m.permissionIndex.get('tickets:view')!;
+    const routes = findRoutes(m, ['agent'], view);
+    expect(Math.max(...routes.map((r) => r.level))).toBe(m.roleIndex.get('agent')!.effective.get('tickets:view'));
+    expect(new ReferenceEvaluator(m).allowed(['agent'], 'tickets:view', 'all')).toBe(routes.some((r) => r.level >= 1));
+  });
+});
+
 describe('checkVersion', () => {
   it('compares the declared bump with the required one', () => {
     expect(checkVersion('1.2.0', '1.2.0', 'none', null)).toMatchObject({ declared: 'none', ok: true });

@@ -1,5 +1,5 @@
 import { noAccess, unionAccess } from '../model/collections.js';
-import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
+import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
 
 /**
  * Effective access of a subject (a role, a user, or any list of roles), read from the model's
@@ -17,11 +17,6 @@ export function findRole(model: Model, name: string): RoleInfo | undefined {
   return model.roleIndex.get(name) ?? model.roleIndex.get(model.roleAliases.get(name) ?? '');
 }
 
-/** A permission by its id or a previous one. */
-export function findPermission(model: Model, id: string): PermissionInfo | undefined {
-  return model.permissionIndex.get(id) ?? model.permissionIndex.get(model.permissionAliases.get(id) ?? '');
-}
-
 /** The union of the effective access of `roles` (each role's tables already include what it inherits). */
 export function rolesAccess(model: Model, roles: readonly string[]): SubjectAccess {
   const infos = roles.map((r) => findRole(model, r)).filter((r): r is RoleInfo => r !== undefined);
@@ -35,14 +30,6 @@ export function rolesAccess(model: Model, roles: readonly string[]): SubjectAcce
     collections.set(c.name, access);
   }
   return { permissions, collections };
-}
-
-export function roleAccess(model: Model, role: RoleInfo): SubjectAccess {
-  return rolesAccess(model, [role.name]);
-}
-
-export function userAccess(model: Model, user: UserInfo): SubjectAccess {
-  return rolesAccess(model, user.roles);
 }
 
 /** Nothing: what a subject that does not exist holds. */
@@ -101,17 +88,4 @@ export function compactEntries(collection: CollectionInfo, set: ReadonlySet<stri
 /** The users holding a role directly (by assignment or default). */
 export function usersOfRole(model: Model, role: string): string[] {
   return model.users.filter((u) => u.roles.includes(role)).map((u) => u.name);
-}
-
-/** The users holding a role directly or through a role that inherits it. */
-export function usersReaching(model: Model, role: string): string[] {
-  const reaching = new Set<string>();
-  const reaches = (name: string, seen = new Set<string>()): boolean => {
-    if (name === role) return true;
-    if (seen.has(name)) return false;
-    seen.add(name);
-    return (model.roleIndex.get(name)?.inherits ?? []).some((p) => reaches(p, seen));
-  };
-  for (const u of model.users) if (u.roles.some((r) => reaches(r))) reaching.add(u.name);
-  return model.users.filter((u) => reaching.has(u.name)).map((u) => u.name);
 }

@@ -218,6 +218,8 @@ interface Ctx {
   readonly roleMap: ReadonlyMap<string, string>;
   /** HEAD permission id → the BASE permission it continues (the same id first, else the first previous name). */
   readonly baseOf: ReadonlyMap<string, string>;
+  /** Whether to explain each change (`via`); off when a whole set is added or removed, where every grant would be listed. */
+  readonly explain: boolean;
 }
 
 /** An empty model stand-in for a set that does not exist on one side. */
@@ -251,13 +253,14 @@ export function diffModels(baseModel: Model | undefined, headModel: Model | unde
   const permissionMap = mapPermissions(base, head);
   const baseOf = new Map<string, string>();
   for (const [b, h] of permissionMap) if (!baseOf.has(h) || b === h) baseOf.set(h, b);
-  const ctx: Ctx = { base, head, permissionMap, roleMap: mapRoles(base, head), baseOf };
+  const ctx: Ctx = { base, head, permissionMap, roleMap: mapRoles(base, head), baseOf, explain: baseModel !== undefined && headModel !== undefined };
 
   const roles = diffRoles(ctx);
-  const users = diffUsers(ctx);
+  const users = diffUsers(ctx, roles);
   const catalog = diffCatalog(ctx, roles);
   const settings = diffSettings(ctx, baseModel !== undefined && headModel !== undefined);
-  const escalations = findEscalations(ctx, roles, users, catalog);
+  // A set that is new, or gone, is reviewed as a whole: its contents are not escalations.
+  const escalations = ctx.explain ? findEscalations(ctx, roles, users, catalog) : [];
   const removals = countRemovals(roles, users, catalog);
   const changed = roles.length > 0 || users.length > 0 || catalogChanged(catalog) || settings.length > 0 || baseModel === undefined || headModel === undefined;
   const { bump, reason } = requiredBump(roles, users, catalog, settings);
@@ -348,8 +351,8 @@ function accessDelta(ctx: Ctx, before: SubjectAccess, baseRoles: readonly string
     const level = before.permissions.get(bp.id);
     return level === undefined ? null : (levelName(base, bp, level) ?? null);
   };
-  const viaHead = (p: PermissionInfo) => summarizeRoute(head, findRoutes(head, headRoles, p)[0]);
-  const viaBase = (p: PermissionInfo) => summarizeRoute(base, findRoutes(base, baseRoles, p)[0]);
+  const viaHead = (p: PermissionInfo) => (ctx.explain ? summarizeRoute(head, findRoutes(head, headRoles, p)[0]) : null);
+  const viaBase = (p: PermissionInfo) => (ctx.explain ? summarizeRoute(base, findRoutes(base, baseRoles, p)[0]) : null);
   for (const hp of head.permissions) {
     const now = after.permissions.get(hp.id);
     const was = mapped.get(hp.id);
@@ -445,6 +448,8 @@ function collectionDelta(c: CollectionInfo, bc: CollectionInfo | undefined, was:
     unknownUnderLost: compactEntries(c, underLost),
   };
 }
+
+const NO_DELTA: AccessDelta = { permissions: [], collections: [], everything: null };
 
 export function deltaEmpty(d: AccessDelta): boolean {
   return d.permissions.length === 0 && d.collections.length === 0 && d.everything === null;
@@ -550,14 +555,28 @@ function diffRoles(ctx: Ctx): RoleChange[] {
   return out;
 }
 
-function diffUsers(ctx: Ctx): UserChange[] {
+function diffUsers(ctx: Ctx, roles: readonly RoleChange[]): UserChange[] {
   const { base, head } = ctx;
   const out: UserChange[] = [];
   const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  // A user's access is the union of their roles' access: when they hold the same roles and none
+  // of them changed, it did not change either.
+  const changedRoles = new Set(roles.filter((r) => r.status !== 'changed' || !deltaEmpty(r.access)).map((r) => r.role));
   for (const user of head.users) {
     const before = base.userIndex.get(user.name);
     const rolesFrom = before ? before.roles.map((r) => ctx.roleMap.get(r) ?? r) : [];
-    const access = accessDelta(ctx, before ? rolesAccess(base, before.roles) : emptyAccess(base), before?.roles ?? [], rolesAccess(head, user.roles), user.roles);
+    if (
+      before &&
+      sameList(rolesFrom, user.roles) &&
+      !user.roles.some((r) => changedRoles.has(r)) &&
+      before.defaulted === user.defaulted &&
+      (before.title ?? null) === (user.title ?? null)
+    )
+      continue;
+    // For a whole set added, users are listed with their roles; their roles' tables say what they hold.
+    const access = ctx.explain
+      ? accessDelta(ctx, before ? rolesAccess(base, before.roles) : emptyAccess(base), before?.roles ?? [], rolesAccess(head, user.roles), user.roles)
+      : NO_DELTA;
     const defaultedFrom = before?.defaulted ?? false;
     if (before && deltaEmpty(access) && sameList(rolesFrom, user.roles) && defaultedFrom === user.defaulted && (before.title ?? null) === (user.title ?? null)) continue;
     out.push({
@@ -581,7 +600,7 @@ function diffUsers(ctx: Ctx): UserChange[] {
       rolesTo: [],
       defaultedFrom: user.defaulted,
       defaultedTo: false,
-      access: accessDelta(ctx, rolesAccess(base, user.roles), user.roles, emptyAccess(head), []),
+      access: ctx.explain ? accessDelta(ctx, rolesAccess(base, user.roles), user.roles, emptyAccess(head), []) : NO_DELTA,
     });
   }
   return out;
@@ -596,8 +615,14 @@ function field(out: FieldChange[], name: string, from: string | boolean | null |
 
 function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
   const { base, head } = ctx;
-  const rolesWith = (pred: (d: PermissionDelta) => boolean) =>
-    roles.filter((r) => r.status !== 'removed' && r.access.permissions.some(pred)).map((r) => r.role);
+  // Permission id → the roles (not removed) with a change to it, in role order.
+  const changes = new Map<string, { role: string; change: PermissionChangeKind }[]>();
+  for (const r of roles) {
+    if (r.status === 'removed') continue;
+    for (const d of r.access.permissions) changes.set(d.permission, [...(changes.get(d.permission) ?? []), { role: r.role, change: d.change }]);
+  }
+  const rolesWith = (permission: string, kind?: PermissionChangeKind) =>
+    (changes.get(permission) ?? []).filter((c) => kind === undefined || c.change === kind).map((c) => c.role);
 
   const permissions: CatalogPermissionChange[] = [];
   const baseIds = new Map<string, string[]>();
@@ -612,7 +637,7 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
         renamedFrom: null,
         sensitive: hp.sensitive,
         fields: [],
-        roles: rolesWith((d) => d.permission === hp.id && d.change === 'gained'),
+        roles: rolesWith(hp.id, 'gained'),
       });
       continue;
     }
@@ -634,7 +659,7 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
       renamedFrom,
       sensitive: hp.sensitive,
       fields,
-      roles: matters ? head.roles.filter((r) => r.effective.has(hp.id)).map((r) => r.name) : rolesWith((d) => d.permission === hp.id),
+      roles: matters ? head.roles.filter((r) => r.effective.has(hp.id)).map((r) => r.name) : rolesWith(hp.id),
     });
   }
   for (const bp of base.permissions) {

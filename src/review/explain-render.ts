@@ -199,7 +199,7 @@ export function accessText(a: AccessReport, c: Colors): string {
     for (const x of cat.permissions) {
       const l = level(model, x.permission, x.level) ?? '';
       const flags = [x.permission.sensitive ? 'sensitive' : '', x.permission.selfRestricted ? 'not on self' : ''].filter(Boolean);
-      const from = x.route && x.route.roles.length > 1 ? c.dim(`  from ${x.route.roles[x.route.roles.length - 1]}`) : '';
+      const from = x.route && (x.route.roles.length > 1 || a.subject.kind === 'user') ? c.dim(`  from ${x.route.roles[x.route.roles.length - 1]}`) : '';
       out.push(`  ${pad(x.permission.id, idWidth)}${levelWidth > 0 ? pad(l, levelWidth) : ''}${safe(x.permission.title)}${flags.length > 0 ? c.yellow(` [${flags.join(', ')}]`) : ''}${from}`);
     }
   }

@@ -1,5 +1,5 @@
 import type { GrantInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
-import { findRole, levelName, rolesAccess, type SubjectAccess } from './access.js';
+import { findRole, rolesAccess, type SubjectAccess } from './access.js';
 
 /**
  * Why a subject holds a permission: every way one of its roles, or a role they inherit from,
@@ -99,15 +99,6 @@ function searchChain(model: Model, from: string, to: string): string[] | undefin
   return undefined;
 }
 
-/** The permissions a grant names directly. */
-export function grantNames(model: Model, grant: GrantInfo): PermissionInfo[] {
-  const t = grant.target;
-  if (t.kind === 'all') return [...model.permissions];
-  if (t.kind === 'resource') return model.permissions.filter((p) => p.resource === t.resource);
-  const p = model.permissionIndex.get(t.permission);
-  return p ? [p] : [];
-}
-
 const grantIndexes = new WeakMap<Model, Map<string, Map<string, { grant: GrantInfo; at: number }[]>>>();
 
 /** Each role's declared grants by the resource they name (`*` for grants of everything), in declaration order. Memoised per model. */
@@ -157,8 +148,9 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
       for (const q of grantNamesOn(model, grant, permission.resource)) {
         const chain = q.id === permission.id ? [] : implicationChain(model, q.action, permission.action);
         if (chain === undefined) continue;
-        const given = q.scoped ? (grant.level ?? widest) : widest;
-        const level = permission.scoped ? given : widest;
+        // Whatever a grant gives, directly or by implication, it gives at the level written on it;
+        // a grant that names no level (an unscoped permission, `*`) gives the widest.
+        const level = permission.scoped ? (grant.level ?? widest) : widest;
         routes.push({
           roles: path,
           grant,
@@ -298,9 +290,4 @@ export function accessOf(model: Model, subject: Subject): AccessReport {
 export function grantLabel(model: Model, grant: GrantInfo): string {
   const text = grant.text.includes('*') ? `"${grant.text}"` : grant.text;
   return grant.level === undefined ? text : `${text}: ${model.scopes[grant.level]?.name ?? grant.level}`;
-}
-
-/** The level of a permission for display: `group`, or undefined for an unscoped permission. */
-export function levelOf(model: Model, permission: PermissionInfo, level: number | undefined): string | undefined {
-  return level === undefined ? undefined : levelName(model, permission, level);
 }

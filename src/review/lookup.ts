@@ -1,6 +1,6 @@
 import { closest } from '../diagnostics/suggest.js';
 import type { Model, PermissionInfo } from '../model/model.js';
-import { foldTitle } from '../resolve/names.js';
+import { foldKey, foldTitle } from '../resolve/names.js';
 import type { Subject } from './explain.js';
 import { UsageError } from './load.js';
 
@@ -14,8 +14,12 @@ export interface NamedSet {
   readonly model: Model;
 }
 
-/** How well a name matched: a key beats a previous key beats a title. Lower is better. */
-const TIER = { key: 0, alias: 1, title: 2 } as const;
+/**
+ * How well a name matched: a key beats a previous key beats a key with another case or
+ * separators (`Team_Lead`; keys that differ only so are errors, so it is unambiguous) beats a
+ * title. Lower is better.
+ */
+const TIER = { key: 0, alias: 1, folded: 2, title: 3 } as const;
 
 interface Candidate<T> {
   readonly set: NamedSet;
@@ -49,11 +53,13 @@ export function findSubject(sets: readonly NamedSet[], input: string): { set: Na
   for (const set of sets) {
     const m = set.model;
     for (const role of m.roles) {
-      const tier = role.name === input ? TIER.key : role.previousNames.includes(input) ? TIER.alias : foldTitle(role.title) === folded ? TIER.title : undefined;
+      const tier =
+        role.name === input ? TIER.key : role.previousNames.includes(input) ? TIER.alias : foldKey(role.name) === foldKey(input) ? TIER.folded : foldTitle(role.title) === folded ? TIER.title : undefined;
       if (tier !== undefined) candidates.push({ set, value: { kind: 'role', role }, tier: tier * 2, label: `role \`${role.name}\`` });
     }
     for (const user of m.users) {
-      const tier = user.name === input ? TIER.key : user.title !== undefined && foldTitle(user.title) === folded ? TIER.title : undefined;
+      const tier =
+        user.name === input ? TIER.key : foldKey(user.name) === foldKey(input) ? TIER.folded : user.title !== undefined && foldTitle(user.title) === folded ? TIER.title : undefined;
       if (tier !== undefined) candidates.push({ set, value: { kind: 'user', user }, tier: tier * 2 + 1, label: `user \`${user.name}\`` });
     }
   }
@@ -72,7 +78,8 @@ function permissionCandidates(set: NamedSet, input: string): Candidate<Permissio
   const folded = foldTitle(input);
   const out: Candidate<PermissionInfo>[] = [];
   for (const p of set.model.permissions) {
-    const tier = p.id === input ? TIER.key : p.previousNames.includes(input) ? TIER.alias : foldTitle(p.title) === folded ? TIER.title : undefined;
+    const tier =
+      p.id === input ? TIER.key : p.previousNames.includes(input) ? TIER.alias : foldKey(p.id) === foldKey(input) ? TIER.folded : foldTitle(p.title) === folded ? TIER.title : undefined;
     if (tier !== undefined) out.push({ set, value: p, tier, label: `\`${p.id}\` (${p.title})` });
   }
   return out;

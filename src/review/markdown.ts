@@ -94,7 +94,8 @@ function render(report: DiffReport, options: Options): string {
 
   if (report.escalations.length > 0) {
     out.push('> [!WARNING]', `> **${plural(report.escalations.length, 'escalation')}**: access to manage access, the widest scope, a whole collection or everything. Review these first.`);
-    for (const e of report.escalations) out.push(`> - ${escalationLine(e, report.sets.length > 1)}`);
+    const added = new Set(report.sets.flatMap((s) => [...s.roles.filter((r) => r.status === 'added').map((r) => `${s.name}\0role\0${r.role}`), ...s.users.filter((u) => u.status === 'added').map((u) => `${s.name}\0user\0${u.user}`)]));
+    for (const line of escalationLines(report.escalations, report.sets.length > 1, added)) out.push(`> - ${line}`);
     out.push('');
   }
 
@@ -129,6 +130,34 @@ function versionShort(s: SetReport): string {
   if (!v) return '';
   const versions = v.from === v.to ? v.to : `${v.from} → ${v.to}`;
   return v.ok ? `(${versions})` : `(${versions}, ❗ needs a ${v.required} bump)`;
+}
+
+/** One line per escalation; a subject with several (a new role holding many sensitive permissions) gets one line listing them. */
+function escalationLines(escalations: readonly Escalation[], showSet: boolean, added: ReadonlySet<string>): string[] {
+  const groups = new Map<string, Escalation[]>();
+  for (const e of escalations) {
+    const key = `${e.set}\0${e.subject.kind}\0${e.subject.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const out: string[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 3) {
+      for (const e of group) out.push(escalationLine(e, showSet));
+      continue;
+    }
+    const e = group[0]!;
+    const fresh = added.has(`${e.set}\0${e.subject.kind}\0${e.subject.name}`) ? 'new ' : '';
+    const noun = fresh + { role: 'role', user: 'user', transfer: 'users of removed role', permission: 'permission' }[e.subject.kind];
+    const items = group.map((x) => {
+      if (x.reasons.includes('grants-everything')) return '**every permission**';
+      if (x.collection) return `all of ${tick(x.collection)}`;
+      const flags = x.reasons.filter((r) => r === 'sensitive').length > 0 ? ' ⚠️' : '';
+      return `${tick(x.permission ?? '')}${x.to ? ` at ${mdText(x.to)}` : ''}${flags}`;
+    });
+    const users = e.users.length > 0 ? ` · users: ${e.users.map(tick).join(', ')}` : '';
+    out.push(`${showSet ? `**${mdText(e.set)}** · ` : ''}${noun} ${tick(e.subject.name)}${e.subject.title ? ` (${mdText(e.subject.title)})` : ''}: ${plural(group.length, 'escalation')}: ${items.join(', ')}${users}`);
+  }
+  return out;
 }
 
 function escalationLine(e: Escalation, showSet: boolean): string {
@@ -269,7 +298,7 @@ function renderRole(r: RoleChange): string[] {
     out.push('No change to effective access.');
     return out;
   }
-  if (r.status === 'added') out.push(details(`Everything ${tick(r.role)} grants (${plural(rows.length, 'row')})`, table(HEADER, rows)));
+  if (r.status === 'added' && rows.length > LONG) out.push(details(`Everything ${tick(r.role)} grants (${plural(rows.length, 'row')})`, table(HEADER, rows)));
   else out.push(collapsibleTable(HEADER, rows, 'change'));
   return out;
 }

@@ -89,8 +89,7 @@ export function buildReport(base: Side, head: Side): DiffReport {
       ...common,
       status,
       version: changes.version,
-      // A set that is new, or gone, is reviewed as a whole: its contents are not escalations.
-      escalations: status === 'changed' ? changes.escalations : [],
+      escalations: changes.escalations,
       roles: changes.roles,
       users: changes.users,
       catalog: changes.catalog,

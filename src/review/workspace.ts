@@ -3,8 +3,7 @@ import { analyzeSet, type Analysis } from '../analyze.js';
 import { diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { renderHuman } from '../diagnostics/render.js';
 import { discoverSets } from '../load/discover.js';
-import { type Io, println, useColor } from '../cli/io.js';
-import { EXIT } from '../cli/io.js';
+import { EXIT, type Io, println, useColor } from '../cli/io.js';
 import { type NamedSet, selectSet } from './lookup.js';
 import { UsageError } from './load.js';
 
