@@ -25,8 +25,17 @@ export function fmt(x: number | undefined, digits = 3): string {
   if (x === undefined || !Number.isFinite(x)) return 'n/a';
   if (x === 0) return '0';
   const a = Math.abs(x);
-  if (a >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  if (a >= 10 ** digits) return Number(x.toPrecision(digits)).toLocaleString('en-US');
   return Number(x.toPrecision(digits)).toString();
+}
+
+/** A duration given in nanoseconds, in the unit that suits it (ns, µs, ms, s). */
+export function fmtNs(ns: number | undefined): string {
+  if (ns === undefined || !Number.isFinite(ns)) return 'n/a';
+  if (ns < 1e3) return `${fmt(ns)} ns`;
+  if (ns < 1e6) return `${fmt(ns / 1e3)} µs`;
+  if (ns < 1e9) return `${fmt(ns / 1e6)} ms`;
+  return `${fmt(ns / 1e9)} s`;
 }
 
 export function fmtBytes(n: number | undefined): string {

@@ -12,12 +12,14 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { analyzeSet } from '../src/analyze.js';
 import { Diagnostics } from '../src/diagnostics/diagnostic.js';
 import { readSetFolder } from '../src/load/discover.js';
 import { startWatch, type WatchEvent } from '../src/watch.js';
-import { argValue, fmt, median, table } from './util.js';
+import { type ProfileSummary, summariseProfile } from './scale.js';
+import { argValue, fmt, fmtMs, median, table } from './util.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -33,6 +35,8 @@ export interface WatchSetResult {
   readonly medianEndToEndMs: number;
   readonly initialBuildMs: number;
   readonly failures: number;
+  /** CPU profile of some more edits (not timed): where a rebuild's time goes. */
+  readonly profile?: ProfileSummary;
 }
 
 export interface WatchResults {
@@ -63,7 +67,7 @@ async function chooseEdit(setDir: string): Promise<{ file: string; line: string 
   throw new Error(`no role of ${setDir} to edit`);
 }
 
-export async function runWatchLatency(edits: number, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<WatchResults> {
+export async function runWatchLatency(edits: number, profiledEdits: number, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<WatchResults> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'policyc-bench-watch-'));
   const policies = path.join(tmp, 'policies');
   cpSync(path.join(ROOT, 'policies'), policies, { recursive: true });
@@ -88,7 +92,7 @@ export async function runWatchLatency(edits: number, log: (s: string) => void = 
       const rebuildMs: number[] = [];
       const endToEndMs: number[] = [];
       let failures = 0;
-      for (let k = 0; k < edits; k++) {
+      const edit = async (k: number): Promise<WatchEvent | undefined> => {
         const event = new Promise<WatchEvent | undefined>((resolve) => {
           const timer = setTimeout(() => resolve(undefined), 10_000);
           waiting.set(set, (e) => {
@@ -96,11 +100,15 @@ export async function runWatchLatency(edits: number, log: (s: string) => void = 
             resolve(e);
           });
         });
-        const started = performance.now();
         writeFileSync(file, k % 2 === 0 ? edited : original);
         const e = await event;
-        const ended = performance.now();
         waiting.delete(set);
+        return e;
+      };
+      for (let k = 0; k < edits; k++) {
+        const started = performance.now();
+        const e = await edit(k);
+        const ended = performance.now();
         if (!e || e.kind !== 'built' || !e.written.some((w) => w.endsWith('index.ts'))) {
           failures++;
           log(`  ${set}: edit ${k + 1}: ${e ? `${e.kind}, wrote ${e.written.join(', ') || 'nothing'}` : 'no rebuild within 10 s'}`);
@@ -110,6 +118,22 @@ export async function runWatchLatency(edits: number, log: (s: string) => void = 
         }
         // Let the file watcher settle before the next edit.
         await new Promise((r) => setTimeout(r, 60));
+      }
+      // Some more edits under the CPU profiler (not timed: profiling slows them down).
+      let profile: ProfileSummary | undefined;
+      if (profiledEdits > 0) {
+        const session = new Session();
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 100 });
+        await session.post('Profiler.start');
+        for (let k = edits; k < edits + profiledEdits; k++) {
+          await edit(k);
+          await new Promise((r) => setTimeout(r, 60));
+        }
+        const { profile: cpu } = await session.post('Profiler.stop');
+        session.disconnect();
+        profile = summariseProfile(cpu, `${profiledEdits} watch rebuilds of ${set}`);
       }
       writeFileSync(file, original);
       const r: WatchSetResult = {
@@ -123,6 +147,7 @@ export async function runWatchLatency(edits: number, log: (s: string) => void = 
         medianEndToEndMs: median(endToEndMs),
         initialBuildMs: initial.get(set) ?? Number.NaN,
         failures,
+        ...(profile ? { profile } : {}),
       };
       results.push(r);
       log(`  ${set}: rebuild median ${fmt(r.medianRebuildMs)} ms, write→rebuilt median ${fmt(r.medianEndToEndMs)} ms over ${rebuildMs.length} edits (initial build ${fmt(r.initialBuildMs)} ms)`);
@@ -151,13 +176,23 @@ export function watchMarkdown(w: WatchResults): string {
       ]),
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
+    ...w.sets.flatMap((s) =>
+      s.profile
+        ? [
+            `\nWhere a rebuild's time goes: CPU profile of ${s.profile.set} (more edits after the timed ones; ${fmtMs(s.profile.totalMs)} of CPU time, idle left out), self time by stage and the top functions.\n`,
+            table(['stage', 'self time', 'share'], s.profile.stages.map((x) => [x.stage, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']),
+            '',
+            table(['function (file:line)', 'self time', 'share'], s.profile.top.slice(0, 10).map((x) => [`\`${x.fn}\``, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']),
+          ]
+        : [],
+    ),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const results = await runWatchLatency(quick ? 6 : 20);
+  const results = await runWatchLatency(quick ? 6 : 20, quick ? 2 : 10);
   const json = argValue(args, '--json') ?? path.join(HERE, '.out', 'watch.json');
   mkdirSync(path.dirname(json), { recursive: true });
   writeFileSync(json, `${JSON.stringify(results, null, 2)}\n`);

@@ -19,3 +19,13 @@ export function outputOptions(command: Command): Command {
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output');
 }
+
+/** Options of the commands that query the sets (explain, who-can, access): --set, --path, --format text|json, colours. */
+export function queryOptions(command: Command, setHelp = 'the policy set, when the name exists in several'): Command {
+  return command
+    .option('--set <name>', setHelp)
+    .option('--path <dir>', 'the folder of the policy sets', 'policies')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output');
+}

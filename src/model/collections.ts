@@ -58,19 +58,20 @@ export function summarize(
     entries = [];
   } else if (!unknownTop && unknownUnder.size === 0) {
     mode = 'allow';
-    entries = compact(collection, allowed);
+    entries = compactEntries(collection, allowed);
   } else {
     mode = 'except';
-    entries = compact(collection, new Set(collection.entries.map((e) => e.path).filter((p) => !allowed.has(p))));
+    entries = compactEntries(collection, new Set(collection.entries.map((e) => e.path).filter((p) => !allowed.has(p))));
   }
   return { mode, entries, allowed: sorted(collection, allowed), unknownUnder: sorted(collection, unknownUnder), unknownTop };
 }
 
 /**
- * The fewest entries whose subtrees make up `set`, in catalog order. An entry in `set` some of
- * whose descendants are not is listed as itself (its subtree is then only partly in the set).
+ * The fewest entries whose subtrees make up `set`, in catalog order: an entry whose whole
+ * subtree is in the set stands for it. An entry in the set only part of whose subtree is
+ * (its descendants in the set are then listed too) stands for itself alone.
  */
-function compact(collection: CollectionInfo, set: ReadonlySet<string>): string[] {
+export function compactEntries(collection: CollectionInfo, set: ReadonlySet<string>): string[] {
   const wholeListed = new Set<string>();
   const out: string[] = [];
   for (const e of collection.entries) {

@@ -1,3 +1,4 @@
+export { compactEntries } from '../model/collections.js';
 import { noAccess, unionAccess } from '../model/collections.js';
 import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
 
@@ -63,26 +64,6 @@ export function levelName(model: Model, permission: PermissionInfo, level: numbe
 export function holdsEverything(model: Model, access: SubjectAccess): boolean {
   const widest = model.levels - 1;
   return model.permissions.length > 0 && model.permissions.every((p) => (access.permissions.get(p.id) ?? -1) >= widest);
-}
-
-/**
- * The fewest entries whose subtrees make up `set`, in catalog order: an entry whose whole
- * subtree is in the set stands for it. An entry in the set only part of whose subtree is
- * listed stands for itself (its descendants in the set are listed too).
- */
-export function compactEntries(collection: CollectionInfo, set: ReadonlySet<string>): string[] {
-  const whole = new Set<string>();
-  const out: string[] = [];
-  for (const e of collection.entries) {
-    if (!set.has(e.path)) continue;
-    if (e.parent !== undefined && whole.has(e.parent)) {
-      whole.add(e.path);
-      continue;
-    }
-    out.push(e.path);
-    if ((collection.subtree.get(e.path) ?? []).every((p) => set.has(p))) whole.add(e.path);
-  }
-  return out;
 }
 
 /** The users holding a role directly (by assignment or default). */

@@ -1,9 +1,8 @@
-import { Option } from 'commander';
 import { accessOf } from '../../review/explain.js';
 import { accessJson, accessText } from '../../review/explain-render.js';
 import { findSubject } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
-import type { RegisterCommand } from '../command.js';
+import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc access ROLE|USER`: everything a role or user can do, by category, with scopes and collections. */
@@ -18,18 +17,14 @@ export async function runAccess(io: Io, subjectName: string, options: ReviewOpti
 }
 
 export const registerAccess: RegisterCommand = (program, { io, run }) => {
-  program
-    .command('access')
-    .description('list everything a role or user can do, grouped by category, with scopes and collections')
-    .argument('<subject>', 'a role or a user (id or title)')
-    .option('--set <name>', 'the policy set, when the name exists in several')
-    .option('--path <dir>', 'the folder of the policy sets', 'policies')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--color', 'force colour output')
-    .option('--no-color', 'disable colour output')
-    .action(
-      run(async (subject: string, opts: { set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
-        runAccess(io, subject, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
-      ),
-    );
+  queryOptions(
+    program
+      .command('access')
+      .description('list everything a role or user can do, grouped by category, with scopes and collections')
+      .argument('<subject>', 'a role or a user (id or title)'),
+  ).action(
+    run(async (subject: string, opts: { set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
+      runAccess(io, subject, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
+    ),
+  );
 };

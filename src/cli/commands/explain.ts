@@ -1,9 +1,8 @@
-import { Option } from 'commander';
 import { explain } from '../../review/explain.js';
 import { explanationJson, explanationText } from '../../review/explain-render.js';
 import { findPermission, findScope, findSubject } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
-import type { RegisterCommand } from '../command.js';
+import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc explain ROLE|USER PERMISSION [--scope S]`: allowed or not, and why. Exit 0 either way (the answer is the output). */
@@ -20,20 +19,16 @@ export async function runExplain(io: Io, subjectName: string, permissionName: st
 }
 
 export const registerExplain: RegisterCommand = (program, { io, run }) => {
-  program
-    .command('explain')
-    .description('say whether a role or user has a permission, and why: the grant, the inheritance path, the implication, the wildcard')
-    .argument('<subject>', 'a role or a user (id or title)')
-    .argument('<permission>', 'a permission (id such as records:update, or title)')
-    .option('--scope <scope>', 'the level asked (own, group, all …); default: any level')
-    .option('--set <name>', 'the policy set, when the name exists in several')
-    .option('--path <dir>', 'the folder of the policy sets', 'policies')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--color', 'force colour output')
-    .option('--no-color', 'disable colour output')
-    .action(
-      run(async (subject: string, permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
-        runExplain(io, subject, permission, opts.scope, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
-      ),
-    );
+  queryOptions(
+    program
+      .command('explain')
+      .description('say whether a role or user has a permission, and why: the grant, the inheritance path, the implication, the wildcard')
+      .argument('<subject>', 'a role or a user (id or title)')
+      .argument('<permission>', 'a permission (id such as records:update, or title)')
+      .option('--scope <scope>', 'the level asked (own, group, all …); default: any level'),
+  ).action(
+    run(async (subject: string, permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
+      runExplain(io, subject, permission, opts.scope, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
+    ),
+  );
 };

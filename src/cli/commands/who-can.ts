@@ -1,9 +1,8 @@
-import { Option } from 'commander';
 import { whoCan } from '../../review/explain.js';
 import { whoCanJson, whoCanText } from '../../review/explain-render.js';
 import { findPermissionAnywhere, findScope } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
-import type { RegisterCommand } from '../command.js';
+import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc who-can PERMISSION [--scope S]`: the roles and users holding a permission. */
@@ -19,19 +18,16 @@ export async function runWhoCan(io: Io, permissionName: string, scope: string | 
 }
 
 export const registerWhoCan: RegisterCommand = (program, { io, run }) => {
-  program
-    .command('who-can')
-    .description('list the roles and users that hold a permission (at a scope or wider)')
-    .argument('<permission>', 'a permission (id such as records:update, or title)')
-    .option('--scope <scope>', 'only holders at this level or wider; default: any level')
-    .option('--set <name>', 'the policy set, when the permission exists in several')
-    .option('--path <dir>', 'the folder of the policy sets', 'policies')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--color', 'force colour output')
-    .option('--no-color', 'disable colour output')
-    .action(
-      run(async (permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
-        runWhoCan(io, permission, opts.scope, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
-      ),
-    );
+  queryOptions(
+    program
+      .command('who-can')
+      .description('list the roles and users that hold a permission (at a scope or wider)')
+      .argument('<permission>', 'a permission (id such as records:update, or title)')
+      .option('--scope <scope>', 'only holders at this level or wider; default: any level'),
+    'the policy set, when the permission exists in several',
+  ).action(
+    run(async (permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
+      runWhoCan(io, permission, opts.scope, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
+    ),
+  );
 };
