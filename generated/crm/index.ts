@@ -97,8 +97,7 @@ export type CategoryId =
 export type CollectionId = never;
 
 /** The known entries of each collection. */
-export interface CollectionEntries {
-}
+export interface CollectionEntries {}
 
 export type EntryId<C extends CollectionId> = CollectionEntries[C];
 

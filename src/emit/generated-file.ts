@@ -17,6 +17,8 @@ import {
 export class GeneratedFile {
   private readonly statements: (StatementStructures | string | WriterFunction)[] = [];
   private readonly header: string[];
+  /** Data-sized text (id unions, number tables, bit tables, metadata) spliced in after printing. */
+  private readonly chunks: string[] = [];
 
   constructor(header: readonly string[]) {
     this.header = [...header];
@@ -27,12 +29,23 @@ export class GeneratedFile {
     this.statements.push({ kind: StructureKind.TypeAlias, name, type, isExported: true, docs: docs ? [doc(docs)] : [] });
   }
 
-  /** `export interface Name { … }` from raw member text. */
-  addInterface(name: string, members: WriterFunction, docs?: string): void {
+  /** `export interface Name { … }` from member lines (each already a complete member). */
+  addInterface(name: string, members: readonly string[], docs?: string): void {
+    const body = members.length === 0 ? '{}' : `{\n${members.map((m) => `  ${m}`).join('\n')}\n}`;
     this.statements.push((w) => {
       if (docs) w.writeLine(`/** ${doc(docs)} */`);
-      w.write(`export interface ${name} `).block(() => members(w));
+      w.write(`export interface ${name} ${this.data(body)}`);
     });
+  }
+
+  /**
+   * A placeholder for text whose size grows with the policy set. ts-morph prints the structure
+   * around it; the text itself is spliced in afterwards, so a set with thousands of roles and
+   * permissions is not pushed through the printer character by character.
+   */
+  data(text: string): string {
+    this.chunks.push(text);
+    return `__policyc_data_${this.chunks.length - 1}__`;
   }
 
   /** `[export] const name: type = initializer;` */
@@ -63,7 +76,8 @@ export class GeneratedFile {
       },
     });
     const file = project.createSourceFile('generated.ts', { statements: this.statements }, { overwrite: true });
-    const body = spaceDeclarations(file.getFullText().replace(/[ \t]+$/gm, ''));
+    const printed = file.getFullText().replace(/__policyc_data_(\d+)__/g, (_, n: string) => this.chunks[Number(n)]!);
+    const body = spaceDeclarations(printed.replace(/[ \t]+$/gm, ''));
     return `${this.header.map((l) => `// ${l}`).join('\n')}\n\n${body.trimEnd()}\n`;
   }
 }

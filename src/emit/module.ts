@@ -1,4 +1,3 @@
-import type { CodeBlockWriter } from 'ts-morph';
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
 import { DECODER_SOURCE, encodeWords } from './bitset.js';
@@ -28,14 +27,10 @@ export function generateModule(ctx: ModuleContext): string {
     `Policy set ${literal(model.name)} version ${model.version} (${ctx.hash}).`,
   ]);
   const brand = (kind: string) => `number & { readonly __policyc: ${literal(`${model.name}.${kind}`)} }`;
-  const union = (values: readonly string[]) => (w: CodeBlockWriter) => {
-    if (values.length === 0) w.write('never');
-    values.forEach((v, i) => {
-      if (values.length > 1) w.newLine().write('| ');
-      w.write(literal(v));
-      void i;
-    });
-  };
+  /** A union of string literals, one per line when there are several. */
+  const unionText = (values: readonly string[], indent = '  ') =>
+    values.length === 0 ? 'never' : values.length === 1 ? literal(values[0]!) : values.map((v) => `\n${indent}| ${literal(v)}`).join('');
+  const union = (values: readonly string[]) => file.data(unionText(values));
 
   // Ids.
   file.addType('PermissionId', union(model.permissions.map((p) => p.id)), `The permission ids of ${model.name}, in catalog order.`);
@@ -48,13 +43,7 @@ export function generateModule(ctx: ModuleContext): string {
   file.addType('CollectionId', union(model.collections.map((c) => c.name)));
   file.addInterface(
     'CollectionEntries',
-    (w) => {
-      for (const c of model.collections) {
-        w.write(`readonly ${literal(c.name)}: `);
-        union(c.entries.map((e) => e.path))(w);
-        w.write(';').newLine();
-      }
-    },
+    model.collections.map((c) => `readonly ${literal(c.name)}: ${unionText(c.entries.map((e) => e.path), '    ')};`),
     'The known entries of each collection.',
   );
   file.addType('EntryId<C extends CollectionId>', 'CollectionEntries[C]');
@@ -75,25 +64,17 @@ export function generateModule(ctx: ModuleContext): string {
   ) => {
     file.addInterface(
       typeName,
-      (w) => {
-        for (const i of items) w.writeLine(`/** ${doc(i.title)} */`).writeLine(`readonly ${literal(i.id)}: ${noType};`);
-        for (const [old, current] of aliases) {
-          w.writeLine(`/** @deprecated Renamed to ${doc(JSON.stringify(current))}. */`).writeLine(`readonly ${literal(old)}: ${noType};`);
-        }
-      },
+      [
+        ...items.flatMap((i) => [`/** ${doc(i.title)} */`, `readonly ${literal(i.id)}: ${noType};`]),
+        ...[...aliases].flatMap(([old, current]) => [`/** @deprecated Renamed to ${doc(JSON.stringify(current))}. */`, `readonly ${literal(old)}: ${noType};`]),
+      ],
       `${what} numbers by id (deprecated previous ids included).`,
     );
     const members = [
-      ...items.map((i) => `${key(i.id)}: ${i.no},`),
-      ...[...aliases].map(([old, current]) => `${key(old)}: ${table.get(current)!},`),
+      ...items.map((i) => `  ${key(i.id)}: ${i.no},`),
+      ...[...aliases].map(([old, current]) => `  ${key(old)}: ${table.get(current)!},`),
     ];
-    file.addConst(constName, (w) => {
-      w.write('Object.freeze({').newLine();
-      w.indent(() => {
-        for (const m of members) w.writeLine(m);
-      });
-      w.write(`}) as unknown as ${typeName}`);
-    }, {
+    file.addConst(constName, `Object.freeze(${file.data(`{\n${members.join('\n')}\n}`)}) as unknown as ${typeName}`, {
       type: typeName,
       docs: `${what} numbers for the hot path: \`can(Role[…], Permission[…])\`.`,
     });
@@ -110,7 +91,7 @@ export function generateModule(ctx: ModuleContext): string {
   file.addConst('ROWS', String(tables.rows), { exported: false, docs: 'Role rows per plane.' });
   file.addConst('PLANE', String(tables.rows * tables.words), { exported: false, docs: 'Words per scope plane.' });
   file.addConst('WIDEST', `${tables.widest} as ScopeNo`, { exported: false, docs: 'The widest scope: the default of every check.' });
-  file.addConst('ACCESS', `decodeWords(${literal(encodeWords(tables.access))}, ${tables.access.length})`, { exported: false, docs: 'Access bits: plane (scope) × row (role) × permission.' });
+  file.addConst('ACCESS', `decodeWords(${file.data(literal(encodeWords(tables.access)))}, ${tables.access.length})`, { exported: false, docs: 'Access bits: plane (scope) × row (role) × permission.' });
   file.addConst('SELF_RESTRICTED', `decodeWords(${literal(encodeWords(tables.selfRestricted))}, ${tables.selfRestricted.length})`, { exported: false, docs: 'Permissions that never apply to the subject itself.' });
 
   file.addCode(`
@@ -176,13 +157,10 @@ function collectionTable(paths: readonly (string | null)[], data: Uint32Array): 
   file.addConst(
     'COLLECTIONS',
     (w) => {
-      w.write('new Map<string, CollectionTable>([');
-      for (const c of tables.collections) {
-        w.newLine().indent(() => {
-          w.write(`[${literal(c.name)}, collectionTable([${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length}))],`);
-        });
-      }
-      w.write('])');
+      const rows = tables.collections.map(
+        (c) => `\n  [${literal(c.name)}, collectionTable([${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length}))],`,
+      );
+      w.write(`new Map<string, CollectionTable>([${file.data(rows.length > 0 ? `${rows.join('')}\n` : '')}])`);
     },
     { exported: false, type: 'ReadonlyMap<string, CollectionTable>' },
   );
@@ -342,9 +320,7 @@ export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleI
   );
   const list = (name: string, type: string, items: readonly unknown[], docs: string) =>
     file.addConst(name, (w) => {
-      w.write('deepFreeze([');
-      for (const item of items) w.newLine().indent(() => w.write(`${json(item)},`));
-      w.write('])');
+      w.write(`deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)},`).join('')}\n` : '')}])`);
     }, { docs, type: `readonly ${type}[]` });
   list('scopes', 'ScopeMeta', model.scopes.map((s) => ({ id: s.name, no: typed(numbering.scopes.active.get(s.name)!, 'ScopeNo'), title: s.title, description: s.description ?? null, level: s.level })), 'Scope levels, narrowest first.');
   list('categories', 'CategoryMeta', model.categories.map((c) => ({ id: c.name, title: c.title, description: c.description ?? null })), 'Permission categories.');

@@ -38,13 +38,14 @@ export function buildTables(model: Model, numbering: Numbering): Tables {
   const rows = Math.max(1, numbering.roles.next);
   const hasScopes = model.scopes.length > 0;
   const planes = hasScopes ? numbering.scopes.next : 1;
-  const planeOf = (level: number) => (hasScopes ? numbering.scopes.active.get(model.scopes[level]!.name)! : 0);
+  const planeOfLevel = hasScopes ? model.scopes.map((s) => numbering.scopes.active.get(s.name)!) : [0];
+  const permissionNo = model.permissions.map((p) => numbering.permissions.active.get(p.id)!);
   const access = new Uint32Array(planes * rows * words);
   for (const role of model.roles) {
     const r = numbering.roles.active.get(role.name)!;
-    for (const [id, level] of role.effective) {
-      const p = numbering.permissions.active.get(id)!;
-      for (let l = 0; l <= level; l++) setBit(access, (planeOf(l) * rows + r) * words, p);
+    for (let i = 0; i < permissionNo.length; i++) {
+      const level = role.effective.at(i);
+      for (let l = 0; l <= level; l++) setBit(access, (planeOfLevel[l]! * rows + r) * words, permissionNo[i]!);
     }
   }
   const selfRestricted = new Uint32Array(words);
@@ -69,7 +70,7 @@ export function buildTables(model: Model, numbering: Numbering): Tables {
     words,
     rows,
     planes,
-    widest: hasScopes ? planeOf(model.scopes.length - 1) : 0,
+    widest: planeOfLevel[planeOfLevel.length - 1]!,
     access,
     selfRestricted,
     collections,

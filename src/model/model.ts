@@ -1,4 +1,5 @@
 import type { Span } from '../diagnostics/span.js';
+import type { LevelMap } from './level-map.js';
 
 /**
  * The resolved model of one policy set: every reference checked, inheritance, wildcards and
@@ -162,8 +163,11 @@ export interface RoleInfo {
   readonly grants: readonly GrantInfo[];
   /** Collection rules as declared in this role's own document. */
   readonly collectionRules: ReadonlyMap<string, CollectionRule>;
-  /** Effective permissions after inheritance, wildcards and implications: id to widest level held. */
-  readonly effective: ReadonlyMap<string, number>;
+  /**
+   * Effective permissions after inheritance, wildcards and implications: id to widest level
+   * held, in catalog order (`at(i)` reads catalog position i directly: -1 when not held).
+   */
+  readonly effective: LevelMap;
   /** Effective collection access after inheritance, for every collection of the catalog. */
   readonly collections: ReadonlyMap<string, CollectionAccess>;
   readonly span: Span;
