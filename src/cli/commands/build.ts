@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type Compilation, compileSet } from '../../compile.js';
+import type { Compilation } from '../../compile.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
@@ -39,6 +39,8 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
+  // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
+  const { compileSet } = await import('../../compile.js');
   const results: SetResult[] = [];
   for (const source of sources) {
     const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });

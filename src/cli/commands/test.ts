@@ -6,8 +6,6 @@ import { analyzeSet } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { discoverSets } from '../../load/discover.js';
 import { coverage, formatPercent, renderCoverage, type SetCoverage, setCoverage } from '../../gherkin/coverage.js';
-import { runFeatures } from '../../gherkin/run.js';
-import { suggestStep } from '../../gherkin/suggest.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
@@ -70,6 +68,8 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
   const policies = path.resolve(io.cwd, options.policies);
   let result;
   try {
+    // Loaded on demand: cucumber and the step library are only needed to run features.
+    const { runFeatures } = await import('../../gherkin/run.js');
     result = await runFeatures({
       cwd: io.cwd,
       paths,
@@ -93,6 +93,7 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
     println(io.stdout);
     const n = result.undefinedSteps.length;
     println(io.stdout, c.red(`${n} step${n === 1 ? ' matches' : 's match'} no phrase of the step library (see README, "Gherkin steps"):`));
+    const { suggestStep } = await import('../../gherkin/suggest.js');
     for (const u of result.undefinedSteps) {
       const where = `${u.uri}${u.line === undefined ? '' : `:${u.line}`}`;
       const suggestion = suggestStep(u.text);

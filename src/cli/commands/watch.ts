@@ -1,6 +1,6 @@
 import { CODES } from '../../diagnostics/codes.js';
 import type { OutputFormat } from '../../diagnostics/render.js';
-import { startWatch, type WatchEvent } from '../../watch.js';
+import type { WatchEvent } from '../../watch.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
@@ -34,6 +34,7 @@ export async function runWatch(io: Io, options: WatchCommandOptions): Promise<nu
       println(io.stdout, `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: policyc failed (${CODES.PC999.name}): ${e.message}; still watching`);
     }
   };
+  const { startWatch } = await import('../../watch.js');
   const handle = startWatch({
     path: options.path,
     out: options.out,
