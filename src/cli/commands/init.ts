@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../output/write.js';
+import { type RegisterCommand } from '../command.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
+
+/** The files of a new policy set: a small, valid, commented starting point. */
+export function starterSet(name: string, schema: string): Record<string, string> {
+  const header = (depth: number) => `# yaml-language-server: $schema=${'../'.repeat(depth)}${schema}\n`;
+  return {
+    'policyset.yaml': `${header(0)}apiVersion: policyc/v1
+kind: PolicySet
+metadata:
+  name: ${name}
+  title: ${name}
+spec:
+  version: 0.1.0
+  # Access levels, narrowest first: a grant at a level includes every narrower one.
+  scopes:
+    - { name: own, title: Own, description: What the user owns or created. }
+    - { name: team, title: Team, description: What belongs to the user's team. }
+    - { name: all, title: All, description: Everything. }
+  defaultRole: member   # the role of users assigned no role
+  ownerRole: owner      # the one role expected to grant "*"
+`,
+    'catalog.yaml': `${header(0)}apiVersion: policyc/v1
+kind: Catalog
+metadata:
+  name: ${name}-catalog
+spec:
+  actions:
+    - { name: view, title: View }
+    - { name: edit, title: Edit, implies: [view] }   # granting edit also grants view
+    - { name: delete, title: Delete }
+  categories:
+    - { name: content, title: Content }
+  resources:
+    - { name: documents, title: Documents, category: content }
+  permissions:
+    - { id: documents:view, title: View documents, scoped: true, description: Read documents at the granted level. }
+    - { id: documents:edit, title: Edit documents, scoped: true, description: Change documents at the granted level. }
+    - { id: documents:delete, title: Delete documents, scoped: true, sensitive: true, description: Delete documents at the granted level. }
+`,
+    'roles/owner.yaml': `${header(1)}apiVersion: policyc/v1
+kind: Role
+metadata:
+  name: owner
+spec:
+  title: Owner
+  description: Holds every permission, at the widest level.
+  grants:
+    - "*"
+`,
+    'roles/member.yaml': `${header(1)}apiVersion: policyc/v1
+kind: Role
+metadata:
+  name: member
+spec:
+  title: Member
+  description: Reads the team's documents and edits their own.
+  grants:
+    - documents:view: team
+    - documents:edit: own
+`,
+    'assignments.yaml': `${header(0)}apiVersion: policyc/v1
+kind: Assignments
+metadata:
+  name: ${name}-users
+spec:
+  users:
+    - { name: ada, roles: [owner] }
+    - { name: bo }   # no roles: gets the default role
+`,
+  };
+}
+
+/** `policyc init [DIR]`: create a new policy set; never overwrites anything. */
+export async function runInit(io: Io, options: { dir: string; name: string | undefined; color: boolean | undefined }): Promise<number> {
+  const c = useColor(io, 'stdout', options.color);
+  const dir = path.resolve(io.cwd, options.dir);
+  const name = options.name ?? path.basename(dir);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
+    io.stderr.write(`policyc init: \`${name}\` is not a valid set name (letters, digits, '_', '.', '-'); pass --name\n`);
+    return EXIT.usage;
+  }
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    io.stderr.write(`policyc init: ${options.dir} already exists and is not empty; nothing was written\n`);
+    return EXIT.usage;
+  }
+  const schema = path.relative(dir, fileURLToPath(new URL('../../../schemas/policyc-v1.schema.json', import.meta.url))).split(path.sep).join('/');
+  const files = starterSet(name, schema);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileAtomic(path.join(dir, file), text);
+  println(io.stdout, `${c.green('✔')} created the policy set ${c.bold(name)} in ${options.dir}: ${Object.keys(files).join(', ')}`);
+  println(io.stdout, c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir}`));
+  return EXIT.ok;
+}
+
+export const registerInit: RegisterCommand = (program, { io, run }) => {
+  program
+    .command('init')
+    .description('create a new policy set: a PolicySet, a catalog, two roles and assignments to start from')
+    .argument('[dir]', 'the folder to create (a new set folder under policies/)', 'policies/main')
+    .option('--name <name>', 'the set name (default: the folder name)')
+    .option('--color', 'force colour output')
+    .option('--no-color', 'disable colour output')
+    .action(run(async (dir: string, opts: { name?: string; color?: boolean }) => runInit(io, { dir, name: opts.name, color: opts.color })));
+};
