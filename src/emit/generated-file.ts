@@ -66,20 +66,29 @@ export class GeneratedFile {
 
   /** Prints the file: deterministic text, LF line ends, two-space indent, double quotes. */
   print(): string {
-    const project = new Project({
-      useInMemoryFileSystem: true,
-      manipulationSettings: {
-        indentationText: IndentationText.TwoSpaces,
-        newLineKind: NewLineKind.LineFeed,
-        quoteKind: QuoteKind.Double,
-        useTrailingCommas: true,
-      },
-    });
-    const file = project.createSourceFile('generated.ts', { statements: this.statements }, { overwrite: true });
-    const printed = file.getFullText().replace(/__policyc_data_(\d+)__/g, (_, n: string) => this.chunks[Number(n)]!);
+    const file = printer().createSourceFile('generated.ts', { statements: this.statements }, { overwrite: true });
+    const text = file.getFullText();
+    file.forget();
+    const printed = text.replace(/__policyc_data_(\d+)__/g, (_, n: string) => this.chunks[Number(n)]!);
     const body = spaceDeclarations(printed.replace(/[ \t]+$/gm, ''));
     return `${this.header.map((l) => `// ${l}`).join('\n')}\n\n${body.trimEnd()}\n`;
   }
+}
+
+let project: Project | undefined;
+
+/** One in-memory ts-morph project, reused for every file printed by this process. */
+function printer(): Project {
+  project ??= new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: {
+      indentationText: IndentationText.TwoSpaces,
+      newLineKind: NewLineKind.LineFeed,
+      quoteKind: QuoteKind.Double,
+      useTrailingCommas: true,
+    },
+  });
+  return project;
 }
 
 /**

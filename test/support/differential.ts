@@ -29,10 +29,11 @@ export function probeEntries(model: Model, collection: string): string[] {
 
 /**
  * Asks the generated module and the reference evaluator the same questions and returns every
- * disagreement: each role alone and every pair of roles (as a subject), every permission at
+ * disagreement: each role alone, every pair of roles and every user's roles (as a subject,
+ * when asked for), every permission at
  * every scope and at the default scope, as self and not, and every collection entry probe.
  */
-export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: boolean } = {}): Mismatch[] {
+export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: boolean; users?: boolean } = {}): Mismatch[] {
   const ev = new ReferenceEvaluator(model);
   const out: Mismatch[] = [];
   const scopes: (string | undefined)[] = [undefined, ...model.scopes.map((s) => s.name)];
@@ -40,6 +41,8 @@ export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: 
   if (options.pairs !== false) {
     for (let i = 0; i < model.roles.length; i++) for (let j = i + 1; j < model.roles.length; j++) roleSets.push([model.roles[i]!.name, model.roles[j]!.name]);
   }
+  // Users hold the role combinations that occur in practice (and the default role).
+  if (options.users) for (const u of model.users) if (u.roles.length > 0) roleSets.push([...u.roles]);
   for (const roles of roleSets) {
     const nums = roles.map((r) => g.Role[r]!);
     const subject = g.subject(nums);

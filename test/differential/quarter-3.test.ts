@@ -1,0 +1,6 @@
+import { it } from 'vitest';
+import { differentialRuns, runDifferential } from './differential.js';
+
+it(`generated code agrees with the reference evaluator on ${differentialRuns()} random policies (quarter 3)`, async () => {
+  await runDifferential(30_407);
+}, 1_800_000);
