@@ -44,6 +44,21 @@ export function analyzeSet(source: SetSource): Analysis {
   }
 
   // Stage 3: names, references and effective access.
-  const model = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, declarations, diagnostics);
+  const model = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, declarations, diagnostics, lockfileRoles(source));
   return { source, files, model, diagnostics: sortDiagnostics(diagnostics.items) };
+}
+
+/**
+ * The roles a set's lockfile has numbered, active or reserved: only used to explain a reference
+ * to a role that was removed. A lockfile that cannot be read gives none here; the back end
+ * reports it.
+ */
+function lockfileRoles(source: SetSource): ReadonlySet<string> {
+  if (!source.lockfile) return new Set();
+  try {
+    const roles = (JSON.parse(new TextDecoder().decode(source.lockfile.bytes)) as { roles?: { active?: object; reserved?: object } }).roles;
+    return new Set([...Object.keys(roles?.active ?? {}), ...Object.keys(roles?.reserved ?? {})]);
+  } catch {
+    return new Set();
+  }
 }

@@ -98,6 +98,15 @@ describe('policyc build', () => {
     expect(read(path.join(w.generated, 'crm/index.ts'))).toContain('{ from: "support-agent", to: "sales-agent", reason: null }');
   });
 
+  it('explains a reference to a role that was removed, using the lockfile', async () => {
+    const w = workspace();
+    rmSync(path.join(w.policies, 'crm/roles/support-agent.yaml'));
+    const r = await runCli(['build', w.policies, '--out', w.generated]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('error[PC302] role `support-agent` no longer exists (assigned to `ivan`)');
+    expect(r.stdout).toContain("list it in the PolicySet's retiredRoles with the role its users transfer to");
+  });
+
   it('reports a corrupt lockfile with its position and writes nothing', async () => {
     const w = workspace();
     writeFileSync(path.join(w.policies, 'crm/policyc.lock.json'), '{ "lockfileVersion": 1, ');

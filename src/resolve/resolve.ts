@@ -23,6 +23,7 @@ export function resolveSet(
   setDir: string,
   declarations: readonly Declaration[],
   diagnostics: Diagnostics,
+  lockfileRoles: ReadonlySet<string> = new Set(),
 ): Model | undefined {
   const sets = declarations.filter((d): d is PolicySetDecl => d.kind === 'PolicySet');
   if (sets.length !== 1) {
@@ -58,6 +59,7 @@ export function resolveSet(
     declarations.filter((d): d is RoleDecl => d.kind === 'Role'),
     catalog,
     diagnostics,
+    lockfileRoles,
   );
 
   // Assignments.
@@ -67,7 +69,7 @@ export function resolveSet(
     for (const u of doc.users) {
       const assigned: string[] = [];
       for (const ref of u.roles) {
-        const role = resolveRoleRef(roles.roleNames, roles.retired, ref.value, ref.span, ` (assigned to \`${u.name.value}\`)`, diagnostics);
+        const role = resolveRoleRef(roles.roleNames, roles.retired, ref.value, ref.span, ` (assigned to \`${u.name.value}\`)`, diagnostics, roles.formerRoles);
         if (role === undefined) continue;
         if (assigned.includes(role)) {
           diagnostics.report('PC413', `user \`${u.name.value}\` is assigned \`${role}\` twice`, ref.span, { hint: 'list each role once' });

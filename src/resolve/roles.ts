@@ -17,6 +17,8 @@ import { Namespace, foldTitle } from './names.js';
 
 export interface ResolvedRoles {
   readonly roles: readonly RoleInfo[];
+  /** Roles the lockfile knows that the set no longer defines (for hints about removed roles). */
+  readonly formerRoles: ReadonlySet<string>;
   readonly roleNames: Namespace<RoleDecl>;
   readonly retired: ReadonlyMap<string, RetiredRoleInfo>;
   readonly defaultRole: string | undefined;
@@ -36,6 +38,7 @@ export function resolveRoles(
   decls: readonly RoleDecl[],
   catalog: ResolvedCatalog,
   diagnostics: Diagnostics,
+  lockfileRoles: ReadonlySet<string> = new Set(),
 ): ResolvedRoles {
   const roleNames = new Namespace<RoleDecl>('role', 'PC302', diagnostics);
   const titles = new Map<string, RoleDecl>();
@@ -96,10 +99,11 @@ export function resolveRoles(
     if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
   }
 
+  const formerRoles = new Set([...lockfileRoles].filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n)));
   const defaultRole = set.defaultRole
-    ? resolveRoleRef(roleNames, retired, set.defaultRole.value, set.defaultRole.span, ' (defaultRole)', diagnostics)
+    ? resolveRoleRef(roleNames, retired, set.defaultRole.value, set.defaultRole.span, ' (defaultRole)', diagnostics, formerRoles)
     : undefined;
-  const ownerRole = set.ownerRole ? resolveRoleRef(roleNames, retired, set.ownerRole.value, set.ownerRole.span, ' (ownerRole)', diagnostics) : undefined;
+  const ownerRole = set.ownerRole ? resolveRoleRef(roleNames, retired, set.ownerRole.value, set.ownerRole.span, ' (ownerRole)', diagnostics, formerRoles) : undefined;
 
   // References inside each role.
   const drafts = new Map<string, RoleDraft>();
@@ -110,7 +114,7 @@ export function resolveRoles(
         diagnostics.report('PC416', `role \`${decl.name.value}\` inherits from itself`, ref.span, { hint: 'remove it from its own inherits list' });
         continue;
       }
-      const parent = resolveRoleRef(roleNames, retired, ref.value, ref.span, ` (inherited by \`${decl.name.value}\`)`, diagnostics);
+      const parent = resolveRoleRef(roleNames, retired, ref.value, ref.span, ` (inherited by \`${decl.name.value}\`)`, diagnostics, formerRoles);
       if (parent === undefined) continue;
       if (inherits.includes(parent)) {
         diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span, { hint: 'list each role once' });
@@ -222,10 +226,10 @@ export function resolveRoles(
       span: decl.name.span,
     };
   });
-  return { roles, roleNames, retired, defaultRole, ownerRole };
+  return { roles, roleNames, retired, defaultRole, ownerRole, formerRoles };
 }
 
-/** Resolves a role reference, explaining when it names a retired role. */
+/** Resolves a role reference, explaining when it names a retired role or one that was removed. */
 export function resolveRoleRef(
   roleNames: Namespace<RoleDecl>,
   retired: ReadonlyMap<string, RetiredRoleInfo>,
@@ -233,11 +237,18 @@ export function resolveRoleRef(
   span: Span,
   context: string,
   diagnostics: Diagnostics,
+  formerRoles: ReadonlySet<string> = new Set(),
 ): string | undefined {
   const r = retired.get(name);
   if (r) {
     diagnostics.report('PC309', `role \`${name}\` is retired${context}`, span, {
       hint: `its users were transferred to \`${r.transferTo}\`; use that role instead`,
+    });
+    return undefined;
+  }
+  if (formerRoles.has(name)) {
+    diagnostics.report('PC302', `role \`${name}\` no longer exists${context}`, span, {
+      hint: `the lockfile shows it existed: to delete it, list it in the PolicySet's retiredRoles with the role its users transfer to (\`- { name: ${name}, transferTo: <role> }\`) and use that role here; to rename it, list \`${name}\` in the new role's metadata.previousNames`,
     });
     return undefined;
   }
