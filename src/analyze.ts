@@ -16,35 +16,72 @@ export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** What stages 1 and 2 found in one file. Immutable, so it can be reused while the bytes are the same. */
+interface FileAnalysis {
+  readonly bytes: Uint8Array;
+  readonly file: SourceFile | undefined;
+  /** Problems reading, decoding and parsing the file (stage 1). */
+  readonly parsing: readonly Diagnostic[];
+  /** Problems against the JSON Schema (stage 2); computed only when the file parsed cleanly. */
+  readonly schema: readonly Diagnostic[];
+  readonly declarations: readonly Declaration[];
+}
+
 /**
- * The front end of the pipeline: parse every file, validate every document against the JSON
- * Schema, then resolve the set into its model. Each stage runs only when the one before it
- * found no errors, so an error is never followed by a cascade of consequences.
+ * Per-file results kept between analyses of the same set (`policyc watch`): a file whose bytes
+ * did not change is neither parsed nor validated again.
  */
-export function analyzeSet(source: SetSource): Analysis {
-  const diagnostics = new Diagnostics();
-  const files = new Map<string, SourceFile>();
+export type AnalysisCache = Map<string, FileAnalysis>;
 
-  // Stage 1: read, decode and parse.
-  diagnostics.addAll(source.readDiagnostics ?? []);
-  const documents = source.files.flatMap((raw) => {
-    const file = decodeFile(raw, diagnostics);
-    if (!file) return [];
-    files.set(file.path, file);
-    return parseYamlFile(file, diagnostics);
-  });
-
-  // Stage 2: JSON Schema, document by document.
+function analyzeFile(raw: SetSource['files'][number]): FileAnalysis {
+  const parsing = new Diagnostics();
+  const file = decodeFile(raw, parsing);
+  const documents = file ? parseYamlFile(file, parsing) : [];
+  const schema = new Diagnostics();
   const declarations: Declaration[] = [];
-  if (!diagnostics.hasErrors) {
+  if (!parsing.hasErrors) {
     for (const doc of documents) {
-      const kind = validateDocument(doc, diagnostics);
+      const kind = validateDocument(doc, schema);
       if (kind) declarations.push(readDeclaration(doc, kind));
     }
   }
+  return { bytes: raw.bytes, file, parsing: parsing.items, schema: schema.items, declarations };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+/**
+ * The front end of the pipeline: parse every file, validate every document against the JSON
+ * Schema, then resolve the set into its model. Each stage runs only when the one before it
+ * found no errors in the whole set, so an error is never followed by a cascade of consequences.
+ */
+export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
+  const diagnostics = new Diagnostics();
+  const files = new Map<string, SourceFile>();
+  const analyses = source.files.map((raw) => {
+    const cached = cache?.get(raw.path);
+    const analysis = cached && sameBytes(cached.bytes, raw.bytes) ? cached : analyzeFile(raw);
+    if (analysis.file) files.set(analysis.file.path, analysis.file);
+    return [raw.path, analysis] as const;
+  });
+  if (cache) {
+    cache.clear();
+    for (const [path, analysis] of analyses) cache.set(path, analysis);
+  }
+
+  // Stage 1: read, decode and parse.
+  diagnostics.addAll(source.readDiagnostics ?? []);
+  for (const [, a] of analyses) diagnostics.addAll(a.parsing);
+
+  // Stage 2: JSON Schema, document by document.
+  if (!diagnostics.hasErrors) for (const [, a] of analyses) diagnostics.addAll(a.schema);
 
   // Stage 3: names, references and effective access.
-  const model = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, declarations, diagnostics, lockfileRoles(source));
+  const model = diagnostics.hasErrors
+    ? undefined
+    : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, lockfileRoles(source));
   return { source, files, model, diagnostics: sortDiagnostics(diagnostics.items) };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allocate, type Allocation, parseLockfile, renderLockfile } from './allocate/lockfile.js';
-import { analyzeSet, type Analysis } from './analyze.js';
+import { type AnalysisCache, analyzeSet, type Analysis } from './analyze.js';
 import { Diagnostics, type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
 import { emitSet, type EmittedFile } from './emit/emit.js';
 import { LOCKFILE_NAME } from './load/discover.js';
@@ -16,6 +16,8 @@ export interface CompileOptions {
   readonly outRoot: string;
   /** Fail instead of changing the lockfile (CI). */
   readonly locked?: boolean;
+  /** Reuse the parsing of unchanged files from an earlier compilation of the same set (watch). */
+  readonly cache?: AnalysisCache;
 }
 
 /** A generated file with the path it belongs at. */
@@ -45,7 +47,7 @@ export interface Compilation {
  * source and writes nothing; `build` decides what reaches the disk.
  */
 export function compileSet(source: SetSource, options: CompileOptions): Compilation {
-  const analysis = analyzeSet(source);
+  const analysis = analyzeSet(source, options.cache);
   const diagnostics = new Diagnostics();
   diagnostics.addAll(analysis.diagnostics);
   const lockPath = source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`;

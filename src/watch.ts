@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FSWatcher, watch } from 'chokidar';
+import type { AnalysisCache } from './analyze.js';
 import { type Compilation, compileSet } from './compile.js';
 import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
+import type { SetSource } from './load/source.js';
 import { writeFileAtomic } from './output/write.js';
 
 /** What one (re)build of a set did. */
@@ -51,16 +53,24 @@ export function startWatch(options: WatchOptions): WatchHandle {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
   let watcher: FSWatcher | undefined;
+  /** Per set, the parsing of its unchanged files, so a one-file edit re-parses one file. */
+  const caches = new Map<string, AnalysisCache>();
   let closed = false;
   /** Set folders (absolute), longest first so that nested paths match their own set. */
   let setDirs: string[] = [];
+  /** Per set, the bytes the last build read, to notice changes the file watcher did not report. */
+  const built = new Map<string, SetSource>();
+  const settleTimers = new Map<string, NodeJS.Timeout>();
 
   const rebuild = async (dir: string, initial: boolean): Promise<void> => {
     const started = performance.now();
     const name = path.basename(dir);
     try {
       const source = await readSetFolder(dir, new Diagnostics());
-      const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true });
+      built.set(dir, source);
+      let cache = caches.get(dir);
+      if (!cache) caches.set(dir, (cache = new Map()));
+      const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true, cache });
       const written: string[] = [];
       if (compilation.ok) {
         for (const f of [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]) {
@@ -105,9 +115,30 @@ export function startWatch(options: WatchOptions): WatchHandle {
         const run = rebuild(dir, false).finally(() => {
           running.delete(dir);
           if (again.delete(dir)) schedule(dir);
+          else settle(dir);
         });
         running.set(dir, run);
       }, debounce),
+    );
+  };
+
+  /**
+   * A moment after a rebuild, checks that the set's files still hold what was built: the file
+   * watcher drops a change that follows another one to the same file within ~50 ms, and a
+   * rebuild that read the files before that second write would otherwise stay stale.
+   */
+  const settle = (dir: string) => {
+    clearTimeout(settleTimers.get(dir));
+    settleTimers.set(
+      dir,
+      setTimeout(() => {
+        settleTimers.delete(dir);
+        if (closed || running.has(dir) || timers.has(dir)) return;
+        const previous = built.get(dir);
+        void readSetFolder(dir, new Diagnostics()).then((now) => {
+          if (previous && !sameFiles(previous, now)) schedule(dir);
+        });
+      }, 100),
     );
   };
 
@@ -151,11 +182,21 @@ export function startWatch(options: WatchOptions): WatchHandle {
     ready,
     async close() {
       closed = true;
-      for (const t of timers.values()) clearTimeout(t);
+      for (const t of [...timers.values(), ...settleTimers.values()]) clearTimeout(t);
       timers.clear();
+      settleTimers.clear();
       await ready.catch(() => undefined);
       await watcher?.close();
       await Promise.all(running.values());
     },
   };
+}
+
+/** Whether two reads of a set found the same files with the same bytes. */
+function sameFiles(a: SetSource, b: SetSource): boolean {
+  if (a.files.length !== b.files.length) return false;
+  return a.files.every((f, i) => {
+    const g = b.files[i]!;
+    return f.path === g.path && f.bytes.length === g.bytes.length && Buffer.compare(f.bytes, g.bytes) === 0;
+  });
 }

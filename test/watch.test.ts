@@ -66,4 +66,17 @@ describe('policyc watch', () => {
     // Only the changed set was rebuilt.
     expect(events.filter((e) => e.set === 'platform' && !e.initial)).toEqual([]);
   });
+
+  it('ends up building the last write even when two writes come within the file watcher\'s throttle', async () => {
+    const { w, next } = await watching();
+    const role = path.join(w.policies, 'crm/roles/auditor.yaml');
+    const original = readFileSync(role, 'utf8');
+    const pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
+    writeFileSync(role, original.replace('  grants:\n', '  grants:\n    - campaigns:veiw\n'));
+    await new Promise((r) => setTimeout(r, 15));
+    writeFileSync(role, original.replace('  grants:\n', '  grants:\n    - campaigns:view\n'));
+    const built = await pending;
+    expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(built.compilation!.model!.roleIndex.get('auditor')!.effective.has('campaigns:view')).toBe(true);
+  });
 });
