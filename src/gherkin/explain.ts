@@ -1,4 +1,5 @@
 import type { GrantInfo, Model, PermissionInfo } from '../model/model.js';
+import { findRoutes, inheritancePaths } from '../review/explain.js';
 
 /**
  * Why a subject holds a permission, or why not: every declared grant that gives it (directly,
@@ -20,72 +21,30 @@ export interface GrantSource {
 
 /** Every role the subject holds, with the shortest inheritance path to it. */
 export function ancestry(model: Model, roles: readonly string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const queue: string[][] = roles.map((r) => [r]);
-  while (queue.length > 0) {
-    const chain = queue.shift()!;
-    const name = chain[chain.length - 1]!;
-    if (out.has(name)) continue;
-    out.set(name, chain);
-    for (const parent of model.roleIndex.get(name)?.inherits ?? []) queue.push([...chain, parent]);
-  }
-  return out;
-}
-
-/** The shortest implication chain from action `from` to action `to` (both included), or undefined. */
-function implicationChain(model: Model, from: string, to: string): string[] | undefined {
-  const queue: string[][] = [[from]];
-  const seen = new Set<string>([from]);
-  while (queue.length > 0) {
-    const chain = queue.shift()!;
-    const last = chain[chain.length - 1]!;
-    for (const next of model.actions.find((a) => a.name === last)?.implies ?? []) {
-      if (next === to) return [...chain, next];
-      if (!seen.has(next)) {
-        seen.add(next);
-        queue.push([...chain, next]);
-      }
-    }
-  }
-  return undefined;
+  return inheritancePaths(model, roles);
 }
 
 function grantText(model: Model, g: GrantInfo): string {
   return g.level === undefined ? g.text : `${g.text}: ${model.scopes[g.level]?.name ?? g.level}`;
 }
 
-/** Every declared grant, among the subject's roles and their ancestors, that gives `p` at some level. */
+/**
+ * Every declared grant, among the subject's roles and their ancestors, that gives `p` at some
+ * level: the routes `policyc explain` finds, the best one per grant.
+ */
 export function grantSources(model: Model, roles: readonly string[], p: PermissionInfo): GrantSource[] {
-  const widest = model.levels - 1;
+  const seen = new Set<GrantInfo>();
   const out: GrantSource[] = [];
-  for (const [name, chain] of ancestry(model, roles)) {
-    const role = model.roleIndex.get(name);
-    if (!role) continue;
-    for (const g of role.grants) {
-      const named =
-        g.target.kind === 'all'
-          ? model.permissions.filter((q) => q.resource === p.resource)
-          : g.target.kind === 'resource'
-            ? g.target.resource === p.resource
-              ? model.permissions.filter((q) => q.resource === p.resource)
-              : []
-            : model.permissions.filter((q) => q.id === (g.target as { permission: string }).permission && q.resource === p.resource);
-      let best: GrantSource | undefined;
-      for (const q of named) {
-        const chainOfActions = q.id === p.id ? [] : implicationChain(model, q.action, p.action);
-        if (chainOfActions === undefined) continue;
-        const level = q.scoped ? (g.level ?? widest) : widest;
-        const source: GrantSource = {
-          role: name,
-          chain,
-          grant: grantText(model, g),
-          level,
-          via: chainOfActions.length > 0 ? chainOfActions.join(' ⇒ ') : undefined,
-        };
-        if (!best || level > best.level || (level === best.level && best.via !== undefined && source.via === undefined)) best = source;
-      }
-      if (best) out.push(best);
-    }
+  for (const route of findRoutes(model, roles, p)) {
+    if (seen.has(route.grant)) continue;
+    seen.add(route.grant);
+    out.push({
+      role: route.roles[route.roles.length - 1]!,
+      chain: route.roles,
+      grant: grantText(model, route.grant),
+      level: route.level,
+      via: route.implication.length > 0 ? route.implication.join(' ⇒ ') : undefined,
+    });
   }
   return out;
 }
