@@ -32,7 +32,7 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-type Verdict = 'met' | '**missed**' | 'n/a';
+type Verdict = 'met' | '**missed**' | 'n/a' | `met for the ${string} shape; **missed** for the ${string} one`;
 
 interface Target {
   readonly target: string;
@@ -69,11 +69,26 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
     measured: allocs.length > 0 ? `\`can()\`, scoped \`can()\`, \`subject().can()\`: ≤ ${fmt(worst)} B/check over ${allocs[0]!.checks.toLocaleString('en-US')} checks each, ${gcs} GCs` : 'n/a',
     verdict: verdict(worst === undefined ? undefined : worst < 0.01 && gcs === 0),
   });
-  const largest = s?.cases.find((c) => c.shape === 'flat' && c.roles === 2000 && c.permissions === 5000);
+  // Both shapes of the same R × P: the hierarchical one (roles built on a few base roles, ~1 MiB of
+  // YAML) is how large organisations write roles; the flat one (every role spelling out ~300
+  // grants, ~12 MiB of YAML) is the worst case and is bounded by YAML parsing.
+  const largest = (shape: string) => s?.cases.find((c) => c.shape === shape && c.roles === 2000 && c.permissions === 5000);
+  const meets = (c: NonNullable<ReturnType<typeof largest>>) => c.cold.ok && c.cold.wallS < 5 && c.cold.maxRssBytes < 1024 ** 3;
+  const shapes = (['hierarchical', 'flat'] as const).map((shape) => ({ shape, c: largest(shape) })).filter((x) => x.c !== undefined);
   out.push({
     target: '2,000 × 5,000 × 3 builds in < 5 s and < 1 GiB',
-    measured: largest ? `cold ${fmt(largest.cold.wallS)} s, ${fmtBytes(largest.cold.maxRssBytes)} peak RSS (flat shape, ${fmtBytes(largest.yamlBytes)} of YAML)` : 'not run (--quick)',
-    verdict: verdict(largest ? largest.cold.ok && largest.cold.wallS < 5 && largest.cold.maxRssBytes < 1024 ** 3 : undefined),
+    measured:
+      shapes.length > 0
+        ? shapes.map(({ shape, c }) => `${shape}: cold ${fmt(c!.cold.wallS)} s, ${fmtBytes(c!.cold.maxRssBytes)} peak RSS (${fmtBytes(c!.yamlBytes)} of YAML)`).join('; ')
+        : 'not run (--quick)',
+    verdict:
+      shapes.length === 0
+        ? verdict(undefined)
+        : shapes.every(({ c }) => meets(c!))
+          ? verdict(true)
+          : shapes.some(({ c }) => meets(c!))
+            ? `met for the ${shapes.filter(({ c }) => meets(c!)).map(({ shape }) => shape).join(', ')} shape; **missed** for the ${shapes.filter(({ c }) => !meets(c!)).map(({ shape }) => shape).join(', ')} one`
+            : verdict(false),
   });
   const big = s ? [...s.cases].sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0] : undefined;
   out.push({
