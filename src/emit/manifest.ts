@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
 import { encodeWords } from './bitset.js';
+import { metadataFacts } from './facts.js';
 import type { Tables } from './tables.js';
 
 /** Version of the manifest's JSON shape; bumped on any incompatible change. */
@@ -13,29 +14,18 @@ export const MANIFEST_FORMAT = 1;
  * `tables`, in the module's own encoding, described in `tables.layout`.
  */
 export function buildManifest(model: Model, numbering: Numbering, tables: Tables, generator: string): Record<string, unknown> {
+  const facts = metadataFacts(model, numbering, (n) => n);
   const body = {
     formatVersion: MANIFEST_FORMAT,
     generatedBy: generator,
     set: { name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version },
-    scopes: model.scopes.map((s) => ({ id: s.name, no: numbering.scopes.active.get(s.name)!, title: s.title, description: s.description ?? null, level: s.level })),
+    scopes: facts.scopes,
     defaultRole: model.defaultRole ?? null,
     ownerRole: model.ownerRole ?? null,
-    categories: model.categories.map((c) => ({ id: c.name, title: c.title, description: c.description ?? null })),
+    categories: facts.categories,
     actions: model.actions.map((a) => ({ id: a.name, title: a.title, description: a.description ?? null, implies: a.implies, closure: a.closure })),
     resources: model.resources.map((r) => ({ id: r.name, title: r.title, description: r.description ?? null, category: r.category ?? null })),
-    permissions: model.permissions.map((p) => ({
-      id: p.id,
-      no: numbering.permissions.active.get(p.id)!,
-      title: p.title,
-      description: p.description ?? null,
-      category: p.category ?? null,
-      resource: p.resource,
-      action: p.action,
-      scoped: p.scoped,
-      selfRestricted: p.selfRestricted,
-      sensitive: p.sensitive,
-      previousNames: p.previousNames,
-    })),
+    permissions: facts.permissions,
     roles: model.roles.map((r) => ({
       id: r.name,
       no: numbering.roles.active.get(r.name)!,
@@ -52,14 +42,8 @@ export function buildManifest(model: Model, numbering: Numbering, tables: Tables
       roles: Object.fromEntries(model.roleAliases),
       permissions: Object.fromEntries(model.permissionAliases),
     },
-    collections: model.collections.map((c) => ({
-      id: c.name,
-      title: c.title,
-      description: c.description ?? null,
-      modes: c.modes,
-      entries: c.entries.map((e) => ({ path: e.path, no: numbering.collections.get(c.name)!.active.get(e.path)!, title: e.title, parent: e.parent ?? null })),
-    })),
-    users: model.users.map((u) => ({ id: u.name, title: u.title ?? null, roles: u.roles, defaulted: u.defaulted })),
+    collections: facts.collections,
+    users: facts.users,
     tables: {
       layout:
         'base64 of little-endian uint32 words. access: bit p of role r in plane s is word (s*rows + r)*words + (p>>>5), bit p&31; planes are scope numbers (a grant at a level sets every narrower plane); sets without scopes have one plane. selfRestricted: one row of permission bits. collections.<name>: rows of allowed known entries, then rows of entries under which unknown entries are allowed, then one bit per role for unknown top-level entries.',

@@ -1,6 +1,7 @@
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
 import { DECODER_SOURCE, encodeWords } from './bitset.js';
+import { metadataFacts } from './facts.js';
 import { doc, GeneratedFile, key, literal } from './generated-file.js';
 import type { Tables } from './tables.js';
 
@@ -322,45 +323,18 @@ export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleI
     file.addConst(name, (w) => {
       w.write(`deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)},`).join('')}\n` : '')}])`);
     }, { docs, type: `readonly ${type}[]` });
-  list('scopes', 'ScopeMeta', model.scopes.map((s) => ({ id: s.name, no: typed(numbering.scopes.active.get(s.name)!, 'ScopeNo'), title: s.title, description: s.description ?? null, level: s.level })), 'Scope levels, narrowest first.');
-  list('categories', 'CategoryMeta', model.categories.map((c) => ({ id: c.name, title: c.title, description: c.description ?? null })), 'Permission categories.');
-  list(
-    'permissions',
-    'PermissionMeta',
-    model.permissions.map((p) => ({
-      id: p.id,
-      no: typed(pn.get(p.id)!, 'PermissionNo'),
-      title: p.title,
-      description: p.description ?? null,
-      category: p.category ?? null,
-      resource: p.resource,
-      action: p.action,
-      scoped: p.scoped,
-      selfRestricted: p.selfRestricted,
-      sensitive: p.sensitive,
-      previousNames: p.previousNames,
-    })),
-    'Permissions in catalog order, with titles, descriptions and categories.',
-  );
+  const facts = metadataFacts(model, numbering, (n, kind) => typed(n, `${kind}No`));
+  list('scopes', 'ScopeMeta', facts.scopes, 'Scope levels, narrowest first.');
+  list('categories', 'CategoryMeta', facts.categories, 'Permission categories.');
+  list('permissions', 'PermissionMeta', facts.permissions, 'Permissions in catalog order, with titles, descriptions and categories.');
   list(
     'roles',
     'RoleMeta',
     model.roles.map((r) => ({ id: r.name, no: typed(rn.get(r.name)!, 'RoleNo'), title: r.title, description: r.description ?? null, inherits: r.inherits, previousNames: r.previousNames })),
     'Roles with titles and descriptions.',
   );
-  list(
-    'collections',
-    'CollectionMeta',
-    model.collections.map((c) => ({
-      id: c.name,
-      title: c.title,
-      description: c.description ?? null,
-      modes: c.modes,
-      entries: c.entries.map((e) => ({ path: e.path, no: numbering.collections.get(c.name)!.active.get(e.path)!, title: e.title, parent: e.parent ?? null })),
-    })),
-    'Collections and their entries.',
-  );
-  list('users', 'UserMeta', model.users.map((u) => ({ id: u.name, title: u.title ?? null, roles: u.roles, defaulted: u.defaulted })), 'Users of the set\'s assignments and their roles.');
+  list('collections', 'CollectionMeta', facts.collections, 'Collections and their entries.');
+  list('users', 'UserMeta', facts.users, 'Users of the set\'s assignments and their roles.');
   list('transfers', 'TransferMeta', model.retiredRoles.map((r) => ({ from: r.name, to: r.transferTo, reason: r.reason ?? null })), 'Deleted roles and the roles their users transferred to.');
   file.addConst(
     'ROLE_SUCCESSOR',
