@@ -401,7 +401,7 @@ export function scaleMarkdown(s: ScaleResults): string {
     const best = (runs: readonly BuildRun[]) => Math.min(...runs.filter((r) => r.ok).map((r) => r.wallS));
     const peak = (runs: readonly BuildRun[]) => Math.max(...runs.filter((r) => r.ok).map((r) => r.maxRssBytes));
     const row = (label: string, runs: readonly BuildRun[]) => [label, runs.map((r) => (r.ok ? `${fmt(r.wallS)} s` : 'failed')).join(', '), `${fmt(best(runs))} s`, fmtBytes(peak(runs))];
-    out.push(`\nYoung-generation size: ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (for users: \`NODE_OPTIONS=${t.flag} npx policyc build\`), interleaved. Most of a build of this set is the \`yaml\` parser allocating short-lived nodes; a larger young generation means fewer scavenges. Best of ${t.rounds}: × ${fmt(best(t.tuned) / best(t.plain))}.\n`);
+    out.push(`\nYoung-generation size: does a larger young generation (fewer scavenges while the \`yaml\` parser allocates its short-lived nodes) shorten the build of the largest set? ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (which users can pass as \`NODE_OPTIONS=${t.flag}\`), interleaved. Best of ${t.rounds}, flag ÷ defaults: × ${fmt(best(t.tuned) / best(t.plain))} (below 1 is faster). On this shared machine the spread between runs of one setting is often wider than the difference between settings.\n`);
     out.push(table(['node flags', 'cold wall, each run', 'best', 'peak RSS (max)'], [row('(defaults)', t.plain), row(`\`${t.flag}\``, t.tuned)], ['l', 'l', 'r', 'r']));
   }
   return out.join('\n');

@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { Diagnostics } from '../src/diagnostics/diagnostic.js';
 import { decodeFile } from '../src/load/source.js';
-import { parseYamlFile } from '../src/load/yaml.js';
+import { YAML_ENVIRONMENT, parseYamlFile } from '../src/load/yaml.js';
 
 /** The YAML stage on its own: plain values and positions, and the process environment left as it was. */
 
@@ -36,6 +39,33 @@ describe('parseYamlFile', () => {
       expect(process.env.POLICYC_TEST_MARKER).toBe('kept');
     } finally {
       delete process.env.POLICYC_TEST_MARKER;
+    }
+  });
+
+  // Only these variables are visible to the parser; if an upgrade of `yaml` reads another one,
+  // the list must grow with it.
+  it('gives the parser every environment variable the installed yaml package reads', () => {
+    const dist = path.join(path.dirname(createRequire(import.meta.url).resolve('yaml')));
+    const read = new Set<string>();
+    for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+      const text = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+      for (const m of text.matchAll(/\benv(?:\.([A-Za-z_]\w*)|\[\s*['"]([^'"]+)['"]\s*\]|\b)/g)) read.add(m[1] ?? m[2] ?? '(dynamic)');
+    }
+    expect([...read].sort()).toEqual([...YAML_ENVIRONMENT].sort());
+  });
+
+  it('passes the debugging switches through (LOG_STREAM makes yaml dump its tokens)', () => {
+    const before = process.env.LOG_STREAM;
+    const dir = vi.spyOn(console, 'dir').mockImplementation(() => undefined);
+    process.env.LOG_STREAM = '1';
+    try {
+      expect(parse('kind: Role\n').docs).toHaveLength(1);
+      expect(dir).toHaveBeenCalled();
+    } finally {
+      dir.mockRestore();
+      if (before === undefined) delete process.env.LOG_STREAM;
+      else process.env.LOG_STREAM = before;
     }
   });
 });
