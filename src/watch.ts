@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { type FSWatcher, watch } from 'chokidar';
 import type { AnalysisCache } from './analyze.js';
 import { type Compilation, compileSet } from './compile.js';
-import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { Diagnostics, diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
 import type { SetSource } from './load/source.js';
-import { writeFileAtomic } from './output/write.js';
+import { WriteError, writeFilesAtomic } from './output/write.js';
 
 /** What one (re)build of a set did. */
 export interface WatchEvent {
@@ -71,19 +71,25 @@ export function startWatch(options: WatchOptions): WatchHandle {
       let cache = caches.get(dir);
       if (!cache) caches.set(dir, (cache = new Map()));
       const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true, cache });
-      const written: string[] = [];
+      let written: readonly string[] = [];
+      let writeFailure: Diagnostic | undefined;
       if (compilation.ok) {
-        for (const f of [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]) {
-          if (writeFileAtomic(f.path, f.text) === 'written') written.push(f.path);
+        try {
+          written = writeFilesAtomic([...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]).written;
+        } catch (error) {
+          if (!(error instanceof WriteError)) throw error;
+          writeFailure = diagnostic('PC605', error.message, undefined, {
+            hint: 'check that the output folder is writable and the disk is not full; nothing of this set was written, its last output stays in place',
+          });
         }
       }
       options.onEvent({
-        kind: compilation.ok ? 'built' : 'failed',
+        kind: compilation.ok && !writeFailure ? 'built' : 'failed',
         set: compilation.model?.name ?? name,
         ms: performance.now() - started,
         written,
         compilation,
-        diagnostics: compilation.diagnostics,
+        diagnostics: writeFailure ? [...compilation.diagnostics, writeFailure] : compilation.diagnostics,
         initial,
       });
     } catch (error) {

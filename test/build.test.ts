@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempWorkspace } from './support/cli.js';
@@ -78,6 +78,23 @@ describe('policyc build', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('error[PC301] unknown permission `campaigns:veiw`');
     expect(r.stdout).toContain('nothing written (the last good output stays in place)');
+    expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
+    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json']);
+  });
+
+  it('writes a set all or nothing: when one of its files cannot be written, none is, and the build exits 1', async () => {
+    const w = workspace();
+    // A role change, so that both files of crm change; its manifest.json cannot be replaced (a folder is in the way).
+    edit(path.join(w.policies, 'crm/roles/auditor.yaml'), '  grants:\n', '  grants:\n    - campaigns:view\n');
+    const before = read(path.join(w.generated, 'crm/index.ts'));
+    rmSync(path.join(w.generated, 'crm/manifest.json'));
+    mkdirSync(path.join(w.generated, 'crm/manifest.json/in-the-way'), { recursive: true });
+    const r = await runCli(['build', w.policies, '--out', w.generated]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/error\[PC605\] cannot write .*crm\/manifest\.json: EISDIR/);
+    expect(r.stdout).toMatch(/✖ crm .* not written \(EISDIR\)/);
+    expect(r.stdout).toMatch(/✔ platform .*unchanged/);
+    expect(r.stdout).toMatch(/Built 1 of 2 sets in \d+ ms: 2 files, [\d.]+ KiB\. 1 set failed\./);
     expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
     expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json']);
   });

@@ -3,7 +3,7 @@ import type { Compilation } from '../../compile.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
-import { readText, writeFileAtomic } from '../../output/write.js';
+import { WriteError, readText, writeFilesAtomic } from '../../output/write.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics } from '../report.js';
@@ -24,6 +24,8 @@ interface SetResult {
   readonly unchanged: string[];
   readonly stale: string[];
   readonly extra: Diagnostic[];
+  /** Why the set's output could not be written (nothing of it was). */
+  writeError?: WriteError;
 }
 
 /**
@@ -61,16 +63,18 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       }
       continue;
     }
-    for (const f of outputs) {
-      try {
-        (writeFileAtomic(f.path, f.text) === 'written' ? result.written : result.unchanged).push(f.path);
-      } catch (error) {
-        result.extra.push(
-          diagnostic('PC605', `cannot write ${f.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, undefined, {
-            hint: 'check that the output folder is writable',
-          }),
-        );
-      }
+    try {
+      const w = writeFilesAtomic(outputs);
+      result.written.push(...w.written);
+      result.unchanged.push(...w.unchanged);
+    } catch (error) {
+      if (!(error instanceof WriteError)) throw error;
+      result.writeError = error;
+      result.extra.push(
+        diagnostic('PC605', error.message, undefined, {
+          hint: 'check that the output folder is writable and the disk is not full; nothing of this set was written, its last output stays in place',
+        }),
+      );
     }
   }
   const elapsed = performance.now() - started;
@@ -121,10 +125,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     }
     const m = comp.model!;
     const sizes = comp.files.map((f) => `${f.name} ${formatSize(Buffer.byteLength(f.text))}`).join(', ');
-    for (const f of comp.files) bytes += Buffer.byteLength(f.text);
-    fileCount += comp.files.length;
     const facts = `${m.version}  ${m.permissions.length} permissions, ${m.roles.length} roles${m.scopes.length > 0 ? `, ${m.scopes.length} scopes` : ''}`;
     const dir = comp.files[0]!.path.replace(/\/[^/]+$/, '');
+    if (r.writeError) {
+      println(io.stdout, `${c.red('✖')} ${name}  ${facts} → ${dir}/  ${c.red(`not written (${r.writeError.reason})`)}`);
+      continue;
+    }
+    for (const f of comp.files) bytes += Buffer.byteLength(f.text);
+    fileCount += comp.files.length;
     let status: string;
     if (options.check) status = r.stale.length > 0 ? c.red(`stale: ${r.stale.join(', ')}`) : c.green('up to date');
     else status = r.written.length > 0 ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`) : c.dim('unchanged');
@@ -133,7 +141,10 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     if (comp.lockfileChanged && !options.check && (comp.allocation?.changes.length ?? 0) > 8) println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
   }
   const verb = options.check ? 'Checked' : 'Built';
-  println(io.stdout, `${verb} ${results.length} set${results.length === 1 ? '' : 's'} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.`);
+  const failedSets = results.filter((r) => !r.compilation.ok || r.writeError).length;
+  const sets = (n: number) => `${n} set${n === 1 ? '' : 's'}`;
+  const done = failedSets === 0 ? sets(results.length) : `${results.length - failedSets} of ${sets(results.length)}`;
+  println(io.stdout, `${verb} ${done} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.${failedSets > 0 ? ` ${c.red(`${sets(failedSets)} failed.`)}` : ''}`);
   if (options.check && failed && results.some((r) => r.stale.length > 0)) {
     println(io.stdout, c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'));
   }

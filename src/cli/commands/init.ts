@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../output/write.js';
+import { WriteError, writeFilesAtomic } from '../../output/write.js';
 import { type RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
@@ -90,8 +90,13 @@ export async function runInit(io: Io, options: { dir: string; name: string | und
   }
   const schema = path.relative(dir, fileURLToPath(new URL('../../../schemas/policyc-v1.schema.json', import.meta.url))).split(path.sep).join('/');
   const files = starterSet(name, schema);
-  mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(files)) writeFileAtomic(path.join(dir, file), text);
+  try {
+    writeFilesAtomic(Object.entries(files).map(([file, text]) => ({ path: path.join(dir, file), text })));
+  } catch (error) {
+    if (!(error instanceof WriteError)) throw error;
+    io.stderr.write(`policyc init: ${error.message}; nothing was written\n`);
+    return EXIT.usage;
+  }
   println(io.stdout, `${c.green('✔')} created the policy set ${c.bold(name)} in ${options.dir}: ${Object.keys(files).join(', ')}`);
   println(io.stdout, c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir}`));
   return EXIT.ok;
