@@ -139,6 +139,8 @@ describe('policyc check usage errors', () => {
     const r = await run(['check', path.join(broken, 'roles', 'agent.yaml')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('is a file; policyc reads policy sets by folder');
+    // The hint names the set's folder (the one holding the PolicySet document), not the file's own.
+    expect(r.stdout).toMatch(/hint: pass the folder of its set: \S*broken\/shop\n/);
   });
 
   it('exits 2 for a folder without policy sets, also in JSON', async () => {

@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES, type RawFile, type SetSource } from './source.js';
 export const LOCKFILE_NAME = 'policyc.lock.json';
 
 const POLICY_GLOB = ['**/*.yaml', '**/*.yml'];
+const PASS_A_SET_FOLDER = 'pass the folder of a policy set (policies/crm) or of several sets (policies/)';
 const IGNORE = ['**/node_modules/**', '**/.*/**'];
 
 /** A path for display: relative to the working directory when below it, always with `/`. */
@@ -16,6 +17,34 @@ export function displayPath(absolute: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, absolute);
   const shown = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? absolute : rel;
   return shown.split(path.sep).join('/');
+}
+
+/**
+ * The folder of the set a policy file belongs to: the nearest folder at or above the file's that
+ * holds the lockfile or the PolicySet document (a role file sits in `roles/`, its set above it).
+ */
+function setFolderOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      const entries = readdirSync(dir, { withFileTypes: true });
+      const isSetRoot = entries.some(
+        (e) =>
+          e.isFile() &&
+          (e.name === LOCKFILE_NAME ||
+            (/\.ya?ml$/.test(e.name) && statSync(path.join(dir, e.name)).size <= MAX_FILE_BYTES && /^kind:\s*PolicySet\s*$/m.test(readFileSync(path.join(dir, e.name), 'utf8')))),
+      );
+      if (isSetRoot) return dir;
+    } catch {
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return undefined;
+}
+
+function setHint(file: string): string {
+  const set = setFolderOf(file);
+  return set ? `pass the folder of its set: ${displayPath(set)}` : PASS_A_SET_FOLDER;
 }
 
 /**
@@ -29,13 +58,13 @@ export async function discoverSets(target: string, diagnostics: Diagnostics): Pr
     stat = statSync(absolute);
   } catch {
     diagnostics.report('PC902', `no such folder: ${displayPath(absolute)}`, undefined, {
-      hint: 'pass the folder of a policy set (policies/crm) or of several sets (policies/)',
+      hint: PASS_A_SET_FOLDER,
     });
     return [];
   }
   if (!stat.isDirectory()) {
     diagnostics.report('PC902', `${displayPath(absolute)} is a file; policyc reads policy sets by folder`, undefined, {
-      hint: `pass its folder: ${displayPath(path.dirname(absolute))}`,
+      hint: setHint(absolute),
     });
     return [];
   }
