@@ -113,6 +113,9 @@ export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WID
   file.addCode(`
 interface CollectionTable {
   readonly index: ReadonlyMap<string, number>;
+  /** Entry numbers by the hash of their path (hashStep over its characters): finds an unknown entry's ancestors without slicing strings. */
+  readonly byHash: ReadonlyMap<number, readonly number[]>;
+  readonly paths: readonly (string | null)[];
   readonly words: number;
   readonly allowed: Uint32Array;
   readonly under: Uint32Array;
@@ -123,18 +126,35 @@ function hasBit(words: Uint32Array, start: number, bit: number): boolean {
   return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
-/** Whether an entry is allowed; unknown entries follow their nearest known ancestor's rule. */
+/** One step of a path's 30-bit hash (a small integer, so no number is allocated). */
+function hashStep(hash: number, code: number): number {
+  return (Math.imul(hash, 31) + code) & 0x3fffffff;
+}
+
+/**
+ * Whether an entry is allowed; an unknown entry follows its nearest known ancestor's rule (the
+ * longest known prefix that ends before a "/"), or \`top\` when it has none. Allocation-free:
+ * ancestors are found by a running hash of the entry's prefixes, then compared in place.
+ */
 function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint32Array, top: boolean, start: number, entry: string): boolean {
-  let no = table.index.get(entry);
+  const no = table.index.get(entry);
   if (no !== undefined) return hasBit(allowed, start, no);
-  let path = entry;
-  for (;;) {
-    const cut = path.lastIndexOf("/");
-    if (cut < 0) return top;
-    path = path.slice(0, cut);
-    no = table.index.get(path);
-    if (no !== undefined) return hasBit(under, start, no);
+  let nearest = -1;
+  let hash = 0;
+  for (let i = 0; i < entry.length; i++) {
+    const code = entry.charCodeAt(i);
+    if (code === 47) {
+      const candidates = table.byHash.get(hash);
+      if (candidates !== undefined) {
+        for (let c = 0; c < candidates.length; c++) {
+          const path = table.paths[candidates[c]!];
+          if (path !== null && path !== undefined && path.length === i && entry.startsWith(path)) nearest = candidates[c]!;
+        }
+      }
+    }
+    hash = hashStep(hash, code);
   }
+  return nearest < 0 ? top : hasBit(under, start, nearest);
 }
 `);
   if (tables.collections.length > 0) {
@@ -142,11 +162,20 @@ function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint3
 function collectionTable(paths: readonly (string | null)[], data: Uint32Array): CollectionTable {
   const words = Math.max(1, Math.ceil(paths.length / 32));
   const index = new Map<string, number>();
+  const byHash = new Map<number, number[]>();
   paths.forEach((path, no) => {
-    if (path !== null) index.set(path, no);
+    if (path === null) return;
+    index.set(path, no);
+    let hash = 0;
+    for (let i = 0; i < path.length; i++) hash = hashStep(hash, path.charCodeAt(i));
+    const same = byHash.get(hash);
+    if (same === undefined) byHash.set(hash, [no]);
+    else same.push(no);
   });
   return {
     index,
+    byHash,
+    paths,
     words,
     allowed: data.subarray(0, ROWS * words),
     under: data.subarray(ROWS * words, 2 * ROWS * words),

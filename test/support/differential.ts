@@ -20,11 +20,22 @@ export interface Mismatch {
   readonly generated: boolean;
 }
 
-/** Entry paths to ask about: every known entry, plus unknown children and unknown top-level entries. */
+/**
+ * Entry paths to ask about: every known entry; unknown children and grandchildren (whose nearest
+ * known ancestor is the entry); an unknown sibling that shares the entry's name as a prefix
+ * without being below it (`slackbot/x` is not under `slack`); unknown top-level entries.
+ */
 export function probeEntries(model: Model, collection: string): string[] {
   const c = model.collectionIndex.get(collection)!;
   const known = c.entries.map((e) => e.path);
-  return [...known, ...known.map((p) => `${p}/unknown-child`), 'unknown-top', 'unknown-top/child'];
+  return [
+    ...known,
+    ...known.map((p) => `${p}/unknown-child`),
+    ...known.map((p) => `${p}/unknown-child/grandchild`),
+    ...known.map((p) => `${p}x/unknown-child`),
+    'unknown-top',
+    'unknown-top/child',
+  ];
 }
 
 /**
