@@ -406,6 +406,12 @@ function hashStep(hash: number, code: number): number {
   return (Math.imul(hash, 31) + code) & 0x3fffffff;
 }
 
+/** Whether `entry` starts with `path` (character by character: plain loads on the hot path). */
+function isPrefix(path: string, entry: string): boolean {
+  for (let k = 0; k < path.length; k++) if (path.charCodeAt(k) !== entry.charCodeAt(k)) return false;
+  return true;
+}
+
 /**
  * Whether an entry is allowed; an unknown entry follows its nearest known ancestor's rule (the
  * longest known prefix that ends before a "/"), or `top` when it has none. Allocation-free:
@@ -423,7 +429,7 @@ function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint3
       if (candidates !== undefined) {
         for (let c = 0; c < candidates.length; c++) {
           const path = table.paths[candidates[c]!];
-          if (path !== null && path !== undefined && path.length === i && entry.startsWith(path)) nearest = candidates[c]!;
+          if (path !== null && path !== undefined && path.length === i && isPrefix(path, entry)) nearest = candidates[c]!;
         }
       }
     }
