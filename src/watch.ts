@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { type FSWatcher, watch } from 'chokidar';
 import type { AnalysisCache } from './analyze.js';
 import { type Compilation, compileSet } from './compile.js';
-import { Diagnostics, diagnostic, type Diagnostic } from './diagnostics/diagnostic.js';
+import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
 import type { SetSource } from './load/source.js';
-import { WriteError, writeFilesAtomic } from './output/write.js';
+import { WriteError, writeFailure, writeFilesAtomic } from './output/write.js';
 
 /** What one (re)build of a set did. */
 export interface WatchEvent {
@@ -72,24 +72,22 @@ export function startWatch(options: WatchOptions): WatchHandle {
       if (!cache) caches.set(dir, (cache = new Map()));
       const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true, cache });
       let written: readonly string[] = [];
-      let writeFailure: Diagnostic | undefined;
+      let failure: Diagnostic | undefined;
       if (compilation.ok) {
         try {
           written = writeFilesAtomic([...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]).written;
         } catch (error) {
           if (!(error instanceof WriteError)) throw error;
-          writeFailure = diagnostic('PC605', error.message, undefined, {
-            hint: 'check that the output folder is writable and the disk is not full; nothing of this set was written, its last output stays in place',
-          });
+          failure = writeFailure(error);
         }
       }
       options.onEvent({
-        kind: compilation.ok && !writeFailure ? 'built' : 'failed',
+        kind: compilation.ok && !failure ? 'built' : 'failed',
         set: compilation.model?.name ?? name,
         ms: performance.now() - started,
         written,
         compilation,
-        diagnostics: writeFailure ? [...compilation.diagnostics, writeFailure] : compilation.diagnostics,
+        diagnostics: failure ? [...compilation.diagnostics, failure] : compilation.diagnostics,
         initial,
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic.js';
 
 /** What happened to a file: written (new or changed), or left alone because it already had the text. */
 export type WriteResult = 'written' | 'unchanged';
@@ -28,6 +29,13 @@ export class WriteError extends Error {
     this.file = file;
     this.reason = reason;
   }
+}
+
+/** The PC605 finding for a set whose output could not be written. */
+export function writeFailure(error: WriteError): Diagnostic {
+  return diagnostic('PC605', error.message, undefined, {
+    hint: 'check that the output folder is writable and the disk is not full; nothing of this set was written, its last output stays in place',
+  });
 }
 
 /**

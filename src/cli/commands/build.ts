@@ -3,7 +3,7 @@ import type { Compilation } from '../../compile.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
-import { WriteError, readText, writeFilesAtomic } from '../../output/write.js';
+import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics } from '../report.js';
@@ -70,11 +70,7 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       result.writeError = error;
-      result.extra.push(
-        diagnostic('PC605', error.message, undefined, {
-          hint: 'check that the output folder is writable and the disk is not full; nothing of this set was written, its last output stays in place',
-        }),
-      );
+      result.extra.push(writeFailure(error));
     }
   }
   const elapsed = performance.now() - started;
