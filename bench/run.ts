@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ScaleResults, scaleMarkdown } from './scale.js';
+import { type ScaleResults, bestWall, scaleMarkdown } from './scale.js';
 import { CASL, findResult, pairedRatio, POLICYC, type ThroughputResults, throughputMarkdown, WORKLOADS } from './throughput.js';
 import { fmt, fmtBytes, fmtNs, machine, table } from './util.js';
 import { type WatchResults, watchMarkdown } from './watch-latency.js';
@@ -48,8 +48,7 @@ function verdict(ok: boolean | undefined): Verdict {
 function tuned(s: ScaleResults): string {
   const t = s.tuning;
   if (!t) return '';
-  const best = (runs: typeof t.plain) => Math.min(...runs.filter((r) => r.ok).map((r) => r.wallS));
-  return ` (best of ${t.rounds}: ${fmt(best(t.plain))} s; with \`NODE_OPTIONS=${t.flag}\` ${fmt(best(t.tuned))} s)`;
+  return ` (best of ${t.rounds}: ${fmt(bestWall(t.plain))} s; with \`NODE_OPTIONS=${t.flag}\` ${fmt(bestWall(t.tuned))} s)`;
 }
 
 /** The issue's targets against this run. */

@@ -268,6 +268,11 @@ export function summariseProfile(file: string | object, set: string): ProfileSum
   };
 }
 
+/** The fastest wall time of the runs that succeeded (interference from other jobs only ever adds time). */
+export function bestWall(runs: readonly BuildRun[]): number {
+  return Math.min(...runs.filter((r) => r.ok).map((r) => r.wallS));
+}
+
 /** Cold builds of a case without and with `flag`, interleaved (the case's set must exist, from runCase). */
 export function tuningCase(launcher: string, c: ScaleCase, flag: string, rounds: number): TuningResult {
   const name = caseName(c);
@@ -342,7 +347,7 @@ export function runScale(quick: boolean, log: (s: string) => void = (s) => proce
     if (largest) {
       log(`  cold builds of ${largest.roles} × ${largest.permissions} with and without ${SEMI_SPACE_FLAG}…`);
       tuning = tuningCase(launcher, largest, SEMI_SPACE_FLAG, 3);
-      log(`    best of 3: ${fmt(Math.min(...tuning.plain.map((r) => r.wallS)))} s → ${fmt(Math.min(...tuning.tuned.map((r) => r.wallS)))} s`);
+      log(`    best of 3: ${fmt(bestWall(tuning.plain))} s → ${fmt(bestWall(tuning.tuned))} s`);
     }
   }
   return { quick, cli: note, cases, exponents, ...(profile ? { profile } : {}), ...(tuning ? { tuning } : {}) };
@@ -398,10 +403,9 @@ export function scaleMarkdown(s: ScaleResults): string {
   }
   if (s.tuning) {
     const t = s.tuning;
-    const best = (runs: readonly BuildRun[]) => Math.min(...runs.filter((r) => r.ok).map((r) => r.wallS));
     const peak = (runs: readonly BuildRun[]) => Math.max(...runs.filter((r) => r.ok).map((r) => r.maxRssBytes));
-    const row = (label: string, runs: readonly BuildRun[]) => [label, runs.map((r) => (r.ok ? `${fmt(r.wallS)} s` : 'failed')).join(', '), `${fmt(best(runs))} s`, fmtBytes(peak(runs))];
-    out.push(`\nYoung-generation size: does a larger young generation (fewer scavenges while the \`yaml\` parser allocates its short-lived nodes) shorten the build of the largest set? ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (which users can pass as \`NODE_OPTIONS=${t.flag}\`), interleaved. Best of ${t.rounds}, flag ÷ defaults: × ${fmt(best(t.tuned) / best(t.plain))} (below 1 is faster). On this shared machine the spread between runs of one setting is often wider than the difference between settings.\n`);
+    const row = (label: string, runs: readonly BuildRun[]) => [label, runs.map((r) => (r.ok ? `${fmt(r.wallS)} s` : 'failed')).join(', '), `${fmt(bestWall(runs))} s`, fmtBytes(peak(runs))];
+    out.push(`\nYoung-generation size: does a larger young generation (fewer scavenges while the \`yaml\` parser allocates its short-lived nodes) shorten the build of the largest set? ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (which users can pass as \`NODE_OPTIONS=${t.flag}\`), interleaved. Best of ${t.rounds}, flag ÷ defaults: × ${fmt(bestWall(t.tuned) / bestWall(t.plain))} (below 1 is faster). On this shared machine the spread between runs of one setting is often wider than the difference between settings.\n`);
     out.push(table(['node flags', 'cold wall, each run', 'best', 'peak RSS (max)'], [row('(defaults)', t.plain), row(`\`${t.flag}\``, t.tuned)], ['l', 'l', 'r', 'r']));
   }
   return out.join('\n');
