@@ -1,4 +1,7 @@
+import { allocate, type Allocation } from './allocate/lockfile.js';
+import { type ReadLockfile, readLockfile } from './allocate/read-lockfile.js';
 import { Diagnostics, type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
+import { LOCKFILE_NAME } from './load/discover.js';
 import { decodeFile, type SetSource, type SourceFile } from './load/source.js';
 import { parseYamlFile } from './load/yaml.js';
 import type { Model } from './model/model.js';
@@ -6,12 +9,21 @@ import { resolveSet } from './resolve/resolve.js';
 import { type Declaration, readDeclaration } from './validate/documents.js';
 import { validateDocument } from './validate/schema.js';
 
-/** What the front end knows about one set: its model when it is free of errors, and every finding. */
+/**
+ * What the pipeline up to and including allocation knows about one set: its model and numbers
+ * when it is free of errors, and every finding. `check`, the review commands and `build` all
+ * start from it, so they report the same things.
+ */
 export interface Analysis {
   readonly source: SetSource;
-  /** Decoded files, for code frames. */
+  /** Decoded files (the lockfile too), for code frames. */
   readonly files: ReadonlyMap<string, SourceFile>;
+  /** Undefined when the set has errors, the lockfile's included. */
   readonly model: Model | undefined;
+  /** The lockfile as committed, read once; undefined when the set has none or it is not valid. */
+  readonly lockfile: ReadLockfile | undefined;
+  /** The model numbered against the lockfile (nothing is written); undefined after errors. */
+  readonly allocation: Allocation | undefined;
   /** Sorted by file and position. */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -71,31 +83,23 @@ export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
     for (const [path, analysis] of analyses) cache.set(path, analysis);
   }
 
-  // Stage 1: read, decode and parse.
+  // Stage 1: read, decode and parse (the lockfile too: it is read once, here).
   diagnostics.addAll(source.readDiagnostics ?? []);
   for (const [, a] of analyses) diagnostics.addAll(a.parsing);
+  const reading = source.lockfile ? readLockfile(source.lockfile, diagnostics) : undefined;
+  if (reading?.file) files.set(reading.file.path, reading.file);
+  const lockfile = reading?.read;
 
   // Stage 2: JSON Schema, document by document.
   if (!diagnostics.hasErrors) for (const [, a] of analyses) diagnostics.addAll(a.schema);
 
   // Stage 3: names, references and effective access.
-  const model = diagnostics.hasErrors
-    ? undefined
-    : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, lockfileRoles(source));
-  return { source, files, model, diagnostics: sortDiagnostics(diagnostics.items) };
-}
+  const formerRoles = lockfile ? new Set([...lockfile.lockfile.roles.active.keys(), ...lockfile.lockfile.roles.reserved.keys()]) : new Set<string>();
+  const resolved = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, formerRoles);
 
-/**
- * The roles a set's lockfile has numbered, active or reserved: only used to explain a reference
- * to a role that was removed. A lockfile that cannot be read gives none here; the back end
- * reports it.
- */
-function lockfileRoles(source: SetSource): ReadonlySet<string> {
-  if (!source.lockfile) return new Set();
-  try {
-    const roles = (JSON.parse(new TextDecoder().decode(source.lockfile.bytes)) as { roles?: { active?: object; reserved?: object } }).roles;
-    return new Set([...Object.keys(roles?.active ?? {}), ...Object.keys(roles?.reserved ?? {})]);
-  } catch {
-    return new Set();
-  }
+  // Stage 4: stable numbers from the lockfile (computed, never written here).
+  const allocation =
+    resolved && !diagnostics.hasErrors ? allocate(resolved, lockfile, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, diagnostics) : undefined;
+  const model = diagnostics.hasErrors ? undefined : resolved;
+  return { source, files, model, lockfile, allocation: model ? allocation : undefined, diagnostics: sortDiagnostics(diagnostics.items) };
 }
