@@ -8,6 +8,7 @@ import type { Model } from './model/model.js';
 import { resolveSet } from './resolve/resolve.js';
 import { type Declaration, readDeclaration } from './validate/documents.js';
 import { validateDocument } from './validate/schema.js';
+import { checkControlCharacters, checkGrantsInDescriptions, type RoleDescription, roleDescriptions } from './validate/text.js';
 
 /**
  * What the pipeline up to and including allocation knows about one set: its model and numbers
@@ -37,6 +38,8 @@ interface FileAnalysis {
   /** Problems against the JSON Schema (stage 2); computed only when the file parsed cleanly. */
   readonly schema: readonly Diagnostic[];
   readonly declarations: readonly Declaration[];
+  /** Role descriptions with their spans, checked for misplaced grants once the catalog is known. */
+  readonly descriptions: readonly RoleDescription[];
 }
 
 /**
@@ -49,6 +52,7 @@ function analyzeFile(raw: SetSource['files'][number]): FileAnalysis {
   const parsing = new Diagnostics();
   const file = decodeFile(raw, parsing);
   const documents = file ? parseYamlFile(file, parsing) : [];
+  for (const doc of documents) checkControlCharacters(doc, parsing);
   const schema = new Diagnostics();
   const declarations: Declaration[] = [];
   if (!parsing.hasErrors) {
@@ -57,7 +61,7 @@ function analyzeFile(raw: SetSource['files'][number]): FileAnalysis {
       if (kind) declarations.push(readDeclaration(doc, kind));
     }
   }
-  return { bytes: raw.bytes, file, parsing: parsing.items, schema: schema.items, declarations };
+  return { bytes: raw.bytes, file, parsing: parsing.items, schema: schema.items, declarations, descriptions: roleDescriptions(documents) };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -96,6 +100,14 @@ export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
   // Stage 3: names, references and effective access.
   const formerRoles = lockfile ? new Set([...lockfile.lockfile.roles.active.keys(), ...lockfile.lockfile.roles.reserved.keys()]) : new Set<string>();
   const resolved = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, formerRoles);
+
+  if (resolved && !diagnostics.hasErrors) {
+    checkGrantsInDescriptions(
+      analyses.flatMap(([, a]) => a.descriptions),
+      new Set(resolved.permissions.map((p) => p.id)),
+      diagnostics,
+    );
+  }
 
   // Stage 4: stable numbers from the lockfile (computed, never written here).
   const allocation =

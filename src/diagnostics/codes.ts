@@ -17,6 +17,9 @@ export const CODES = {
   PC107: { name: 'file-too-large', severity: 'error', summary: 'The file is larger than the limit for a policy file.' },
   PC108: { name: 'unreadable-file', severity: 'error', summary: 'The file could not be read.' },
   PC109: { name: 'complex-key', severity: 'error', summary: 'A mapping key is not a plain string.' },
+  PC110: { name: 'yaml-version', severity: 'error', summary: 'A `%YAML` directive asks for a YAML version other than 1.2.' },
+  PC111: { name: 'control-character', severity: 'error', summary: 'A name, title or description holds a control character (written as a YAML escape such as `"\\x1b"`).' },
+  PC112: { name: 'grants-in-description', severity: 'warning', summary: 'A description holds lines that read as grants: probably grants indented under it by mistake.' },
 
   // JSON Schema
   PC201: { name: 'unknown-field', severity: 'error', summary: 'A field that the schema does not define.' },

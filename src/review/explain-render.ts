@@ -1,5 +1,5 @@
 import type { Colors } from '../diagnostics/render.js';
-import { BIDI_CONTROL } from '../load/source.js';
+import { printable } from '../diagnostics/printable.js';
 import type { Model, PermissionInfo } from '../model/model.js';
 import { compactEntries } from './access.js';
 import { type AccessReport, type Explanation, grantLabel, type Holder, type Route, type Subject, subjectName, subjectRoles, subjectTitle } from './explain.js';
@@ -8,7 +8,7 @@ import { displayEntries } from './format.js';
 /** Version of the JSON shapes of `explain`, `who-can` and `access`. */
 export const EXPLAIN_FORMAT_VERSION = 1;
 
-const safe = (s: string) => s.replace(BIDI_CONTROL, '\ufffd');
+const safe = printable;
 
 function level(model: Model, p: PermissionInfo, l: number | undefined): string | null {
   if (l === undefined) return null;

@@ -1,12 +1,12 @@
 import type { Colors } from '../diagnostics/render.js';
-import { BIDI_CONTROL } from '../load/source.js';
+import { printable } from '../diagnostics/printable.js';
 import type { AccessDelta, CatalogChanges, PermissionDelta, RoleChange, UserChange } from './diff.js';
 import { collectionPhrases, levelChange, modeText, plural, reportHeadline, routePhrase, setSummary, sideLabel } from './format.js';
 import type { DiffReport, SetReport } from './report.js';
 
 /** The diff for a terminal: one line per change, coloured when the stream is a terminal. */
 export function renderText(report: DiffReport, c: Colors): string {
-  const safe = (s: string) => s.replace(BIDI_CONTROL, '\ufffd');
+  const safe = printable;
   const key = (s: string) => c.bold(safe(s));
   const out: string[] = [];
   out.push(`${c.bold('policyc diff')} ${safe(sideLabel(report.base))} → ${safe(sideLabel(report.head))}`);
