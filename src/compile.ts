@@ -93,3 +93,13 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
     ok: !diagnostics.hasErrors,
   };
 }
+
+/**
+ * A compilation's files in the order they must replace their targets: the lockfile first, so
+ * that a build killed between two renames never leaves a generated file using a number the
+ * lockfile does not record (numbers are never reused, so the old module stays correct beside
+ * the new lockfile). A module and manifest of different builds are detected by `check`.
+ */
+export function outputsInWriteOrder(c: Compilation): OutputFile[] {
+  return [...(c.lockfile ? [c.lockfile] : []), ...c.files];
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type FSWatcher, watch } from 'chokidar';
 import type { AnalysisCache } from './analyze.js';
-import { type Compilation, compileSet } from './compile.js';
+import { type Compilation, compileSet, outputsInWriteOrder } from './compile.js';
 import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
 import type { SetSource } from './load/source.js';
@@ -75,7 +75,7 @@ export function startWatch(options: WatchOptions): WatchHandle {
       let failure: Diagnostic | undefined;
       if (compilation.ok) {
         try {
-          written = writeFilesAtomic([...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]).written;
+          written = writeFilesAtomic(outputsInWriteOrder(compilation)).written;
         } catch (error) {
           if (!(error instanceof WriteError)) throw error;
           failure = writeFailure(error);

@@ -26,7 +26,7 @@ interface JsonDiagnostic {
 const key = (d: JsonDiagnostic) => `${d.code} ${d.file ?? '-'}:${d.line ?? 0}:${d.column ?? 0}`;
 
 async function both(dir: string, out: string): Promise<{ check: string[]; build: string[]; checkCode: number; buildCode: number }> {
-  const c = await runCli(['check', dir, '--format', 'json']);
+  const c = await runCli(['check', dir, '--out', out, '--format', 'json']);
   const b = await runCli(['build', dir, '--check', '--out', out, '--format', 'json']);
   const diagnostics = (text: string, what: string): JsonDiagnostic[] => {
     try {

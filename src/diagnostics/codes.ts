@@ -73,6 +73,7 @@ export const CODES = {
   PC603: { name: 'lockfile-invalid', severity: 'error', summary: 'The lockfile cannot be read.' },
   PC604: { name: 'generated-stale', severity: 'error', summary: 'Generated output does not match the policies (build --check).' },
   PC605: { name: 'write-failed', severity: 'error', summary: 'Generated output could not be written.' },
+  PC606: { name: 'generated-mixed', severity: 'error', summary: 'Generated output mixes two builds, or uses numbers the lockfile does not record (an interrupted build).' },
 
   // Usage and internal
   PC901: { name: 'usage', severity: 'error', summary: 'The command line is wrong.' },

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Compilation } from '../../compile.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
+import { checkGeneratedConsistency } from '../../output/consistency.js';
 import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
@@ -16,6 +18,8 @@ export interface BuildOptions {
   readonly locked: boolean;
   readonly format: OutputFormat;
   readonly color: boolean | undefined;
+  /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
+  readonly rename?: (from: string, to: string) => void;
 }
 
 interface SetResult {
@@ -42,15 +46,16 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
-  const { compileSet } = await import('../../compile.js');
+  const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
   const results: SetResult[] = [];
   for (const source of sources) {
     const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
     const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
     results.push(result);
     if (!compilation.ok) continue;
-    const outputs = [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])];
+    const outputs = outputsInWriteOrder(compilation);
     if (options.check) {
+      result.extra.push(...checkGeneratedConsistency(path.join(options.out, compilation.model!.name), compilation.analysis.lockfile?.lockfile));
       for (const f of outputs) {
         if (readText(f.path) !== f.text) {
           result.stale.push(f.path);
@@ -64,7 +69,7 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       continue;
     }
     try {
-      const w = writeFilesAtomic(outputs);
+      const w = writeFilesAtomic(outputs, options.rename ? { rename: options.rename } : {});
       result.written.push(...w.written);
       result.unchanged.push(...w.unchanged);
     } catch (error) {

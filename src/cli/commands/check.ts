@@ -3,12 +3,15 @@ import { analyzeSet, type Analysis } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { type OutputFormat, toJson } from '../../diagnostics/render.js';
 import { discoverSets } from '../../load/discover.js';
+import { checkGeneratedConsistency } from '../../output/consistency.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { analysesToJson, printDiagnostics, setStatusLine } from '../report.js';
 
 export interface CheckOptions {
   readonly path: string;
+  /** The generated output's folder (`generated`): checked for a mix of two builds, never for staleness. */
+  readonly out?: string;
   readonly format: OutputFormat;
   readonly color: boolean | undefined;
 }
@@ -23,7 +26,13 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
     else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
-  const analyses: Analysis[] = sources.map((s) => analyzeSet(s));
+  const outRoot = path.resolve(io.cwd, options.out ?? 'generated');
+  const analyses: Analysis[] = sources.map((s) => {
+    const a = analyzeSet(s);
+    // Stale output is build --check's concern; output that mixes two builds is corrupt, and check says so too.
+    const mixed = a.model ? checkGeneratedConsistency(path.join(outRoot, a.model.name), a.lockfile?.lockfile) : [];
+    return mixed.length > 0 ? { ...a, model: undefined, allocation: undefined, diagnostics: [...a.diagnostics, ...mixed] } : a;
+  });
   if (options.format === 'json') {
     println(io.stdout, analysesToJson(analyses));
   } else {
@@ -38,8 +47,9 @@ export const registerCheck: RegisterCommand = (program, { io, run }) => {
     program
       .command('check')
       .description('validate policy sets: schema, references and semantic rules (no output is written)')
-      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies'),
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'the generated output folder, checked for the mix an interrupted build leaves', 'generated'),
   ).action(
-    run(async (path: string, opts: { format: OutputFormat; color?: boolean }) => runCheck(io, { path, format: opts.format, color: opts.color })),
+    run(async (path: string, opts: { out: string; format: OutputFormat; color?: boolean }) => runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color })),
   );
 };
