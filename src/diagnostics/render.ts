@@ -33,7 +33,8 @@ export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile
   if (d.span) {
     lines.push(`  ${c.blue('-->')} ${printable(d.span.file)}:${d.span.line}:${d.span.column}`);
     const file = files.get(d.span.file);
-    if (file && file.text.length > 0) lines.push(indent(frame(file, d.span, c), 2));
+    const shown = file ? frame(file, d.span, c) : undefined;
+    if (shown !== undefined) lines.push(indent(shown, 2));
   }
   for (const r of d.related ?? []) {
     lines.push(`  ${c.dim('note:')} ${printable(r.message)} at ${printable(r.span.file)}:${r.span.line}:${r.span.column}`);
@@ -42,16 +43,34 @@ export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile
   return lines.join('\n');
 }
 
-function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string {
+/** Each file's lines made safe for a frame, split once: rendering n diagnostics of a file costs n frames, not n times the file. */
+const frameLines = new WeakMap<SourceFile, readonly string[]>();
+
+function linesOf(file: SourceFile): readonly string[] {
+  let lines = frameLines.get(file);
+  if (!lines) {
+    // Control and invisible reordering characters would drive the terminal or scramble the frame: show them, one for one.
+    lines = frameText(file.text).split('\n');
+    frameLines.set(file, lines);
+  }
+  return lines;
+}
+
+/** The code frame of a span, or undefined for an empty file. */
+function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string | undefined {
   const sameLine = span.endLine === span.line;
-  // Control and invisible reordering characters would drive the terminal or scramble the frame: show them, one for one.
+  const lines = linesOf(file);
+  if (lines.length === 1 && lines[0] === '') return undefined;
+  // Only the lines the frame shows (one above the span, through its end) go to the code frame, numbered from `first`.
+  const first = Math.max(1, span.line - 1);
+  const options = { highlightCode: false, linesAbove: 1, linesBelow: 0, startLine: first };
   const text = codeFrameColumns(
-    frameText(file.text),
+    lines.slice(first - 1, span.endLine).join('\n'),
     {
       start: { line: span.line, column: span.column },
       end: { line: span.endLine, column: sameLine ? Math.max(span.endColumn, span.column + 1) : span.endColumn },
     },
-    { highlightCode: false, linesAbove: 1, linesBelow: 0 },
+    options as Parameters<typeof codeFrameColumns>[2],
   );
   return text
     .split('\n')
