@@ -1,3 +1,4 @@
+import { prng } from '../../bench/synthetic.js';
 import { analyzeSet } from '../../src/analyze.js';
 import { compileSet } from '../../src/compile.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
@@ -43,18 +44,6 @@ export interface Tampering {
 
 type Json = Record<string, unknown>;
 
-/** A small deterministic generator (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every tampering: structural edits of each table, odd values, odd files, and seeded random byte edits. */
 export function tamperings(fresh: string): Tampering[] {
   const out: Tampering[] = [];
@@ -92,7 +81,7 @@ export function tamperings(fresh: string): Tampering[] {
       edit(`${t}.${part} is a list`, (d) => void (get(d)[part] = []));
       edit(`${t}.${part} is null`, (d) => void (get(d)[part] = null));
     }
-    const active = Object.keys(base.collections as Json).length >= 0 ? Object.keys((get(base) as { active: Json }).active) : [];
+    const active = Object.keys((get(base) as { active: Json }).active);
     if (active.length > 0) {
       const first = active[0]!;
       for (const [label, v] of odd) edit(`${t}.active.${first} = ${label}`, (d) => void ((get(d).active as Json)[first] = v));
@@ -155,7 +144,7 @@ export function tamperings(fresh: string): Tampering[] {
   for (const [name, text] of whole) out.push({ name: `whole file: ${name}`, text, mustFail: name !== 'UTF-8 BOM' });
 
   // Seeded random edits: change, delete or insert one byte from a small alphabet, 1 to 3 times.
-  const rnd = random(13);
+  const rnd = prng(13);
   const alphabet = '0123456789-.e{}[]":, \nx';
   for (let i = 0; i < 400; i++) {
     const chars = [...fresh];
