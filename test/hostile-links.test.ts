@@ -78,6 +78,16 @@ describe('symbolic links in a set folder', () => {
     expect(a.model?.roles.some((r) => r.name === 'viewer')).toBe(true);
   });
 
+  it('a set folder that is itself a link out of the repository: every file is refused', async () => {
+    const outsideSet = writeSet(path.join(tmp, 'elsewhere'), baseFiles());
+    const link = path.join(repo, 'policies', 'linked');
+    symlinkSync(outsideSet, link);
+    const { a } = await analyze(link);
+    expect(a.files.size).toBe(0);
+    expect(new Set(a.diagnostics.map((d) => d.code))).toEqual(new Set(['PC108']));
+    expect(a.diagnostics[0]!.message).toContain('a folder on its path is a symbolic link');
+  });
+
   it('outside a git repository, the set folder itself is the boundary', async () => {
     rmSync(path.join(repo, '.git'), { recursive: true });
     symlinkSync('../../../secret.yaml', path.join(set, 'roles', 'secret.yaml'));

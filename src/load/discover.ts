@@ -122,10 +122,11 @@ export async function readSetFolder(folder: string, _diagnostics: Diagnostics): 
  * nearest folder at or above it with a `.git`), or the set's own folder outside git.
  */
 function repositoryRoot(setFolder: string): string {
-  const real = realpathSync(setFolder);
-  for (let dir = real; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return real;
+  // Walk up the path as given, not the real one: a set folder that is itself a link out of the
+  // repository must not carry the boundary along with it.
+  for (let dir = path.resolve(setFolder); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return realpathSync(dir);
+    if (path.dirname(dir) === dir) return realpathSync(setFolder);
   }
 }
 
