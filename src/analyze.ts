@@ -69,9 +69,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The front end of the pipeline: parse every file, validate every document against the JSON
- * Schema, then resolve the set into its model. Each stage runs only when the one before it
- * found no errors in the whole set, so an error is never followed by a cascade of consequences.
+ * The pipeline up to and including allocation, which `check`, the review commands and `build`
+ * share: parse every file (and read the lockfile), validate every document against the JSON
+ * Schema, resolve the set into its model, then number it against the lockfile without writing
+ * anything. Each stage runs only when the ones before it found no errors in the whole set, so an
+ * error is never followed by a cascade of consequences.
  */
 export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
   const diagnostics = new Diagnostics();
