@@ -1,16 +1,18 @@
-import type { CollectionInfo, PermissionInfo } from '../model/model.js';
+import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
 import { coverage } from './coverage.js';
 import { fail } from './failure.js';
 import {
   describeEntry,
   describePermission,
+  entriesOf,
   fold,
   parseTail,
   permissionCell,
   quotedList,
   resolveCollection,
   resolveEntry,
+  resolveNoun,
   resolvePermission,
   resolveRole,
   resolveRowSubject,
@@ -49,6 +51,8 @@ const LIST = '((?:"[^"]*"(?:, | and ))*"[^"]*")';
 const PERMISSION = '"([^"]*)"(?: "([^"]*)")?';
 /** Words after a permission (scope, "for herself"): anything without quotes. */
 const TAIL = '((?: [^"]*)?)';
+/** A noun the set declares for a collection or a kind of its entries: `connector`, `trigger`, `wire feeds`. */
+const NOUN = '([a-z][a-z -]*?)';
 
 const re = (source: string) => new RegExp(`^${source}$`);
 
@@ -62,7 +66,7 @@ function permissionOf(set: LoadedSet, name: string | undefined, qualifier: strin
 
 /** Reads the tail after a permission and checks it fits the permission. */
 function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { level: number | undefined; self: boolean } {
-  const tail = parseTail(set, text ?? '');
+  const tail = parseTail(set, text ?? '', p);
   if (tail.level !== undefined && !p.scoped) {
     fail(`${describePermission(set, p)} is not scoped (it has no access levels): drop "${tail.text}"`);
   }
@@ -86,7 +90,7 @@ function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Ce
   }
   if (NO.test(t)) return { kind: 'no' };
   if (!p) fail(`cannot read "${t}": write yes or no`);
-  const tail = parseTail(set, t);
+  const tail = parseTail(set, t, p);
   if (tail.level === undefined || tail.self) fail(`cannot read "${t}" as yes, no or a level`);
   if (!p.scoped) fail(`${describePermission(set, p)} is not scoped: write yes or no instead of "${t}"`);
   return { kind: 'level', level: tail.level };
@@ -109,23 +113,55 @@ function body(table: readonly (readonly string[])[] | undefined, words: readonly
   return rows;
 }
 
-/** The collection a phrase's noun names (`connector`, `objects`, `entry of "x"`). */
-function collectionOf(set: LoadedSet, noun: string | undefined, of: string | undefined): CollectionInfo {
-  const n = (noun ?? '').toLowerCase();
+/** What a collection phrase names: the collection, a kind of its entries, and the entry they are below. */
+interface Named {
+  readonly c: CollectionInfo;
+  readonly kind: EntryKind | undefined;
+  readonly parent: string | undefined;
+}
+
+/**
+ * Reads a noun and its `of "<…>"`: `entry`/`entries` with the collection named by `of`; any
+ * other noun is one the set declares (a collection's noun, name or title, or a kind of entry),
+ * and `of` then names the entry it is below (`every trigger of "Slack"`).
+ */
+function namedBy(set: LoadedSet, noun: string | undefined, of: string | undefined): Named {
+  const n = fold(noun ?? '');
   if (n === 'entry' || n === 'entries') {
-    if (!of) fail('say which collection: every entry of "<collection>"');
-    return resolveCollection(set, of);
+    if (!of) fail('say which collection: the entry "<path>" of "<collection>"');
+    return { c: resolveCollection(set, of), kind: undefined, parent: undefined };
   }
-  return resolveCollection(set, n);
+  const { collection: c, kind } = resolveNoun(set, n);
+  return { c, kind, parent: of === undefined ? undefined : resolveEntry(c, of, undefined, undefined) };
 }
 
 /** A probe for entries added after the build. */
 const NEW_ENTRY = 'added-after-the-build';
 
+/** A path of `kind` below `parent` that is not in the catalog (undefined when the kind cannot be below it). */
+function newEntryProbe(named: Named): string {
+  const { kind, parent } = named;
+  if (kind === undefined) return parent === undefined ? NEW_ENTRY : `${parent}/${NEW_ENTRY}`;
+  const shape = kind.path.split('/');
+  const above = parent === undefined ? [] : parent.split('/');
+  return shape.map((seg, i) => (i < above.length ? above[i]! : seg === '*' ? NEW_ENTRY : seg)).join('/');
+}
+
+/** The entries a phrase covers: of its kind, below its entry; fails when there are none. */
+function coveredEntries(named: Named): string[] {
+  const out = entriesOf(named.c, named.kind, named.parent);
+  if (out.length === 0) fail(`${named.c.name} has no ${named.kind?.plural ?? 'entries'}${named.parent ? ` below ${describeEntry(named.c, named.parent)}` : ''}`);
+  return out;
+}
+
+/** The header words a table of entries of `c` may start with. */
+function entryHeaders(c: CollectionInfo): string[] {
+  return [c.noun, c.plural, fold(c.name), fold(c.title), ...c.kinds.flatMap((k) => [k.name, k.plural]), 'entry', 'entries', 'path'];
+}
+
 /** Entries listed in a table (paths or titles), resolved in `c`. */
-function listedEntries(set: LoadedSet, c: CollectionInfo, rows: readonly (readonly string[])[], kind: string): string[] {
-  void set;
-  return rows.map((r) => resolveEntry(c, (r[0] ?? '').trim().replace(/^"(.*)"$/, '$1'), kind, undefined));
+function listedEntries(c: CollectionInfo, rows: readonly (readonly string[])[]): string[] {
+  return rows.map((r) => resolveEntry(c, (r[0] ?? '').trim().replace(/^"(.*)"$/, '$1'), undefined, undefined));
 }
 
 function under(path: string, listed: readonly string[]): boolean {
@@ -301,11 +337,11 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can|cannot use the connector|app|trigger|action "<entry>" [of "<app>"] | can|cannot access the object "<entry>" | can|cannot use the entry "<path>" of "<collection>"',
-    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) (connector|app|trigger|action|object|entry) "([^"]*)"(?: of (?:the (?:app|collection) )?"([^"]*)")?`),
+    phrase: '<subject> can|cannot use|access the <noun> "<entry>" [of "<entry>"] | a new <noun> "<path>" | the entry "<path>" of "<collection>"',
+    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) ${NOUN} "([^"]*)"(?: of (?:the [a-z][a-z -]*? )?"([^"]*)")?`),
     description:
-      'Checks one entry of a collection: connectors (`connector` takes any path such as `slack/actions/send-message`; `app` a top-level entry; `trigger` and `action` an entry below `<app>/triggers/` or `<app>/actions/`, by path or by title with `of "<app>"`), objects, or any collection by name (`the entry "<path>" of "<collection>"`). ' +
-      'Listing an entry in a role covers its descendants. `a new connector "<path>"` (or `a new object`) checks an entry that is not in the catalog, as if added after the build: allowed only under the modes all and except.',
+      "Checks one entry of a collection. <noun> is a noun the set declares on the collection (`noun`, its name or title: `the connector \"slack/actions/send-message\"`, `the object \"invoice\"`) or a kind of its entries (`kinds`: `the app \"Slack\"`, `the trigger \"New lead\" of \"Salesforce\"`), by path or title; `of \"<entry>\"` names the entry it is below. `the entry \"<path>\" of \"<collection>\"` works for any collection. " +
+      'Listing an entry in a role covers its descendants, those added after the build too. `a new <noun> "<path>"` checks an entry that is not in the catalog, as if added after the build: it follows its nearest known ancestor.',
     examples: [
       'Then the role "Automation Builder" can use the connector "slack/actions/send-message"',
       'Then the role "Automation Builder" cannot use the app "salesforce"',
@@ -314,17 +350,17 @@ export const STEPS: readonly StepSpec[] = [
       'Then the role "Auditor" can access the object "invoice"',
       'Then the role "Integration Engineer" can use a new connector "notion"',
     ],
-    run: (state, [subject, verb, , article, kind, text, of]) => {
+    run: (state, [subject, verb, , article, noun, text, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const k = kind ?? 'entry';
-      const c = k === 'entry' ? collectionOf(set, 'entry', of ?? undefined) : resolveCollection(set, k);
+      const named = namedBy(set, noun, of ?? undefined);
+      const { c } = named;
       let path: string;
       if (article === 'a new') {
         path = text ?? '';
-        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${k === 'object' ? 'object' : 'connector'} "${path}"`);
+        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${c.noun} "${path}"`);
       } else {
-        path = resolveEntry(c, text ?? '', k, k === 'entry' ? undefined : (of ?? undefined));
+        path = resolveEntry(c, text ?? '', named.kind, fold(noun ?? '') === 'entry' ? undefined : (of ?? undefined));
       }
       const message = checkEntry(set, s, c, path, verb === 'can');
       if (message) fail(message);
@@ -333,25 +369,26 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use every connector | can access every object | can use every entry of "<collection>"',
-    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")?`),
-    description: 'Mode "all": every entry of the collection, and entries added after the build too.',
-    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object'],
+    phrase: '<subject> can use|access every <noun> [of "<entry>"] | every entry of "<collection>"',
+    pattern: re(`${SUBJECT} can (use|access) every ${NOUN}(?: of "([^"]*)")?`),
+    description:
+      'With a collection\'s noun: mode "all", every entry of the collection and entries added after the build too. With a kind and `of "<entry>"` (`every trigger of "Slack"`): every entry of that kind below it, and one added there after the build.',
+    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object', 'Then the role "Integration Engineer" can use every trigger of "Slack"'],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      failAll(`${describeSubject(set, s)} cannot use {n} entr(ies) of ${c.name}:`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, true)),
-        checkEntry(set, s, c, NEW_ENTRY, true),
+      const named = namedBy(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} cannot use {n} entr(ies) of ${named.c.name}:`, [
+        ...coveredEntries(named).map((e) => checkEntry(set, s, named.c, e, true)),
+        checkEntry(set, s, named.c, newEntryProbe(named), true),
       ]);
     },
   },
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use every connector except: | can access every object except:',
-    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")? except:`),
+    phrase: '<subject> can use|access every <noun> except:',
+    pattern: re(`${SUBJECT} can (use|access) every ${NOUN}(?: of "([^"]*)")? except:`),
     table: true,
     description:
       'Mode "except": every entry but the listed ones and their descendants (one path or title per row). Entries added after the build are allowed, unless below a listed one.',
@@ -359,8 +396,8 @@ export const STEPS: readonly StepSpec[] = [
     run: (state, [subject, , noun, of], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), noun ?? 'entry');
+      const { c } = namedBy(set, noun, of ?? undefined);
+      const listed = listedEntries(c, body(table, entryHeaders(c)));
       failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "every entry except the listed ones": {n} difference(s):`, [
         ...c.entries.map((e) => checkEntry(set, s, c, e.path, !under(e.path, listed))),
         checkEntry(set, s, c, NEW_ENTRY, true),
@@ -371,39 +408,39 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use only these connectors: | can access only these objects:',
-    pattern: re(`${SUBJECT} can (use|access) only these (connectors|apps|objects|entries)(?: of "([^"]*)")?:`),
+    phrase: '<subject> can use|access only these <nouns>:',
+    pattern: re(`${SUBJECT} can (use|access) only these ${NOUN}(?: of "([^"]*)")?:`),
     table: true,
     description:
-      'Mode "allow": exactly the listed entries and their descendants (one path or title per row), nothing else, and no entry added after the build.',
+      'Mode "allow": exactly the listed entries and their descendants (one path or title per row), those added after the build below them included, and nothing else.',
     examples: ['Then the role "Member" can access only these objects:\n  | customer |\n  | product  |'],
     run: (state, [subject, , noun, of], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      const kind = (noun ?? 'entries').replace(/s$/, '').replace(/ie$/, 'y');
-      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), kind);
+      const { c } = namedBy(set, noun, of ?? undefined);
+      const listed = listedEntries(c, body(table, entryHeaders(c)));
       failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "only the listed entries": {n} difference(s):`, [
         ...c.entries.map((e) => checkEntry(set, s, c, e.path, under(e.path, listed))),
         checkEntry(set, s, c, NEW_ENTRY, false),
-        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
+        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, true)),
       ]);
     },
   },
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> cannot use any connector | cannot access any object',
-    pattern: re(`${SUBJECT} cannot (use|access) any (connector|app|object|entry)(?: of "([^"]*)")?`),
-    description: 'No entry of the collection, not even one added after the build (the collection is not mentioned by any of the roles).',
-    examples: ['Then the role "Auditor" cannot use any connector'],
+    phrase: '<subject> cannot use|access any <noun> [of "<entry>"]',
+    pattern: re(`${SUBJECT} cannot (use|access) any ${NOUN}(?: of "([^"]*)")?`),
+    description:
+      'With a collection\'s noun: no entry of the collection, not even one added after the build. With a kind and `of "<entry>"` (`any action of "Salesforce"`): no entry of that kind below it.',
+    examples: ['Then the role "Auditor" cannot use any connector', 'Then the role "Member" cannot use any action of "Salesforce"'],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      failAll(`${describeSubject(set, s)} can use {n} entr(ies) of ${c.name}:`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, false)),
-        checkEntry(set, s, c, NEW_ENTRY, false),
+      const named = namedBy(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} can use {n} entr(ies) of ${named.c.name}:`, [
+        ...coveredEntries(named).map((e) => checkEntry(set, s, named.c, e, false)),
+        checkEntry(set, s, named.c, newEntryProbe(named), false),
       ]);
     },
   },
@@ -429,10 +466,10 @@ export const STEPS: readonly StepSpec[] = [
       const prefer = kind === 'role' || kind === 'roles' ? 'role' : kind === 'user' || kind === 'users' ? 'user' : undefined;
       type Column = { kind: 'permission'; p: PermissionInfo } | { kind: 'entry'; c: CollectionInfo; path: string };
       const columns: Column[] = header.slice(1).map((h) => {
-        const entry = /^(the|a new) (connector|app|trigger|action|object) "([^"]*)"$/.exec(h.trim());
+        const entry = /^(the|a new) ([a-z][a-z -]*?) "([^"]*)"(?: of "([^"]*)")?$/.exec(h.trim());
         if (entry) {
-          const c = resolveCollection(set, entry[2]!);
-          return { kind: 'entry', c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(c, entry[3]!, entry[2]!, undefined) };
+          const named = namedBy(set, entry[2], entry[4]);
+          return { kind: 'entry', c: named.c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(named.c, entry[3]!, named.kind, fold(entry[2]!) === 'entry' ? undefined : entry[4]) };
         }
         const cell = permissionCell(h);
         return { kind: 'permission', p: resolvePermission(set, cell.name, cell.qualifier) };
@@ -697,31 +734,32 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" gets access to every connector | to every object',
-    pattern: re('the role "([^"]*)" gets access to every (connector|app|object|entry)(?: of "([^"]*)")?'),
+    phrase: 'the role "<role>" gets access to every <noun> | to every entry of "<collection>"',
+    pattern: re(`the role "([^"]*)" gets access to every ${NOUN}(?: of "([^"]*)")?`),
     description: "Sets the role's access to the collection to mode all.",
     examples: ['When the role "Member" gets access to every object'],
     run: async (state, [name, noun, of]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
-      const c = collectionOf(set, noun, of ?? undefined);
+      const { c, kind, parent } = namedBy(set, noun, of ?? undefined);
+      if (kind !== undefined || parent !== undefined) fail(`mode all gives every entry of ${c.name}: write every ${c.noun}`);
       await change(state, { kind: 'collection', role: role.name, collection: c.name, mode: 'all', entries: [] }, `give ${role.name} every entry of ${c.name}`);
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" gets access to only these connectors: | to every object except:',
-    pattern: re('the role "([^"]*)" gets access to (only these|every) (connectors?|apps?|objects?|entry|entries)(?: of "([^"]*)")?( except)?:'),
+    phrase: 'the role "<role>" gets access to only these <nouns>: | to every <noun> except:',
+    pattern: re(`the role "([^"]*)" gets access to (only these|every) ${NOUN}(?: of "([^"]*)")?( except)?:`),
     table: true,
     description: "Sets the role's access to the collection to mode allow (`only these …:`) or except (`every … except:`), with the entries of the table (paths or titles).",
     examples: ['When the role "Member" gets access to every object except:\n  | employee |'],
     run: async (state, [name, which, noun, of, except], table) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
-      const c = collectionOf(set, (noun ?? '').replace(/s$/, '').replace(/ie$/, 'y'), of ?? undefined);
+      const { c } = namedBy(set, noun, of ?? undefined);
       const mode = which === 'only these' ? (except ? fail('write either "only these …:" or "every … except:"') : 'allow') : except ? 'except' : fail('write "every … except:" with a table, or "every …" without one');
-      const entries = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), 'entry');
+      const entries = listedEntries(c, body(table, entryHeaders(c)));
       await change(state, { kind: 'collection', role: role.name, collection: c.name, mode, entries }, `give ${role.name} ${mode} ${entries.join(', ')} of ${c.name}`);
     },
   },
