@@ -21,14 +21,14 @@ describe('policyc test', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('4 scenarios (4 failed)');
     // A grant that exists at a narrower level, through inheritance.
-    expect(stdout).toContain('Expected the role "Team Lead" (team-lead) to be able to "Delete" (records:delete, CRM Modules) at scope group, but it cannot.');
+    expect(stdout).toContain('Expected the role "Team Lead" (team-lead) to be able to "Delete" (records:delete, CRM Modules) at scope group, but the role "Team Lead" cannot.');
     expect(stdout).toContain('Why: the widest level granted for records:delete is own, narrower than group:');
     expect(stdout).toContain('- sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own');
     // No grant at all.
-    expect(stdout).toContain('Expected "alice" (Alice Martin, roles: sales-agent) to be able to "Role Configuration" (roles:configure, Users), but it cannot.');
+    expect(stdout).toContain('Expected "alice" (Alice Martin, roles: sales-agent) to be able to "Role Configuration" (roles:configure, Users), but "alice" cannot.');
     expect(stdout).toContain('Why: no grant gives roles:configure: none of sales-agent, user (inherited: sales-agent → user) grants it');
     // A denial the policy contradicts.
-    expect(stdout).toContain('Expected "bob" (Bob Keller, roles: team-lead) not to be able to "View" (records:view, CRM Modules) at scope group, but it can:');
+    expect(stdout).toContain('Expected "bob" (Bob Keller, roles: team-lead) not to be able to "View" (records:view, CRM Modules) at scope group, but "bob" can:');
     expect(stdout).toContain('- team-lead grants `records:view: group` → records:view at group');
     // Self-restriction.
     expect(stdout).toContain('users:deactivate is self-restricted: it never applies to the subject itself');

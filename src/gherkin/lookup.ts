@@ -101,7 +101,7 @@ export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string):
   );
 }
 
-/** Reads a subject phrase: `"alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
+/** Reads a subject phrase: `"alice"`, `the user "alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
 export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: string): Subject {
   const roles = /^the roles? (.*)$/.exec(text);
   if (roles) {
@@ -109,9 +109,9 @@ export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: strin
     const keys = names.map((n) => resolveRole(set, n).name);
     return { kind: 'roles', label: text, roles: [...new Set(keys)] };
   }
-  const quoted = /^"([^"]*)"$/.exec(text);
+  const quoted = /^(?:the user )?"([^"]*)"$/.exec(text);
   if (quoted) return resolveUser(set, users, quoted[1]!);
-  fail(`cannot read "${text}" as a user ("alice") or roles (the role "Team Lead")`);
+  fail(`cannot read "${text}" as a user ("alice", the user "alice") or roles (the role "Team Lead")`);
 }
 
 /** A row of a table: a role (by key or title) or a user (by name or title). */
@@ -154,6 +154,38 @@ export function describePermission(set: LoadedSet, p: PermissionInfo): string {
  * qualifiers are case-insensitive; ids are exact.
  */
 export function resolvePermission(set: LoadedSet, name: string, qualifier?: string): PermissionInfo {
+  const found = findPermission(set, name, qualifier);
+  if (found) return found;
+  const m = set.model;
+  const all = m.permissions;
+  const written = qualifier === undefined ? name : `${name} ${qualifier}`;
+  // Each way of writing a permission, with the words that name it in a step: a suggestion is
+  // offered only when those words read back as that very permission, and never the author's own words.
+  const forms = new Map<string, { p: PermissionInfo; name: string; qualifier: string | undefined }>();
+  const asWritten = (n: string, q: string | undefined) => fold(q === undefined ? `"${n}"` : `"${n}" "${q}"`);
+  const form = (text: string, p: PermissionInfo, n: string, q: string | undefined) => {
+    if (asWritten(n, q) === asWritten(name, qualifier) || forms.has(text)) return;
+    if (findPermission(set, n, q, true)?.id === p.id) forms.set(text, { p, name: n, qualifier: q });
+  };
+  for (const p of all) {
+    form(p.id, p, p.id, undefined);
+    form(p.title, p, p.title, undefined);
+    form(`${p.title} ${qualifierOf(set, p)}`, p, p.title, qualifierOf(set, p));
+    const action = m.actions.find((a) => a.name === p.action)?.title ?? p.action;
+    const resource = m.resources.find((r) => r.name === p.resource)?.title ?? p.resource;
+    form(`${action} ${resource}`, p, action, resource);
+  }
+  const match = closest(written, forms.keys());
+  let hint = '';
+  if (match !== undefined) {
+    const f = forms.get(match)!;
+    hint = f.qualifier === undefined ? `; did you mean ${describePermission(set, f.p)}?` : `; did you mean "${f.name}" "${f.qualifier}" (${f.p.id})?`;
+  }
+  fail(`unknown permission "${written}" in the set ${m.name}${hint}`);
+}
+
+/** A permission as `resolvePermission` reads it; undefined when nothing matches (or, when `quiet`, when several do). */
+function findPermission(set: LoadedSet, name: string, qualifier: string | undefined, quiet = false): PermissionInfo | undefined {
   const m = set.model;
   const all = m.permissions;
   if (qualifier === undefined) {
@@ -162,6 +194,7 @@ export function resolvePermission(set: LoadedSet, name: string, qualifier?: stri
     const byTitle = all.filter((p) => fold(p.title) === fold(name));
     if (byTitle.length === 1) return byTitle[0]!;
     if (byTitle.length > 1) {
+      if (quiet) return undefined;
       fail(
         `"${name}" names ${byTitle.length} permissions of the set ${m.name}: say which one, e.g. ` +
           byTitle.map((p) => `"${p.title}" "${qualifierOf(set, p)}" (${p.id})`).join(', '),
@@ -183,22 +216,9 @@ export function resolvePermission(set: LoadedSet, name: string, qualifier?: stri
       return nameOk && qualOk;
     });
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) fail(`"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`);
+    if (matches.length > 1 && !quiet) fail(`"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`);
   }
-  const written = qualifier === undefined ? name : `${name} ${qualifier}`;
-  const candidates = [
-    ...all.map((p) => p.id),
-    ...all.map((p) => p.title),
-    ...all.map((p) => `${p.title} ${qualifierOf(set, p)}`),
-    ...all.map((p) => `${m.actions.find((a) => a.name === p.action)?.title ?? p.action} ${m.resources.find((r) => r.name === p.resource)?.title ?? p.resource}`),
-  ];
-  const match = closest(written, candidates);
-  let hint = '';
-  if (match !== undefined) {
-    const p = all.find((x) => x.id === match || x.title === match) ?? all.find((x) => `${x.title} ${qualifierOf(set, x)}` === match);
-    hint = p ? `; did you mean ${describePermission(set, p)}?` : `; did you mean "${match}"?`;
-  }
-  fail(`unknown permission "${written}" in the set ${m.name}${hint}`);
+  return undefined;
 }
 
 /** The category title (or resource title) that tells a permission apart from others with its title. */
@@ -443,7 +463,9 @@ export function resolveEntry(c: CollectionInfo, text: string, kind: EntryKind | 
   if (path === undefined) {
     const ok = c.entries.filter((e) => accepted(e.path));
     const hint = suggestion(text, [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)));
-    fail(`unknown ${noun} "${text}"${of ? ` of "${of}"` : ''} in ${c.name}${hint}; to check an entry added after the build, write a new ${c.noun} "${parent ? `${parent}/…/` : ''}${text}"`);
+    const known = ok.length === 0 ? ` (${c.name} has no ${kind?.plural ?? 'entries'}${parent ? ` below ${parent}` : ''})` : hint ? '' : ` (${kind?.plural ?? 'entries'}${parent ? ` of ${parent}` : ''}: ${quoteList(ok.map((e) => e.path))})`;
+    const probe = kind === undefined && parent === undefined ? `; to check an entry added after the build, write a new ${c.noun} "${text}"` : '';
+    fail(`unknown ${noun} "${text}"${of ? ` of "${of}"` : ''} in ${c.name}${hint}${known}${probe}`);
   }
   if (kind !== undefined && !isKind(kind, path)) {
     fail(`${describeEntry(c, path)} is not ${article(kind.name)} ${kind.name} (${article(kind.name)} ${kind.name} has a path like ${kind.path}): write the ${c.noun} "${path}"`);
