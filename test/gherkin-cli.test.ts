@@ -12,7 +12,8 @@ describe('policyc test', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('1 scenario (1 passed)');
     expect(stdout).toMatch(/Policy coverage\n\s+set\s+grants\s+collection entries\s+total\n\s+crm\s+1\/211\s+0\.4 %/);
-    expect(stdout).toMatch(/platform\s+0\/390\s+0\.0 %\s+0\/279\s+0\.0 %\s+0\.0 % \(no scenario\)/);
+    // Only the sets the scenarios used: platform is in policies/ but no scenario of the run touched it.
+    expect(stdout).not.toMatch(/^\s+platform\s/m);
     expect(stdout).toContain('sales-agent: ');
   });
 
@@ -51,6 +52,31 @@ describe('policyc test', () => {
     expect(stdout).toContain('Policy coverage of crm is 0.4 %, below --min-coverage 50 %.');
     expect(existsSync(junit)).toBe(true);
     expect(readFileSync(junit, 'utf8')).toContain('<testsuite');
+  });
+
+  it('gates only the sets the scenarios used, and writes the coverage as JSON and Cobertura XML', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policyc-test-'));
+    const json = path.join(dir, 'coverage/policy.json');
+    const cobertura = path.join(dir, 'coverage/policy.xml');
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/right.feature`, '--min-coverage', '0.1', '--coverage-json', json, '--coverage-cobertura', cobertura]);
+    expect(stdout).not.toContain('Policy coverage of platform');
+    expect(code).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { sets: { set: string; grants: { total: number; covered: number; missed: { role: string; permission: string; level: string | null }[] } }[] };
+    expect(report.sets.map((s) => s.set)).toEqual(['crm']);
+    expect(report.sets[0]!.grants).toMatchObject({ total: 211, covered: 1 });
+    expect(report.sets[0]!.grants.missed).toContainEqual({ role: 'auditor', permission: 'groups:view', level: 'all' });
+    const xml = readFileSync(cobertura, 'utf8');
+    expect(xml).toContain('<package name="crm"');
+    expect(xml).toMatch(/<class name="sales-agent" filename="policies\/crm\/roles\/sales-agent.yaml" line-rate="0\.\d+"/);
+    expect(xml).toMatch(/<line number="\d+" hits="1" branch="false"\/>/);
+    expect(xml).not.toContain('<package name="platform"');
+  });
+
+  it('annotates failed steps for GitHub with --format github', async () => {
+    const { code, stdout } = await runCli(['test', `${FIXTURES}/wrong.feature`, '--format', 'github']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^::error file=test\/fixtures\/gherkin\/wrong\.feature,line=11,title=Scenario%3A A sales agent configures roles \(no grant at all\)::Then "alice" can "Role Configuration"%0AExpected "alice"/m);
+    expect(stdout).toContain('4 scenarios (4 failed)');
   });
 
   it('reports usage errors (exit 2)', async () => {
