@@ -190,7 +190,7 @@ export class Truth {
     const rule = this.spec.roles[role]!.connectors;
     if (!rule) return false;
     const listedAbove = rule.entries.some((e) => entry === e || entry.startsWith(`${e}/`));
-    return rule.mode === 'all' ? true : rule.mode === 'allow' ? this.known.has(entry) && listedAbove : !listedAbove;
+    return rule.mode === 'all' ? true : rule.mode === 'allow' ? listedAbove : !listedAbove;
   }
 }
 
