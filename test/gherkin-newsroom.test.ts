@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../src/gherkin/definitions.js';
-import { StepFailure } from '../src/gherkin/failure.js';
 import { parseTail, resolveEntry, resolveNoun, resolvePermission } from '../src/gherkin/lookup.js';
 import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { stateOf } from '../src/gherkin/state.js';
 import { suggestStep } from '../src/gherkin/suggest.js';
 import { runCli } from './support/cli.js';
 import { ROOT } from './support/sets.js';
+import { asyncFailure, failure } from './support/step-failure.js';
 
 /**
  * The newsroom fixture: a set with its own scopes (byline < desk < masthead), nouns and kinds
@@ -21,25 +21,7 @@ beforeAll(async () => {
   newsroom = await loadSet(path.join(FIXTURE, 'policies'), 'newsroom');
 });
 
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StepFailure) return error.message;
-    throw error;
-  }
-  throw new Error('expected a StepFailure');
-}
 
-async function asyncFailure(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof StepFailure) return error.message;
-    throw error;
-  }
-  throw new Error('expected a StepFailure');
-}
 
 /** Runs one step text (without its keyword) against a fresh scenario of the newsroom set. */
 async function run(world: object, text: string, table?: string[][]): Promise<void> {

@@ -3,13 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkEntry, checkPermission } from '../src/gherkin/check.js';
 import { CoverageRecorder, coverage, coverageItems, formatPercent, setCoverage } from '../src/gherkin/coverage.js';
 import { STEPS } from '../src/gherkin/definitions.js';
-import { StepFailure } from '../src/gherkin/failure.js';
 import { groupCount } from '../src/gherkin/library.js';
 import { parseTail, permissionCell, resolveEntry, resolvePermission, resolveRole, resolveSubject, resolveUser, type Subject } from '../src/gherkin/lookup.js';
 import { compileEdited, type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { suggestStep } from '../src/gherkin/suggest.js';
 import type { EntryKind } from '../src/model/model.js';
 import { ROOT } from './support/sets.js';
+import { failure } from './support/step-failure.js';
 
 const POLICIES = path.join(ROOT, 'policies');
 let crm: LoadedSet;
@@ -19,16 +19,6 @@ beforeAll(async () => {
   [crm, platform] = await Promise.all([loadSet(POLICIES, 'crm'), loadSet(POLICIES, 'platform')]);
 });
 
-/** The message a step fails with. */
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StepFailure) return error.message;
-    throw error;
-  }
-  throw new Error('expected a StepFailure');
-}
 
 /** A kind of entry the set declares on one of its collections. */
 const kindOf = (set: LoadedSet, name: string): EntryKind => {
