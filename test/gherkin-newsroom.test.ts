@@ -6,7 +6,8 @@ import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { stateOf } from '../src/gherkin/state.js';
 import { suggestStep } from '../src/gherkin/suggest.js';
 import { runCli } from './support/cli.js';
-import { ROOT } from './support/sets.js';
+import { analyzeSet } from '../src/analyze.js';
+import { memorySet, ROOT } from './support/sets.js';
 import { asyncFailure, failure } from './support/step-failure.js';
 
 /**
@@ -185,5 +186,37 @@ describe('messages and suggestions', () => {
   it('suggests a user step for a user, and never the line as written', () => {
     expect(suggestStep('the user "omar" kan "Read Stories"')?.example).toBe('Then the user "omar" can "Read Stories"');
     expect(suggestStep('the user "omar" can "Read Stories"')).toBeUndefined();
+  });
+});
+
+describe('the schema validates the new words', () => {
+  it('rejects a noun that is not lower-case words, a kind path with **, and a quoted phrase, each at its place', () => {
+    const set = memorySet('words', {
+      'policy.yaml': [
+        'apiVersion: policyc/v1',
+        'kind: PolicySet',
+        'metadata: { name: words }',
+        'spec:',
+        '  version: 1.0.0',
+        '  scopes: [{ name: own, phrases: [\'she "wrote"\'] }]',
+        '---',
+        'apiVersion: policyc/v1',
+        'kind: Catalog',
+        'metadata: { name: words }',
+        'spec:',
+        '  actions: [{ name: view, title: View }]',
+        '  resources: [{ name: things, title: Things }]',
+        '  permissions: [{ id: things:view, title: View things }]',
+        '  collections:',
+        '    - { name: apps, title: Apps, noun: App, kinds: [{ name: action, path: "*/actions/**" }], entries: [a] }',
+        '',
+      ].join('\n'),
+    });
+    const errors = analyzeSet(set).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => `${d.span?.line} ${d.message}`)).toEqual([
+      '6 phrases[0]: "she \\"wrote\\"" is not valid: a scope phrase is words without quotes (for example across the organisation)',
+      '16 noun: "App" is not valid: a noun is lower-case words (for example trigger, wire feed)',
+      "16 path: \"*/actions/**\" is not valid: a kind's path is keys or * separated by '/', * standing for one key (for example */triggers/*)",
+    ]);
   });
 });
