@@ -1,7 +1,6 @@
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { diffModels } from '../review/diff.js';
 import { coverage } from './coverage.js';
 import { ancestry, grantSources } from './explain.js';
 import { fail } from './failure.js';
@@ -981,10 +980,12 @@ export const STEPS: readonly StepSpec[] = [
     description:
       'Compares the set as shipped with the set after the changes using the escalation rules of `policyc diff` (a sensitive permission gained, a scope widened to the widest, a collection opened to all, a self-restriction lifted…), and checks that there is at least one escalation, or none.',
     examples: ['Then the change escalates access', 'Then the change is not an escalation'],
-    run: (state, [which]) => {
+    run: async (state, [which]) => {
       const before = shippedSet(state);
       if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
       const after = currentSet(state);
+      // Loaded on demand: the review code is needed only by these steps.
+      const { diffModels } = await import('../review/diff.js');
       const escalations = diffModels(before.model, after.model).escalations;
       if (which === 'escalates access' && escalations.length === 0) fail(`the change "${state.lastChange}" is not an escalation by the rules of policyc diff`);
       if (which !== 'escalates access' && escalations.length > 0) {
