@@ -734,7 +734,7 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Checks',
-    phrase: '"<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
+    phrase: '[the user] "<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
     pattern: re(`(?:the user )?"([^"]*)" (?:has|holds) the roles? ${LIST}`),
     description: "Checks exactly which roles a user holds (the default role when none was assigned), in the model and in the generated module's users.",
     examples: ['Then "frank" has the role "User"', 'Then "grace" has the roles "Sales Agent" and "Marketing Manager"'],
@@ -827,7 +827,7 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: '"<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
+    phrase: '[the user] "<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
     pattern: re(`(?:the user )?"([^"]*)" is (also )?assigned the roles? ${LIST}`),
     description: "Assigns roles to a user: replacing the user's roles, or with `also` adding to them. Users of the set's Assignments are changed in a recompiled copy of the set.",
     examples: ['When "frank" is assigned the role "Team Lead"', 'When "alice" is also assigned the role "Auditor"'],
