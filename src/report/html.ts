@@ -22,6 +22,11 @@ export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Escapes a sentence of the diff, showing its `ticked` names as code. */
+function prose(s: string): string {
+  return esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function hash(text: string): string {
   return `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 }
@@ -273,7 +278,7 @@ function graphSvg(view: SetView): string {
 }
 
 function escalationItem(e: Escalation, anchor: string | undefined): string {
-  const text = esc(e.message);
+  const text = prose(e.message);
   return `<li>${anchor ? `<a href="#${anchor}">${text}</a>` : text}</li>`;
 }
 
@@ -294,7 +299,7 @@ function setSection(view: SetView, index: number, change: boolean): string {
   if (view.description) out.push(`<p>${esc(view.description)}</p>`);
   if (view.change) {
     const v = view.change.version;
-    out.push(`<p class="advice${v && !v.ok ? ' bad' : ''}">${esc(view.change.status === 'unchanged' ? 'No change to effective access.' : (view.change.advice ?? `set ${view.change.status}`))}</p>`);
+    out.push(`<p class="advice${v && !v.ok ? ' bad' : ''}">${prose(view.change.status === 'unchanged' ? 'No change to effective access.' : (view.change.advice ?? `set ${view.change.status}`))}</p>`);
     if (view.change.status !== 'unchanged') out.push(`<p class="muted">${view.change.changedCells} changed cell${view.change.changedCells === 1 ? '' : 's'} · ${view.change.escalations.length} escalation${view.change.escalations.length === 1 ? '' : 's'}</p>`);
   }
   out.push(`<h3 id="${id}-matrix-h">Access matrix</h3>`);
@@ -345,7 +350,7 @@ function changeSummary(data: ReportData): string {
   const advice = data.sets.filter((s) => s.change && s.change.status !== 'unchanged');
   if (advice.length > 0) {
     out.push('<h3>Versions</h3><ul>');
-    for (const s of advice) out.push(`<li class="advice${s.change!.version && !s.change!.version.ok ? ' bad' : ''}"><code>${esc(s.name)}</code>: ${esc(s.change!.advice ?? s.change!.status)}</li>`);
+    for (const s of advice) out.push(`<li class="advice${s.change!.version && !s.change!.version.ok ? ' bad' : ''}"><code>${esc(s.name)}</code>: ${prose(s.change!.advice ?? s.change!.status)}</li>`);
     out.push('</ul>');
   }
   out.push('</section>');
