@@ -28,6 +28,7 @@ h3 { font-size: 16px; margin: 22px 0 6px; }
 code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .muted { color: var(--muted); }
 .controls { position: sticky; top: 0; z-index: 5; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; padding: 8px 24px; background: #fbfcfe; border-bottom: 1px solid var(--line); }
+.controls[hidden] { display: none; }
 .controls label { display: flex; flex-direction: column; font-size: 12px; color: var(--muted); }
 .controls label.check { flex-direction: row; align-items: center; gap: 6px; font-size: 14px; color: var(--fg); }
 .controls input[type=search], .controls select { font: inherit; padding: 4px 6px; min-width: 12em; border: 1px solid #aab3c2; border-radius: 4px; }

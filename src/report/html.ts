@@ -273,7 +273,7 @@ function graphSvg(view: SetView): string {
     `<title id="${esc(view.name)}-graph-title">Role inheritance of ${esc(view.name)}: each arrow points from a role to the role it inherits</title>` +
     `<defs><marker id="arrow-${esc(view.name)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#7a8699"/></marker></defs>` +
     `${lines}${nodes}</svg>` +
-    `<p class="muted">Arrows point from a role to the role it inherits (parents above). Green: the default role; amber: the owner role.</p>`
+    `<p class="muted">Arrows point from a role to the role it inherits (parents above). Green: the default role; amber: the owner role.${view.change ? ' Thick border: green added, yellow changed, red escalation.' : ''}</p>`
   );
 }
 
@@ -284,7 +284,7 @@ function escalationItem(e: Escalation, anchor: string | undefined): string {
 
 function setSection(view: SetView, index: number, change: boolean): string {
   const id = `set-${index}`;
-  const out: string[] = [`<section class="set" id="${id}" aria-labelledby="${id}-h">`];
+  const out: string[] = [`<section class="set" id="${id}" data-set="${esc(view.name)}" aria-labelledby="${id}-h">`];
   const setStatus = view.change ? statusMark(view.change.status === 'unchanged' || view.change.status === 'changed' ? null : view.change.status) : '';
   out.push(`<h2 id="${id}-h">${esc(view.title ?? view.name)} <code>${esc(view.name)}</code> <span class="muted">${esc(view.change?.baseVersion && view.change.baseVersion !== view.version ? `${view.change.baseVersion} → ${view.version}` : view.version)}</span>${setStatus}</h2>`);
   const facts = [
