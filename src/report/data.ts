@@ -221,6 +221,14 @@ function levelWord(model: Model, p: PermissionInfo, level: number): string | nul
   return p.scoped ? (model.scopes[level]?.name ?? null) : null;
 }
 
+/** How many permissions a holder of `roles` has at any level: the union of the roles' effective tables. */
+function heldCount(model: Model, roles: readonly string[]): number {
+  const tables = roles.map((r) => model.roleIndex.get(r)?.effective).filter((t) => t !== undefined);
+  let n = 0;
+  for (let i = 0; i < model.permissions.length; i++) if (tables.some((t) => t.at(i) >= 0)) n++;
+  return n;
+}
+
 /** The view of one set, without changes: what `policyc report PATH` draws. */
 export function setView(model: Model): SetView {
   const detailed = model.roles.length * model.permissions.length <= DETAIL_CELL_LIMIT;
@@ -276,9 +284,10 @@ export function setView(model: Model): SetView {
   });
   const categoryTitle = new Map(categories.map((c) => [c.name, c.title]));
   const users: UserView[] = model.users.map((u) => {
-    const access = rolesAccess(model, u.roles);
+    // A large set lists no user's permissions: the count alone is read from the roles' tables, by position.
+    const access = detailed || model.collections.length > 0 ? rolesAccess(model, u.roles) : undefined;
     const byCategory = new Map<string, { id: string; level: string | null }[]>();
-    if (detailed) {
+    if (detailed && access) {
       for (const [id, level] of access.permissions) {
         const p = model.permissionIndex.get(id)!;
         const title = categoryTitle.get(p.category ?? null) ?? 'Other';
@@ -290,10 +299,10 @@ export function setView(model: Model): SetView {
       title: u.title ?? null,
       roles: u.roles,
       defaulted: u.defaulted,
-      held: access.permissions.size,
+      held: access ? access.permissions.size : heldCount(model, u.roles),
       access: [...byCategory].map(([category, permissions]) => ({ category, permissions })),
       collections: model.collections.map((c) => {
-        const cell = collectionCell(model, c.name, u.name, access.collections.get(c.name)!);
+        const cell = collectionCell(model, c.name, u.name, access!.collections.get(c.name)!);
         return { collection: c.name, summary: cell.mode === 'all' || cell.mode === 'none' ? cell.mode : `${cell.mode === 'allow' ? 'only' : 'all except'} ${cell.entries.join(', ')}` };
       }),
       change: null,
