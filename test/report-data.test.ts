@@ -121,15 +121,18 @@ describe('collections, users and the role graph', () => {
     const connectors = platformView.collections.find((c) => c.name === 'connectors')!;
     expect(connectors.entries.length).toBe(platform.collectionIndex.get('connectors')!.entries.length);
     const admin = connectors.roles.find((r) => r.role === 'platform-admin')!;
-    expect(admin).toMatchObject({ mode: 'all', unknown: 'allowed anywhere' });
+    expect(admin).toMatchObject({ mode: 'all', unknown: { rule: 'anywhere', entries: [] } });
     const engineer = connectors.roles.find((r) => r.role === 'integration-engineer')!;
     expect(engineer.mode).toBe('except');
     expect(engineer.entries).toEqual(expect.arrayContaining(['stripe', 'snowflake', 'salesforce/actions/delete-record']));
     expect(engineer.unknownTop).toBe(true);
-    expect(engineer.unknown).toBe('allowed, except under excluded entries');
+    // New entries follow their nearest known ancestor: denied below what is excluded, allowed elsewhere.
+    expect(engineer.unknown.rule).toBe('except-below');
+    expect([...engineer.unknown.entries].sort()).toEqual([...engineer.entries].sort());
     const builder = connectors.roles.find((r) => r.role === 'automation-builder')!;
     expect(builder.mode).toBe('allow');
     expect(builder.unknownTop).toBe(false);
+    expect(builder.unknown).toEqual({ rule: 'denied', entries: [] });
     expect(builder.entries).toContain('salesforce/actions/create-record');
     expect(connectors.roles.find((r) => r.role === 'auditor')!.mode).not.toBe('all');
   });

@@ -178,7 +178,7 @@ export const SCRIPT = `
       var on = (!wantRole || crs[i].getAttribute('data-crole') === wantRole) && (!(changed && changed.checked) || crs[i].classList.contains('changed'));
       if (on) crs[i].removeAttribute('data-off'); else crs[i].setAttribute('data-off', '');
     }
-    for (var b = 0; b < big.length; b++) big[b].render(true);
+    for (var b = 0; b < big.length; b++) { var m = big[b].render(true); shown += m[0]; total += m[1]; }
     out.value = shown + ' of ' + total + ' permission rows shown';
   }
 
@@ -240,6 +240,7 @@ export const SCRIPT = `
         ' \\u00b7 roles ' + (cols.length ? state.c + 1 : 0) + '\\u2013' + (state.c + cols.length) + ' of ' + state.cols.length;
       prevR.disabled = state.r === 0; nextR.disabled = state.r + ROWS >= state.rows.length;
       prevC.disabled = state.c === 0; nextC.disabled = state.c + COLS >= state.cols.length;
+      return [state.cols.length ? state.rows.length : 0, d.rows.length];
     }
     var prevR = buttons('rows-prev', function () { state.r = Math.max(0, state.r - ROWS); render(false); });
     var nextR = buttons('rows-next', function () { state.r += ROWS; render(false); });

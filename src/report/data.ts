@@ -1,4 +1,5 @@
-import type { CollectionAccess, Model, PermissionInfo, RoleInfo } from '../model/model.js';
+import { compactEntries } from '../model/collections.js';
+import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
 import { rolesAccess } from '../review/access.js';
 import type { CollectionDelta, Escalation, PermissionChangeKind, UserChange } from '../review/diff.js';
 import { findRoutes, grantLabel, type Route } from '../review/explain.js';
@@ -102,10 +103,11 @@ export interface CollectionCell {
   readonly entries: readonly string[];
   /** Whether a new top-level entry (no known ancestor) would be allowed. */
   readonly unknownTop: boolean;
-  /** Known entries below which a new entry would be allowed (compacted), when not every one. */
-  readonly unknownUnder: readonly string[];
-  /** One sentence: what an entry added to the catalog after the build gets. */
-  readonly unknown: string;
+  /**
+   * What an entry added to the catalog after the build gets (it follows its nearest known
+   * ancestor): allowed anywhere, anywhere but below `entries`, only below `entries`, or nowhere.
+   */
+  readonly unknown: { readonly rule: 'anywhere' | 'except-below' | 'only-below' | 'denied'; readonly entries: readonly string[] };
   readonly change: CollectionDelta | null;
   readonly escalated: boolean;
 }
@@ -187,33 +189,32 @@ function cellOf(model: Model, role: RoleInfo, permission: PermissionInfo, level:
   };
 }
 
-/** What an entry added to the catalog after the build gets under an access. */
-export function unknownEntryRule(access: CollectionAccess, total: number): string {
-  if (access.unknownTop && access.unknownUnder.size === total) return 'allowed anywhere';
-  if (access.unknownTop) return access.unknownUnder.size === 0 ? 'allowed at the top level only' : 'allowed, except under excluded entries';
-  if (access.unknownUnder.size === 0) return 'denied';
-  return 'allowed only under allowed entries';
+/**
+ * What an entry added to the catalog after the build gets under an access: the rule, and the
+ * known entries it names (compacted: an entry stands for its subtree).
+ */
+export function unknownEntryRule(collection: CollectionInfo, access: CollectionAccess): CollectionCell['unknown'] {
+  const paths = collection.entries.map((e) => e.path);
+  if (access.unknownTop) {
+    const below = new Set(paths.filter((p) => !access.unknownUnder.has(p)));
+    return below.size === 0 ? { rule: 'anywhere', entries: [] } : { rule: 'except-below', entries: compactEntries(collection, below) };
+  }
+  if (access.unknownUnder.size === 0) return { rule: 'denied', entries: [] };
+  return { rule: 'only-below', entries: compactEntries(collection, access.unknownUnder) };
 }
 
 function collectionCell(model: Model, name: string, role: string, access: CollectionAccess): CollectionCell {
   const collection = model.collectionIndex.get(name)!;
   const none = access.mode === 'allow' && access.entries.length === 0 && !access.unknownTop && access.unknownUnder.size === 0;
-  const everyUnder = access.unknownUnder.size === collection.entries.length;
   return {
     role,
     mode: none ? 'none' : access.mode,
     entries: access.entries,
     unknownTop: access.unknownTop,
-    unknownUnder: everyUnder ? [] : compactUnder(model, name, access.unknownUnder),
-    unknown: unknownEntryRule(access, collection.entries.length),
+    unknown: unknownEntryRule(collection, access),
     change: null,
     escalated: false,
   };
-}
-
-function compactUnder(model: Model, name: string, set: ReadonlySet<string>): string[] {
-  const paths = [...set];
-  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(`${q}/`))).slice(0, model.collectionIndex.get(name)!.entries.length);
 }
 
 /** The level of a permission as words for a user's list: the scope name, or null when unscoped. */

@@ -192,7 +192,7 @@ function legend(view: SetView, change: boolean): string {
   const items = [
     ...view.scopes.map((s, i) => `<li><span class="lv ${levelClass(view, { scoped: true }, i)}">${esc(s)}</span> held at ${esc(s)}${i > 0 ? ' (and narrower)' : ''}</li>`),
     '<li><span class="lv full">✓</span> held (unscoped)</li>',
-    '<li><b>i</b> inherited</li><li><b>⇒</b> implied by another action</li><li><b>*</b> through a wildcard</li>',
+    view.detailed ? '<li><b>i</b> inherited</li><li><b>⇒</b> implied by another action</li><li><b>*</b> through a wildcard</li>' : '',
     '<li><span class="mark sensitive">sensitive</span> manages access</li><li><span class="mark self">self</span> never for oneself</li>',
   ];
   if (change) items.push('<li><b>+</b> gained</li><li><b>−</b> lost</li><li><b>▲</b> widened</li><li><b>▼</b> narrowed</li><li><span class="mark esc">⚠ escalation</span></li>');
@@ -212,7 +212,8 @@ function collectionsHtml(view: SetView, collections: readonly CollectionView[]):
         ? `<br><span class="mark changed">changed</span> ${esc(r.change.from.mode)} → ${esc(r.change.to.mode)}${r.change.gained.length > 0 ? `; gains ${esc(r.change.gained.join(', '))}` : ''}${r.change.lost.length > 0 ? `; loses ${esc(r.change.lost.join(', '))}` : ''}`
         : '';
       const entries = r.mode === 'all' ? 'every entry' : r.mode === 'none' ? '—' : r.entries.map((e) => `<code>${esc(e)}</code>`).join(', ');
-      const unknown = r.unknownUnder.length > 0 && r.mode !== 'all' ? `${esc(r.unknown)}: under ${r.unknownUnder.map((e) => `<code>${esc(e)}</code>`).join(', ')}` : esc(r.unknown);
+      const list = r.unknown.entries.map((e) => `<code>${esc(e)}</code>`).join(', ');
+      const unknown = { anywhere: 'allowed anywhere', 'except-below': `allowed, except below ${list}`, 'only-below': `allowed only below ${list}`, denied: 'denied' }[r.unknown.rule];
       out.push(
         `<tr data-crole="${esc(r.role)}"${classes ? ` class="${classes}"` : ''}><td><code>${esc(r.role)}</code>${r.escalated ? '<span class="mark esc">escalation</span>' : ''}</td><td>${esc(r.mode === 'allow' ? 'only listed' : r.mode === 'except' ? 'all except listed' : r.mode)}${change}</td><td>${entries}</td><td>${unknown}</td></tr>`,
       );

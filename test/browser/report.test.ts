@@ -267,6 +267,7 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     const { page, context, watch } = await open(pages.large);
     const info = page.locator('[data-page-info]');
     expect(await info.innerText()).toBe('permissions 1–100 of 500 · roles 1–40 of 300');
+    expect(await page.locator('#f-count').innerText()).toBe('500 of 500 permission rows shown');
     expect(await page.locator('#set-0-pages table.matrix tbody tr').count()).toBe(100);
     await page.locator('[data-page="rows-next"]').click();
     expect(await info.innerText()).toBe('permissions 101–200 of 500 · roles 1–40 of 300');
@@ -275,6 +276,7 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     expect(await page.locator('#set-0-pages table.matrix thead th').nth(1).locator('code').innerText()).toBe('role-00040');
     await page.locator('#f-text').fill('r00003:');
     expect(await info.innerText()).toBe('permissions 1–5 of 5 · roles 1–40 of 300');
+    expect(await page.locator('#f-count').innerText()).toBe('5 of 500 permission rows shown');
     await page.locator('#f-role').selectOption('role-00123');
     expect(await info.innerText()).toBe('permissions 1–5 of 5 · roles 1–1 of 1');
     expect(await page.locator('[data-page="rows-next"]').isDisabled()).toBe(true);
