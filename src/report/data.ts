@@ -222,6 +222,16 @@ function levelWord(model: Model, p: PermissionInfo, level: number): string | nul
   return p.scoped ? (model.scopes[level]?.name ?? null) : null;
 }
 
+/** The catalog facts a row shows about its permission. */
+function permissionFacts(p: PermissionInfo): Pick<MatrixRow, 'id' | 'title' | 'description' | 'resource' | 'scoped' | 'selfRestricted' | 'sensitive'> {
+  return { id: p.id, title: p.title, description: p.description ?? null, resource: p.resource, scoped: p.scoped, selfRestricted: p.selfRestricted, sensitive: p.sensitive };
+}
+
+/** A category's title; `Other` for permissions without one. */
+function categoryTitle(model: Model, name: string | undefined): string {
+  return name === undefined ? 'Other' : (model.categories.find((c) => c.name === name)?.title ?? name);
+}
+
 /** How many permissions a holder of `roles` has at any level: the union of the roles' effective tables. */
 function heldCount(model: Model, roles: readonly string[]): number {
   const tables = roles.map((r) => model.roleIndex.get(r)?.effective).filter((t) => t !== undefined);
@@ -249,13 +259,7 @@ export function setView(model: Model): SetView {
     const levels = model.roles.map((r) => r.effective.at(position));
     const cells = detailed ? model.roles.map((r, i) => cellOf(model, r, p, levels[i]!, levels[i]! >= 0 ? findRoutes(model, [r.name], p)[0] : undefined)) : null;
     return {
-      id: p.id,
-      title: p.title,
-      description: p.description ?? null,
-      resource: p.resource,
-      scoped: p.scoped,
-      selfRestricted: p.selfRestricted,
-      sensitive: p.sensitive,
+      ...permissionFacts(p),
       status: null,
       levels,
       cells,
@@ -269,8 +273,7 @@ export function setView(model: Model): SetView {
   for (const name of [...model.categories.map((c) => c.name), undefined]) {
     const inCategory = rows.filter((_, i) => model.permissions[i]!.category === name);
     if (inCategory.length === 0) continue;
-    const title = name === undefined ? 'Other' : (model.categories.find((c) => c.name === name)?.title ?? name);
-    categories.push({ name: name ?? null, title, rows: inCategory });
+    categories.push({ name: name ?? null, title: categoryTitle(model, name), rows: inCategory });
   }
   const collections: CollectionView[] = model.collections.map((c) => {
     const depthOf = (path: string) => path.split('/').length - 1;
@@ -283,7 +286,7 @@ export function setView(model: Model): SetView {
       roles: model.roles.map((r) => collectionCell(model, c.name, r.name, r.collections.get(c.name)!)),
     };
   });
-  const categoryTitle = new Map(categories.map((c) => [c.name, c.title]));
+  const titleOf = new Map(categories.map((c) => [c.name, c.title]));
   const users: UserView[] = model.users.map((u) => {
     // A large set lists no user's permissions: the count alone is read from the roles' tables, by position.
     const access = detailed || model.collections.length > 0 ? rolesAccess(model, u.roles) : undefined;
@@ -291,7 +294,7 @@ export function setView(model: Model): SetView {
     if (detailed && access) {
       for (const [id, level] of access.permissions) {
         const p = model.permissionIndex.get(id)!;
-        const title = categoryTitle.get(p.category ?? null) ?? 'Other';
+        const title = titleOf.get(p.category ?? null) ?? 'Other';
         byCategory.set(title, [...(byCategory.get(title) ?? []), { id, level: levelWord(model, p, level) }]);
       }
     }
@@ -411,16 +414,10 @@ export function changeView(set: SetReport, base: Model | undefined, head: Model 
   for (const rp of removedPermissions) {
     const p = base!.permissionIndex.get(rp.permission);
     if (!p) continue;
-    const title = p.category === undefined ? 'Other' : (base!.categories.find((c) => c.name === p.category)?.title ?? p.category);
+    const title = categoryTitle(base!, p.category);
     const changes = deltas.get(p.id) ?? new Map<number, CellChange>();
     const row: MatrixRow = {
-      id: p.id,
-      title: p.title,
-      description: p.description ?? null,
-      resource: p.resource,
-      scoped: p.scoped,
-      selfRestricted: p.selfRestricted,
-      sensitive: p.sensitive,
+      ...permissionFacts(p),
       status: 'removed',
       levels: columns.map(() => -1),
       cells: view.detailed ? columns.map((_, i) => ({ ...EMPTY_CELL, change: changes.get(i) ?? null })) : null,
