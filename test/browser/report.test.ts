@@ -145,6 +145,8 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     await page.locator('section[data-set="platform"]').scrollIntoViewIfNeeded();
     await page.evaluate(() => document.getElementById('set-1-matrix-h')!.scrollIntoView());
     await page.screenshot({ path: path.join(ARTIFACTS, 'platform.png') });
+    await page.setViewportSize({ width: 1400, height: 5400 });
+    await page.locator('section[data-set="platform"]').screenshot({ path: path.join(ARTIFACTS, 'platform-whole.png') });
     expect(watch.requests).toEqual([]);
     expect(watch.errors).toEqual([]);
     await context.close();
@@ -154,6 +156,8 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     const { page, context, watch } = await open(pages.crm);
     expect(await page.locator('section.set').count()).toBe(1);
     expect(await (await cell(page, 'crm', 'team-lead', 'records:update')).innerText()).toBe('group');
+    // Tall enough for the matrix's scroll box (78 % of the viewport) to hold every row.
+    await page.setViewportSize({ width: 1400, height: 2400 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'crm.png'), fullPage: true });
     expect(watch.requests).toEqual([]);
     expect(watch.errors).toEqual([]);
