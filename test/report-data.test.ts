@@ -132,7 +132,8 @@ describe('collections, users and the role graph', () => {
     const builder = connectors.roles.find((r) => r.role === 'automation-builder')!;
     expect(builder.mode).toBe('allow');
     expect(builder.unknownTop).toBe(false);
-    expect(builder.unknown).toEqual({ rule: 'denied', entries: [] });
+    // Under `allow`, a new entry is allowed below a listed entry (a new Slack action), nowhere else.
+    expect(builder.unknown).toEqual({ rule: 'only-below', entries: builder.entries });
     expect(builder.entries).toContain('salesforce/actions/create-record');
     expect(connectors.roles.find((r) => r.role === 'auditor')!.mode).not.toBe('all');
   });
