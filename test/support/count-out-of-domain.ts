@@ -2,8 +2,9 @@
  * Counts the out-of-domain questions a shipped module answers wrongly (true or defined where it
  * must deny, or a throw), per exported function:
  *
- *   npx tsx test/support/count-out-of-domain.ts [crm|platform …]
+ *   npx tsx test/support/count-out-of-domain.ts [crm|platform …] [--module <index.ts>]
  *
+ * `--module` reads another build of the set's module (an older commit's, to count before a fix).
  * Loads generated/<set>/index.ts as an application would (the committed artifact) and the
  * set's model for the reference answers to well-formed unknown collection entries.
  */
@@ -13,10 +14,13 @@ import { loadGeneratedModule } from '../../src/emit/load.js';
 import { askAll, type LooseModule, outOfDomainQuestions } from './out-of-domain.js';
 import { ROOT, shippedModel } from './sets.js';
 
-const sets = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['crm', 'platform']) as ('crm' | 'platform')[];
+const args = process.argv.slice(2);
+const at = args.indexOf('--module');
+const moduleFile = at >= 0 ? args.splice(at, 2)[1] : undefined;
+const sets = (args.length > 0 ? args : ['crm', 'platform']) as ('crm' | 'platform')[];
 for (const set of sets) {
   const model = await shippedModel(set);
-  const g = await loadGeneratedModule<LooseModule>(readFileSync(path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'));
+  const g = await loadGeneratedModule<LooseModule>(readFileSync(moduleFile ?? path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'));
   const questions = outOfDomainQuestions(model, g);
   const wrong = askAll(questions);
   const byFn = new Map<string, { asked: number; wrong: number; threw: number }>();
