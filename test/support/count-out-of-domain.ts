@@ -25,13 +25,13 @@ for (const set of sets) {
   const wrong = askAll(questions);
   const byFn = new Map<string, { asked: number; wrong: number; threw: number }>();
   for (const q of questions) {
-    const fn = q.text.slice(0, q.text.indexOf('('));
+    const fn = q.fn;
     const row = byFn.get(fn) ?? { asked: 0, wrong: 0, threw: 0 };
     row.asked++;
     byFn.set(fn, row);
   }
   for (const w of wrong) {
-    const row = byFn.get(w.question.text.slice(0, w.question.text.indexOf('(')))!;
+    const row = byFn.get(w.question.fn)!;
     if (w.error !== undefined) row.threw++;
     else row.wrong++;
   }
