@@ -13,8 +13,17 @@ import { memorySet, ROOT } from './support/sets.js';
  * The generated module against an oracle computed straight from the YAML declarations
  * (test/support/declared-oracle.ts), which shares no code with src/: a bug in src/resolve
  * reaches the reference evaluator and the generated tables alike, but not this oracle.
- * Issue 10 injected, one at a time, a scope-order bug, a dropped parent in `inherits` and a
- * previous name mapped to the wrong role into the resolver: this file caught each of them.
+ *
+ * Issue 10 injected three bugs into src/resolve, one at a time; this file caught each, and the
+ * differential test (whose reference evaluator reads the same model) caught none by a
+ * disagreement:
+ * - scope order (scopes kept widest first, levels renumbered): failed crm, hostile, shop and
+ *   the random policies (also test/resolve.property.test.ts and the golden bytes);
+ * - the last of several parents in `inherits` dropped: failed platform and the random policies
+ *   (also test/resolve.property.test.ts; the golden fixtures and the differential test passed);
+ * - a role's previous name mapped to another role: failed hostile, lifecycle and the random
+ *   policies (also resolve.property and golden; the differential test failed only because a
+ *   random set stopped compiling).
  */
 
 /** A folder's YAML files, relative paths to text. */
