@@ -330,6 +330,7 @@ export const Scope: ScopeNumbers = /* @__PURE__ */ Object.freeze({
   "group": 1,
   "all": 2,
 }) as unknown as ScopeNumbers;
+
 // ---- src/runtime/bits.ts ----
 /**
  * Bit helpers of the generated module's runtime: the table decoder and single-bit reads.
@@ -511,6 +512,7 @@ const SELF_RESTRICTED = decodeWords("AAAAACAEAAA=", 2);
 
 /** Collections: entries by path, and their allowed, under and top bits per role. */
 const COLLECTIONS = /* @__PURE__ */ collectionTables(ROWS, []);
+
 // ---- src/runtime/api.ts ----
 /**
  * The functions a generated module exports: checks by number (the hot path), subjects, checks
@@ -642,11 +644,11 @@ export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entr
 
 // Ids to numbers, for code that starts from strings. Maps, not objects: "__proto__" or
 // "toString" is no id.
-const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = new Map(Object.entries(Permission));
+const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Permission));
 
-const ROLE_NO: ReadonlyMap<unknown, RoleNo> = new Map(Object.entries(Role));
+const ROLE_NO: ReadonlyMap<unknown, RoleNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Role));
 
-const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = new Map(Object.entries(Scope));
+const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Scope));
 
 /** The number of a permission id (previous ids too), or undefined. */
 export function permissionNo(id: string): PermissionNo | undefined {

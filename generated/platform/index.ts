@@ -826,6 +826,7 @@ export interface ScopeNumbers {}
 export const Scope: ScopeNumbers = /* @__PURE__ */ Object.freeze({
 
 }) as unknown as ScopeNumbers;
+
 // ---- src/runtime/bits.ts ----
 /**
  * Bit helpers of the generated module's runtime: the table decoder and single-bit reads.
@@ -1010,6 +1011,7 @@ const COLLECTIONS = /* @__PURE__ */ collectionTables(ROWS, [
   ["connectors", ["slack", "slack/triggers", "slack/triggers/new-message", "slack/triggers/new-channel", "slack/actions", "slack/actions/send-message", "slack/actions/create-channel", "salesforce", "salesforce/triggers", "salesforce/triggers/new-lead", "salesforce/triggers/updated-record", "salesforce/actions", "salesforce/actions/create-record", "salesforce/actions/update-record", "salesforce/actions/delete-record", "hubspot", "hubspot/triggers", "hubspot/triggers/new-contact", "hubspot/triggers/deal-stage-changed", "hubspot/actions", "hubspot/actions/create-contact", "hubspot/actions/update-deal", "jira", "jira/triggers", "jira/triggers/new-issue", "jira/triggers/issue-transitioned", "jira/actions", "jira/actions/create-issue", "jira/actions/add-comment", "github", "github/triggers", "github/triggers/new-pull-request", "github/triggers/push", "github/actions", "github/actions/create-issue", "github/actions/merge-pull-request", "google-sheets", "google-sheets/triggers", "google-sheets/triggers/new-row", "google-sheets/triggers/updated-row", "google-sheets/actions", "google-sheets/actions/add-row", "google-sheets/actions/update-row", "gmail", "gmail/triggers", "gmail/triggers/new-email", "gmail/actions", "gmail/actions/send-email", "gmail/actions/create-draft", "zendesk", "zendesk/triggers", "zendesk/triggers/new-ticket", "zendesk/triggers/ticket-updated", "zendesk/actions", "zendesk/actions/create-ticket", "zendesk/actions/add-comment", "stripe", "stripe/triggers", "stripe/triggers/new-payment", "stripe/triggers/subscription-canceled", "stripe/actions", "stripe/actions/create-invoice", "stripe/actions/refund-payment", "snowflake", "snowflake/triggers", "snowflake/triggers/new-row", "snowflake/actions", "snowflake/actions/run-query", "snowflake/actions/insert-rows", "servicenow", "servicenow/triggers", "servicenow/triggers/new-incident", "servicenow/triggers/incident-resolved", "servicenow/actions", "servicenow/actions/create-incident", "servicenow/actions/update-incident", "microsoft-teams", "microsoft-teams/triggers", "microsoft-teams/triggers/new-channel-message", "microsoft-teams/actions", "microsoft-teams/actions/post-message", "microsoft-teams/actions/create-meeting"], decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAfzIHCPD/AQAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAUAEAAA==", 55)],
   ["objects", ["customer", "lead", "account", "opportunity", "order", "invoice", "product", "ticket", "contract", "employee"], decodeWords("AAAAAP8DAADTAAAAAAAAAEEAAABBAAAA/wMAAAAAAADXAQAAAAAAAP8DAAAAAAAAAAAAAAAAAAAAAAAA/wMAAAAAAAAAAAAAQgAAAA==", 19)],
 ]);
+
 // ---- src/runtime/api.ts ----
 /**
  * The functions a generated module exports: checks by number (the hot path), subjects, checks
@@ -1141,11 +1143,11 @@ export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entr
 
 // Ids to numbers, for code that starts from strings. Maps, not objects: "__proto__" or
 // "toString" is no id.
-const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = new Map(Object.entries(Permission));
+const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Permission));
 
-const ROLE_NO: ReadonlyMap<unknown, RoleNo> = new Map(Object.entries(Role));
+const ROLE_NO: ReadonlyMap<unknown, RoleNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Role));
 
-const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = new Map(Object.entries(Scope));
+const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Scope));
 
 /** The number of a permission id (previous ids too), or undefined. */
 export function permissionNo(id: string): PermissionNo | undefined {

@@ -100,7 +100,7 @@ function spaceDeclarations(text: string): string {
   const out: string[] = [];
   for (const line of lines) {
     const prev = out.length > 0 ? out[out.length - 1]! : '';
-    const startsDeclaration = /^(\/\*\*|export |const |function |interface |class |type )/.test(line);
+    const startsDeclaration = /^(\/\*\*|\/\/ ---- |export |const |function |interface |class |type )/.test(line);
     const prevIsComment = /^\s*(\/\*\*|\*|\/\/)/.test(prev);
     if (startsDeclaration && prev.trim() !== '' && !prevIsComment) out.push('');
     out.push(line);

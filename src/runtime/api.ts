@@ -148,9 +148,9 @@ export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entr
 
 // Ids to numbers, for code that starts from strings. Maps, not objects: "__proto__" or
 // "toString" is no id.
-const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = new Map(Object.entries(Permission));
-const ROLE_NO: ReadonlyMap<unknown, RoleNo> = new Map(Object.entries(Role));
-const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = new Map(Object.entries(Scope));
+const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Permission));
+const ROLE_NO: ReadonlyMap<unknown, RoleNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Role));
+const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Scope));
 
 /** The number of a permission id (previous ids too), or undefined. */
 export function permissionNo(id: string): PermissionNo | undefined {
