@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { can, canUse, check, permissionNo, roleNo, scopeNo, storedRoles, subject, transferTarget, widestScope } from '../src/runtime/api.js';
 import { decodeWords, isIndex } from '../src/runtime/bits.js';
 import { Permission as P, Role as R, Scope as S } from '../src/runtime/data.js';
 import { encodeWords } from '../src/emit/bitset.js';
 import { badNumbers, HOSTILE_STRINGS, NON_NUMBERS } from './support/out-of-domain.js';
+import { ROOT } from './support/sets.js';
 
 /**
  * The generated modules' runtime (src/runtime), on its own: the example set of
@@ -144,5 +147,19 @@ describe('bits', () => {
   it('takes only exact whole numbers in range as indexes', () => {
     expect([0, 1, 2].map((n) => isIndex(n, 3))).toEqual([true, true, true]);
     for (const bad of badNumbers(3)) expect(isIndex(bad, 3), String(bad)).toBe(false);
+  });
+});
+
+describe('the data contract', () => {
+  it('every name the runtime reads from src/runtime/data.ts is declared by each generated module', () => {
+    const contract = readFileSync(path.join(ROOT, 'src/runtime/data.ts'), 'utf8');
+    const names = [...contract.matchAll(/^export (?:const|type|interface) ([A-Za-z_]+)/gm)].map((m) => m[1]!);
+    expect(names).toEqual(expect.arrayContaining(['ACCESS', 'ROWS', 'BITS', 'PLANES', 'SCOPE_ORDER', 'DEFAULT_ROLE', 'COLLECTIONS', 'RoleNo']));
+    for (const set of ['crm', 'platform']) {
+      const module = readFileSync(path.join(ROOT, 'generated', set, 'index.ts'), 'utf8');
+      const missing = names.filter((n) => !new RegExp(`^(?:export )?(?:const|type|interface) ${n}\\b`, 'm').test(module));
+      expect(missing, set).toEqual([]);
+      expect(module).not.toMatch(/^import /m);
+    }
   });
 });

@@ -18,9 +18,10 @@ export interface ModuleContext {
 }
 
 /**
- * The generated TypeScript module of a set: typed ids, stable numbers, bit tables and the
- * functions that read them, metadata, transfers and aliases. Self-contained, strict and
- * erasable-syntax-only, so it also runs under Node's type stripping.
+ * The generated TypeScript module of a set: typed ids, stable numbers, bit tables, metadata,
+ * transfers and aliases, and the functions that read them, copied from src/runtime/ (this file
+ * writes only data and types). Self-contained, strict and erasable-syntax-only, so it also
+ * runs under Node's type stripping.
  */
 export function generateModule(ctx: ModuleContext): string {
   const { model, numbering, tables } = ctx;
