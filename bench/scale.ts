@@ -105,6 +105,9 @@ export function prepareCli(log: (s: string) => void): { launcher: string; note: 
   const stampFile = path.join(pkg, 'stamp');
   const launcher = path.join(pkg, 'bin', 'policyc.js');
   const note = 'src/ as of the run, compiled with tsc into bench/.out/pkg';
+  // The emitter copies the generated modules' runtime from src/runtime/*.ts (shipped with the package).
+  mkdirSync(path.join(pkg, 'src'), { recursive: true });
+  if (!existsSync(path.join(pkg, 'src', 'runtime'))) symlinkSync(path.join(ROOT, 'src', 'runtime'), path.join(pkg, 'src', 'runtime'));
   if (existsSync(launcher) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { launcher, note };
   rmSync(path.join(pkg, 'dist'), { recursive: true, force: true });
   rmSync(stampFile, { force: true });
@@ -120,9 +123,6 @@ export function prepareCli(log: (s: string) => void): { launcher: string; note: 
   copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
   copyFileSync(path.join(ROOT, 'bin', 'policyc.js'), path.join(pkg, 'bin', 'policyc.js'));
   if (!existsSync(path.join(pkg, 'schemas'))) symlinkSync(path.join(ROOT, 'schemas'), path.join(pkg, 'schemas'));
-  // The emitter copies the generated modules' runtime from src/runtime/*.ts (shipped with the package).
-  mkdirSync(path.join(pkg, 'src'), { recursive: true });
-  if (!existsSync(path.join(pkg, 'src', 'runtime'))) symlinkSync(path.join(ROOT, 'src', 'runtime'), path.join(pkg, 'src', 'runtime'));
   writeFileSync(stampFile, stamp);
   return { launcher, note };
 }
