@@ -95,7 +95,7 @@ export const FULL_CASES: readonly ScaleCase[] = [
 ];
 export const QUICK_CASES: readonly ScaleCase[] = FULL_CASES.filter((c) => c.shape === 'flat' && c.roles < 2000);
 
-/** Compiles src/ into bench/.out/pkg (its own dist, package.json and schemas) and returns its launcher. */
+/** Compiles src/ into bench/.out/pkg (its own dist, package.json, schemas and src/runtime) and returns its launcher. */
 export function prepareCli(log: (s: string) => void): { launcher: string; note: string } {
   const pkg = path.join(OUT, 'pkg');
   const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -105,6 +105,9 @@ export function prepareCli(log: (s: string) => void): { launcher: string; note: 
   const stampFile = path.join(pkg, 'stamp');
   const launcher = path.join(pkg, 'bin', 'policyc.js');
   const note = 'src/ as of the run, compiled with tsc into bench/.out/pkg';
+  // The emitter copies the generated modules' runtime from src/runtime/*.ts (shipped with the package).
+  mkdirSync(path.join(pkg, 'src'), { recursive: true });
+  if (!existsSync(path.join(pkg, 'src', 'runtime'))) symlinkSync(path.join(ROOT, 'src', 'runtime'), path.join(pkg, 'src', 'runtime'));
   if (existsSync(launcher) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { launcher, note };
   rmSync(path.join(pkg, 'dist'), { recursive: true, force: true });
   rmSync(stampFile, { force: true });

@@ -14,8 +14,14 @@ import {
   transferTarget,
   users,
   type PermissionId,
+  type PermissionNo,
   type RoleId,
+  type RoleNo,
+  type ScopeNo,
+  type Subject,
+  widestScope,
 } from '../generated/crm/index.js';
+import * as lifecycle from './fixtures/golden/lifecycle/generated/lifecycle/index.js';
 import { canUse, Role as PlatformRole, subject as platformSubject } from '../generated/platform/index.js';
 
 /** The examples of README's "The generated API" section, kept compiling and true. */
@@ -57,5 +63,63 @@ describe('the generated API (README examples)', () => {
     expect(users.find((u) => u.id === 'frank')).toMatchObject({ roles: ['user'], defaulted: true });
     expect(transferTarget('team-lead')).toBe('team-lead');
     expect(transferTarget('no-such-role')).toBeUndefined();
+  });
+
+  it('fails closed', () => {
+    expect(can(9 as RoleNo, Permission['records:view'])).toBe(false);
+    expect(can(Role.user, -1 as PermissionNo)).toBe(false);
+    expect(roleNo('__proto__')).toBeUndefined();
+    expect(canUse(PlatformRole['platform-admin'], 'connectors', 'a//b')).toBe(false);
+  });
+
+  it('gives a user with no roles the default role, and unknown roles nothing', () => {
+    expect(policySet.defaultRole).toBe('user');
+    expect(subject([]).roles).toEqual([Role.user]);
+    expect(Role.user).toBe(7);
+    expect(check([], 'records:view', 'own')).toBe(true);
+    expect(check(['no-such-role' as RoleId], 'records:view', 'own')).toBe(false);
+  });
+
+  it('reads stored role ids: renamed, retired, unknown', () => {
+    const read = lifecycle.storedRoles(['supervisor', 'agent', 'intern', 'lead']);
+    expect(read.roles).toEqual(['lead', 'member']);
+    expect(read.moved).toEqual([
+      { from: 'supervisor', to: 'lead', reason: 'renamed' },
+      { from: 'agent', to: 'member', reason: 'retired' },
+    ]);
+    expect(read.unknown).toEqual(['intern']);
+    expect(read.subject.can(lifecycle.Permission['tickets:close'])).toBe(true);
+  });
+
+  it('maps a record to the scope it needs, and the widest level held to a list filter', () => {
+    /** The narrowest scope that covers `record` for `user`. */
+    function scopeFor(user: { id: string; groups: readonly string[] }, record: { owner: string; group: string }): ScopeNo {
+      if (record.owner === user.id) return Scope.own;
+      if (user.groups.includes(record.group)) return Scope.group;
+      return Scope.all;
+    }
+    const alice = { id: 'alice', groups: ['emea'] };
+    const agent = subject([Role['sales-agent']]);
+    expect(agent.can(Permission['records:update'], scopeFor(alice, { owner: 'alice', group: 'emea' }))).toBe(true);
+    expect(agent.can(Permission['records:update'], scopeFor(alice, { owner: 'bob', group: 'emea' }))).toBe(false);
+
+    expect(widestScope(Role['sales-agent'], Permission['records:view'])).toBe(Scope.own);
+    expect(widestScope(Role['team-lead'], Permission['records:view'])).toBe(Scope.group);
+    expect(widestScope(Role.auditor, Permission['records:delete'])).toBeUndefined();
+    function recordFilter(me: Subject, user: { id: string; groups: readonly string[] }) {
+      switch (me.widestScope(Permission['records:view'])) {
+        case Scope.all:
+          return {};
+        case Scope.group:
+          return { group: { in: user.groups } };
+        case Scope.own:
+          return { owner: user.id };
+        default:
+          return undefined;
+      }
+    }
+    expect(recordFilter(agent, alice)).toEqual({ owner: 'alice' });
+    expect(recordFilter(subject([Role['team-lead']]), alice)).toEqual({ group: { in: ['emea'] } });
+    expect(recordFilter(subject([Role.auditor]), alice)).toEqual({});
   });
 });

@@ -227,7 +227,7 @@ export interface PermissionNumbers {
 }
 
 /** Permission numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Permission: PermissionNumbers = Object.freeze({
+export const Permission: PermissionNumbers = /* @__PURE__ */ Object.freeze({
   "ai-conversations:manage": 0,
   "calls:make-outbound": 1,
   "call-logs:view": 2,
@@ -302,7 +302,7 @@ export interface RoleNumbers {
 }
 
 /** Role numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Role: RoleNumbers = Object.freeze({
+export const Role: RoleNumbers = /* @__PURE__ */ Object.freeze({
   "auditor": 0,
   "crm-admin": 1,
   "marketing-manager": 2,
@@ -325,13 +325,20 @@ export interface ScopeNumbers {
 }
 
 /** Scope numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Scope: ScopeNumbers = Object.freeze({
+export const Scope: ScopeNumbers = /* @__PURE__ */ Object.freeze({
   "own": 0,
   "group": 1,
   "all": 2,
 }) as unknown as ScopeNumbers;
 
-/** Decodes base64 of little-endian 32-bit words (written by policyc) into `length` words. */
+// ---- src/runtime/bits.ts ----
+/**
+ * Bit helpers of the generated module's runtime: the table decoder and single-bit reads.
+ * Copied into every generated module (without `export`, see src/emit/runtime.ts), so they
+ * use nothing but the language: no Buffer, no atob, no imports.
+ */
+
+/** Decodes base64 of little-endian 32-bit words (written by policyc's `encodeWords`) into `length` words. */
 function decodeWords(text: string, length: number): Uint32Array {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const values = new Uint8Array(128);
@@ -356,49 +363,45 @@ function decodeWords(text: string, length: number): Uint32Array {
   return words;
 }
 
-/** 32-bit words per role row (permission numbers up to 32 × WORDS). */
-const WORDS = 2;
-
-/** Role rows per plane. */
-const ROWS = 9;
-
-/** Words per scope plane. */
-const PLANE = 18;
-
-/** The widest scope: the default of every check. */
-const WIDEST = 2 as ScopeNo;
-
-/** Access bits: plane (scope) × row (role) × permission. */
-const ACCESS = decodeWords("BIAheAQgAAAA+P9+/LwAAODncTBUpAAALsMxMFTnAQAPwDEwVOcAAP///////wEAvsM3MHTnAQAAwDEwVKQAAADAsThUvAAABIAheAQgAAAA+P9+/DwAAODncABAIAAALsMwAEBDAAAPwDAAQOMAAP///////wEAvsM3MGTjAAAAwDAAQAAAAADAsAhAGAAABIAheAQgAAAA+P9+/DwAAODncABAAAAALsMwAEBDAAAPwDAAQEMAAP///////wEAvsMyAEBDAAAAwDAAQAAAAADAsAhAGAAA", 54);
-
-/** Permissions that never apply to the subject itself. */
-const SELF_RESTRICTED = decodeWords("AAAAACAEAAA=", 2);
-
-/**
- * Whether `role` may perform `permission` at `scope` (default: the widest scope).
- * With `targetIsSelf`, the subject acts on itself: self-restricted permissions never apply.
- * The hot path: a shift, a mask and an array load; unknown numbers are denied.
- */
-export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
-  const word = permission >>> 5;
-  const mask = 1 << (permission & 31);
-  if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
-  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+/** Whether bit `bit` of the row starting at word `start` is set (callers check `bit` against the row's width). */
+function hasBit(words: Uint32Array, start: number, bit: number): boolean {
+  return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
+/** Whether `n` is a whole number in 0 … count−1: a number (not a string, bigint or object), exact, in range. */
+function isIndex(n: unknown, count: number): n is number {
+  return typeof n === "number" && n >>> 0 === n && n < count;
+}
+
+/** Freezes metadata all the way down, so that an application cannot change what the module reports. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+// ---- src/runtime/collection-table.ts ----
+/**
+ * Collection tables of the generated module's runtime: known entries by path, and the rule for
+ * an entry unknown at build time (it follows its nearest known ancestor). Copied into every
+ * generated module without `export` (src/emit/runtime.ts); pure, so it imports no data.
+ */
+
+/** One collection: its entries' numbers and the three bit tables the emitter wrote (see src/emit/tables.ts). */
 interface CollectionTable {
   readonly index: ReadonlyMap<string, number>;
   /** Entry numbers by the hash of their path (hashStep over its characters): finds an unknown entry's ancestors without slicing strings. */
   readonly byHash: ReadonlyMap<number, readonly number[]>;
   readonly paths: readonly (string | null)[];
   readonly words: number;
+  /** Per role row: the known entries allowed. */
   readonly allowed: Uint32Array;
+  /** Per role row: the entries under which an unknown entry is allowed. */
   readonly under: Uint32Array;
+  /** One bit per role: whether an unknown top-level entry is allowed. */
   readonly top: Uint32Array;
-}
-
-function hasBit(words: Uint32Array, start: number, bit: number): boolean {
-  return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
 /** One step of a path's 30-bit hash (a small integer, so no number is allocated). */
@@ -412,19 +415,55 @@ function isPrefix(path: string, entry: string): boolean {
   return true;
 }
 
+/** Builds the collections of a module from their entry paths (null for reserved numbers) and decoded words, for `rows` role rows. */
+function collectionTables(rows: number, list: readonly (readonly [string, readonly (string | null)[], Uint32Array])[]): ReadonlyMap<string, CollectionTable> {
+  const tables = new Map<string, CollectionTable>();
+  for (const [name, paths, data] of list) {
+    const words = Math.max(1, Math.ceil(paths.length / 32));
+    const index = new Map<string, number>();
+    const byHash = new Map<number, number[]>();
+    paths.forEach((path, no) => {
+      if (path === null) return;
+      index.set(path, no);
+      let hash = 0;
+      for (let i = 0; i < path.length; i++) hash = hashStep(hash, path.charCodeAt(i));
+      const same = byHash.get(hash);
+      if (same === undefined) byHash.set(hash, [no]);
+      else same.push(no);
+    });
+    tables.set(name, {
+      index,
+      byHash,
+      paths,
+      words,
+      allowed: data.subarray(0, rows * words),
+      under: data.subarray(rows * words, 2 * rows * words),
+      top: data.subarray(2 * rows * words),
+    });
+  }
+  return tables;
+}
+
 /**
- * Whether an entry is allowed; an unknown entry follows its nearest known ancestor's rule (the
- * longest known prefix that ends before a "/"), or `top` when it has none. Allocation-free:
- * ancestors are found by a running hash of the entry's prefixes, then compared in place.
+ * Whether an entry is allowed, given a row of `allowed` and `under` bits starting at `start` and
+ * the rule for unknown top-level entries. A known entry reads its bit; an unknown one follows
+ * its nearest known ancestor (the longest known prefix that ends before a "/"), or `top` when
+ * it has none. Allocation-free: ancestors are found by a running hash of the entry's prefixes,
+ * then compared in place. A string that is not a path (empty, or with an empty segment: "",
+ * "a/", "/a", "a//b") is denied.
  */
 function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint32Array, top: boolean, start: number, entry: string): boolean {
   const no = table.index.get(entry);
   if (no !== undefined) return hasBit(allowed, start, no);
+  if (entry.length === 0 || entry.charCodeAt(entry.length - 1) === 47) return false;
   let nearest = -1;
   let hash = 0;
+  let segmentStart = 0;
   for (let i = 0; i < entry.length; i++) {
     const code = entry.charCodeAt(i);
     if (code === 47) {
+      if (i === segmentStart) return false;
+      segmentStart = i + 1;
       const candidates = table.byHash.get(hash);
       if (candidates !== undefined) {
         for (let c = 0; c < candidates.length; c++) {
@@ -438,32 +477,110 @@ function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint3
   return nearest < 0 ? top : hasBit(under, start, nearest);
 }
 
-const COLLECTIONS: ReadonlyMap<string, CollectionTable> = new Map<string, CollectionTable>([]);
+/** 32-bit words per role row (permission numbers up to 32 × WORDS). */
+const WORDS = 2;
+
+/** Role rows per plane (retired roles keep their empty row). */
+const ROWS = 9;
+
+/** Words per scope plane. */
+const PLANE = 18;
+
+/** Scope planes (retired scopes keep their empty plane). */
+const PLANES = 3;
+
+/** Permission numbers ever allocated (retired ones read as denied). */
+const BITS = 49;
+
+/** The widest scope: the default of every check. */
+const WIDEST = 2 as ScopeNo;
+
+/** Scope numbers, narrowest first. */
+const SCOPE_ORDER: readonly ScopeNo[] = [0 as ScopeNo, 1 as ScopeNo, 2 as ScopeNo];
+
+/** The role of a subject with no roles (the set's `defaultRole`). */
+const DEFAULT_ROLE: RoleNo | undefined = 7 as RoleNo;
+
+/** Previous ids of renamed roles and retired roles, to the role they mean today. */
+const ROLE_SUCCESSOR: ReadonlyMap<string, RoleId> = new Map<string, RoleId>([] as [string, RoleId][]);
+
+/** Access bits: plane (scope) × row (role) × permission. */
+const ACCESS = decodeWords("BIAheAQgAAAA+P9+/LwAAODncTBUpAAALsMxMFTnAQAPwDEwVOcAAP///////wEAvsM3MHTnAQAAwDEwVKQAAADAsThUvAAABIAheAQgAAAA+P9+/DwAAODncABAIAAALsMwAEBDAAAPwDAAQOMAAP///////wEAvsM3MGTjAAAAwDAAQAAAAADAsAhAGAAABIAheAQgAAAA+P9+/DwAAODncABAAAAALsMwAEBDAAAPwDAAQEMAAP///////wEAvsMyAEBDAAAAwDAAQAAAAADAsAhAGAAA", 54);
+
+/** Permissions that never apply to the subject itself. */
+const SELF_RESTRICTED = decodeWords("AAAAACAEAAA=", 2);
+
+/** Collections: entries by path, and their allowed, under and top bits per role. */
+const COLLECTIONS = /* @__PURE__ */ collectionTables(ROWS, []);
+
+// ---- src/runtime/api.ts ----
+/**
+ * The functions a generated module exports: checks by number (the hot path), subjects, checks
+ * by id, collection entries, stored role ids. Copied verbatim into every generated module after
+ * its data (src/emit/runtime.ts): the names it reads are the module's own declarations, as the
+ * data contract in src/runtime/data.ts describes them.
+ *
+ * Fail closed: the module enforces access in production, so every function denies (or returns
+ * `undefined`) for anything outside the compiled domain: a number from a newer lockfile, a
+ * negative, fractional or non-finite number, a non-number from plain JavaScript, a string that
+ * is not an id, a scope past the widest. Wrong argument types deny too; nothing here throws.
+ *
+ * Default role: a subject with no roles at all (an empty list) holds the set's `defaultRole`, as
+ * in the CLI, `diff`, the Gherkin steps and the reference evaluator. A list whose roles are all
+ * unknown holds nothing: an unknown role never falls back to the default.
+ */
 
 /**
- * Whether `role` may use `entry` of `collection` (a connector, an object…). Listing an entry
- * covers its descendants; an entry unknown at build time is allowed only under mode `all`, or
- * `except` when none of its ancestors is excepted.
+ * Whether `role` may perform `permission` at `scope` (default: the widest scope). With
+ * `targetIsSelf` (any truthy value), the subject acts on itself: self-restricted permissions
+ * never apply. The hot path: three unsigned range checks, a shift, a mask and an array load.
  */
-export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
-  const table = COLLECTIONS.get(collection);
-  if (table === undefined) return false;
-  return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
+export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
+  // INVARIANT: after these checks every index below is inside its row and plane, so no number
+  // (from a newer lockfile, -1, 2.5, NaN, "3") reads a neighbouring role's row or scope's plane.
+  if (!isIndex(role, ROWS) || !isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
+  const word = permission >>> 5;
+  const mask = 1 << (permission & 31);
+  if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
+  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+}
+
+/**
+ * The widest scope at which `role` holds `permission`, or undefined when it holds it at none:
+ * for list queries ("own" → `owner = me`, "group" → `group in mine`, widest → no filter).
+ * A set without scopes has one plane, number 0.
+ */
+export function widestScope(role: RoleNo, permission: PermissionNo): ScopeNo | undefined {
+  for (let l = SCOPE_ORDER.length - 1; l >= 0; l--) if (can(role, permission, SCOPE_ORDER[l]!)) return SCOPE_ORDER[l];
+  return undefined;
+}
+
+/** The roles a subject is built from: the valid numbers of `roles` (each once), or the default role for an empty list. */
+function heldRoles(roles: readonly RoleNo[], useDefault: boolean): RoleNo[] {
+  if (!Array.isArray(roles)) return [];
+  if (roles.length === 0) return DEFAULT_ROLE === undefined || !useDefault ? [] : [DEFAULT_ROLE];
+  const held: RoleNo[] = [];
+  for (const role of roles as readonly unknown[]) if (isIndex(role, ROWS) && !held.includes(role as RoleNo)) held.push(role as RoleNo);
+  return held;
 }
 
 /** A user's roles combined once: checks on a subject cost the same as on a single role. */
 export class Subject {
+  /** The roles held: the valid role numbers given, or the default role when none was given. */
   readonly roles: readonly RoleNo[];
   private readonly bits: Uint32Array;
   private readonly collections: Map<string, { allowed: Uint32Array; under: Uint32Array; top: boolean }>;
 
-  constructor(roles: readonly RoleNo[]) {
-    this.roles = Object.freeze([...roles]);
-    const planes = ACCESS.length / PLANE;
-    this.bits = new Uint32Array(planes * WORDS);
-    for (const role of roles) {
-      if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
-      for (let s = 0; s < planes; s++) {
+  /**
+   * Combines `roles`; numbers outside the compiled domain are dropped. An empty list holds the
+   * default role, unless `useDefault` is false (a list that was emptied by dropping unknown ids).
+   */
+  constructor(roles: readonly RoleNo[], useDefault = true) {
+    const held = heldRoles(roles, useDefault);
+    this.roles = Object.freeze(held);
+    this.bits = new Uint32Array(PLANES * WORDS);
+    for (const role of held) {
+      for (let s = 0; s < PLANES; s++) {
         for (let w = 0; w < WORDS; w++) this.bits[s * WORDS + w]! |= ACCESS[s * PLANE + role * WORDS + w]!;
       }
     }
@@ -472,8 +589,7 @@ export class Subject {
       const allowed = new Uint32Array(table.words);
       const under = new Uint32Array(table.words);
       let top = false;
-      for (const role of roles) {
-        if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
+      for (const role of held) {
         for (let w = 0; w < table.words; w++) {
           allowed[w]! |= table.allowed[role * table.words + w]!;
           under[w]! |= table.under[role * table.words + w]!;
@@ -486,38 +602,60 @@ export class Subject {
 
   /** Whether any of the subject's roles allows `permission` at `scope` (default: the widest). */
   can(permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
+    if (!isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
     const word = permission >>> 5;
     const mask = 1 << (permission & 31);
     if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
     return (this.bits[scope * WORDS + word]! & mask) !== 0;
   }
 
+  /** The widest scope at which any of the subject's roles holds `permission`, or undefined. */
+  widestScope(permission: PermissionNo): ScopeNo | undefined {
+    for (let l = SCOPE_ORDER.length - 1; l >= 0; l--) if (this.can(permission, SCOPE_ORDER[l]!)) return SCOPE_ORDER[l];
+    return undefined;
+  }
+
   /** Whether any of the subject's roles allows `entry` of `collection`. */
   canUse<C extends CollectionId>(collection: C, entry: EntryId<C> | (string & {})): boolean {
     const table = COLLECTIONS.get(collection);
     const mine = this.collections.get(collection);
-    if (table === undefined || mine === undefined) return false;
+    if (table === undefined || mine === undefined || typeof entry !== "string") return false;
     return entryAllowed(table, mine.allowed, mine.under, mine.top, 0, entry);
   }
 }
 
-/** Combines roles into a subject (do it once per user or session, then check many times). */
+/** Combines roles into a subject (do it once per user or session, then check many times). An empty list holds the default role. */
 export function subject(roles: readonly RoleNo[]): Subject {
   return new Subject(roles);
 }
 
-const PERMISSION_NO: ReadonlyMap<string, PermissionNo> = new Map(Object.entries(Permission));
+/**
+ * Whether `role` may use `entry` of `collection` (a connector, an object…). Listing an entry
+ * covers its descendants; an entry unknown at build time follows its nearest known ancestor
+ * (under mode `all` allowed; under `allow` when a listed entry covers it; under `except` unless
+ * an excepted entry covers it), as the module's tables say.
+ */
+export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
+  if (!isIndex(role, ROWS)) return false;
+  const table = COLLECTIONS.get(collection);
+  if (table === undefined || typeof entry !== "string") return false;
+  return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
+}
 
-const ROLE_NO: ReadonlyMap<string, RoleNo> = new Map(Object.entries(Role));
+// Ids to numbers, for code that starts from strings. Maps, not objects: "__proto__" or
+// "toString" is no id.
+const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Permission));
 
-const SCOPE_NO: ReadonlyMap<string, ScopeNo> = new Map(Object.entries(Scope));
+const ROLE_NO: ReadonlyMap<unknown, RoleNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Role));
+
+const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Scope));
 
 /** The number of a permission id (previous ids too), or undefined. */
 export function permissionNo(id: string): PermissionNo | undefined {
   return PERMISSION_NO.get(id);
 }
 
-/** The number of a role id (previous ids too), or undefined. Retired roles have none: see `transferTarget`. */
+/** The number of a role id (previous ids too), or undefined. Retired roles have none: see `transferTarget` and `storedRoles`. */
 export function roleNo(id: string): RoleNo | undefined {
   return ROLE_NO.get(id);
 }
@@ -528,8 +666,9 @@ export function scopeNo(id: string): ScopeNo | undefined {
 }
 
 /**
- * Convenience check by ids: whether any of `roles` allows `permission` at `scope`. Costs a
- * map lookup per id; use `can` with numbers on hot paths. Unknown ids are denied.
+ * Convenience check by ids: whether any of `roles` allows `permission` at `scope` (default: the
+ * widest). An empty list holds the default role. Costs a map lookup per id; use `can` with
+ * numbers on hot paths. Unknown ids are denied.
  */
 export function check(
   roles: RoleId | DeprecatedRoleId | readonly (RoleId | DeprecatedRoleId)[],
@@ -540,19 +679,68 @@ export function check(
   const p = PERMISSION_NO.get(permission);
   const s = scope === undefined ? WIDEST : SCOPE_NO.get(scope);
   if (p === undefined || s === undefined) return false;
-  for (const id of typeof roles === "string" ? [roles] : roles) {
+  if (!Array.isArray(roles)) {
+    const r = ROLE_NO.get(roles);
+    return r !== undefined && can(r, p, s, targetIsSelf);
+  }
+  if (roles.length === 0) return DEFAULT_ROLE !== undefined && can(DEFAULT_ROLE, p, s, targetIsSelf);
+  for (const id of roles as readonly unknown[]) {
     const r = ROLE_NO.get(id);
     if (r !== undefined && can(r, p, s, targetIsSelf)) return true;
   }
   return false;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+/**
+ * The active role that a stored role id maps to today: itself when active, its new id when it
+ * was renamed, the transfer target when it was deleted; undefined when never known.
+ */
+export function transferTarget(id: string): RoleId | undefined {
+  if (ROLE_NO.has(id) && !ROLE_SUCCESSOR.has(id)) return id as RoleId;
+  return ROLE_SUCCESSOR.get(id);
+}
+
+/** How a stored role id was read: the role it now means and why it changed. */
+export interface StoredRoleMove {
+  readonly from: string;
+  readonly to: RoleId;
+  readonly reason: "renamed" | "retired";
+}
+
+/** Stored role ids read as today's roles: the subject, the roles it holds, what moved, what was unknown. */
+export interface StoredRoles {
+  readonly subject: Subject;
+  /** The active roles held, each once, in the order first met. */
+  readonly roles: readonly RoleId[];
+  /** Previous ids of renamed roles, and retired roles followed to their transfer target. */
+  readonly moved: readonly StoredRoleMove[];
+  /** The stored values that are no role of this set (nor ever were): they give nothing. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Reads role ids stored in a database or a token, which outlive renames and retirements: an
+ * active id is itself, a renamed role's previous id is the role, a retired role's id follows
+ * its transfer (`transfers`), anything else is reported in `unknown` and gives nothing. An empty
+ * list holds the default role; a list of only unknown ids holds nothing.
+ */
+export function storedRoles(ids: readonly (RoleId | DeprecatedRoleId | RetiredRoleId | (string & {}))[]): StoredRoles {
+  const roles: RoleId[] = [];
+  const moved: StoredRoleMove[] = [];
+  const unknown: string[] = [];
+  const list: readonly unknown[] = Array.isArray(ids) ? ids : [];
+  for (const id of list) {
+    const to = typeof id === "string" ? transferTarget(id) : undefined;
+    if (to === undefined) {
+      unknown.push(id as string);
+      continue;
+    }
+    if (to !== id) moved.push({ from: id as string, to, reason: ROLE_NO.has(id) ? "renamed" : "retired" });
+    if (!roles.includes(to)) roles.push(to);
   }
-  return value;
+  const numbers = roles.map((r) => ROLE_NO.get(r)!);
+  // An empty stored list is a user with no roles (the default role); unknown ids are not.
+  return { subject: new Subject(numbers, Array.isArray(ids) && list.length === 0), roles: Object.freeze(roles), moved: Object.freeze(moved), unknown: Object.freeze(unknown) };
 }
 
 export interface ScopeMeta { readonly id: ScopeId; readonly no: ScopeNo; readonly title: string; readonly description: string | null; readonly level: number }
@@ -591,17 +779,17 @@ export interface UserMeta { readonly id: UserId; readonly title: string | null; 
 export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleId; readonly reason: string | null }
 
 /** The set: name, version, content hash of its policies, default and owner roles. */
-export const policySet: { readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null } = deepFreeze({ name: "crm", title: "Uniconnect CRM", description: "Roles and permissions of the Uniconnect CRM. Each user holds roles; a role is a set of permissions from the table of the Role Management page, some of them at an access level (own, group or all).", version: "1.0.0", hash: "sha256:2902c67639f6f42cb150492946b3d230f51e0c5ecaf91032f68289c43bb250a5", defaultRole: "user", ownerRole: "system-owner" });
+export const policySet: { readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null } = /* @__PURE__ */ deepFreeze({ name: "crm", title: "Uniconnect CRM", description: "Roles and permissions of the Uniconnect CRM. Each user holds roles; a role is a set of permissions from the table of the Role Management page, some of them at an access level (own, group or all).", version: "1.0.0", hash: "sha256:2902c67639f6f42cb150492946b3d230f51e0c5ecaf91032f68289c43bb250a5", defaultRole: "user", ownerRole: "system-owner" });
 
 /** Scope levels, narrowest first. */
-export const scopes: readonly ScopeMeta[] = deepFreeze([
+export const scopes: readonly ScopeMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "own", no: 0 as ScopeNo, title: "Own", description: "Only the user's own records and what they created: own records, own profile and created users, groups created by the user, own audit logs, own active sessions.", level: 0 },
   { id: "group", no: 1 as ScopeNo, title: "Group", description: "Also what belongs to the user's group members: group members’ records, group members (users), groups the user belongs to, audit logs and sessions of group members.", level: 1 },
   { id: "all", no: 2 as ScopeNo, title: "All", description: "All records, all users, all groups, all audit logs and all sessions.", level: 2 },
 ]);
 
 /** Permission categories. */
-export const categories: readonly CategoryMeta[] = deepFreeze([
+export const categories: readonly CategoryMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "ai-configuration", title: "AI Configuration", description: null },
   { id: "calls", title: "Calls", description: null },
   { id: "campaign", title: "Campaign", description: null },
@@ -617,7 +805,7 @@ export const categories: readonly CategoryMeta[] = deepFreeze([
 ]);
 
 /** Permissions in catalog order, with titles, descriptions and categories. */
-export const permissions: readonly PermissionMeta[] = deepFreeze([
+export const permissions: readonly PermissionMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "ai-conversations:manage", no: 0 as PermissionNo, title: "Manage Conversations", description: "Manage and control AI-driven conversations", category: "ai-configuration", resource: "ai-conversations", action: "manage", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
   { id: "calls:make-outbound", no: 1 as PermissionNo, title: "Make Outbound Calls", description: "Place outbound calls from the system", category: "calls", resource: "calls", action: "make-outbound", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
   { id: "call-logs:view", no: 2 as PermissionNo, title: "Access Call Logs", description: "View call history", category: "calls", resource: "call-logs", action: "view", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
@@ -670,7 +858,7 @@ export const permissions: readonly PermissionMeta[] = deepFreeze([
 ]);
 
 /** Roles with titles and descriptions. */
-export const roles: readonly RoleMeta[] = deepFreeze([
+export const roles: readonly RoleMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "auditor", no: 0 as RoleNo, title: "Auditor", description: "Read-only compliance review across the whole organisation: all audit logs, all active sessions, system logs and task queues, all users, groups and CRM records, call history and sent e-mail and SMS. Cannot change anything. Does not inherit User on purpose, so that the role stays read-only.", inherits: [], previousNames: [] },
   { id: "crm-admin", no: 1 as RoleNo, title: "CRM Admin", description: "Administers the CRM for the whole organisation without being System Owner: configures and deletes CRM modules and fields, module settings and theme, statuses and workflows (through Workflow Admin), configures roles, and creates, updates and deactivates users and groups at the all level (never their own role or account). Sees all records, audit logs and sessions. Left to the System Owner: Global Configuration, API, Webhook, Log Purge, AI conversations, telephony and campaign execution.", inherits: ["workflow-admin"], previousNames: [] },
   { id: "marketing-manager", no: 2 as RoleNo, title: "Marketing Manager", description: "Plans and runs marketing campaigns: creates, edits and runs campaigns, manages leads and the Do Not Call list, maintains e-mail and SMS templates and sends e-mail and SMS. Sees group members’ CRM records to target campaigns.", inherits: ["user"], previousNames: [] },
@@ -683,10 +871,10 @@ export const roles: readonly RoleMeta[] = deepFreeze([
 ]);
 
 /** Collections and their entries. */
-export const collections: readonly CollectionMeta[] = deepFreeze([]);
+export const collections: readonly CollectionMeta[] = /* @__PURE__ */ deepFreeze([]);
 
 /** Users of the set's assignments and their roles. */
-export const users: readonly UserMeta[] = deepFreeze([
+export const users: readonly UserMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "alice", title: "Alice Martin", roles: ["sales-agent"], defaulted: false },
   { id: "bob", title: "Bob Keller", roles: ["team-lead"], defaulted: false },
   { id: "carol", title: "Carol Nguyen", roles: ["auditor"], defaulted: false },
@@ -701,15 +889,4 @@ export const users: readonly UserMeta[] = deepFreeze([
 ]);
 
 /** Deleted roles and the roles their users transferred to. */
-export const transfers: readonly TransferMeta[] = deepFreeze([]);
-
-const ROLE_SUCCESSOR: ReadonlyMap<string, RoleId> = new Map<string, RoleId>([] as [string, RoleId][]);
-
-/**
- * The active role that a stored role id maps to today: itself when active, its new id when it
- * was renamed, the transfer target when it was deleted; undefined when never known.
- */
-export function transferTarget(id: string): RoleId | undefined {
-  if (ROLE_NO.has(id) && !ROLE_SUCCESSOR.has(id)) return id as RoleId;
-  return ROLE_SUCCESSOR.get(id);
-}
+export const transfers: readonly TransferMeta[] = /* @__PURE__ */ deepFreeze([]);

@@ -627,7 +627,7 @@ export interface PermissionNumbers {
 }
 
 /** Permission numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Permission: PermissionNumbers = Object.freeze({
+export const Permission: PermissionNumbers = /* @__PURE__ */ Object.freeze({
   "agents:view": 0,
   "agents:create": 1,
   "agents:edit": 2,
@@ -807,7 +807,7 @@ export interface RoleNumbers {
 }
 
 /** Role numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Role: RoleNumbers = Object.freeze({
+export const Role: RoleNumbers = /* @__PURE__ */ Object.freeze({
   "api-manager": 0,
   "auditor": 1,
   "automation-builder": 2,
@@ -823,11 +823,18 @@ export const Role: RoleNumbers = Object.freeze({
 export interface ScopeNumbers {}
 
 /** Scope numbers for the hot path: `can(Role[…], Permission[…])`. */
-export const Scope: ScopeNumbers = Object.freeze({
+export const Scope: ScopeNumbers = /* @__PURE__ */ Object.freeze({
 
 }) as unknown as ScopeNumbers;
 
-/** Decodes base64 of little-endian 32-bit words (written by policyc) into `length` words. */
+// ---- src/runtime/bits.ts ----
+/**
+ * Bit helpers of the generated module's runtime: the table decoder and single-bit reads.
+ * Copied into every generated module (without `export`, see src/emit/runtime.ts), so they
+ * use nothing but the language: no Buffer, no atob, no imports.
+ */
+
+/** Decodes base64 of little-endian 32-bit words (written by policyc's `encodeWords`) into `length` words. */
 function decodeWords(text: string, length: number): Uint32Array {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const values = new Uint8Array(128);
@@ -852,49 +859,45 @@ function decodeWords(text: string, length: number): Uint32Array {
   return words;
 }
 
-/** 32-bit words per role row (permission numbers up to 32 × WORDS). */
-const WORDS = 5;
-
-/** Role rows per plane. */
-const ROWS = 9;
-
-/** Words per scope plane. */
-const PLANE = 45;
-
-/** The widest scope: the default of every check. */
-const WIDEST = 0 as ScopeNo;
-
-/** Access bits: plane (scope) × row (role) × permission. */
-const ACCESS = decodeWords("AJAAAQCA/38AAAAAAABAAAAAAABBkBAhDMFgiAghBCFECEIQxBAhAHfwHncMQQAAAAAA4AQAAACAEAcAAAAAAAAAAIAHAAAAAAA+ADwAAABhkBIADEEAAAAAAAEA+EELwA/nAGEAEAAEQQAAAAAAAAAAAAAAAAAA/////////////////////////wMAmACgAAAAAPgB/AAACEEAAAAAAPf9HvcMdwCA+AH84QT4QwvAH+cA", 45);
-
-/** Permissions that never apply to the subject itself. */
-const SELF_RESTRICTED = decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", 5);
-
-/**
- * Whether `role` may perform `permission` at `scope` (default: the widest scope).
- * With `targetIsSelf`, the subject acts on itself: self-restricted permissions never apply.
- * The hot path: a shift, a mask and an array load; unknown numbers are denied.
- */
-export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
-  const word = permission >>> 5;
-  const mask = 1 << (permission & 31);
-  if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
-  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+/** Whether bit `bit` of the row starting at word `start` is set (callers check `bit` against the row's width). */
+function hasBit(words: Uint32Array, start: number, bit: number): boolean {
+  return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
+/** Whether `n` is a whole number in 0 … count−1: a number (not a string, bigint or object), exact, in range. */
+function isIndex(n: unknown, count: number): n is number {
+  return typeof n === "number" && n >>> 0 === n && n < count;
+}
+
+/** Freezes metadata all the way down, so that an application cannot change what the module reports. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+// ---- src/runtime/collection-table.ts ----
+/**
+ * Collection tables of the generated module's runtime: known entries by path, and the rule for
+ * an entry unknown at build time (it follows its nearest known ancestor). Copied into every
+ * generated module without `export` (src/emit/runtime.ts); pure, so it imports no data.
+ */
+
+/** One collection: its entries' numbers and the three bit tables the emitter wrote (see src/emit/tables.ts). */
 interface CollectionTable {
   readonly index: ReadonlyMap<string, number>;
   /** Entry numbers by the hash of their path (hashStep over its characters): finds an unknown entry's ancestors without slicing strings. */
   readonly byHash: ReadonlyMap<number, readonly number[]>;
   readonly paths: readonly (string | null)[];
   readonly words: number;
+  /** Per role row: the known entries allowed. */
   readonly allowed: Uint32Array;
+  /** Per role row: the entries under which an unknown entry is allowed. */
   readonly under: Uint32Array;
+  /** One bit per role: whether an unknown top-level entry is allowed. */
   readonly top: Uint32Array;
-}
-
-function hasBit(words: Uint32Array, start: number, bit: number): boolean {
-  return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
 }
 
 /** One step of a path's 30-bit hash (a small integer, so no number is allocated). */
@@ -908,19 +911,55 @@ function isPrefix(path: string, entry: string): boolean {
   return true;
 }
 
+/** Builds the collections of a module from their entry paths (null for reserved numbers) and decoded words, for `rows` role rows. */
+function collectionTables(rows: number, list: readonly (readonly [string, readonly (string | null)[], Uint32Array])[]): ReadonlyMap<string, CollectionTable> {
+  const tables = new Map<string, CollectionTable>();
+  for (const [name, paths, data] of list) {
+    const words = Math.max(1, Math.ceil(paths.length / 32));
+    const index = new Map<string, number>();
+    const byHash = new Map<number, number[]>();
+    paths.forEach((path, no) => {
+      if (path === null) return;
+      index.set(path, no);
+      let hash = 0;
+      for (let i = 0; i < path.length; i++) hash = hashStep(hash, path.charCodeAt(i));
+      const same = byHash.get(hash);
+      if (same === undefined) byHash.set(hash, [no]);
+      else same.push(no);
+    });
+    tables.set(name, {
+      index,
+      byHash,
+      paths,
+      words,
+      allowed: data.subarray(0, rows * words),
+      under: data.subarray(rows * words, 2 * rows * words),
+      top: data.subarray(2 * rows * words),
+    });
+  }
+  return tables;
+}
+
 /**
- * Whether an entry is allowed; an unknown entry follows its nearest known ancestor's rule (the
- * longest known prefix that ends before a "/"), or `top` when it has none. Allocation-free:
- * ancestors are found by a running hash of the entry's prefixes, then compared in place.
+ * Whether an entry is allowed, given a row of `allowed` and `under` bits starting at `start` and
+ * the rule for unknown top-level entries. A known entry reads its bit; an unknown one follows
+ * its nearest known ancestor (the longest known prefix that ends before a "/"), or `top` when
+ * it has none. Allocation-free: ancestors are found by a running hash of the entry's prefixes,
+ * then compared in place. A string that is not a path (empty, or with an empty segment: "",
+ * "a/", "/a", "a//b") is denied.
  */
 function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint32Array, top: boolean, start: number, entry: string): boolean {
   const no = table.index.get(entry);
   if (no !== undefined) return hasBit(allowed, start, no);
+  if (entry.length === 0 || entry.charCodeAt(entry.length - 1) === 47) return false;
   let nearest = -1;
   let hash = 0;
+  let segmentStart = 0;
   for (let i = 0; i < entry.length; i++) {
     const code = entry.charCodeAt(i);
     if (code === 47) {
+      if (i === segmentStart) return false;
+      segmentStart = i + 1;
       const candidates = table.byHash.get(hash);
       if (candidates !== undefined) {
         for (let c = 0; c < candidates.length; c++) {
@@ -934,59 +973,113 @@ function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint3
   return nearest < 0 ? top : hasBit(under, start, nearest);
 }
 
-function collectionTable(paths: readonly (string | null)[], data: Uint32Array): CollectionTable {
-  const words = Math.max(1, Math.ceil(paths.length / 32));
-  const index = new Map<string, number>();
-  const byHash = new Map<number, number[]>();
-  paths.forEach((path, no) => {
-    if (path === null) return;
-    index.set(path, no);
-    let hash = 0;
-    for (let i = 0; i < path.length; i++) hash = hashStep(hash, path.charCodeAt(i));
-    const same = byHash.get(hash);
-    if (same === undefined) byHash.set(hash, [no]);
-    else same.push(no);
-  });
-  return {
-    index,
-    byHash,
-    paths,
-    words,
-    allowed: data.subarray(0, ROWS * words),
-    under: data.subarray(ROWS * words, 2 * ROWS * words),
-    top: data.subarray(2 * ROWS * words),
-  };
-}
+/** 32-bit words per role row (permission numbers up to 32 × WORDS). */
+const WORDS = 5;
 
-const COLLECTIONS: ReadonlyMap<string, CollectionTable> = new Map<string, CollectionTable>([
-  ["connectors", collectionTable(["slack", "slack/triggers", "slack/triggers/new-message", "slack/triggers/new-channel", "slack/actions", "slack/actions/send-message", "slack/actions/create-channel", "salesforce", "salesforce/triggers", "salesforce/triggers/new-lead", "salesforce/triggers/updated-record", "salesforce/actions", "salesforce/actions/create-record", "salesforce/actions/update-record", "salesforce/actions/delete-record", "hubspot", "hubspot/triggers", "hubspot/triggers/new-contact", "hubspot/triggers/deal-stage-changed", "hubspot/actions", "hubspot/actions/create-contact", "hubspot/actions/update-deal", "jira", "jira/triggers", "jira/triggers/new-issue", "jira/triggers/issue-transitioned", "jira/actions", "jira/actions/create-issue", "jira/actions/add-comment", "github", "github/triggers", "github/triggers/new-pull-request", "github/triggers/push", "github/actions", "github/actions/create-issue", "github/actions/merge-pull-request", "google-sheets", "google-sheets/triggers", "google-sheets/triggers/new-row", "google-sheets/triggers/updated-row", "google-sheets/actions", "google-sheets/actions/add-row", "google-sheets/actions/update-row", "gmail", "gmail/triggers", "gmail/triggers/new-email", "gmail/actions", "gmail/actions/send-email", "gmail/actions/create-draft", "zendesk", "zendesk/triggers", "zendesk/triggers/new-ticket", "zendesk/triggers/ticket-updated", "zendesk/actions", "zendesk/actions/create-ticket", "zendesk/actions/add-comment", "stripe", "stripe/triggers", "stripe/triggers/new-payment", "stripe/triggers/subscription-canceled", "stripe/actions", "stripe/actions/create-invoice", "stripe/actions/refund-payment", "snowflake", "snowflake/triggers", "snowflake/triggers/new-row", "snowflake/actions", "snowflake/actions/run-query", "snowflake/actions/insert-rows", "servicenow", "servicenow/triggers", "servicenow/triggers/new-incident", "servicenow/triggers/incident-resolved", "servicenow/actions", "servicenow/actions/create-incident", "servicenow/actions/update-incident", "microsoft-teams", "microsoft-teams/triggers", "microsoft-teams/triggers/new-channel-message", "microsoft-teams/actions", "microsoft-teams/actions/post-message", "microsoft-teams/actions/create-meeting"], decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAfzIHCPD/AQAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAfzIHCPD/AQAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAUAEAAA==", 55))],
-  ["objects", collectionTable(["customer", "lead", "account", "opportunity", "order", "invoice", "product", "ticket", "contract", "employee"], decodeWords("AAAAAP8DAADTAAAAAAAAAEEAAABBAAAA/wMAAAAAAADXAQAAAAAAAP8DAADTAAAAAAAAAEEAAABBAAAA/wMAAAAAAADXAQAAQgAAAA==", 19))],
+/** Role rows per plane (retired roles keep their empty row). */
+const ROWS = 9;
+
+/** Words per scope plane. */
+const PLANE = 45;
+
+/** Scope planes (retired scopes keep their empty plane). */
+const PLANES = 1;
+
+/** Permission numbers ever allocated (retired ones read as denied). */
+const BITS = 154;
+
+/** The widest scope: the default of every check. */
+const WIDEST = 0 as ScopeNo;
+
+/** Scope numbers, narrowest first. */
+const SCOPE_ORDER: readonly ScopeNo[] = [0 as ScopeNo];
+
+/** The role of a subject with no roles (the set's `defaultRole`). */
+const DEFAULT_ROLE: RoleNo | undefined = 5 as RoleNo;
+
+/** Previous ids of renamed roles and retired roles, to the role they mean today. */
+const ROLE_SUCCESSOR: ReadonlyMap<string, RoleId> = new Map<string, RoleId>([] as [string, RoleId][]);
+
+/** Access bits: plane (scope) × row (role) × permission. */
+const ACCESS = decodeWords("AJAAAQCA/38AAAAAAABAAAAAAABBkBAhDMFgiAghBCFECEIQxBAhAHfwHncMQQAAAAAA4AQAAACAEAcAAAAAAAAAAIAHAAAAAAA+ADwAAABhkBIADEEAAAAAAAEA+EELwA/nAGEAEAAEQQAAAAAAAAAAAAAAAAAA/////////////////////////wMAmACgAAAAAPgB/AAACEEAAAAAAPf9HvcMdwCA+AH84QT4QwvAH+cA", 45);
+
+/** Permissions that never apply to the subject itself. */
+const SELF_RESTRICTED = decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", 5);
+
+/** Collections: entries by path, and their allowed, under and top bits per role. */
+const COLLECTIONS = /* @__PURE__ */ collectionTables(ROWS, [
+  ["connectors", ["slack", "slack/triggers", "slack/triggers/new-message", "slack/triggers/new-channel", "slack/actions", "slack/actions/send-message", "slack/actions/create-channel", "salesforce", "salesforce/triggers", "salesforce/triggers/new-lead", "salesforce/triggers/updated-record", "salesforce/actions", "salesforce/actions/create-record", "salesforce/actions/update-record", "salesforce/actions/delete-record", "hubspot", "hubspot/triggers", "hubspot/triggers/new-contact", "hubspot/triggers/deal-stage-changed", "hubspot/actions", "hubspot/actions/create-contact", "hubspot/actions/update-deal", "jira", "jira/triggers", "jira/triggers/new-issue", "jira/triggers/issue-transitioned", "jira/actions", "jira/actions/create-issue", "jira/actions/add-comment", "github", "github/triggers", "github/triggers/new-pull-request", "github/triggers/push", "github/actions", "github/actions/create-issue", "github/actions/merge-pull-request", "google-sheets", "google-sheets/triggers", "google-sheets/triggers/new-row", "google-sheets/triggers/updated-row", "google-sheets/actions", "google-sheets/actions/add-row", "google-sheets/actions/update-row", "gmail", "gmail/triggers", "gmail/triggers/new-email", "gmail/actions", "gmail/actions/send-email", "gmail/actions/create-draft", "zendesk", "zendesk/triggers", "zendesk/triggers/new-ticket", "zendesk/triggers/ticket-updated", "zendesk/actions", "zendesk/actions/create-ticket", "zendesk/actions/add-comment", "stripe", "stripe/triggers", "stripe/triggers/new-payment", "stripe/triggers/subscription-canceled", "stripe/actions", "stripe/actions/create-invoice", "stripe/actions/refund-payment", "snowflake", "snowflake/triggers", "snowflake/triggers/new-row", "snowflake/actions", "snowflake/actions/run-query", "snowflake/actions/insert-rows", "servicenow", "servicenow/triggers", "servicenow/triggers/new-incident", "servicenow/triggers/incident-resolved", "servicenow/actions", "servicenow/actions/create-incident", "servicenow/actions/update-incident", "microsoft-teams", "microsoft-teams/triggers", "microsoft-teams/triggers/new-channel-message", "microsoft-teams/actions", "microsoft-teams/actions/post-message", "microsoft-teams/actions/create-meeting"], decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAfzIHCPD/AQAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAfzIHCPD/AQAAAAAAAAAAAAAAAAAAAAAA/7////f//wDg/wMAAAAAAAAAAAAAAAAA/////////////wMAAAAAAAAAAAAAAAAA/7////f//wDg/wMAUAEAAA==", 55)],
+  ["objects", ["customer", "lead", "account", "opportunity", "order", "invoice", "product", "ticket", "contract", "employee"], decodeWords("AAAAAP8DAADTAAAAAAAAAEEAAABBAAAA/wMAAAAAAADXAQAAAAAAAP8DAADTAAAAAAAAAEEAAABBAAAA/wMAAAAAAADXAQAAQgAAAA==", 19)],
 ]);
 
+// ---- src/runtime/api.ts ----
 /**
- * Whether `role` may use `entry` of `collection` (a connector, an object…). Listing an entry
- * covers its descendants; an entry unknown at build time is allowed only under mode `all`, or
- * `except` when none of its ancestors is excepted.
+ * The functions a generated module exports: checks by number (the hot path), subjects, checks
+ * by id, collection entries, stored role ids. Copied verbatim into every generated module after
+ * its data (src/emit/runtime.ts): the names it reads are the module's own declarations, as the
+ * data contract in src/runtime/data.ts describes them.
+ *
+ * Fail closed: the module enforces access in production, so every function denies (or returns
+ * `undefined`) for anything outside the compiled domain: a number from a newer lockfile, a
+ * negative, fractional or non-finite number, a non-number from plain JavaScript, a string that
+ * is not an id, a scope past the widest. Wrong argument types deny too; nothing here throws.
+ *
+ * Default role: a subject with no roles at all (an empty list) holds the set's `defaultRole`, as
+ * in the CLI, `diff`, the Gherkin steps and the reference evaluator. A list whose roles are all
+ * unknown holds nothing: an unknown role never falls back to the default.
  */
-export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
-  const table = COLLECTIONS.get(collection);
-  if (table === undefined) return false;
-  return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
+
+/**
+ * Whether `role` may perform `permission` at `scope` (default: the widest scope). With
+ * `targetIsSelf` (any truthy value), the subject acts on itself: self-restricted permissions
+ * never apply. The hot path: three unsigned range checks, a shift, a mask and an array load.
+ */
+export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
+  // INVARIANT: after these checks every index below is inside its row and plane, so no number
+  // (from a newer lockfile, -1, 2.5, NaN, "3") reads a neighbouring role's row or scope's plane.
+  if (!isIndex(role, ROWS) || !isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
+  const word = permission >>> 5;
+  const mask = 1 << (permission & 31);
+  if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
+  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+}
+
+/**
+ * The widest scope at which `role` holds `permission`, or undefined when it holds it at none:
+ * for list queries ("own" → `owner = me`, "group" → `group in mine`, widest → no filter).
+ * A set without scopes has one plane, number 0.
+ */
+export function widestScope(role: RoleNo, permission: PermissionNo): ScopeNo | undefined {
+  for (let l = SCOPE_ORDER.length - 1; l >= 0; l--) if (can(role, permission, SCOPE_ORDER[l]!)) return SCOPE_ORDER[l];
+  return undefined;
+}
+
+/** The roles a subject is built from: the valid numbers of `roles` (each once), or the default role for an empty list. */
+function heldRoles(roles: readonly RoleNo[], useDefault: boolean): RoleNo[] {
+  if (!Array.isArray(roles)) return [];
+  if (roles.length === 0) return DEFAULT_ROLE === undefined || !useDefault ? [] : [DEFAULT_ROLE];
+  const held: RoleNo[] = [];
+  for (const role of roles as readonly unknown[]) if (isIndex(role, ROWS) && !held.includes(role as RoleNo)) held.push(role as RoleNo);
+  return held;
 }
 
 /** A user's roles combined once: checks on a subject cost the same as on a single role. */
 export class Subject {
+  /** The roles held: the valid role numbers given, or the default role when none was given. */
   readonly roles: readonly RoleNo[];
   private readonly bits: Uint32Array;
   private readonly collections: Map<string, { allowed: Uint32Array; under: Uint32Array; top: boolean }>;
 
-  constructor(roles: readonly RoleNo[]) {
-    this.roles = Object.freeze([...roles]);
-    const planes = ACCESS.length / PLANE;
-    this.bits = new Uint32Array(planes * WORDS);
-    for (const role of roles) {
-      if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
-      for (let s = 0; s < planes; s++) {
+  /**
+   * Combines `roles`; numbers outside the compiled domain are dropped. An empty list holds the
+   * default role, unless `useDefault` is false (a list that was emptied by dropping unknown ids).
+   */
+  constructor(roles: readonly RoleNo[], useDefault = true) {
+    const held = heldRoles(roles, useDefault);
+    this.roles = Object.freeze(held);
+    this.bits = new Uint32Array(PLANES * WORDS);
+    for (const role of held) {
+      for (let s = 0; s < PLANES; s++) {
         for (let w = 0; w < WORDS; w++) this.bits[s * WORDS + w]! |= ACCESS[s * PLANE + role * WORDS + w]!;
       }
     }
@@ -995,8 +1088,7 @@ export class Subject {
       const allowed = new Uint32Array(table.words);
       const under = new Uint32Array(table.words);
       let top = false;
-      for (const role of roles) {
-        if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
+      for (const role of held) {
         for (let w = 0; w < table.words; w++) {
           allowed[w]! |= table.allowed[role * table.words + w]!;
           under[w]! |= table.under[role * table.words + w]!;
@@ -1009,38 +1101,60 @@ export class Subject {
 
   /** Whether any of the subject's roles allows `permission` at `scope` (default: the widest). */
   can(permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
+    if (!isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
     const word = permission >>> 5;
     const mask = 1 << (permission & 31);
     if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
     return (this.bits[scope * WORDS + word]! & mask) !== 0;
   }
 
+  /** The widest scope at which any of the subject's roles holds `permission`, or undefined. */
+  widestScope(permission: PermissionNo): ScopeNo | undefined {
+    for (let l = SCOPE_ORDER.length - 1; l >= 0; l--) if (this.can(permission, SCOPE_ORDER[l]!)) return SCOPE_ORDER[l];
+    return undefined;
+  }
+
   /** Whether any of the subject's roles allows `entry` of `collection`. */
   canUse<C extends CollectionId>(collection: C, entry: EntryId<C> | (string & {})): boolean {
     const table = COLLECTIONS.get(collection);
     const mine = this.collections.get(collection);
-    if (table === undefined || mine === undefined) return false;
+    if (table === undefined || mine === undefined || typeof entry !== "string") return false;
     return entryAllowed(table, mine.allowed, mine.under, mine.top, 0, entry);
   }
 }
 
-/** Combines roles into a subject (do it once per user or session, then check many times). */
+/** Combines roles into a subject (do it once per user or session, then check many times). An empty list holds the default role. */
 export function subject(roles: readonly RoleNo[]): Subject {
   return new Subject(roles);
 }
 
-const PERMISSION_NO: ReadonlyMap<string, PermissionNo> = new Map(Object.entries(Permission));
+/**
+ * Whether `role` may use `entry` of `collection` (a connector, an object…). Listing an entry
+ * covers its descendants; an entry unknown at build time follows its nearest known ancestor
+ * (under mode `all` allowed; under `allow` when a listed entry covers it; under `except` unless
+ * an excepted entry covers it), as the module's tables say.
+ */
+export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
+  if (!isIndex(role, ROWS)) return false;
+  const table = COLLECTIONS.get(collection);
+  if (table === undefined || typeof entry !== "string") return false;
+  return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
+}
 
-const ROLE_NO: ReadonlyMap<string, RoleNo> = new Map(Object.entries(Role));
+// Ids to numbers, for code that starts from strings. Maps, not objects: "__proto__" or
+// "toString" is no id.
+const PERMISSION_NO: ReadonlyMap<unknown, PermissionNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Permission));
 
-const SCOPE_NO: ReadonlyMap<string, ScopeNo> = new Map(Object.entries(Scope));
+const ROLE_NO: ReadonlyMap<unknown, RoleNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Role));
+
+const SCOPE_NO: ReadonlyMap<unknown, ScopeNo> = /* @__PURE__ */ new Map(/* @__PURE__ */ Object.entries(Scope));
 
 /** The number of a permission id (previous ids too), or undefined. */
 export function permissionNo(id: string): PermissionNo | undefined {
   return PERMISSION_NO.get(id);
 }
 
-/** The number of a role id (previous ids too), or undefined. Retired roles have none: see `transferTarget`. */
+/** The number of a role id (previous ids too), or undefined. Retired roles have none: see `transferTarget` and `storedRoles`. */
 export function roleNo(id: string): RoleNo | undefined {
   return ROLE_NO.get(id);
 }
@@ -1051,8 +1165,9 @@ export function scopeNo(id: string): ScopeNo | undefined {
 }
 
 /**
- * Convenience check by ids: whether any of `roles` allows `permission` at `scope`. Costs a
- * map lookup per id; use `can` with numbers on hot paths. Unknown ids are denied.
+ * Convenience check by ids: whether any of `roles` allows `permission` at `scope` (default: the
+ * widest). An empty list holds the default role. Costs a map lookup per id; use `can` with
+ * numbers on hot paths. Unknown ids are denied.
  */
 export function check(
   roles: RoleId | DeprecatedRoleId | readonly (RoleId | DeprecatedRoleId)[],
@@ -1063,19 +1178,68 @@ export function check(
   const p = PERMISSION_NO.get(permission);
   const s = scope === undefined ? WIDEST : SCOPE_NO.get(scope);
   if (p === undefined || s === undefined) return false;
-  for (const id of typeof roles === "string" ? [roles] : roles) {
+  if (!Array.isArray(roles)) {
+    const r = ROLE_NO.get(roles);
+    return r !== undefined && can(r, p, s, targetIsSelf);
+  }
+  if (roles.length === 0) return DEFAULT_ROLE !== undefined && can(DEFAULT_ROLE, p, s, targetIsSelf);
+  for (const id of roles as readonly unknown[]) {
     const r = ROLE_NO.get(id);
     if (r !== undefined && can(r, p, s, targetIsSelf)) return true;
   }
   return false;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+/**
+ * The active role that a stored role id maps to today: itself when active, its new id when it
+ * was renamed, the transfer target when it was deleted; undefined when never known.
+ */
+export function transferTarget(id: string): RoleId | undefined {
+  if (ROLE_NO.has(id) && !ROLE_SUCCESSOR.has(id)) return id as RoleId;
+  return ROLE_SUCCESSOR.get(id);
+}
+
+/** How a stored role id was read: the role it now means and why it changed. */
+export interface StoredRoleMove {
+  readonly from: string;
+  readonly to: RoleId;
+  readonly reason: "renamed" | "retired";
+}
+
+/** Stored role ids read as today's roles: the subject, the roles it holds, what moved, what was unknown. */
+export interface StoredRoles {
+  readonly subject: Subject;
+  /** The active roles held, each once, in the order first met. */
+  readonly roles: readonly RoleId[];
+  /** Previous ids of renamed roles, and retired roles followed to their transfer target. */
+  readonly moved: readonly StoredRoleMove[];
+  /** The stored values that are no role of this set (nor ever were): they give nothing. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Reads role ids stored in a database or a token, which outlive renames and retirements: an
+ * active id is itself, a renamed role's previous id is the role, a retired role's id follows
+ * its transfer (`transfers`), anything else is reported in `unknown` and gives nothing. An empty
+ * list holds the default role; a list of only unknown ids holds nothing.
+ */
+export function storedRoles(ids: readonly (RoleId | DeprecatedRoleId | RetiredRoleId | (string & {}))[]): StoredRoles {
+  const roles: RoleId[] = [];
+  const moved: StoredRoleMove[] = [];
+  const unknown: string[] = [];
+  const list: readonly unknown[] = Array.isArray(ids) ? ids : [];
+  for (const id of list) {
+    const to = typeof id === "string" ? transferTarget(id) : undefined;
+    if (to === undefined) {
+      unknown.push(id as string);
+      continue;
+    }
+    if (to !== id) moved.push({ from: id as string, to, reason: ROLE_NO.has(id) ? "renamed" : "retired" });
+    if (!roles.includes(to)) roles.push(to);
   }
-  return value;
+  const numbers = roles.map((r) => ROLE_NO.get(r)!);
+  // An empty stored list is a user with no roles (the default role); unknown ids are not.
+  return { subject: new Subject(numbers, Array.isArray(ids) && list.length === 0), roles: Object.freeze(roles), moved: Object.freeze(moved), unknown: Object.freeze(unknown) };
 }
 
 export interface ScopeMeta { readonly id: ScopeId; readonly no: ScopeNo; readonly title: string; readonly description: string | null; readonly level: number }
@@ -1114,20 +1278,20 @@ export interface UserMeta { readonly id: UserId; readonly title: string | null; 
 export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleId; readonly reason: string | null }
 
 /** The set: name, version, content hash of its policies, default and owner roles. */
-export const policySet: { readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null } = deepFreeze({ name: "platform", title: "UnifyApps Platform", description: "Roles and permissions of the UnifyApps platform: which platform features a role may view, create, edit, use, share, delete (and deploy, test, publish, ...), which connectors (apps, triggers, actions) it may use and which object records it may access.", version: "1.0.0", hash: "sha256:56a18d0cec81b5a4055a0d44d23657ef318abe950d28174d18b0417b68035a72", defaultRole: "member", ownerRole: "platform-admin" });
+export const policySet: { readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null } = /* @__PURE__ */ deepFreeze({ name: "platform", title: "UnifyApps Platform", description: "Roles and permissions of the UnifyApps platform: which platform features a role may view, create, edit, use, share, delete (and deploy, test, publish, ...), which connectors (apps, triggers, actions) it may use and which object records it may access.", version: "1.0.0", hash: "sha256:56a18d0cec81b5a4055a0d44d23657ef318abe950d28174d18b0417b68035a72", defaultRole: "member", ownerRole: "platform-admin" });
 
 /** Scope levels, narrowest first. */
-export const scopes: readonly ScopeMeta[] = deepFreeze([]);
+export const scopes: readonly ScopeMeta[] = /* @__PURE__ */ deepFreeze([]);
 
 /** Permission categories. */
-export const categories: readonly CategoryMeta[] = deepFreeze([
+export const categories: readonly CategoryMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "platform", title: "Platform", description: "Permissions related to all functionalities available within the UnifyApps platform." },
   { id: "api-manager", title: "API Manager", description: "Permissions related to API Manager across the app." },
   { id: "platform-tools", title: "Platform Tools", description: "Permissions related to Platform Tools across the app." },
 ]);
 
 /** Permissions in catalog order, with titles, descriptions and categories. */
-export const permissions: readonly PermissionMeta[] = deepFreeze([
+export const permissions: readonly PermissionMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "agents:view", no: 0 as PermissionNo, title: "View Agents", description: "Allows to only view Agents with no permissions to make any edits", category: "platform", resource: "agents", action: "view", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
   { id: "agents:create", no: 1 as PermissionNo, title: "Create Agents", description: "Allows to create new Agents", category: "platform", resource: "agents", action: "create", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
   { id: "agents:edit", no: 2 as PermissionNo, title: "Edit Agents", description: "Allows to edit any already created Agents", category: "platform", resource: "agents", action: "edit", scoped: false, selfRestricted: false, sensitive: false, previousNames: [] },
@@ -1285,7 +1449,7 @@ export const permissions: readonly PermissionMeta[] = deepFreeze([
 ]);
 
 /** Roles with titles and descriptions. */
-export const roles: readonly RoleMeta[] = deepFreeze([
+export const roles: readonly RoleMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "api-manager", no: 0 as RoleNo, title: "API Manager", description: "Owns the API Manager: publishes API groups, issues and revokes API client credentials, sets API policies and reads API reports. Sees the automations and interfaces behind the APIs but cannot change them.", inherits: [], previousNames: [] },
   { id: "auditor", no: 1 as RoleNo, title: "Auditor", description: "Reviews the environment without changing it (the seed's \"Regular Review\" and \"Audit Trails\"): every View permission, run histories and reports, and all object records. Uses no connectors, cannot read secret values and cannot switch tenants.", inherits: [], previousNames: [] },
   { id: "automation-builder", no: 2 as RoleNo, title: "Automation Builder", description: "Builds and shares automations, agents, pipelines and automation interfaces and tests them; deploying to production is left to the Release Manager. Limited to the collaboration and CRM apps the team automates, and to sales and support object records.", inherits: ["member"], previousNames: [] },
@@ -1298,13 +1462,13 @@ export const roles: readonly RoleMeta[] = deepFreeze([
 ]);
 
 /** Collections and their entries. */
-export const collections: readonly CollectionMeta[] = deepFreeze([
+export const collections: readonly CollectionMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "connectors", title: "Connectors", description: "Specifies the connectors (applications, their triggers and their actions) that the user should have access to.", modes: ["all", "allow", "except"], entries: [{ path: "slack", no: 0, title: "Slack", parent: null }, { path: "slack/triggers", no: 1, title: "Triggers", parent: "slack" }, { path: "slack/triggers/new-message", no: 2, title: "New message posted", parent: "slack/triggers" }, { path: "slack/triggers/new-channel", no: 3, title: "New channel created", parent: "slack/triggers" }, { path: "slack/actions", no: 4, title: "Actions", parent: "slack" }, { path: "slack/actions/send-message", no: 5, title: "Send message", parent: "slack/actions" }, { path: "slack/actions/create-channel", no: 6, title: "Create channel", parent: "slack/actions" }, { path: "salesforce", no: 7, title: "Salesforce", parent: null }, { path: "salesforce/triggers", no: 8, title: "Triggers", parent: "salesforce" }, { path: "salesforce/triggers/new-lead", no: 9, title: "New lead", parent: "salesforce/triggers" }, { path: "salesforce/triggers/updated-record", no: 10, title: "Record updated", parent: "salesforce/triggers" }, { path: "salesforce/actions", no: 11, title: "Actions", parent: "salesforce" }, { path: "salesforce/actions/create-record", no: 12, title: "Create record", parent: "salesforce/actions" }, { path: "salesforce/actions/update-record", no: 13, title: "Update record", parent: "salesforce/actions" }, { path: "salesforce/actions/delete-record", no: 14, title: "Delete record", parent: "salesforce/actions" }, { path: "hubspot", no: 15, title: "HubSpot", parent: null }, { path: "hubspot/triggers", no: 16, title: "Triggers", parent: "hubspot" }, { path: "hubspot/triggers/new-contact", no: 17, title: "New contact", parent: "hubspot/triggers" }, { path: "hubspot/triggers/deal-stage-changed", no: 18, title: "Deal stage changed", parent: "hubspot/triggers" }, { path: "hubspot/actions", no: 19, title: "Actions", parent: "hubspot" }, { path: "hubspot/actions/create-contact", no: 20, title: "Create contact", parent: "hubspot/actions" }, { path: "hubspot/actions/update-deal", no: 21, title: "Update deal", parent: "hubspot/actions" }, { path: "jira", no: 22, title: "Jira", parent: null }, { path: "jira/triggers", no: 23, title: "Triggers", parent: "jira" }, { path: "jira/triggers/new-issue", no: 24, title: "New issue", parent: "jira/triggers" }, { path: "jira/triggers/issue-transitioned", no: 25, title: "Issue transitioned", parent: "jira/triggers" }, { path: "jira/actions", no: 26, title: "Actions", parent: "jira" }, { path: "jira/actions/create-issue", no: 27, title: "Create issue", parent: "jira/actions" }, { path: "jira/actions/add-comment", no: 28, title: "Add comment", parent: "jira/actions" }, { path: "github", no: 29, title: "GitHub", parent: null }, { path: "github/triggers", no: 30, title: "Triggers", parent: "github" }, { path: "github/triggers/new-pull-request", no: 31, title: "New pull request", parent: "github/triggers" }, { path: "github/triggers/push", no: 32, title: "Push to branch", parent: "github/triggers" }, { path: "github/actions", no: 33, title: "Actions", parent: "github" }, { path: "github/actions/create-issue", no: 34, title: "Create issue", parent: "github/actions" }, { path: "github/actions/merge-pull-request", no: 35, title: "Merge pull request", parent: "github/actions" }, { path: "google-sheets", no: 36, title: "Google Sheets", parent: null }, { path: "google-sheets/triggers", no: 37, title: "Triggers", parent: "google-sheets" }, { path: "google-sheets/triggers/new-row", no: 38, title: "New row added", parent: "google-sheets/triggers" }, { path: "google-sheets/triggers/updated-row", no: 39, title: "Row updated", parent: "google-sheets/triggers" }, { path: "google-sheets/actions", no: 40, title: "Actions", parent: "google-sheets" }, { path: "google-sheets/actions/add-row", no: 41, title: "Add row", parent: "google-sheets/actions" }, { path: "google-sheets/actions/update-row", no: 42, title: "Update row", parent: "google-sheets/actions" }, { path: "gmail", no: 43, title: "Gmail", parent: null }, { path: "gmail/triggers", no: 44, title: "Triggers", parent: "gmail" }, { path: "gmail/triggers/new-email", no: 45, title: "New email received", parent: "gmail/triggers" }, { path: "gmail/actions", no: 46, title: "Actions", parent: "gmail" }, { path: "gmail/actions/send-email", no: 47, title: "Send email", parent: "gmail/actions" }, { path: "gmail/actions/create-draft", no: 48, title: "Create draft", parent: "gmail/actions" }, { path: "zendesk", no: 49, title: "Zendesk", parent: null }, { path: "zendesk/triggers", no: 50, title: "Triggers", parent: "zendesk" }, { path: "zendesk/triggers/new-ticket", no: 51, title: "New ticket", parent: "zendesk/triggers" }, { path: "zendesk/triggers/ticket-updated", no: 52, title: "Ticket updated", parent: "zendesk/triggers" }, { path: "zendesk/actions", no: 53, title: "Actions", parent: "zendesk" }, { path: "zendesk/actions/create-ticket", no: 54, title: "Create ticket", parent: "zendesk/actions" }, { path: "zendesk/actions/add-comment", no: 55, title: "Add comment", parent: "zendesk/actions" }, { path: "stripe", no: 56, title: "Stripe", parent: null }, { path: "stripe/triggers", no: 57, title: "Triggers", parent: "stripe" }, { path: "stripe/triggers/new-payment", no: 58, title: "New payment", parent: "stripe/triggers" }, { path: "stripe/triggers/subscription-canceled", no: 59, title: "Subscription canceled", parent: "stripe/triggers" }, { path: "stripe/actions", no: 60, title: "Actions", parent: "stripe" }, { path: "stripe/actions/create-invoice", no: 61, title: "Create invoice", parent: "stripe/actions" }, { path: "stripe/actions/refund-payment", no: 62, title: "Refund payment", parent: "stripe/actions" }, { path: "snowflake", no: 63, title: "Snowflake", parent: null }, { path: "snowflake/triggers", no: 64, title: "Triggers", parent: "snowflake" }, { path: "snowflake/triggers/new-row", no: 65, title: "New row in table", parent: "snowflake/triggers" }, { path: "snowflake/actions", no: 66, title: "Actions", parent: "snowflake" }, { path: "snowflake/actions/run-query", no: 67, title: "Run query", parent: "snowflake/actions" }, { path: "snowflake/actions/insert-rows", no: 68, title: "Insert rows", parent: "snowflake/actions" }, { path: "servicenow", no: 69, title: "ServiceNow", parent: null }, { path: "servicenow/triggers", no: 70, title: "Triggers", parent: "servicenow" }, { path: "servicenow/triggers/new-incident", no: 71, title: "New incident", parent: "servicenow/triggers" }, { path: "servicenow/triggers/incident-resolved", no: 72, title: "Incident resolved", parent: "servicenow/triggers" }, { path: "servicenow/actions", no: 73, title: "Actions", parent: "servicenow" }, { path: "servicenow/actions/create-incident", no: 74, title: "Create incident", parent: "servicenow/actions" }, { path: "servicenow/actions/update-incident", no: 75, title: "Update incident", parent: "servicenow/actions" }, { path: "microsoft-teams", no: 76, title: "Microsoft Teams", parent: null }, { path: "microsoft-teams/triggers", no: 77, title: "Triggers", parent: "microsoft-teams" }, { path: "microsoft-teams/triggers/new-channel-message", no: 78, title: "New channel message", parent: "microsoft-teams/triggers" }, { path: "microsoft-teams/actions", no: 79, title: "Actions", parent: "microsoft-teams" }, { path: "microsoft-teams/actions/post-message", no: 80, title: "Post message", parent: "microsoft-teams/actions" }, { path: "microsoft-teams/actions/create-meeting", no: 81, title: "Create meeting", parent: "microsoft-teams/actions" }] },
   { id: "objects", title: "Objects", description: "Specifies the objects whose records the user should have access to.", modes: ["all", "allow"], entries: [{ path: "customer", no: 0, title: "Customer", parent: null }, { path: "lead", no: 1, title: "Lead", parent: null }, { path: "account", no: 2, title: "Account", parent: null }, { path: "opportunity", no: 3, title: "Opportunity", parent: null }, { path: "order", no: 4, title: "Order", parent: null }, { path: "invoice", no: 5, title: "Invoice", parent: null }, { path: "product", no: 6, title: "Product", parent: null }, { path: "ticket", no: 7, title: "Ticket", parent: null }, { path: "contract", no: 8, title: "Contract", parent: null }, { path: "employee", no: 9, title: "Employee", parent: null }] },
 ]);
 
 /** Users of the set's assignments and their roles. */
-export const users: readonly UserMeta[] = deepFreeze([
+export const users: readonly UserMeta[] = /* @__PURE__ */ deepFreeze([
   { id: "priya.sharma@acme.example", title: "Priya Sharma", roles: ["platform-admin"], defaulted: false },
   { id: "marcus.chen@acme.example", title: "Marcus Chen", roles: ["automation-builder"], defaulted: false },
   { id: "elena.rossi@acme.example", title: "Elena Rossi", roles: ["integration-engineer"], defaulted: false },
@@ -1319,15 +1483,4 @@ export const users: readonly UserMeta[] = deepFreeze([
 ]);
 
 /** Deleted roles and the roles their users transferred to. */
-export const transfers: readonly TransferMeta[] = deepFreeze([]);
-
-const ROLE_SUCCESSOR: ReadonlyMap<string, RoleId> = new Map<string, RoleId>([] as [string, RoleId][]);
-
-/**
- * The active role that a stored role id maps to today: itself when active, its new id when it
- * was renamed, the transfer target when it was deleted; undefined when never known.
- */
-export function transferTarget(id: string): RoleId | undefined {
-  if (ROLE_NO.has(id) && !ROLE_SUCCESSOR.has(id)) return id as RoleId;
-  return ROLE_SUCCESSOR.get(id);
-}
+export const transfers: readonly TransferMeta[] = /* @__PURE__ */ deepFreeze([]);

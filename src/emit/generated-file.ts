@@ -10,7 +10,7 @@ import {
 
 /**
  * One generated TypeScript file, built from declarations and printed once by ts-morph.
- * Emit code stays plain functions that call `addType`, `addConst`, `addFunction`…; policy text
+ * Emit code stays plain functions that call `addType`, `addInterface`, `addConst`, `addCode`; policy text
  * only ever enters the file through `literal()` (an inert string literal), `key()` (a property
  * name) or `doc()` (a sanitised comment), never as code.
  */
@@ -59,7 +59,7 @@ export class GeneratedFile {
     });
   }
 
-  /** Raw statements (functions, classes) written by the emitter's own templates. */
+  /** Raw statements (functions, classes, interfaces): the runtime copied from src/runtime/ and fixed declarations. */
   addCode(text: string): void {
     this.statements.push(text.trim());
   }
@@ -100,7 +100,7 @@ function spaceDeclarations(text: string): string {
   const out: string[] = [];
   for (const line of lines) {
     const prev = out.length > 0 ? out[out.length - 1]! : '';
-    const startsDeclaration = /^(\/\*\*|export |const |function |interface |class |type )/.test(line);
+    const startsDeclaration = /^(\/\*\*|\/\/ ---- |export |const |function |interface |class |type )/.test(line);
     const prevIsComment = /^\s*(\/\*\*|\*|\/\/)/.test(prev);
     if (startsDeclaration && prev.trim() !== '' && !prevIsComment) out.push('');
     out.push(line);

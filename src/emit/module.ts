@@ -1,8 +1,9 @@
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
-import { DECODER_SOURCE, encodeWords } from './bitset.js';
+import { encodeWords } from './bitset.js';
 import { metadataFacts } from './facts.js';
 import { doc, GeneratedFile, key, literal } from './generated-file.js';
+import { runtimeSource } from './runtime.js';
 import type { Tables } from './tables.js';
 
 export interface ModuleContext {
@@ -17,9 +18,10 @@ export interface ModuleContext {
 }
 
 /**
- * The generated TypeScript module of a set: typed ids, stable numbers, bit tables and the
- * functions that read them, metadata, transfers and aliases. Self-contained, strict and
- * erasable-syntax-only, so it also runs under Node's type stripping.
+ * The generated TypeScript module of a set: typed ids, stable numbers, bit tables, metadata,
+ * transfers and aliases, and the functions that read them, copied from src/runtime/ (this file
+ * writes only data and types). Self-contained, strict and erasable-syntax-only, so it also
+ * runs under Node's type stripping.
  */
 export function generateModule(ctx: ModuleContext): string {
   const { model, numbering, tables } = ctx;
@@ -75,7 +77,7 @@ export function generateModule(ctx: ModuleContext): string {
       ...items.map((i) => `  ${key(i.id)}: ${i.no},`),
       ...[...aliases].map(([old, current]) => `  ${key(old)}: ${table.get(current)!},`),
     ];
-    file.addConst(constName, `Object.freeze(${file.data(`{\n${members.join('\n')}\n}`)}) as unknown as ${typeName}`, {
+    file.addConst(constName, `/* @__PURE__ */ Object.freeze(${file.data(`{\n${members.join('\n')}\n}`)}) as unknown as ${typeName}`, {
       type: typeName,
       docs: `${what} numbers for the hot path: \`can(Role[…], Permission[…])\`.`,
     });
@@ -86,240 +88,42 @@ export function generateModule(ctx: ModuleContext): string {
   numbers('RoleNumbers', 'Role', 'RoleNo', model.roles.map((r) => ({ id: r.name, no: rn.get(r.name)!, title: r.title })), model.roleAliases, rn, 'Role');
   numbers('ScopeNumbers', 'Scope', 'ScopeNo', model.scopes.map((s) => ({ id: s.name, no: numbering.scopes.active.get(s.name)!, title: s.title })), new Map(), numbering.scopes.active, 'Scope');
 
-  // Tables.
-  file.addCode(DECODER_SOURCE);
+  // The runtime's helpers (decoder, collection tables), then the tables they decode: the data
+  // contract of src/runtime/data.ts, one name for each name the runtime imports.
+  const runtime = runtimeSource();
+  file.addCode(runtime.helpers);
   file.addConst('WORDS', String(tables.words), { exported: false, docs: '32-bit words per role row (permission numbers up to 32 × WORDS).' });
-  file.addConst('ROWS', String(tables.rows), { exported: false, docs: 'Role rows per plane.' });
+  file.addConst('ROWS', String(tables.rows), { exported: false, docs: 'Role rows per plane (retired roles keep their empty row).' });
   file.addConst('PLANE', String(tables.rows * tables.words), { exported: false, docs: 'Words per scope plane.' });
+  file.addConst('PLANES', String(tables.planes), { exported: false, docs: 'Scope planes (retired scopes keep their empty plane).' });
+  file.addConst('BITS', String(numbering.permissions.next), { exported: false, docs: 'Permission numbers ever allocated (retired ones read as denied).' });
   file.addConst('WIDEST', `${tables.widest} as ScopeNo`, { exported: false, docs: 'The widest scope: the default of every check.' });
+  file.addConst('SCOPE_ORDER', `[${tables.scopeOrder.map((n) => `${n} as ScopeNo`).join(', ')}]`, { exported: false, type: 'readonly ScopeNo[]', docs: 'Scope numbers, narrowest first.' });
+  const defaultRole = model.defaultRole === undefined ? undefined : rn.get(model.defaultRole);
+  file.addConst('DEFAULT_ROLE', defaultRole === undefined ? 'undefined' : `${defaultRole} as RoleNo`, { exported: false, type: 'RoleNo | undefined', docs: "The role of a subject with no roles (the set's `defaultRole`)." });
+  file.addConst(
+    'ROLE_SUCCESSOR',
+    `new Map<string, RoleId>(${jsonLiteral([...model.retiredRoles.map((r) => [r.name, r.transferTo]), ...[...model.roleAliases].map(([a, b]) => [a, b])])} as [string, RoleId][])`,
+    { exported: false, type: 'ReadonlyMap<string, RoleId>', docs: 'Previous ids of renamed roles and retired roles, to the role they mean today.' },
+  );
   file.addConst('ACCESS', `decodeWords(${file.data(literal(encodeWords(tables.access)))}, ${tables.access.length})`, { exported: false, docs: 'Access bits: plane (scope) × row (role) × permission.' });
   file.addConst('SELF_RESTRICTED', `decodeWords(${literal(encodeWords(tables.selfRestricted))}, ${tables.selfRestricted.length})`, { exported: false, docs: 'Permissions that never apply to the subject itself.' });
-
-  file.addCode(`
-/**
- * Whether \`role\` may perform \`permission\` at \`scope\` (default: the widest scope).
- * With \`targetIsSelf\`, the subject acts on itself: self-restricted permissions never apply.
- * The hot path: a shift, a mask and an array load; unknown numbers are denied.
- */
-export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
-  const word = permission >>> 5;
-  const mask = 1 << (permission & 31);
-  if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
-  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
-}
-`);
-
-  // Collections.
-  file.addCode(`
-interface CollectionTable {
-  readonly index: ReadonlyMap<string, number>;
-  /** Entry numbers by the hash of their path (hashStep over its characters): finds an unknown entry's ancestors without slicing strings. */
-  readonly byHash: ReadonlyMap<number, readonly number[]>;
-  readonly paths: readonly (string | null)[];
-  readonly words: number;
-  readonly allowed: Uint32Array;
-  readonly under: Uint32Array;
-  readonly top: Uint32Array;
-}
-
-function hasBit(words: Uint32Array, start: number, bit: number): boolean {
-  return (words[start + (bit >>> 5)]! & (1 << (bit & 31))) !== 0;
-}
-
-/** One step of a path's 30-bit hash (a small integer, so no number is allocated). */
-function hashStep(hash: number, code: number): number {
-  return (Math.imul(hash, 31) + code) & 0x3fffffff;
-}
-
-/** Whether \`entry\` starts with \`path\` (character by character: plain loads on the hot path). */
-function isPrefix(path: string, entry: string): boolean {
-  for (let k = 0; k < path.length; k++) if (path.charCodeAt(k) !== entry.charCodeAt(k)) return false;
-  return true;
-}
-
-/**
- * Whether an entry is allowed; an unknown entry follows its nearest known ancestor's rule (the
- * longest known prefix that ends before a "/"), or \`top\` when it has none. Allocation-free:
- * ancestors are found by a running hash of the entry's prefixes, then compared in place.
- */
-function entryAllowed(table: CollectionTable, allowed: Uint32Array, under: Uint32Array, top: boolean, start: number, entry: string): boolean {
-  const no = table.index.get(entry);
-  if (no !== undefined) return hasBit(allowed, start, no);
-  let nearest = -1;
-  let hash = 0;
-  for (let i = 0; i < entry.length; i++) {
-    const code = entry.charCodeAt(i);
-    if (code === 47) {
-      const candidates = table.byHash.get(hash);
-      if (candidates !== undefined) {
-        for (let c = 0; c < candidates.length; c++) {
-          const path = table.paths[candidates[c]!];
-          if (path !== null && path !== undefined && path.length === i && isPrefix(path, entry)) nearest = candidates[c]!;
-        }
-      }
-    }
-    hash = hashStep(hash, code);
-  }
-  return nearest < 0 ? top : hasBit(under, start, nearest);
-}
-`);
-  if (tables.collections.length > 0) {
-    file.addCode(`
-function collectionTable(paths: readonly (string | null)[], data: Uint32Array): CollectionTable {
-  const words = Math.max(1, Math.ceil(paths.length / 32));
-  const index = new Map<string, number>();
-  const byHash = new Map<number, number[]>();
-  paths.forEach((path, no) => {
-    if (path === null) return;
-    index.set(path, no);
-    let hash = 0;
-    for (let i = 0; i < path.length; i++) hash = hashStep(hash, path.charCodeAt(i));
-    const same = byHash.get(hash);
-    if (same === undefined) byHash.set(hash, [no]);
-    else same.push(no);
-  });
-  return {
-    index,
-    byHash,
-    paths,
-    words,
-    allowed: data.subarray(0, ROWS * words),
-    under: data.subarray(ROWS * words, 2 * ROWS * words),
-    top: data.subarray(2 * ROWS * words),
-  };
-}
-`);
-  }
   file.addConst(
     'COLLECTIONS',
     (w) => {
       const rows = tables.collections.map(
-        (c) => `\n  [${literal(c.name)}, collectionTable([${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length}))],`,
+        (c) => `\n  [${literal(c.name)}, [${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length})],`,
       );
-      w.write(`new Map<string, CollectionTable>([${file.data(rows.length > 0 ? `${rows.join('')}\n` : '')}])`);
+      w.write(`/* @__PURE__ */ collectionTables(ROWS, [${file.data(rows.length > 0 ? `${rows.join('')}\n` : '')}])`);
     },
-    { exported: false, type: 'ReadonlyMap<string, CollectionTable>' },
+    { exported: false, docs: 'Collections: entries by path, and their allowed, under and top bits per role.' },
   );
-  file.addCode(`
-/**
- * Whether \`role\` may use \`entry\` of \`collection\` (a connector, an object…). Listing an entry
- * covers its descendants; an entry unknown at build time is allowed only under mode \`all\`, or
- * \`except\` when none of its ancestors is excepted.
- */
-export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
-  const table = COLLECTIONS.get(collection);
-  if (table === undefined) return false;
-  return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
-}
 
-/** A user's roles combined once: checks on a subject cost the same as on a single role. */
-export class Subject {
-  readonly roles: readonly RoleNo[];
-  private readonly bits: Uint32Array;
-  private readonly collections: Map<string, { allowed: Uint32Array; under: Uint32Array; top: boolean }>;
-
-  constructor(roles: readonly RoleNo[]) {
-    this.roles = Object.freeze([...roles]);
-    const planes = ACCESS.length / PLANE;
-    this.bits = new Uint32Array(planes * WORDS);
-    for (const role of roles) {
-      if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
-      for (let s = 0; s < planes; s++) {
-        for (let w = 0; w < WORDS; w++) this.bits[s * WORDS + w]! |= ACCESS[s * PLANE + role * WORDS + w]!;
-      }
-    }
-    this.collections = new Map();
-    for (const [name, table] of COLLECTIONS) {
-      const allowed = new Uint32Array(table.words);
-      const under = new Uint32Array(table.words);
-      let top = false;
-      for (const role of roles) {
-        if (!Number.isInteger(role) || role < 0 || role >= ROWS) continue;
-        for (let w = 0; w < table.words; w++) {
-          allowed[w]! |= table.allowed[role * table.words + w]!;
-          under[w]! |= table.under[role * table.words + w]!;
-        }
-        top ||= hasBit(table.top, 0, role);
-      }
-      this.collections.set(name, { allowed, under, top });
-    }
-  }
-
-  /** Whether any of the subject's roles allows \`permission\` at \`scope\` (default: the widest). */
-  can(permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
-    const word = permission >>> 5;
-    const mask = 1 << (permission & 31);
-    if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
-    return (this.bits[scope * WORDS + word]! & mask) !== 0;
-  }
-
-  /** Whether any of the subject's roles allows \`entry\` of \`collection\`. */
-  canUse<C extends CollectionId>(collection: C, entry: EntryId<C> | (string & {})): boolean {
-    const table = COLLECTIONS.get(collection);
-    const mine = this.collections.get(collection);
-    if (table === undefined || mine === undefined) return false;
-    return entryAllowed(table, mine.allowed, mine.under, mine.top, 0, entry);
-  }
-}
-
-/** Combines roles into a subject (do it once per user or session, then check many times). */
-export function subject(roles: readonly RoleNo[]): Subject {
-  return new Subject(roles);
-}
-`);
-
-  // Ids to numbers, for code that starts from strings.
-  file.addCode(`
-const PERMISSION_NO: ReadonlyMap<string, PermissionNo> = new Map(Object.entries(Permission));
-const ROLE_NO: ReadonlyMap<string, RoleNo> = new Map(Object.entries(Role));
-const SCOPE_NO: ReadonlyMap<string, ScopeNo> = new Map(Object.entries(Scope));
-
-/** The number of a permission id (previous ids too), or undefined. */
-export function permissionNo(id: string): PermissionNo | undefined {
-  return PERMISSION_NO.get(id);
-}
-
-/** The number of a role id (previous ids too), or undefined. Retired roles have none: see \`transferTarget\`. */
-export function roleNo(id: string): RoleNo | undefined {
-  return ROLE_NO.get(id);
-}
-
-/** The number of a scope id, or undefined. */
-export function scopeNo(id: string): ScopeNo | undefined {
-  return SCOPE_NO.get(id);
-}
-
-/**
- * Convenience check by ids: whether any of \`roles\` allows \`permission\` at \`scope\`. Costs a
- * map lookup per id; use \`can\` with numbers on hot paths. Unknown ids are denied.
- */
-export function check(
-  roles: RoleId | DeprecatedRoleId | readonly (RoleId | DeprecatedRoleId)[],
-  permission: PermissionId | DeprecatedPermissionId,
-  scope?: ScopeId,
-  targetIsSelf = false,
-): boolean {
-  const p = PERMISSION_NO.get(permission);
-  const s = scope === undefined ? WIDEST : SCOPE_NO.get(scope);
-  if (p === undefined || s === undefined) return false;
-  for (const id of typeof roles === "string" ? [roles] : roles) {
-    const r = ROLE_NO.get(id);
-    if (r !== undefined && can(r, p, s, targetIsSelf)) return true;
-  }
-  return false;
-}
-`);
+  // The runtime's API (src/runtime/api.ts): the functions that read the tables.
+  file.addCode(runtime.api);
 
   // Metadata.
   file.addCode(`
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 export interface ScopeMeta { readonly id: ScopeId; readonly no: ScopeNo; readonly title: string; readonly description: string | null; readonly level: number }
 export interface CategoryMeta { readonly id: CategoryId; readonly title: string; readonly description: string | null }
 export interface PermissionMeta {
@@ -351,12 +155,12 @@ export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleI
   const json = (value: unknown) => jsonLiteral(value);
   file.addConst(
     'policySet',
-    `deepFreeze(${json({ name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version, hash: ctx.hash, defaultRole: model.defaultRole ?? null, ownerRole: model.ownerRole ?? null })})`,
+    `/* @__PURE__ */ deepFreeze(${json({ name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version, hash: ctx.hash, defaultRole: model.defaultRole ?? null, ownerRole: model.ownerRole ?? null })})`,
     { docs: 'The set: name, version, content hash of its policies, default and owner roles.', type: '{ readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null }' },
   );
   const list = (name: string, type: string, items: readonly unknown[], docs: string) =>
     file.addConst(name, (w) => {
-      w.write(`deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)},`).join('')}\n` : '')}])`);
+      w.write(`/* @__PURE__ */ deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)},`).join('')}\n` : '')}])`);
     }, { docs, type: `readonly ${type}[]` });
   const facts = metadataFacts(model, numbering, (n, kind) => typed(n, `${kind}No`));
   list('scopes', 'ScopeMeta', facts.scopes, 'Scope levels, narrowest first.');
@@ -371,21 +175,6 @@ export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleI
   list('collections', 'CollectionMeta', facts.collections, 'Collections and their entries.');
   list('users', 'UserMeta', facts.users, 'Users of the set\'s assignments and their roles.');
   list('transfers', 'TransferMeta', model.retiredRoles.map((r) => ({ from: r.name, to: r.transferTo, reason: r.reason ?? null })), 'Deleted roles and the roles their users transferred to.');
-  file.addConst(
-    'ROLE_SUCCESSOR',
-    `new Map<string, RoleId>(${json([...model.retiredRoles.map((r) => [r.name, r.transferTo]), ...[...model.roleAliases].map(([a, b]) => [a, b])])} as [string, RoleId][])`,
-    { exported: false, type: 'ReadonlyMap<string, RoleId>' },
-  );
-  file.addCode(`
-/**
- * The active role that a stored role id maps to today: itself when active, its new id when it
- * was renamed, the transfer target when it was deleted; undefined when never known.
- */
-export function transferTarget(id: string): RoleId | undefined {
-  if (ROLE_NO.has(id) && !ROLE_SUCCESSOR.has(id)) return id as RoleId;
-  return ROLE_SUCCESSOR.get(id);
-}
-`);
   return file.print();
 }
 

@@ -19,6 +19,8 @@ export interface Tables {
   readonly planes: number;
   /** Plane number of the widest scope (0 for a set without scopes). */
   readonly widest: number;
+  /** Plane numbers of the scope levels, narrowest first ([0] for a set without scopes). */
+  readonly scopeOrder: readonly number[];
   readonly access: Uint32Array;
   /** One row: the self-restricted permissions. */
   readonly selfRestricted: Uint32Array;
@@ -71,6 +73,7 @@ export function buildTables(model: Model, numbering: Numbering): Tables {
     rows,
     planes,
     widest: planeOfLevel[planeOfLevel.length - 1]!,
+    scopeOrder: planeOfLevel,
     access,
     selfRestricted,
     collections,

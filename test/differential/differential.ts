@@ -6,12 +6,15 @@ import { emitSet } from '../../src/emit/emit.js';
 import { formatFiles, modelOf, policySetArb } from '../support/arbitrary.js';
 import { compareAll, type GeneratedModule } from '../support/differential.js';
 import { evaluateModule } from '../support/eval-module.js';
+import { askAll, type LooseModule, outOfDomainQuestions } from '../support/out-of-domain.js';
 
 /**
  * Random policies (catalogs, scopes, implications, inheritance, wildcards, self-restrictions,
  * collections, hostile names) compiled to TypeScript, loaded, and asked every question of every
  * role alone, every pair of roles and every user's roles, compared with the reference
- * evaluator. The suite runs 4 × 2,500 policies (one file per quarter, so they run in parallel);
+ * evaluator; then out-of-domain questions to every exported function (numbers at and past the
+ * count, -1, 2³¹, 2³²−1, fractions, NaN, non-numbers, hostile strings; a sample of partners),
+ * which must deny or answer undefined without throwing. The suite runs 4 × 2,500 policies (one file per quarter, so they run in parallel);
  * `npm run test:nightly` runs many more with fresh seeds.
  */
 export function differentialRuns(): number {
@@ -33,6 +36,11 @@ export async function runDifferential(seed: number): Promise<void> {
       compiled++;
       if (mismatches.length > 0) {
         throw new Error(`${mismatches.length} mismatches, first: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`);
+      }
+      const wrong = askAll(outOfDomainQuestions(model, g as unknown as LooseModule, { sample: true }));
+      if (wrong.length > 0) {
+        const first = wrong.slice(0, 5).map((w) => `${w.question.text} -> ${w.error ?? String(w.answer)}`);
+        throw new Error(`${wrong.length} out-of-domain questions not denied, first: ${first.join('; ')}\n${formatFiles(set.files)}`);
       }
     }),
     { numRuns: runs, ...(nightly ? {} : { seed }), endOnFailure: false },
