@@ -245,6 +245,126 @@ describe('policyc diff: a scripted history of real changes', () => {
   });
 });
 
+describe('policyc diff: a gate with no side doors', () => {
+  it('swaps two lockfile numbers: a breaking change, its own gate, included in any', async () => {
+    const { report, code } = await diffJson('base', 'swapLockNumbers');
+    expect(code).toBe(0);
+    const crm = set(report, 'crm');
+    expect(crm.status).toBe('changed');
+    expect(crm.numbering.map((n) => [n.kind, n.key, n.change, n.from, n.to])).toEqual([
+      ['permission', 'records:view', 'renumbered', 45, 47],
+      ['permission', 'records:update', 'renumbered', 47, 45],
+    ]);
+    expect(report.summary.renumbered).toBe(2);
+    expect(crm.version).toMatchObject({ required: 'major', ok: false });
+    expect(await gate('swapLockNumbers', 'renumbering')).toBe(1);
+    expect(await gate('swapLockNumbers', 'any')).toBe(1);
+    expect(await gate('swapLockNumbers', 'escalation')).toBe(0);
+    const md = await repo.run(['diff', 'base', 'swapLockNumbers', '--format', 'markdown']);
+    expect(md.stdout).toContain('> [!CAUTION]');
+    expect(md.stdout).toContain('permission `records:view` changes number from 45 to 47');
+    const text = await repo.run(['diff', 'base', 'swapLockNumbers', '--no-color', '--fail-on', 'renumbering']);
+    expect(text.stdout).toContain('✖ breaking: 2 lockfile numbers changed meaning');
+    expect(text.stderr).toContain('--fail-on renumbering: 2 lockfile numbers changed meaning');
+  });
+
+  it('deletes a lockfile entry: the permission gets a fresh number, which is a breaking change', async () => {
+    const { report } = await diffJson('base', 'deleteLockEntry');
+    expect(set(report, 'crm').numbering.map((n) => [n.key, n.change, n.from, n.to])).toEqual([['campaigns:view', 'renumbered', 5, 49]]);
+    expect(await gate('deleteLockEntry', 'renumbering')).toBe(1);
+    expect(await gate('deleteLockEntry', 'any')).toBe(1);
+  });
+
+  it('a rename of a role or permission keeps its number: not a renumbering', async () => {
+    const { report } = await diffJson('base', 'renameRole');
+    expect(set(report, 'crm').numbering).toEqual([]);
+    expect(await gate('renameRole', 'renumbering')).toBe(0);
+  });
+
+  it('renames a set and adds an owner, undeclared: the new set is judged whole, and its owner is an escalation', async () => {
+    const { report } = await diffJson('base', 'renameSetAddOwner');
+    expect(report.sets.map((s) => [s.name, s.status])).toEqual([
+      ['crm', 'removed'],
+      ['crm-next', 'added'],
+      ['platform', 'unchanged'],
+    ]);
+    const next = set(report, 'crm-next');
+    expect(next.escalations.find((e) => e.subject.name === 'system-owner')).toMatchObject({ reasons: ['grants-everything'], users: ['oscar', 'erin'] });
+    expect(next.escalations.some((e) => e.subject.name === 'crm-admin' && e.reasons.includes('sensitive'))).toBe(true);
+    expect(await gate('renameSetAddOwner', 'escalation')).toBe(1);
+  });
+
+  it('renames a set with previousNames: matched across the rename, so the one new owner is the escalation', async () => {
+    const { report } = await diffJson('base', 'renameSetDeclared');
+    expect(report.sets.map((s) => [s.name, s.renamedFrom, s.status])).toEqual([
+      ['crm-next', 'crm', 'changed'],
+      ['platform', null, 'unchanged'],
+    ]);
+    const next = set(report, 'crm-next');
+    expect(next.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([['user', 'oscar', ['grants-everything']]]);
+    expect(next.numbering).toEqual([]);
+    expect(next.roles).toEqual([]);
+    expect(await gate('renameSetDeclared', 'escalation')).toBe(1);
+    expect(await gate('renameSetDeclared', 'renumbering')).toBe(0);
+    const md = await repo.run(['diff', 'base', 'renameSetDeclared', '--format', 'markdown']);
+    expect(md.stdout).toContain('**crm-next** (renamed from **crm**)');
+  });
+
+  it('an empty BASE: every set is new, and its sensitive and widest grants are escalations', async () => {
+    const r = await repo.run(['diff', './nothing-here', './policies', '--format', 'json', '--fail-on', 'escalation'].map((a) => a));
+    expect(r.code).toBe(2); // not a folder: usage error
+    mkdirSync(repo.file('empty'), { recursive: true });
+    const e = await repo.run(['diff', './empty', './policies', '--format', 'json', '--fail-on', 'escalation']);
+    expect(e.code).toBe(1);
+    const report = JSON.parse(e.stdout) as DiffReport;
+    expect(report.sets.map((s) => [s.name, s.status])).toEqual([
+      ['crm', 'added'],
+      ['platform', 'added'],
+    ]);
+    expect(set(report, 'crm').escalations.find((x) => x.subject.name === 'system-owner')!.reasons).toEqual(['grants-everything']);
+    expect(set(report, 'platform').escalations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('policyc diff: a gate without noise', () => {
+  it('a new scoped catalog permission reached by the owner\'s "*": reported as a gain, not an escalation', async () => {
+    const { report, code } = await diffJson('base', 'addScopedCatalogPermission');
+    expect(code).toBe(0);
+    const crm = set(report, 'crm');
+    expect(levels(crm, 'system-owner')).toEqual([['gained', 'records:export', null, 'all']]);
+    expect(levels(crm, 'sales-agent')).toEqual([['gained', 'records:export', null, 'own']]);
+    expect(crm.users.find((u) => u.user === 'erin')!.access.permissions.map((p) => p.permission)).toEqual(['records:export']);
+    expect(report.escalations).toEqual([]);
+    expect(await gate('addScopedCatalogPermission', 'escalation')).toBe(0);
+    expect(await gate('addScopedCatalogPermission', 'removal')).toBe(0);
+    expect(await gate('addScopedCatalogPermission', 'renumbering')).toBe(0);
+    const text = await repo.run(['diff', 'base', 'addScopedCatalogPermission', '--no-color']);
+    expect(text.stdout).toContain('+ action export implies view');
+    expect(text.stdout).not.toContain('implies nothing → view');
+  });
+
+  it('a new permission reached by a non-owner wildcard at the widest level is an escalation', async () => {
+    const { report } = await diffJson('base', 'addGroupsPermission');
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.permission, e.to])).toEqual([['role', 'crm-admin', ['widest-scope'], 'groups:archive', 'all']]);
+    expect(await gate('addGroupsPermission', 'escalation')).toBe(1);
+  });
+
+  it('a new resource is listed in the catalog changes', async () => {
+    const text = await repo.run(['diff', 'base', 'addResource', '--no-color']);
+    expect(text.stdout).toContain('+ resource notes: Notes');
+    const { report } = await diffJson('base', 'addResource');
+    expect(set(report, 'crm').catalog.other).toEqual([{ field: 'resource notes', from: null, to: 'Notes' }]);
+    const md = await repo.run(['diff', 'base', 'addResource', '--format', 'markdown']);
+    expect(md.stdout).toContain('resource notes');
+  });
+
+  it('retires a role into the owner role: each escalation once, for the transfer', async () => {
+    const { report } = await diffJson('base', 'retireRoleToOwner');
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.users])).toEqual([['transfer', 'auditor', ['grants-everything'], ['carol', 'mallory']]]);
+    expect(await gate('retireRoleToOwner', 'escalation')).toBe(1);
+  });
+});
+
 describe('policyc diff: output', () => {
   it('a set against itself reports no change (exit 0 even with --fail-on any)', async () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);
@@ -343,9 +463,9 @@ describe('policyc diff: sides and usage', () => {
     expect(same.code).toBe(0);
   });
 
-  it('a set that exists on one side only is added (reviewed whole: no escalations)', async () => {
+  it('a set that exists on one side only is added (reviewed whole; its sensitive and widest grants are escalations)', async () => {
     const r = await repo.run(['diff', './policies/crm', './policies', '--format', 'json', '--fail-on', 'escalation']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.sets.map((s) => [s.name, s.status])).toEqual([
       ['crm', 'unchanged'],
@@ -353,7 +473,7 @@ describe('policyc diff: sides and usage', () => {
     ]);
     const platform = set(report, 'platform');
     expect(platform.roles.every((x) => x.status === 'added')).toBe(true);
-    expect(platform.escalations).toEqual([]);
+    expect(platform.escalations.map((e) => e.subject.name)).toContain('identity-admin');
     expect(platform.version).toBeNull();
     const md = await repo.run(['diff', './policies/crm', './policies', '--format', 'markdown']);
     expect(md.stdout).toContain('**platform**: ➕ new set (version 1.0.0), 9 roles, 11 users');
@@ -368,7 +488,7 @@ describe('policyc diff: sides and usage', () => {
     expect(dash.code).toBe(2);
     const gateTypo = await repo.run(['diff', 'base', 'base', '--fail-on', 'escalations']);
     expect(gateTypo.code).toBe(2);
-    expect(gateTypo.stderr).toContain('expected escalation, removal, any, version');
+    expect(gateTypo.stderr).toContain('expected escalation, removal, renumbering, any, version');
   });
 
   it('a policies folder missing at both sides is a usage error', async () => {

@@ -94,6 +94,7 @@ export function resolveSet(
   const byName = <T extends { name: string }>(items: readonly T[]) => new Map(items.map((i) => [i.name, i]));
   return {
     name: set.name.value,
+    previousNames: set.previousNames.map((n) => n.value),
     title: set.title,
     description: set.description,
     version: set.version.value,

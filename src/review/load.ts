@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { allocate, parseLockfile } from '../allocate/lockfile.js';
+import { allocate, type Lockfile, parseLockfile } from '../allocate/lockfile.js';
 import { analyzeSet, type Analysis } from '../analyze.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
@@ -42,6 +42,10 @@ export interface PreparedSet {
   readonly model: Model | undefined;
   /** Errors only: warnings do not stop a diff. */
   readonly errors: readonly Diagnostic[];
+  /** The committed lockfile as read: the numbers this side promised; undefined when there is none. */
+  readonly lockfile: Lockfile | undefined;
+  /** The numbers this side uses: its lockfile after allocation (what `policyc build` writes); undefined when the set has errors. */
+  readonly numbering: Lockfile | undefined;
 }
 
 export interface LoadOptions {
@@ -89,14 +93,19 @@ function prepareUncached(source: SetSource): PreparedSet {
   const analysis = analyzeSet(source);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   let model = analysis.model;
+  let lockfile: Lockfile | undefined;
+  let numbering: Lockfile | undefined;
   if (model) {
     const lock = new Diagnostics();
-    const previous = source.lockfile ? parseLockfile(source.lockfile, lock) : undefined;
-    if (!lock.hasErrors) allocate(model, previous, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, lock);
+    lockfile = source.lockfile ? parseLockfile(source.lockfile, lock) : undefined;
+    if (!lock.hasErrors) numbering = allocate(model, lockfile, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, lock)?.lockfile;
     errors.push(...lock.items.filter((d) => d.severity === 'error'));
   }
-  if (errors.length > 0) model = undefined;
-  return { name: source.name, dir: source.dir, analysis, model, errors };
+  if (errors.length > 0) {
+    model = undefined;
+    numbering = undefined;
+  }
+  return { name: source.name, dir: source.dir, analysis, model, errors, lockfile, numbering };
 }
 
 /** Re-expresses a folder-read set's paths relative to `cwd` (the folder reader makes them relative to the process's directory). */
