@@ -365,6 +365,42 @@ describe('policyc diff: a gate without noise', () => {
   });
 });
 
+describe('policyc diff: the roles the set protects', () => {
+  /** The codes of a change's HEAD errors, and the exit code of the escalation gate. */
+  async function headErrors(change: string): Promise<{ codes: string[]; messages: string[]; gate: number }> {
+    const r = await repo.run(['diff', 'base', change, '--format', 'json', '--fail-on', 'escalation']);
+    const crm = set(JSON.parse(r.stdout) as DiffReport, 'crm');
+    expect(crm.status).toBe('error');
+    return { codes: crm.head!.errors.map((e) => String(e.code)), messages: crm.head!.errors.map((e) => String(e.message)), gate: r.code };
+  }
+
+  it('an owner role that no longer holds everything is an error (PC610)', async () => {
+    const { codes, messages, gate } = await headErrors('shrinkOwner');
+    expect(codes).toEqual(['PC610']);
+    expect(messages[0]).toContain('the owner role `system-owner` does not hold every permission at the widest level: it lacks `ai-conversations:manage`');
+    expect(gate).toBe(1);
+  });
+
+  it('retiring the owner role has its own diagnostic (PC611)', async () => {
+    const { codes, messages, gate } = await headErrors('retireOwner');
+    expect(codes).toEqual(['PC611']);
+    expect(messages[0]).toBe('role `system-owner` is the owner role (the one role that holds everything), so it cannot be retired');
+    expect(gate).toBe(1);
+  });
+
+  it('a deleted role still assigned: the fix first (PC601, listing the assignments), whether or not users were moved', async () => {
+    const still = await headErrors('deleteRoleStillAssigned');
+    expect(still.codes).toEqual(['PC601']);
+    expect(still.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced 2 times');
+    const r = await repo.run(['diff', 'base', 'deleteRoleStillAssigned']);
+    expect(r.stderr).toContain('still names `auditor` (assigned to `carol`)');
+    expect(r.stderr).toContain('still names `auditor` (assigned to `mallory`)');
+    const moved = await headErrors('deleteRoleWithoutTransfer');
+    expect(moved.codes).toEqual(['PC601']);
+    expect(moved.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to');
+  });
+});
+
 describe('policyc diff: output', () => {
   it('a set against itself reports no change (exit 0 even with --fail-on any)', async () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);

@@ -70,6 +70,8 @@ export const CODES = {
   PC603: { name: 'lockfile-invalid', severity: 'error', summary: 'The lockfile cannot be read.' },
   PC604: { name: 'generated-stale', severity: 'error', summary: 'Generated output does not match the policies (build --check).' },
   PC605: { name: 'write-failed', severity: 'error', summary: 'Generated output could not be written.' },
+  PC610: { name: 'owner-role-incomplete', severity: 'error', summary: 'The owner role does not hold every permission at the widest level.' },
+  PC611: { name: 'protected-role-removed', severity: 'error', summary: 'The owner role or the default role is retired or deleted.' },
 
   // Usage and internal
   PC901: { name: 'usage', severity: 'error', summary: 'The command line is wrong.' },

@@ -89,6 +89,9 @@ export function resolveSet(
     }
   }
 
+  // After every reference was resolved: each deleted role's references are listed with it.
+  roles.formerRoles.report(set.name.span, diagnostics);
+
   if (diagnostics.hasErrors) return undefined;
 
   const byName = <T extends { name: string }>(items: readonly T[]) => new Map(items.map((i) => [i.name, i]));

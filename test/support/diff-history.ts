@@ -143,6 +143,23 @@ export const CHANGES = {
     r.edit('policies/crm/assignments.yaml', '      roles: [auditor]\n', '      roles: [system-owner]\n');
     r.edit('policies/crm/assignments.yaml', '      roles: [team-lead, auditor]', '      roles: [team-lead, system-owner]');
   },
+
+  /** crm: the owner role's `"*"` is replaced by one permission. */
+  shrinkOwner(r: ScratchRepo): void {
+    r.edit('policies/crm/roles/system-owner.yaml', '    - "*"\n', '    - global-settings:edit\n');
+  },
+
+  /** crm: the owner role is retired, its users moved to CRM Admin. */
+  retireOwner(r: ScratchRepo): void {
+    r.remove('policies/crm/roles/system-owner.yaml');
+    r.edit('policies/crm/policyset.yaml', '  ownerRole: system-owner\n', '  ownerRole: system-owner\n  retiredRoles:\n    - name: system-owner\n      transferTo: crm-admin\n');
+    r.edit('policies/crm/assignments.yaml', '      roles: [system-owner]\n', '      roles: [crm-admin]\n');
+  },
+
+  /** crm: Auditor is deleted while its users still hold it (no transfer, no reassignment). */
+  deleteRoleStillAssigned(r: ScratchRepo): void {
+    r.remove('policies/crm/roles/auditor.yaml');
+  },
 } satisfies Record<string, (r: ScratchRepo) => void>;
 
 function renameCrm(r: ScratchRepo, declared: boolean): void {
