@@ -401,6 +401,28 @@ describe('policyc diff: the roles the set protects', () => {
   });
 });
 
+describe('policyc check and diff: access that reaches the widest level through an implication', () => {
+  it('warns (PC510) with the fix in the hint, and diff reports the widened access as an escalation', async () => {
+    repo.checkout('change/createImpliesView');
+    try {
+      const check = await repo.run(['check', '--no-color']);
+      expect(check.code).toBe(0);
+      expect(check.stdout).toContain('warning[PC510] `records:create` implies `records:view` (create ⇒ view) at the widest level, `all`');
+      expect(check.stdout).toContain('add `- records:view: all`');
+      expect(check.stdout).toContain('policies/crm/roles/support-agent.yaml:21:7');
+      expect(check.stdout).toContain('warning[PC510] `groups:create` implies `groups:view`');
+    } finally {
+      repo.checkout('main');
+    }
+    const { report } = await diffJson('base', 'createImpliesView');
+    expect(report.escalations.map((e) => [e.subject.name, e.permission, e.from, e.to, e.reasons])).toEqual([
+      ['support-agent', 'records:view', 'group', 'all', ['widest-scope']],
+      ['team-lead', 'groups:view', 'group', 'all', ['widest-scope']],
+    ]);
+    expect(await gate('createImpliesView', 'escalation')).toBe(1);
+  });
+});
+
 describe('policyc diff: output', () => {
   it('a set against itself reports no change (exit 0 even with --fail-on any)', async () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);

@@ -63,6 +63,7 @@ export const CODES = {
   PC504: { name: 'bidi-control', severity: 'warning', summary: 'Text holds invisible bidirectional control characters that can disguise what it says.' },
   PC505: { name: 'redundant-grant', severity: 'warning', summary: 'A grant adds nothing: the role already has it through inheritance or another grant.' },
   PC506: { name: 'unused-scope', severity: 'warning', summary: 'The set declares scopes but no permission is scoped.' },
+  PC510: { name: 'implied-widest-scope', severity: 'warning', summary: 'An unscoped grant implies a scoped permission, which it gives at the widest level without saying so.' },
 
   // Lockfile and generated output
   PC601: { name: 'role-removed-without-transfer', severity: 'error', summary: 'A role in the lockfile was removed without naming where its users go.' },

@@ -244,6 +244,28 @@ export function resolveRoles(
   };
   for (const name of names) compute(name);
 
+  // An unscoped grant whose action implies a scoped permission gives that one at the widest level,
+  // which the grant never says: a reviewer reading `projects:create` does not see `projects:view: all`.
+  if (catalog.scopes.length > 0) {
+    const widestName = catalog.scopes[widest]!.name;
+    for (const name of names) {
+      const draft = drafts.get(name)!;
+      const explicitWidest = new Set(draft.grants.filter((g) => g.target.kind === 'permission' && (g.level ?? widest) === widest).map((g) => (g.target as { permission: string }).permission));
+      for (const g of draft.grants) {
+        if (g.target.kind !== 'permission') continue;
+        const i = position.get(g.target.permission)!;
+        if (scoped[i]) continue;
+        for (const j of implied[i]!) {
+          if (!scoped[j] || explicitWidest.has(ids[j]!)) continue;
+          const from = catalog.permissions[i]!;
+          diagnostics.report('PC510', `\`${ids[i]}\` implies \`${ids[j]}\` (${from.action} ⇒ ${catalog.permissions[j]!.action}) at the widest level, \`${widestName}\`: \`${ids[i]}\` is unscoped, so the grant carries no level to what it implies`, g.span, {
+            hint: `if \`${widestName}\` is intended, say so in role \`${name}\`: add \`- ${ids[j]}: ${widestName}\`; otherwise make \`${ids[i]}\` scoped in the catalog, so that the grant names a level (\`- ${ids[i]}: ${catalog.scopes[0]!.name}\`) and the implication keeps it`,
+          });
+        }
+      }
+    }
+  }
+
   // The owner role holds everything: the set's declared intent, which diff relies on (its gains are not escalations).
   // (Not when one of its grants is itself in error: that error says what is wrong.)
   const ownerDraft = ownerRole === undefined ? undefined : drafts.get(ownerRole);

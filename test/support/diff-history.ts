@@ -160,6 +160,11 @@ export const CHANGES = {
   deleteRoleStillAssigned(r: ScratchRepo): void {
     r.remove('policies/crm/roles/auditor.yaml');
   },
+
+  /** crm: creating a record now implies viewing it; `records:create` is unscoped, `records:view` scoped. */
+  createImpliesView(r: ScratchRepo): void {
+    r.edit('policies/crm/catalog/00-actions.yaml', '    - name: create\n      title: Create\n', '    - name: create\n      title: Create\n      implies: [view]\n');
+  },
 } satisfies Record<string, (r: ScratchRepo) => void>;
 
 function renameCrm(r: ScratchRepo, declared: boolean): void {
