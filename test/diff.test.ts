@@ -423,6 +423,26 @@ describe('policyc check and diff: access that reaches the widest level through a
   });
 });
 
+describe('explain and who-can answer the reviewer\'s follow-up questions, with an exit status', () => {
+  it('after connectorAllowToExcept: who may use Salesforce delete-record, and may the builder use Stripe or GitHub', async () => {
+    repo.checkout('change/connectorAllowToExcept');
+    try {
+      const stripe = await repo.run(['explain', 'automation-builder', 'connectors:stripe', '--no-color']);
+      expect(stripe.code).toBe(1);
+      expect(stripe.stdout).toContain('automation-builder: connectors: except [stripe, salesforce/actions/delete-record] (excepted)');
+      const github = await repo.run(['explain', 'automation-builder', 'connectors:github/actions/merge-pull-request', '--no-color']);
+      expect(github.code).toBe(0);
+      expect(github.stdout).toContain('(not excepted)');
+      const who = await repo.run(['who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json']);
+      expect(who.code).toBe(0);
+      expect((JSON.parse(who.stdout) as { roles: { role: string }[] }).roles.map((r) => r.role)).toEqual(['platform-admin']);
+      expect((await repo.run(['explain', 'automation-builder', 'connectors:strip'])).code).toBe(2);
+    } finally {
+      repo.checkout('main');
+    }
+  });
+});
+
 describe('policyc diff: output', () => {
   it('a set against itself reports no change (exit 0 even with --fail-on any)', async () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);
