@@ -355,12 +355,18 @@ function catalogRows(c: CatalogChanges): string[][] {
   }
   for (const a of c.actions) {
     const implies = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.map(tick).join(', '));
+    if (a.change !== 'changed') {
+      // A new or removed action: what it implies, once.
+      const list = a.change === 'added' ? a.impliesTo : a.impliesFrom;
+      const label = a.change === 'added' ? '➕ action added' : '➖ action removed';
+      rows.push([label, `action ${tick(a.action)}`, list.length > 0 ? `${a.change === 'added' ? 'implies' : 'implied'} ${list.map(tick).join(', ')}` : '—', roles(a.roles)]);
+      continue;
+    }
     const detail = [`implies ${implies(a.impliesFrom)} → ${implies(a.impliesTo)}`];
     const resources = (ids: readonly string[], actions: readonly string[]) => new Set(ids.filter((id) => actions.includes(id.slice(id.indexOf(':') + 1))).map((id) => id.slice(0, id.indexOf(':')))).size;
     if (a.closureAdded.length > 0) detail.push(`${tick(a.action)} now also implies ${a.closureAdded.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureAdded), 'resource')})`);
     if (a.closureRemoved.length > 0) detail.push(`${tick(a.action)} no longer implies ${a.closureRemoved.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureRemoved), 'resource')})`);
-    const label = a.change === 'added' ? '➕ action added' : a.change === 'removed' ? '➖ action removed' : '🔁 implication changed';
-    rows.push([label, `action ${tick(a.action)}`, detail.join('; '), roles(a.roles)]);
+    rows.push(['🔁 implication changed', `action ${tick(a.action)}`, detail.join('; '), roles(a.roles)]);
   }
   for (const col of c.collections) {
     const detail: string[] = [];
