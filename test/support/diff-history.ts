@@ -28,13 +28,7 @@ export const CHANGES = {
 
   /** crm: Support Agent is retired; its users move to Sales Agent. */
   deleteRole(r: ScratchRepo): void {
-    r.remove('policies/crm/roles/support-agent.yaml');
-    r.edit(
-      'policies/crm/policyset.yaml',
-      '  ownerRole: system-owner\n',
-      '  ownerRole: system-owner\n  retiredRoles:\n    - name: support-agent\n      transferTo: sales-agent\n      reason: Support merged into Sales.\n',
-    );
-    r.edit('policies/crm/assignments.yaml', '      roles: [support-agent]\n', '      roles: [sales-agent]\n');
+    retireCrmRole(r, 'support-agent', 'sales-agent', [['      roles: [support-agent]\n', '      roles: [sales-agent]\n']], 'Support merged into Sales.');
   },
 
   /** crm: Auditor is deleted without saying where its users go (an error: the lockfile knows it). */
@@ -134,14 +128,10 @@ export const CHANGES = {
 
   /** crm: Auditor is retired and its users move to the owner role. */
   retireRoleToOwner(r: ScratchRepo): void {
-    r.remove('policies/crm/roles/auditor.yaml');
-    r.edit(
-      'policies/crm/policyset.yaml',
-      '  ownerRole: system-owner\n',
-      '  ownerRole: system-owner\n  retiredRoles:\n    - name: auditor\n      transferTo: system-owner\n',
-    );
-    r.edit('policies/crm/assignments.yaml', '      roles: [auditor]\n', '      roles: [system-owner]\n');
-    r.edit('policies/crm/assignments.yaml', '      roles: [team-lead, auditor]', '      roles: [team-lead, system-owner]');
+    retireCrmRole(r, 'auditor', 'system-owner', [
+      ['      roles: [auditor]\n', '      roles: [system-owner]\n'],
+      ['      roles: [team-lead, auditor]', '      roles: [team-lead, system-owner]'],
+    ]);
   },
 
   /** crm: the owner role's `"*"` is replaced by one permission. */
@@ -151,9 +141,7 @@ export const CHANGES = {
 
   /** crm: the owner role is retired, its users moved to CRM Admin. */
   retireOwner(r: ScratchRepo): void {
-    r.remove('policies/crm/roles/system-owner.yaml');
-    r.edit('policies/crm/policyset.yaml', '  ownerRole: system-owner\n', '  ownerRole: system-owner\n  retiredRoles:\n    - name: system-owner\n      transferTo: crm-admin\n');
-    r.edit('policies/crm/assignments.yaml', '      roles: [system-owner]\n', '      roles: [crm-admin]\n');
+    retireCrmRole(r, 'system-owner', 'crm-admin', [['      roles: [system-owner]\n', '      roles: [crm-admin]\n']]);
   },
 
   /** crm: Auditor is deleted while its users still hold it (no transfer, no reassignment). */
@@ -172,4 +160,15 @@ function renameCrm(r: ScratchRepo, declared: boolean): void {
   r.edit('policies/crm-next/policyset.yaml', '  name: crm\n', declared ? '  name: crm-next\n  previousNames: [crm]\n' : '  name: crm-next\n');
   r.edit('policies/crm-next/policyc.lock.json', '"set": "crm"', '"set": "crm-next"');
   r.edit('policies/crm-next/assignments.yaml', '  users:\n', '  users:\n    - name: oscar\n      title: Oscar Reyes\n      roles: [system-owner]\n');
+}
+
+/** Retires a crm role the way the language prescribes: its document goes, retiredRoles names the transfer, assignments are edited (`[from, to]`). */
+function retireCrmRole(r: ScratchRepo, role: string, transferTo: string, assignments: [string, string][], reason?: string): void {
+  r.remove(`policies/crm/roles/${role}.yaml`);
+  r.edit(
+    'policies/crm/policyset.yaml',
+    '  ownerRole: system-owner\n',
+    `  ownerRole: system-owner\n  retiredRoles:\n    - name: ${role}\n      transferTo: ${transferTo}\n${reason ? `      reason: ${reason}\n` : ''}`,
+  );
+  for (const [from, to] of assignments) r.edit('policies/crm/assignments.yaml', from, to);
 }
