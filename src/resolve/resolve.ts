@@ -49,6 +49,14 @@ export function resolveSet(
     });
   }
 
+  for (const previous of set.previousNames) {
+    if (previous.value === set.name.value) {
+      diagnostics.report('PC414', `policy set \`${set.name.value}\` lists its own name as a previous name`, previous.span, {
+        hint: 'previousNames holds the names the set had before a rename; remove this one',
+      });
+    }
+  }
+
   const catalog = resolveCatalog(
     set.scopes,
     declarations.filter((d): d is CatalogDecl => d.kind === 'Catalog'),

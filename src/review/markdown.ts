@@ -379,6 +379,11 @@ function catalogRows(c: CatalogChanges): string[][] {
     rows.push([label, tick(col.collection), detail.join('; '), '—']);
   }
   if (c.scopes) rows.push(['✏️ scopes changed', 'scope levels', `${c.scopes.from.map(tick).join(' < ') || 'none'} → ${c.scopes.to.map(tick).join(' < ') || 'none'}`, '—']);
-  for (const f of c.other) rows.push([f.from === null ? '➕ added' : f.to === null ? '➖ removed' : '✏️ renamed', mdText(f.field), `${f.from === null ? 'none' : `“${mdText(String(f.from))}”`} → ${f.to === null ? 'none' : `“${mdText(String(f.to))}”`}`, '—']);
+  for (const f of c.other) {
+    const quote = (v: string | boolean | null) => `“${mdText(String(v))}”`;
+    if (f.from === null) rows.push(['➕ added', mdText(f.field), quote(f.to), '—']);
+    else if (f.to === null) rows.push(['➖ removed', mdText(f.field), `was ${quote(f.from)}`, '—']);
+    else rows.push(['✏️ renamed', mdText(f.field), `${quote(f.from)} → ${quote(f.to)}`, '—']);
+  }
   return rows;
 }
