@@ -310,9 +310,17 @@ describe('policyc diff: a gate with no side doors', () => {
     expect(md.stdout).toContain('**crm-next** (renamed from **crm**)');
   });
 
+  it('renames a set without previousNames but with the lockfile still naming it: matched by the lockfile', async () => {
+    const { report } = await diffJson('base', 'renameSetLockfileIdentity');
+    expect(report.sets.map((s) => [s.name, s.renamedFrom, s.status])).toEqual([
+      ['crm-next', 'crm', 'changed'],
+      ['platform', null, 'unchanged'],
+    ]);
+    expect(set(report, 'crm-next').escalations).toEqual([]);
+    expect(await gate('renameSetLockfileIdentity', 'escalation')).toBe(0);
+  });
+
   it('an empty BASE: every set is new, and its sensitive and widest grants are escalations', async () => {
-    const r = await repo.run(['diff', './nothing-here', './policies', '--format', 'json', '--fail-on', 'escalation'].map((a) => a));
-    expect(r.code).toBe(2); // not a folder: usage error
     mkdirSync(repo.file('empty'), { recursive: true });
     const e = await repo.run(['diff', './empty', './policies', '--format', 'json', '--fail-on', 'escalation']);
     expect(e.code).toBe(1);

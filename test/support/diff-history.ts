@@ -92,6 +92,12 @@ export const CHANGES = {
     renameCrm(r, false);
   },
 
+  /** The same rename, with the lockfile not rebuilt: it still names `crm`, which identifies the set. */
+  renameSetLockfileIdentity(r: ScratchRepo): void {
+    r.git('mv', 'policies/crm', 'policies/crm-next');
+    r.edit('policies/crm-next/policyset.yaml', '  name: crm\n', '  name: crm-next\n');
+  },
+
   /** The same rename, declared: the PolicySet lists `crm` in metadata.previousNames. */
   renameSetDeclared(r: ScratchRepo): void {
     renameCrm(r, true);
