@@ -83,7 +83,7 @@ describe('review text renderers', () => {
   it('diff --format text prints titles with escapes escaped', async () => {
     const a = await analyzeFolder('policies/crm');
     const hostile = await hostileModel();
-    const set = (model: Model): PreparedSet => ({ name: 'crm', dir: 'policies/crm', analysis: a, model, errors: [] });
+    const set = (model: Model): PreparedSet => ({ name: 'crm', dir: 'policies/crm', analysis: a, model, errors: [], lockfile: undefined, numbering: undefined });
     const side = (model: Model, label: string): Side => ({ kind: 'folder', label, revision: null, path: label, sets: [set(model)] });
     const out = renderText(buildReport(side(a.model!, 'base'), side(hostile, 'head')), colors(false));
     expect(out).toContain('\\x1b[2K\\rNo escalations');

@@ -66,6 +66,7 @@ export const CODES = {
   PC504: { name: 'bidi-control', severity: 'warning', summary: 'Text holds invisible bidirectional control characters that can disguise what it says.' },
   PC505: { name: 'redundant-grant', severity: 'warning', summary: 'A grant adds nothing: the role already has it through inheritance or another grant.' },
   PC506: { name: 'unused-scope', severity: 'warning', summary: 'The set declares scopes but no permission is scoped.' },
+  PC510: { name: 'implied-widest-scope', severity: 'warning', summary: 'An unscoped grant implies a scoped permission, which it gives at the widest level without saying so.' },
 
   // Lockfile and generated output
   PC601: { name: 'role-removed-without-transfer', severity: 'error', summary: 'A role in the lockfile was removed without naming where its users go.' },
@@ -74,6 +75,8 @@ export const CODES = {
   PC604: { name: 'generated-stale', severity: 'error', summary: 'Generated output does not match the policies (build --check).' },
   PC605: { name: 'write-failed', severity: 'error', summary: 'Generated output could not be written.' },
   PC606: { name: 'generated-mixed', severity: 'error', summary: 'Generated output mixes two builds, or uses numbers the lockfile does not record (an interrupted build).' },
+  PC610: { name: 'owner-role-incomplete', severity: 'error', summary: 'The owner role does not hold every permission at the widest level.' },
+  PC611: { name: 'protected-role-removed', severity: 'error', summary: 'The owner role or the default role is retired or deleted.' },
 
   // Usage and internal
   PC901: { name: 'usage', severity: 'error', summary: 'The command line is wrong.' },

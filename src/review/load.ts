@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Lockfile } from '../allocate/lockfile.js';
 import { analyzeSet, type Analysis } from '../analyze.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
@@ -41,6 +42,10 @@ export interface PreparedSet {
   readonly model: Model | undefined;
   /** Errors only: warnings do not stop a diff. */
   readonly errors: readonly Diagnostic[];
+  /** The committed lockfile as read: the numbers this side promised; undefined when there is none. */
+  readonly lockfile: Lockfile | undefined;
+  /** The numbers this side uses: its lockfile after allocation (what `policyc build` writes); undefined when the set has errors. */
+  readonly numbering: Lockfile | undefined;
 }
 
 export interface LoadOptions {
@@ -88,7 +93,11 @@ function prepareUncached(source: SetSource): PreparedSet {
   const analysis = analyzeSet(source);
   // The analysis ran up to and including allocation: lockfile problems are among its findings.
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  return { name: source.name, dir: source.dir, analysis, model: errors.length > 0 ? undefined : analysis.model, errors };
+  const model = errors.length > 0 ? undefined : analysis.model;
+  // The committed lockfile as read, and the numbers this side uses (what `policyc build` writes).
+  const lockfile = analysis.lockfile?.lockfile;
+  const numbering = model ? analysis.allocation?.lockfile : undefined;
+  return { name: source.name, dir: source.dir, analysis, model, errors, lockfile, numbering };
 }
 
 /** Re-expresses a folder-read set's paths relative to `cwd` (the folder reader makes them relative to the process's directory). */

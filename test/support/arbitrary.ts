@@ -682,7 +682,8 @@ function buildSpec(r: Raw): PolicySpec {
     version: `${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}`,
     scopes,
     defaultRole: r.defaultRole === undefined ? undefined : pick(roleNames, r.defaultRole),
-    ownerRole: owner === undefined ? undefined : roleNames[owner],
+    // The owner role must hold everything (PC610): a drawn owner that does not grant "*" is no owner.
+    ownerRole: owner !== undefined && rolesDrawn[owner]!.grants.some((g) => g.target === '*') ? roleNames[owner] : undefined,
     retiredRoles,
     actions,
     categories,
