@@ -6,6 +6,7 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerFmt } from './commands/fmt.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
 import { registerWatch } from './commands/watch.js';
@@ -15,7 +16,7 @@ import { EXIT, type Io, processIo } from './io.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerTest, registerInit];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerTest, registerInit, registerFmt];
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage

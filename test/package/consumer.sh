@@ -29,6 +29,8 @@ if find node_modules/policyc -name '*.map' | grep -q .; then fail "the tarball s
 
 step "policyc init"
 npx policyc init policies/shop
+step "policyc fmt --check"
+npx policyc fmt --check
 step "policyc check (must load neither ts-morph nor cucumber)"
 cat > probe.cjs <<'JS'
 // Names the heavy packages a command loaded (they are CommonJS, so they land in require.cache).
