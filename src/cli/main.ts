@@ -9,6 +9,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
+import { registerVectors } from './commands/vectors.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoCan } from './commands/who-can.js';
 import { EXIT, type Io, processIo } from './io.js';
@@ -16,7 +17,7 @@ import { EXIT, type Io, processIo } from './io.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerTest, registerInit, registerFmt];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerTest, registerInit, registerFmt, registerVectors];
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage
