@@ -44,6 +44,10 @@ step "policyc diff (idem)"
 cp -r policies policies-before
 node --require ./probe.cjs node_modules/.bin/policyc diff policies-before policies --format text
 
+step "policyc check --format sarif"
+npx policyc check --format sarif > policyc.sarif
+node -e "const l = JSON.parse(require('node:fs').readFileSync('policyc.sarif', 'utf8')); console.log('SARIF', l.version, l.runs[0].tool.driver.name, l.runs[0].results.length, 'results')"
+
 step "policyc build"
 npx policyc build
 npx policyc build --check --locked
@@ -90,5 +94,9 @@ npx tsc -p tsconfig.json
 out="$(node --input-type=module -e "console.log((await import('./out/app.js')).summary)")"
 echo "$out"
 [ "$out" = "shop 0.1.0: true false true false" ] || fail "the generated module answered: $out"
+
+step "test vectors, answered by the Python reader shipped in the package"
+node --require ./probe.cjs node_modules/.bin/policyc vectors --out generated
+python3 node_modules/policyc/readers/python/policyc_manifest.py generated/shop/manifest.json generated/shop/vectors.json
 
 step "consumer test passed"
