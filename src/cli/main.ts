@@ -5,9 +5,11 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerFmt } from './commands/fmt.js';
 import { registerInit } from './commands/init.js';
 import { registerReport } from './commands/report.js';
 import { registerTest } from './commands/test.js';
+import { registerVectors } from './commands/vectors.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoCan } from './commands/who-can.js';
 import { EXIT, type Io, processIo } from './io.js';
@@ -15,7 +17,7 @@ import { VERSION } from './version.js';
 
 
 /** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerReport, registerTest, registerInit];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerReport, registerTest, registerInit, registerFmt, registerVectors];
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage

@@ -139,6 +139,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Writes one file atomically (see writeFilesAtomic): `fmt`, `vectors` and `report` write single files. */
+export function writeFileAtomic(file: string, text: string): void {
+  writeFilesAtomic([{ path: file, text }]);
+}
+
 /** The file's text, or undefined when it does not exist or cannot be read. */
 export function readText(file: string): string | undefined {
   try {

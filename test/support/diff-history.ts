@@ -55,7 +55,7 @@ export const CHANGES = {
 
   /** platform: Automation Builders see every object's records. */
   objectsToAll(r: ScratchRepo): void {
-    r.edit('policies/platform/roles/automation-builder.yaml', '      mode: allow        # together with member\'s customer and product\n      entries: [lead, order, ticket]\n', '      mode: all\n');
+    r.edit('policies/platform/roles/automation-builder.yaml', '      mode: allow # together with member\'s customer and product\n      entries: [lead, order, ticket]\n', '      mode: all\n');
   },
 
   /** crm: a new catalog permission, Transfer Calls (with its action). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
 import { closest } from '../../diagnostics/suggest.js';
-import { WriteError, writeFailure, writeFilesAtomic } from '../../output/write.js';
+import { WriteError, writeFailure, writeFileAtomic } from '../../output/write.js';
 import { renderHtml } from '../../report/html.js';
 import { changeReport, type ReportData, snapshotReport } from '../../report/report.js';
 import { loadSides, type Side, UsageError } from '../../review/load.js';
@@ -81,7 +81,7 @@ export async function runReport(io: Io, options: ReportOptions): Promise<number>
   }
   const file = path.resolve(io.cwd, options.output);
   try {
-    writeFilesAtomic([{ path: file, text: html }]);
+    writeFileAtomic(file, html);
   } catch (error) {
     if (error instanceof WriteError) {
       println(io.stderr, renderHuman(writeFailure(error), new Map(), c));
