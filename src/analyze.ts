@@ -1,6 +1,7 @@
 import { allocate, type Allocation } from './allocate/lockfile.js';
 import { type ReadLockfile, readLockfile } from './allocate/read-lockfile.js';
 import { Diagnostics, type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
+import type { Span } from './diagnostics/span.js';
 import { LOCKFILE_NAME } from './load/discover.js';
 import { decodeFile, type SetSource, type SourceFile } from './load/source.js';
 import { parseYamlFile } from './load/yaml.js';
@@ -100,7 +101,13 @@ export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
   if (!diagnostics.hasErrors) for (const [, a] of analyses) diagnostics.addAll(a.schema);
 
   // Stage 3: names, references and effective access.
-  const formerRoles = lockfile ? new Set([...lockfile.lockfile.roles.active.keys(), ...lockfile.lockfile.roles.reserved.keys()]) : new Set<string>();
+  // Every role the lockfile numbers, with the place it is numbered (a deleted one is reported with it).
+  const formerRoles = new Map<string, Span>();
+  if (lockfile) {
+    for (const table of ['active', 'reserved'] as const) {
+      for (const name of lockfile.lockfile.roles[table].keys()) formerRoles.set(name, lockfile.spans.at(['roles', table, name]));
+    }
+  }
   const resolved = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, formerRoles);
 
   if (resolved && !diagnostics.hasErrors) {

@@ -86,7 +86,7 @@ describe('check and build --check agree on the shipped sets', () => {
       const r = await both(path.join(w.policies, 'crm'), w.generated);
       expect(r.check).toEqual(r.build);
       expect(r.check).toHaveLength(1);
-      expect(r.check[0]).toMatch(/^PC601 .*crm\/policyc\.lock\.json:\d+:\d+$/);
+      expect(r.check[0]).toMatch(/^PC601 .*crm\/policyset\.yaml:\d+:\d+$/);
       expect(r.checkCode).toBe(1);
       expect(r.buildCode).toBe(1);
     } finally {

@@ -310,14 +310,17 @@ describe('policyc diff: a gate with no side doors', () => {
     expect(md.stdout).toContain('**crm-next** (renamed from **crm**)');
   });
 
-  it('renames a set without previousNames but with the lockfile still naming it: matched by the lockfile', async () => {
-    const { report } = await diffJson('base', 'renameSetLockfileIdentity');
-    expect(report.sets.map((s) => [s.name, s.renamedFrom, s.status])).toEqual([
-      ['crm-next', 'crm', 'changed'],
-      ['platform', null, 'unchanged'],
-    ]);
-    expect(set(report, 'crm-next').escalations).toEqual([]);
-    expect(await gate('renameSetLockfileIdentity', 'escalation')).toBe(0);
+  it('renames a set without previousNames, its lockfile still naming the old set: refused (PC603), and the gate fails', async () => {
+    // A lockfile is a set's own only under the set's name or one of its previous names: a rename
+    // must be declared, so that no set can take over another's numbers unnoticed.
+    const { report, code } = await diffJson('base', 'renameSetLockfileIdentity');
+    expect(code).toBe(1);
+    const next = report.sets.find((s) => s.name === 'crm-next');
+    expect(next?.status).toBe('error');
+    const text = JSON.stringify(next);
+    expect(text).toContain('PC603');
+    expect(text).toContain('metadata.previousNames');
+    expect(await gate('renameSetLockfileIdentity', 'escalation')).not.toBe(0);
   });
 
   it('an empty BASE: every set is new, and its sensitive and widest grants are escalations', async () => {

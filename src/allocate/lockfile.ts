@@ -74,9 +74,11 @@ export interface Allocation {
  */
 export function allocate(model: Model, read: ReadLockfile | undefined, lockPath: string, diagnostics: Diagnostics): Allocation | undefined {
   const previous = read?.lockfile;
-  if (previous && previous.set !== model.name) {
+  // A renamed set keeps its lockfile: one that still names a previous name of the set is its own
+  // (build rewrites the name); any other name is another set's lockfile.
+  if (previous && previous.set !== model.name && !model.previousNames.includes(previous.set)) {
     diagnostics.report('PC603', `lockfile is not valid: it is the lockfile of the set \`${previous.set}\`, not of \`${model.name}\``, read.spans.at(['set'], 'value'), {
-      hint: `a lockfile belongs to one set: restore ${lockPath} from git, or copy the right set's lockfile; numbers from another set would give its bit positions to this one`,
+      hint: `a lockfile belongs to one set: if \`${model.name}\` was renamed from \`${previous.set}\`, list \`${previous.set}\` in its PolicySet's metadata.previousNames; otherwise restore ${lockPath} from git, or copy the right set's lockfile (numbers from another set would give its bit positions to this one)`,
     });
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
+import type { Span } from '../diagnostics/span.js';
 import type { Model, UserInfo } from '../model/model.js';
 import type {
   AssignmentsDecl,
@@ -23,7 +24,7 @@ export function resolveSet(
   setDir: string,
   declarations: readonly Declaration[],
   diagnostics: Diagnostics,
-  lockfileRoles: ReadonlySet<string> = new Set(),
+  lockfileRoles: ReadonlyMap<string, Span | undefined> = new Map(),
 ): Model | undefined {
   const sets = declarations.filter((d): d is PolicySetDecl => d.kind === 'PolicySet');
   if (sets.length !== 1) {

@@ -40,14 +40,15 @@ interface RoleDraft {
  */
 export class FormerRoles {
   private readonly refs = new Map<string, { span: Span; context: string }[]>();
-  readonly names: ReadonlySet<string>;
-  constructor(names: ReadonlySet<string>) {
-    this.names = names;
-    for (const n of names) this.refs.set(n, []);
+  /** Each former role's name, with where the lockfile numbers it (when known). */
+  private readonly numbered: ReadonlyMap<string, Span | undefined>;
+  constructor(numbered: ReadonlyMap<string, Span | undefined>) {
+    this.numbered = numbered;
+    for (const n of numbered.keys()) this.refs.set(n, []);
   }
 
   has(name: string): boolean {
-    return this.names.has(name);
+    return this.numbered.has(name);
   }
 
   /** Records a reference to a deleted role (an assignment, an inherits entry). */
@@ -61,7 +62,10 @@ export class FormerRoles {
       const still = refs.length > 0 ? `; it is still referenced ${refs.length === 1 ? 'once' : `${refs.length} times`}` : '';
       diagnostics.report('PC601', `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to${still}`, at, {
         hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, then replace the references with that role; or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
-        related: refs.map((r) => ({ message: `still names \`${name}\`${r.context}`, span: r.span })),
+        related: [
+          ...refs.map((r) => ({ message: `still names \`${name}\`${r.context}`, span: r.span })),
+          ...this.numbered.get(name) ? [{ message: `the lockfile numbers \`${name}\` here`, span: this.numbered.get(name)! }] : [],
+        ],
       });
     }
   }
@@ -73,7 +77,7 @@ export function resolveRoles(
   decls: readonly RoleDecl[],
   catalog: ResolvedCatalog,
   diagnostics: Diagnostics,
-  lockfileRoles: ReadonlySet<string> = new Set(),
+  lockfileRoles: ReadonlyMap<string, Span | undefined> = new Map(),
 ): ResolvedRoles {
   const roleNames = new Namespace<RoleDecl>('role', 'PC302', diagnostics);
   const titles = new Map<string, RoleDecl>();
@@ -134,7 +138,7 @@ export function resolveRoles(
     if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
   }
 
-  const formerRoles = new FormerRoles(new Set([...lockfileRoles].filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))));
+  const formerRoles = new FormerRoles(new Map([...lockfileRoles].filter(([n]) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))));
   const defaultRole = set.defaultRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.defaultRole, 'defaultRole', diagnostics) : undefined;
   const ownerRole = set.ownerRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.ownerRole, 'ownerRole', diagnostics) : undefined;
 
