@@ -1,12 +1,17 @@
-import {
-  IndentationText,
-  NewLineKind,
-  Project,
-  QuoteKind,
-  type StatementStructures,
-  StructureKind,
-  type WriterFunction,
-} from 'ts-morph';
+import { createRequire } from 'node:module';
+import type { Project, StatementStructures, WriterFunction } from 'ts-morph';
+
+type TsMorph = typeof import('ts-morph');
+let tsMorphModule: TsMorph | undefined;
+
+/**
+ * ts-morph, loaded on first use (~1 s): `import 'policyc'` and the commands that do not emit never
+ * pay for it. It is a CommonJS package, so `require` loads it synchronously and emit stays sync.
+ */
+function tsMorph(): TsMorph {
+  tsMorphModule ??= createRequire(import.meta.url)('ts-morph') as TsMorph;
+  return tsMorphModule;
+}
 
 /**
  * One generated TypeScript file, built from declarations and printed once by ts-morph.
@@ -26,7 +31,7 @@ export class GeneratedFile {
 
   /** `export type Name = …;` */
   addType(name: string, type: string | WriterFunction, docs?: string): void {
-    this.statements.push({ kind: StructureKind.TypeAlias, name, type, isExported: true, docs: docs ? [doc(docs)] : [] });
+    this.statements.push({ kind: tsMorph().StructureKind.TypeAlias, name, type, isExported: true, docs: docs ? [doc(docs)] : [] });
   }
 
   /** `export interface Name { … }` from member lines (each already a complete member). */
@@ -79,6 +84,7 @@ let project: Project | undefined;
 
 /** One in-memory ts-morph project, reused for every file printed by this process. */
 function printer(): Project {
+  const { IndentationText, NewLineKind, Project, QuoteKind } = tsMorph();
   project ??= new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: {

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import { Diagnostics } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { Pointer, YamlDocument } from '../load/yaml.js';
+import validateSchema from './schema-validator.generated.js';
 
 /** The apiVersion this policyc reads natively. */
 export const API_VERSION = 'policyc/v1';
@@ -16,19 +16,11 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/policyc-v1.schem
 
 type SchemaNode = Record<string, unknown>;
 
-let compiled: ValidateFunction | undefined;
-
-/** The schema validator, compiled once per process. */
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    // Editor-facing keyword (VS Code's JSON language service): a readable message for a pattern.
-    ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
-}
+/**
+ * The schema validator, precompiled from SCHEMA_PATH by ajv's standalone code generation
+ * (src/validate/schema-codegen.ts): nothing is compiled when policyc starts.
+ */
+const validator = validateSchema as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /**
  * Validates one document against the policyc/v1 schema, reporting each problem at the YAML node
@@ -72,7 +64,7 @@ export function validateDocument(doc: YamlDocument, diagnostics: Diagnostics): K
     });
     return undefined;
   }
-  const validate = validator();
+  const validate = validator;
   if (validate(value)) return record.kind as Kind;
   for (const error of selectErrors(validate.errors ?? [])) reportSchemaError(doc, error, diagnostics);
   return undefined;
