@@ -519,6 +519,9 @@ const SCOPED = decodeWords("AAANMDSkAQA=", 2);
 /** Per permission number, the numbers its actions imply on its resource (closed). */
 const IMPLIES: ReadonlyMap<number, readonly number[]> = /* @__PURE__ */ new Map<number, readonly number[]>([[36, [42]]]);
 
+/** Resources and their permission numbers, for `resource:*` grants. */
+const RESOURCES: ReadonlyMap<string, readonly number[]> = /* @__PURE__ */ new Map<string, readonly number[]>([["ai-conversations", [0]], ["calls", [1, 40, 41]], ["call-logs", [2]], ["call-recordings", [3, 4]], ["campaigns", [5, 6, 7]], ["leads", [8, 9]], ["dnc-list", [10]], ["crm-modules", [11, 12]], ["email-templates", [13]], ["emails", [14, 15]], ["groups", [16, 17, 18, 19]], ["sms", [20, 21]], ["sms-templates", [22]], ["statuses", [23]], ["global-settings", [24]], ["module-settings", [25]], ["theme", [26]], ["system-logs", [27, 33]], ["audit-logs", [28]], ["active-sessions", [29]], ["system-updates", [30]], ["api-integrations", [31]], ["webhooks", [32]], ["users", [34, 35, 36, 37, 42]], ["two-factor", [38]], ["roles", [39]], ["workflows", [43]], ["system-workflows", [44]], ["records", [45, 46, 47, 48]]]);
+
 /** Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers). */
 const RETIRED_PERMISSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set<string>([]);
 
@@ -947,18 +950,9 @@ const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 const FIELDS = ["id", "title", "description", "inherits", "grants", "collections"];
 
-/** The canonical (active) id of each permission number; resources and their permissions. */
+/** The canonical (active) id of each permission number: the first id of each number (previous ids follow the active ones). */
 const PERMISSION_IDS: (string | undefined)[] = [];
-
-const RESOURCES = new Map<string, number[]>();
-for (const [id, no] of Object.entries(Permission) as [string, number][]) {
-  if (PERMISSION_IDS[no] !== undefined) continue;
-  PERMISSION_IDS[no] = id;
-  const resource = id.slice(0, id.indexOf(":"));
-  const list = RESOURCES.get(resource);
-  if (list === undefined) RESOURCES.set(resource, [no]);
-  else list.push(no);
-}
+for (const [id, no] of Object.entries(Permission) as [string, number][]) if (PERMISSION_IDS[no] === undefined) PERMISSION_IDS[no] = id;
 
 const PERMISSION_BY_ID = new Map<unknown, number>(Object.entries(Permission));
 
@@ -1217,7 +1211,7 @@ function readDefinition(definition: unknown, options: DefineRoleOptions | undefi
           error(path, `unknown resource \`${resource}\``, near !== undefined ? `did you mean \`${near}:*\`?` : "a wildcard is `*` or `resource:*` for a resource of the catalog");
           continue;
         }
-        permissions = list;
+        permissions = [...list];
         canonical = text;
         scoped = list.some((p) => hasBit(SCOPED, 0, p));
       } else if (text.includes("*")) {

@@ -1018,6 +1018,9 @@ const SCOPED = decodeWords("AAAAAAAAAAAAAAAAAAAAAAAAAAA=", 5);
 /** Per permission number, the numbers its actions imply on its resource (closed). */
 const IMPLIES: ReadonlyMap<number, readonly number[]> = /* @__PURE__ */ new Map<number, readonly number[]>([[1, [0, 2, 5]], [2, [0]], [4, [0]], [5, [0]], [7, [6, 8]], [8, [6]], [10, [6]], [13, [15]], [18, [15, 13]], [19, [15]], [21, [20]], [23, [20]], [25, [24, 26]], [26, [24]], [28, [24]], [30, [29]], [36, [35, 37]], [37, [35]], [39, [35]], [41, [40, 42]], [42, [40]], [44, [40]], [48, [47, 49]], [49, [47]], [51, [47]], [55, [54, 56]], [56, [54]], [58, [54]], [61, [59]], [62, [59]], [64, [63, 65]], [65, [63]], [68, [67, 69]], [69, [67]], [73, [72, 74]], [74, [72]], [76, [72]], [78, [77, 79]], [79, [77]], [83, [82, 84]], [84, [82]], [89, [88, 90]], [90, [88]], [92, [88]], [94, [93, 95]], [95, [93]], [97, [93]], [99, [98, 100]], [100, [98]], [103, [102, 104]], [104, [102]], [106, [102]], [108, [107, 109]], [109, [107]], [111, [107]], [114, [113, 115]], [115, [113]], [120, [118, 121]], [121, [118]], [123, [118]], [125, [124, 126]], [126, [124]], [128, [124]], [131, [130, 132]], [132, [130]], [136, [135, 137]], [137, [135]], [139, [135]], [141, [140, 142]], [142, [140]], [145, [144, 146]], [146, [144]], [148, [144]], [150, [149, 151]], [151, [149]], [153, [149]]]);
 
+/** Resources and their permission numbers, for `resource:*` grants. */
+const RESOURCES: ReadonlyMap<string, readonly number[]> = /* @__PURE__ */ new Map<string, readonly number[]>([["agents", [0, 1, 2, 3, 4, 5]], ["projects", [6, 7, 8, 9, 10]], ["automations", [11, 12, 13, 14, 15, 16, 17, 18, 19]], ["template-library", [20, 21, 22, 23]], ["automation-interfaces", [24, 25, 26, 27, 28]], ["pipelines", [29, 30, 31, 32, 33]], ["copilot", [34]], ["object-manager", [35, 36, 37, 38, 39]], ["applications", [40, 41, 42, 43, 44, 45]], ["data-catalog", [46]], ["api-group", [47, 48, 49, 50, 51, 52]], ["api-report", [53]], ["api-client", [54, 55, 56, 57, 58]], ["api-policy", [59, 60, 61, 62]], ["teams", [63, 64, 65, 66]], ["outbound-change-sets", [67, 68, 69, 70, 71]], ["linked-environment", [72, 73, 74, 75, 76]], ["template-manager", [77, 78, 79, 80, 81]], ["inbound-change-sets", [82, 83, 84, 85, 86, 87]], ["unified-entity-model", [88, 89, 90, 91, 92]], ["decision-table", [93, 94, 95, 96, 97]], ["business-hours", [98, 99, 100, 101]], ["segment-manager", [102, 103, 104, 105, 106]], ["connectors-sdk", [107, 108, 109, 110, 111, 112]], ["user", [113, 114, 115, 116, 117]], ["environment-variables", [118, 119, 120, 121, 122, 123]], ["campaign-manager", [124, 125, 126, 127, 128]], ["tenants", [129]], ["roles", [130, 131, 132, 133]], ["connections-manager", [134, 135, 136, 137, 138, 139]], ["business-holidays", [140, 141, 142, 143]], ["code-snippets", [144, 145, 146, 147, 148]], ["streams", [149, 150, 151, 152, 153]]]);
+
 /** Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers). */
 const RETIRED_PERMISSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set<string>([]);
 
@@ -1446,18 +1449,9 @@ const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 const FIELDS = ["id", "title", "description", "inherits", "grants", "collections"];
 
-/** The canonical (active) id of each permission number; resources and their permissions. */
+/** The canonical (active) id of each permission number: the first id of each number (previous ids follow the active ones). */
 const PERMISSION_IDS: (string | undefined)[] = [];
-
-const RESOURCES = new Map<string, number[]>();
-for (const [id, no] of Object.entries(Permission) as [string, number][]) {
-  if (PERMISSION_IDS[no] !== undefined) continue;
-  PERMISSION_IDS[no] = id;
-  const resource = id.slice(0, id.indexOf(":"));
-  const list = RESOURCES.get(resource);
-  if (list === undefined) RESOURCES.set(resource, [no]);
-  else list.push(no);
-}
+for (const [id, no] of Object.entries(Permission) as [string, number][]) if (PERMISSION_IDS[no] === undefined) PERMISSION_IDS[no] = id;
 
 const PERMISSION_BY_ID = new Map<unknown, number>(Object.entries(Permission));
 
@@ -1716,7 +1710,7 @@ function readDefinition(definition: unknown, options: DefineRoleOptions | undefi
           error(path, `unknown resource \`${resource}\``, near !== undefined ? `did you mean \`${near}:*\`?` : "a wildcard is `*` or `resource:*` for a resource of the catalog");
           continue;
         }
-        permissions = list;
+        permissions = [...list];
         canonical = text;
         scoped = list.some((p) => hasBit(SCOPED, 0, p));
       } else if (text.includes("*")) {

@@ -132,6 +132,11 @@ export function generateModule(ctx: ModuleContext): string {
     type: 'ReadonlyMap<number, readonly number[]>',
     docs: 'Per permission number, the numbers its actions imply on its resource (closed).',
   });
+  file.addConst('RESOURCES', `/* @__PURE__ */ new Map<string, readonly number[]>(${jsonLiteral(model.resources.map((r) => [r.name, r.permissions.map((id) => pn.get(id)!)]))})`, {
+    exported: false,
+    type: 'ReadonlyMap<string, readonly number[]>',
+    docs: 'Resources and their permission numbers, for `resource:*` grants.',
+  });
   const retiredPermissions = [...numbering.permissions.reserved.keys()].filter((id) => !pn.has(id) && !model.permissionAliases.has(id)).sort();
   file.addConst('RETIRED_PERMISSIONS', `/* @__PURE__ */ new Set<string>(${jsonLiteral(retiredPermissions)})`, {
     exported: false,

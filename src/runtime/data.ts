@@ -98,3 +98,5 @@ export const IMPLIES: ReadonlyMap<number, readonly number[]> = new Map([[2, [0]]
 export const RETIRED_PERMISSIONS: ReadonlySet<string> = new Set(["docs:comment"]);
 /** The modes each collection offers. */
 export const COLLECTION_MODES: ReadonlyMap<string, readonly ("all" | "allow" | "except")[]> = new Map([["connectors", ["all", "allow", "except"] as const]]);
+/** Resources and their permission numbers (a resource may have none). */
+export const RESOURCES: ReadonlyMap<string, readonly number[]> = new Map([["docs", [0, 2, 3]], ["users", [4]], ["billing", [35]], ["reports", []]]);

@@ -19,7 +19,7 @@ import type { Subject } from "./api.js";
 import { hasBit, isIndex } from "./bits.js";
 import { CUSTOM, CUSTOM_STRIDE, MAX_CUSTOM_ROLES, clearCustomRow, customRow, emptyRows, addRole, storeCustomRow, SUBJECT_ROWS } from "./custom-rows.js";
 import type { RoleRows } from "./custom-rows.js";
-import { BITS, COLLECTION_MODES, COLLECTIONS, IMPLIES, Permission, RETIRED_PERMISSIONS, Role, ROLE_SUCCESSOR, ROWS, Scope, SCOPE_ORDER, SCOPED, WORDS } from "./data.js";
+import { BITS, COLLECTION_MODES, COLLECTIONS, IMPLIES, Permission, RESOURCES, RETIRED_PERMISSIONS, Role, ROLE_SUCCESSOR, ROWS, Scope, SCOPE_ORDER, SCOPED, WORDS } from "./data.js";
 import type { RoleNo } from "./data.js";
 
 /** One grant, as in the YAML language: a permission id, `resource:*` or `*`, or `{ [id]: level }` for a scoped one. */
@@ -75,17 +75,9 @@ const MAX_ERRORS = 50;
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const FIELDS = ["id", "title", "description", "inherits", "grants", "collections"];
 
-/** The canonical (active) id of each permission number; resources and their permissions. */
+/** The canonical (active) id of each permission number: the first id of each number (previous ids follow the active ones). */
 const PERMISSION_IDS: (string | undefined)[] = [];
-const RESOURCES = new Map<string, number[]>();
-for (const [id, no] of Object.entries(Permission) as [string, number][]) {
-  if (PERMISSION_IDS[no] !== undefined) continue;
-  PERMISSION_IDS[no] = id;
-  const resource = id.slice(0, id.indexOf(":"));
-  const list = RESOURCES.get(resource);
-  if (list === undefined) RESOURCES.set(resource, [no]);
-  else list.push(no);
-}
+for (const [id, no] of Object.entries(Permission) as [string, number][]) if (PERMISSION_IDS[no] === undefined) PERMISSION_IDS[no] = id;
 const PERMISSION_BY_ID = new Map<unknown, number>(Object.entries(Permission));
 const ROLE_BY_ID = new Map<unknown, number>(Object.entries(Role));
 /** Compiled roles' canonical ids by number. */
@@ -337,7 +329,7 @@ function readDefinition(definition: unknown, options: DefineRoleOptions | undefi
           error(path, `unknown resource \`${resource}\``, near !== undefined ? `did you mean \`${near}:*\`?` : "a wildcard is `*` or `resource:*` for a resource of the catalog");
           continue;
         }
-        permissions = list;
+        permissions = [...list];
         canonical = text;
         scoped = list.some((p) => hasBit(SCOPED, 0, p));
       } else if (text.includes("*")) {
