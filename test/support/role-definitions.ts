@@ -64,7 +64,11 @@ export function definitionArb(model: Model, id: string, options: { invalid?: boo
       ),
     );
   }
-  const grant = fc.oneof({ arbitrary: fc.oneof(...grantArbs), weight: 20 }, { arbitrary: fc.constant('*'), weight: 1 });
+  const mistakes = fc.oneof(
+    fc.constantFrom('nope:nothing', '*:view', 'no-colon'),
+    fc.constantFrom(...model.permissions.map((p) => p.id)).map((id) => ({ [id]: model.permissionIndex.get(id)!.scoped ? 'galaxy' : 'own' })),
+  );
+  const grant = fc.oneof({ arbitrary: fc.oneof(...grantArbs), weight: 20 }, { arbitrary: fc.constant('*'), weight: 1 }, { arbitrary: mistakes, weight: options.invalid ? 2 : 0 });
   const grants = fc.uniqueArray(grant, { maxLength: 12, selector: (g) => (typeof g === 'string' ? g : Object.keys(g as object)[0]) });
   const inherits = model.roles.length === 0 ? fc.constant([]) : fc.uniqueArray(fc.constantFrom(...model.roles.map((r) => r.name)), { maxLength: 2 });
   const rule = (c: Model['collections'][number]): fc.Arbitrary<{ mode: string; entries?: string[] }> =>
