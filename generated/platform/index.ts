@@ -1421,7 +1421,12 @@ export type DefineRoleResult =
   | { readonly ok: true; readonly role: RoleNo; readonly definition: RoleDefinition; readonly warnings: readonly DefinitionProblem[] }
   | { readonly ok: false; readonly errors: readonly DefinitionProblem[]; readonly warnings: readonly DefinitionProblem[] };
 
-/** Options of `defineRole`. */
+/** What `checkRoleDefinition` returns: the canonical definition, or the errors. Warnings in both cases. */
+export type CheckRoleResult =
+  | { readonly ok: true; readonly definition: RoleDefinition; readonly warnings: readonly DefinitionProblem[] }
+  | { readonly ok: false; readonly errors: readonly DefinitionProblem[]; readonly warnings: readonly DefinitionProblem[] };
+
+/** Options of `defineRole` and `checkRoleDefinition`. */
 export interface DefineRoleOptions {
   /**
    * Who defines (or edits) the role: a subject or a role number. The definition is rejected
@@ -1430,8 +1435,6 @@ export interface DefineRoleOptions {
    * was accepted before).
    */
   readonly grantedBy?: Subject | RoleNo;
-  /** Check only: report what defining would give or reject, without installing the role. */
-  readonly dryRun?: boolean;
 }
 
 // Bounds on input size: beyond them a definition is rejected before it is read further.
@@ -1583,17 +1586,29 @@ function levelName(level: number): string {
  * JSON Pointer of its place in the definition. Never throws.
  */
 export function defineRole(definition: unknown, options?: DefineRoleOptions): DefineRoleResult {
+  return readDefinition(definition, options, true) as DefineRoleResult;
+}
+
+/**
+ * Checks a definition as `defineRole` does (escalation included, with `options.grantedBy`)
+ * without installing it: for a role editor's "save" button, or to audit stored definitions.
+ */
+export function checkRoleDefinition(definition: unknown, options?: DefineRoleOptions): CheckRoleResult {
+  return readDefinition(definition, options, false) as CheckRoleResult;
+}
+
+function readDefinition(definition: unknown, options: DefineRoleOptions | undefined, install: boolean): DefineRoleResult | CheckRoleResult {
   const errors: DefinitionProblem[] = [];
   const warnings: DefinitionProblem[] = [];
   try {
-    return readDefinition(definition, options, errors, warnings);
+    return readInto(definition, options, install, errors, warnings);
   } catch {
     // A proxy or an exotic object that throws when read: a definition is plain JSON.
     return { ok: false, errors: [...errors.slice(0, MAX_ERRORS), { path: "", reason: "the definition could not be read as plain JSON" }], warnings };
   }
 }
 
-function readDefinition(definition: unknown, options: DefineRoleOptions | undefined, errors: DefinitionProblem[], warnings: DefinitionProblem[]): DefineRoleResult {
+function readInto(definition: unknown, options: DefineRoleOptions | undefined, install: boolean, errors: DefinitionProblem[], warnings: DefinitionProblem[]): DefineRoleResult | CheckRoleResult {
   const fail = (): DefineRoleResult => ({ ok: false, errors: Object.freeze(errors.slice(0, MAX_ERRORS)), warnings: Object.freeze(warnings) });
   const error = (path: string, reason: string, hint?: string) => {
     errors.push(hint === undefined ? { path, reason } : { path, reason, hint });
@@ -1900,7 +1915,7 @@ function readDefinition(definition: unknown, options: DefineRoleOptions | undefi
     grants: Object.freeze(grants.map((g) => Object.freeze(g))),
     ...(Object.keys(collections).length > 0 ? { collections: Object.freeze(collections) } : {}),
   });
-  if (options_?.dryRun === true) return { ok: true, role: undefined as unknown as RoleNo, definition: canonical, warnings: Object.freeze(warnings) };
+  if (!install) return { ok: true, definition: canonical, warnings: Object.freeze(warnings) };
   const existing = CUSTOM.byId.get(id);
   if (existing === undefined && CUSTOM.count >= MAX_CUSTOM_ROLES) {
     error("", `this module already holds ${MAX_CUSTOM_ROLES} run-time roles`);

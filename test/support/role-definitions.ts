@@ -15,9 +15,13 @@ export type DefineResult =
   | { ok: true; role: number; definition: Record<string, unknown>; warnings: Problem[] }
   | { ok: false; errors: Problem[]; warnings: Problem[] };
 
+/** What checkRoleDefinition returns. */
+export type CheckResult = { ok: true; definition: Record<string, unknown>; warnings: Problem[] } | { ok: false; errors: Problem[]; warnings: Problem[] };
+
 /** The parts of a generated module that run-time role tests call. */
 export interface RuntimeRoleModule extends GeneratedModule {
   defineRole(definition: unknown, options?: unknown): DefineResult;
+  checkRoleDefinition(definition: unknown, options?: unknown): CheckResult;
   roleDefinition(role: number | string): Record<string, unknown> | undefined;
   removeRole(id: string): boolean;
   subject(roles: readonly number[]): ReturnType<GeneratedModule['subject']> & { readonly roles: readonly number[] };
