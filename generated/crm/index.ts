@@ -678,9 +678,11 @@ export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WID
   const mask = 1 << (permission & 31);
   if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
   if (isIndex(role, ROWS)) return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
-  // A role defined at run time (defineRole): its own row, read the same way.
-  const r = customRow(role);
-  return r >= 0 && (CUSTOM.access[r * CUSTOM_STRIDE + scope * WORDS + word]! & mask) !== 0;
+  // A role defined at run time (defineRole): its own row, read the same way. A removed role's
+  // row is all zero, so the range check is all the hot path needs (customRow checks more).
+  if (typeof role !== "number") return false;
+  const r = role - CUSTOM_BASE;
+  return r >>> 0 === r && r < CUSTOM.count && (CUSTOM.access[r * CUSTOM_STRIDE + scope * WORDS + word]! & mask) !== 0;
 }
 
 /**
@@ -973,7 +975,23 @@ const WIDEST_LEVEL = SCOPE_ORDER.length - 1;
 /** Canonical definitions of the run-time roles, by row. */
 const DEFINITIONS: (RoleDefinition | undefined)[] = [];
 
-const pointer = (...parts: (string | number)[]) => parts.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+/** A JSON Pointer (RFC 6901) to a place in the definition. */
+const pointer = (...parts: (string | number)[]) => {
+  let out = "";
+  for (const p of parts) out += typeof p === "number" ? `/${p}` : `/${p.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  return out;
+};
+
+/** Canonical `{ permission: level }` grants, shared: they are frozen, and there are at most permissions × levels of them. */
+const LEVELLED_GRANTS = new Map<string, Map<string, RoleGrant>>();
+
+const levelledGrant = (permission: string, level: string): RoleGrant => {
+  let byLevel = LEVELLED_GRANTS.get(permission);
+  if (byLevel === undefined) LEVELLED_GRANTS.set(permission, (byLevel = new Map()));
+  let grant = byLevel.get(level);
+  if (grant === undefined) byLevel.set(level, (grant = Object.freeze({ [permission]: level })));
+  return grant;
+};
 
 const show = (value: unknown) => {
   const text = typeof value === "string" ? JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value) : typeof value;
@@ -986,11 +1004,12 @@ function plainEntries(value: unknown): [string, unknown][] | undefined {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const out: [string, unknown][] = [];
-  const keys = Reflect.ownKeys(value);
+  // Own enumerable string keys: what JSON has (symbols and hidden properties are no JSON).
+  const keys = Object.keys(value);
   if (keys.length > MAX_GRANTS) return undefined;
   for (const key of keys) {
     const d = Object.getOwnPropertyDescriptor(value, key);
-    if (typeof key !== "string" || d === undefined || !("value" in d)) return undefined;
+    if (d === undefined || !("value" in d)) return undefined;
     out.push([key, d.value]);
   }
   return out;
@@ -1054,11 +1073,16 @@ function give(access: Uint32Array, permission: number, level: number): void {
   for (let l = 0; l <= level; l++) access[SCOPE_ORDER[l]! * WORDS + (permission >>> 5)]! |= 1 << (permission & 31);
 }
 
-/** What one grant gives: the permissions and what their actions imply on their resource, scoped ones at `level`, the others at the widest. */
-function giveGrant(access: Uint32Array, permissions: readonly number[], level: number): void {
+/**
+ * Calls `each(permission, level)` for what one grant gives: its permissions and what their
+ * actions imply on their resource, scoped ones at `level`, the others at the widest (the rule of
+ * src/resolve/roles.ts `eachGiven`).
+ */
+function eachGiven(permissions: readonly number[], level: number, each: (permission: number, level: number) => void): void {
   for (const p of permissions) {
-    give(access, p, hasBit(SCOPED, 0, p) ? level : WIDEST_LEVEL);
-    for (const q of IMPLIES.get(p) ?? []) give(access, q, hasBit(SCOPED, 0, q) ? level : WIDEST_LEVEL);
+    each(p, hasBit(SCOPED, 0, p) ? level : WIDEST_LEVEL);
+    const implied = IMPLIES.get(p);
+    if (implied !== undefined) for (const q of implied) each(q, hasBit(SCOPED, 0, q) ? level : WIDEST_LEVEL);
   }
 }
 
@@ -1142,7 +1166,7 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
   if (description !== undefined && (typeof description !== "string" || description.length > 16 * MAX_TEXT)) error("/description", "the description is not a string (or too long)");
 
   const rows = emptyRows();
-  const grantRows: { path: string; text: string; access: Uint32Array }[] = [];
+  const grantRows: { path: () => string; permissions: readonly number[]; level: number }[] = [];
 
   // Inherits: compiled roles by id (previous ids and retired roles followed).
   const inherits: string[] = [];
@@ -1184,14 +1208,15 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
   else {
     for (let i = 0; i < grantItems.length && errors.length < MAX_ERRORS; i++) {
       const item = grantItems[i];
-      const path = pointer("grants", i);
+      // Paths are built only when reported: most grants have nothing to report.
+      const path = () => pointer("grants", i);
       let text: unknown;
       let levelText: unknown;
       if (typeof item === "string") text = item;
       else {
         const entries = plainEntries(item);
         if (entries === undefined || entries.length !== 1) {
-          error(path, "a grant is a permission id or an object with one key: { \"permission\": \"level\" }");
+          error(path(), "a grant is a permission id or an object with one key: { \"permission\": \"level\" }");
           continue;
         }
         [text, levelText] = entries[0]!;
@@ -1201,10 +1226,10 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         }
       }
       if (typeof text !== "string" || text.length > MAX_TEXT) {
-        error(path, "a grant names a permission id, `resource:*` or `*`");
+        error(path(), "a grant names a permission id, `resource:*` or `*`");
         continue;
       }
-      const levelPath = levelText === undefined ? path : pointer("grants", i, text);
+      const levelPath = () => (levelText === undefined ? path() : pointer("grants", i, text as string));
       // Target: *, resource:*, or a permission (previous ids mapped, retired ones dropped).
       let permissions: number[];
       let canonical: string;
@@ -1215,7 +1240,7 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         canonical = "*";
         scoped = false;
         if (levelText !== undefined) {
-          error(levelPath, "`*` always grants the widest level and takes none", "write \"*\"");
+          error(levelPath(), "`*` always grants the widest level and takes none", "write \"*\"");
           continue;
         }
       } else if (text.endsWith(":*") && !text.slice(0, -2).includes("*")) {
@@ -1223,27 +1248,27 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         const list = RESOURCES.get(resource);
         if (list === undefined) {
           const near = closest(resource, RESOURCES.keys());
-          error(path, `unknown resource \`${resource}\``, near !== undefined ? `did you mean \`${near}:*\`?` : "a wildcard is `*` or `resource:*` for a resource of the catalog");
+          error(path(), `unknown resource \`${resource}\``, near !== undefined ? `did you mean \`${near}:*\`?` : "a wildcard is `*` or `resource:*` for a resource of the catalog");
           continue;
         }
         permissions = [...list];
         canonical = text;
         scoped = list.some((p) => hasBit(SCOPED, 0, p));
       } else if (text.includes("*")) {
-        error(path, `\`${text}\` is not a valid wildcard`, "a wildcard is `*` (everything) or `resource:*` (every action of one resource)");
+        error(path(), `\`${text}\` is not a valid wildcard`, "a wildcard is `*` (everything) or `resource:*` (every action of one resource)");
         continue;
       } else {
         const no = PERMISSION_BY_ID.get(text);
         if (no === undefined) {
           if (RETIRED_PERMISSIONS.has(text)) {
-            warnings.push({ path, reason: `permission \`${text}\` no longer exists in this version of the catalog; the grant gives nothing and is left out` });
+            warnings.push({ path: path(), reason: `permission \`${text}\` no longer exists in this version of the catalog; the grant gives nothing and is left out` });
             continue;
           }
-          error(path, `unknown permission \`${text}\``, permissionHint(text));
+          error(path(), `unknown permission \`${text}\``, permissionHint(text));
           continue;
         }
         canonical = PERMISSION_IDS[no]!;
-        if (canonical !== text) warnings.push({ path, reason: `permission \`${text}\` was renamed to \`${canonical}\`` });
+        if (canonical !== text) warnings.push({ path: path(), reason: `permission \`${text}\` was renamed to \`${canonical}\`` });
         permissions = [no];
         scoped = hasBit(SCOPED, 0, no);
       }
@@ -1251,32 +1276,30 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
       let level = WIDEST_LEVEL;
       if (levelText === undefined) {
         if (scoped) {
-          error(path, `\`${canonical}\` is scoped: the grant must name a level`, `write { ${JSON.stringify(canonical)}: ${JSON.stringify(levelName(0))} } (levels, narrowest first: ${[...LEVEL_BY_ID.keys()].join(", ")}); there is no default level`);
+          error(path(), `\`${canonical}\` is scoped: the grant must name a level`, `write { ${JSON.stringify(canonical)}: ${JSON.stringify(levelName(0))} } (levels, narrowest first: ${[...LEVEL_BY_ID.keys()].join(", ")}); there is no default level`);
           continue;
         }
       } else {
         if (!scoped) {
-          error(levelPath, `\`${canonical}\` is not scoped, so the grant cannot name a level`, `write ${JSON.stringify(canonical)}`);
+          error(levelPath(), `\`${canonical}\` is not scoped, so the grant cannot name a level`, `write ${JSON.stringify(canonical)}`);
           continue;
         }
         const l = LEVEL_BY_ID.get(levelText);
         if (l === undefined) {
           const near = closest(levelText as string, LEVEL_BY_ID.keys() as Iterable<string>);
-          error(levelPath, `${show(levelText)} is not a level of this set`, `${near !== undefined ? `did you mean \`${near}\`? ` : ""}levels, narrowest first: ${[...LEVEL_BY_ID.keys()].join(", ")}`);
+          error(levelPath(), `${show(levelText)} is not a level of this set`, `${near !== undefined ? `did you mean \`${near}\`? ` : ""}levels, narrowest first: ${[...LEVEL_BY_ID.keys()].join(", ")}`);
           continue;
         }
         level = l;
       }
       if (seen.has(canonical)) {
-        error(path, `\`${canonical}\` is granted twice`, "keep one grant, with the widest level you mean");
+        error(path(), `\`${canonical}\` is granted twice`, "keep one grant, with the widest level you mean");
         continue;
       }
       seen.add(canonical);
-      const access = new Uint32Array(CUSTOM_STRIDE);
-      giveGrant(access, permissions, level);
-      for (let w = 0; w < CUSTOM_STRIDE; w++) rows.access[w]! |= access[w]!;
-      grantRows.push({ path, text: canonical, access });
-      grants.push(levelText === undefined ? canonical : { [canonical]: levelText as string });
+      eachGiven(permissions, level, (p, l) => give(rows.access, p, l));
+      grantRows.push({ path, permissions, level });
+      grants.push(levelText === undefined ? canonical : levelledGrant(canonical, levelText as string));
     }
   }
 
@@ -1388,18 +1411,14 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         if (!within(theirs, c)) error(path, `inherits \`${ROLE_IDS[role]}\`, which gives more than the creator holds`, "a role can inherit only roles its creator fully holds");
       }
       for (const g of grantRows) {
+        // A grant at a level sets every narrower plane too, so the creator's bit at that level is the test.
         const lacking: string[] = [];
-        for (let p = 0; p < BITS && lacking.length < 5; p++) {
-          for (let l = WIDEST_LEVEL; l >= 0; l--) {
-            const plane = SCOPE_ORDER[l]! * WORDS + (p >>> 5);
-            const bit = 1 << (p & 31);
-            if ((g.access[plane]! & bit) !== 0 && (c.access[plane]! & bit) === 0) {
-              lacking.push(hasBit(SCOPED, 0, p) ? `\`${PERMISSION_IDS[p]}\` at \`${levelName(l)}\`` : `\`${PERMISSION_IDS[p]}\``);
-              break;
-            }
-          }
-        }
-        if (lacking.length > 0) error(g.path, `grants ${lacking.join(", ")}, which the creator does not hold${lacking.length === 5 ? " (and more)" : ""}`, "a role can grant only what its creator holds, at that level or wider");
+        eachGiven(g.permissions, g.level, (p, l) => {
+          if (lacking.length >= 5 || hasBit(c.access, SCOPE_ORDER[l]! * WORDS, p)) return;
+          const text = hasBit(SCOPED, 0, p) ? `\`${PERMISSION_IDS[p]}\` at \`${levelName(l)}\`` : `\`${PERMISSION_IDS[p]}\``;
+          if (!lacking.includes(text)) lacking.push(text);
+        });
+        if (lacking.length > 0) error(g.path(), `grants ${lacking.join(", ")}, which the creator does not hold${lacking.length === 5 ? " (and more)" : ""}`, "a role can grant only what its creator holds, at that level or wider");
       }
       for (const { path, rows: r } of collectionRows) if (!within(r, c)) error(path, "allows entries the creator cannot use", "a role can allow only the entries its creator can use");
       // Whatever the parts, the whole must be within the creator (INVARIANT of the check).
@@ -1413,7 +1432,7 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
     title: title as string,
     ...(description === undefined ? {} : { description: description as string }),
     ...(inherits.length > 0 ? { inherits: Object.freeze(inherits) } : {}),
-    grants: Object.freeze(grants.map((g) => Object.freeze(g))),
+    grants: Object.freeze(grants),
     ...(Object.keys(collections).length > 0 ? { collections: Object.freeze(collections) } : {}),
   });
   if (!install) return { ok: true, definition: canonical, warnings: Object.freeze(warnings) };

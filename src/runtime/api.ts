@@ -15,7 +15,7 @@
  */
 import { hasBit, isIndex } from "./bits.js";
 import { entryAllowed } from "./collection-table.js";
-import { CUSTOM, CUSTOM_STRIDE, customRow, rowsOfRoles, SUBJECT_ROWS } from "./custom-rows.js";
+import { CUSTOM, CUSTOM_BASE, CUSTOM_STRIDE, customRow, rowsOfRoles, SUBJECT_ROWS } from "./custom-rows.js";
 import {
   ACCESS,
   BITS,
@@ -48,9 +48,11 @@ export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WID
   const mask = 1 << (permission & 31);
   if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
   if (isIndex(role, ROWS)) return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
-  // A role defined at run time (defineRole): its own row, read the same way.
-  const r = customRow(role);
-  return r >= 0 && (CUSTOM.access[r * CUSTOM_STRIDE + scope * WORDS + word]! & mask) !== 0;
+  // A role defined at run time (defineRole): its own row, read the same way. A removed role's
+  // row is all zero, so the range check is all the hot path needs (customRow checks more).
+  if (typeof role !== "number") return false;
+  const r = role - CUSTOM_BASE;
+  return r >>> 0 === r && r < CUSTOM.count && (CUSTOM.access[r * CUSTOM_STRIDE + scope * WORDS + word]! & mask) !== 0;
 }
 
 /**
