@@ -353,7 +353,7 @@ export const casl: Contender = {
         : c.mode === 'all'
           ? [{ action: 'use', subject: 'Connector' }]
           : c.mode === 'allow'
-            ? [{ action: 'use', subject: 'Connector', conditions: { known: true, ancestors: { $in: [...c.entries] } } }]
+            ? [{ action: 'use', subject: 'Connector', conditions: { ancestors: { $in: [...c.entries] } } }]
             : [{ action: 'use', subject: 'Connector', conditions: { ancestors: { $nin: [...c.entries] } } }];
       return createMongoAbility<CaslAbility>(rules);
     });
@@ -450,14 +450,13 @@ export const casbin: Contender = {
       };
     }
     const e = await newEnforcer(newModelFromString(CASBIN_COLLECTION));
-    const known = new Set(spec.entries);
     const parsed = new Map<string, string[]>();
     await e.addFunction('entryRule', (...args: unknown[]) => {
       const [mode, list, entry] = args as [string, string, string];
       let listed = parsed.get(list);
       if (!listed) parsed.set(list, (listed = list === '' ? [] : list.split(' ')));
       const above = listed.some((x) => entry === x || entry.startsWith(`${x}/`));
-      return mode === 'all' ? true : mode === 'allow' ? known.has(entry) && above : !above;
+      return mode === 'all' ? true : mode === 'allow' ? above : !above;
     });
     await e.addPolicies(spec.roles.flatMap((role) => (role.connectors ? [[role.name, 'connectors', role.connectors.mode, role.connectors.entries.join(' ')]] : [])));
     const entries = ctx.entries;
@@ -537,7 +536,7 @@ export const accesscontrol: Contender = {
       }
       const under: ConditionJSON = { or: c.entries.flatMap((e): ConditionJSON[] => [['$.entry.path', '==', e], ['$.entry.path', 'startsWith', `${e}/`]]) };
       if (c.mode === 'all') ac.grant(role.name).action('use:any', 'connectors', ['*']);
-      else if (c.mode === 'allow') ac.grant(role.name).where({ and: [['$.entry.known', '==', true], under] }).action('use:any', 'connectors', ['*']);
+      else if (c.mode === 'allow') ac.grant(role.name).where(under).action('use:any', 'connectors', ['*']);
       else ac.grant(role.name).where({ not: under }).action('use:any', 'connectors', ['*']);
     }
     const known = new Set(spec.entries);
@@ -560,7 +559,7 @@ let cedarSets = 0;
 
 export const cedarWasm: Contender = {
   name: '@cedar-policy/cedar-wasm',
-  how: 'one `permit(principal in Role::"…", action in [Action::"resource:action", …], resource)` per role (and level: `when { resource.group == principal.group }` / `when { resource.owner == principal }`), preparsed once (`preparsePolicySet`); `statefulIsAuthorized` per check with the principal (its roles as parents) and the record as entities; connectors: entry entities whose parents are their ancestors, `resource in Connector::"…"` (allow: `&& resource.known`; except: `unless`)',
+  how: 'one `permit(principal in Role::"…", action in [Action::"resource:action", …], resource)` per role (and level: `when { resource.group == principal.group }` / `when { resource.owner == principal }`), preparsed once (`preparsePolicySet`); `statefulIsAuthorized` per check with the principal (its roles as parents) and the record as entities; connectors: entry entities whose parents are their ancestors, `resource in Connector::"…"` (allow: `when`; except: `unless`)',
   async setup(ctx) {
     const { spec, q, workload } = ctx;
     const qr = q.role;
@@ -577,7 +576,7 @@ export const cedarWasm: Contender = {
         if (!c) return;
         const under = c.entries.map((e) => `resource in Connector::${quote(e)}`).join(' || ');
         const head = `permit(principal in ${role(r)}, action == Action::"use", resource is Connector)`;
-        policies.push(c.mode === 'all' ? `${head};` : c.mode === 'allow' ? `${head} when { resource.known && (${under}) };` : `${head} unless { ${under} };`);
+        policies.push(c.mode === 'all' ? `${head};` : c.mode === 'allow' ? `${head} when { ${under} };` : `${head} unless { ${under} };`);
       });
     } else {
       const conditions = ['when { resource.owner == principal }', 'when { resource.group == principal.group }', ''];

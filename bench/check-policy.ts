@@ -159,7 +159,6 @@ export class Truth {
   private readonly bits: Uint8Array;
   private readonly nP: number;
   private readonly nR: number;
-  private readonly known: ReadonlySet<string>;
 
   constructor(spec: CheckPolicy) {
     this.spec = spec;
@@ -169,7 +168,6 @@ export class Truth {
     spec.roles.forEach((role, r) => {
       for (const g of role.grants) for (let l = 0; l <= g.level; l++) this.bits[(l * this.nR + r) * this.nP + g.permission] = 1;
     });
-    this.known = new Set(spec.entries);
   }
 
   /** Plain variant: any grant counts. */
@@ -190,7 +188,7 @@ export class Truth {
     const rule = this.spec.roles[role]!.connectors;
     if (!rule) return false;
     const listedAbove = rule.entries.some((e) => entry === e || entry.startsWith(`${e}/`));
-    return rule.mode === 'all' ? true : rule.mode === 'allow' ? this.known.has(entry) && listedAbove : !listedAbove;
+    return rule.mode === 'all' ? true : rule.mode === 'allow' ? listedAbove : !listedAbove;
   }
 }
 

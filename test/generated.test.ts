@@ -83,11 +83,14 @@ describe('collection entries whose paths share a hash', () => {
     expect(compilation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const g = await loadGeneratedModule<GeneratedModule>(compilation.files.find((f) => f.name === 'index.ts')!.text);
     const [aOnly, allButB] = [g.Role['a-only']!, g.Role['all-but-b']!];
-    // Mode allow: listed entries only; an entry unknown at build time never is, whatever its ancestor.
+    // Mode allow: listed entries and what is below them, unknown entries included; `BB/…` must find `BB`, not `Aa`.
     expect(g.canUse(aOnly, 'apps', 'Aa')).toBe(true);
     expect(g.canUse(aOnly, 'apps', 'Aa/x')).toBe(true);
-    expect(g.canUse(aOnly, 'apps', 'Aa/new')).toBe(false);
+    expect(g.canUse(aOnly, 'apps', 'Aa/new')).toBe(true);
+    expect(g.canUse(aOnly, 'apps', 'Aa/x/new')).toBe(true);
     expect(g.canUse(aOnly, 'apps', 'BB')).toBe(false);
+    expect(g.canUse(aOnly, 'apps', 'BB/new')).toBe(false);
+    expect(g.canUse(aOnly, 'apps', 'Zz/new')).toBe(false);
     // Mode except: an unknown entry follows its nearest known ancestor; `BB/…` must find `BB`, not `Aa`.
     expect(g.canUse(allButB, 'apps', 'Aa/new')).toBe(true);
     expect(g.canUse(allButB, 'apps', 'Aa/x/new')).toBe(true);

@@ -30,6 +30,24 @@ describe('policyc init', () => {
     expect(readFileSync(path.join(root, 'generated/docs/index.ts'), 'utf8')).toContain('export function can(');
   });
 
+  it('creates a first feature that policyc test passes right away', async () => {
+    const root = temp();
+    const r = await runCli(['init', path.join(root, 'policies', 'docs')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('created a first feature');
+    const feature = path.join(root, 'features', 'docs.feature');
+    expect(readFileSync(feature, 'utf8')).toContain('Given the policy set "docs"');
+    const t = await runCli(['test', path.join(root, 'features'), '--policies', path.join(root, 'policies')]);
+    expect(t.stdout).toContain('3 scenarios (3 passed)');
+    expect(t.code).toBe(0);
+    // A second set beside it keeps the first feature as it is.
+    writeFileSync(feature, 'Feature: mine\n');
+    const again = await runCli(['init', path.join(root, 'policies', 'docs2'), '--name', 'docs']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('exists: left as it is');
+    expect(readFileSync(feature, 'utf8')).toBe('Feature: mine\n');
+  });
+
   it('never overwrites: an existing non-empty folder is refused and left alone', async () => {
     const root = temp();
     const set = path.join(root, 'mine');

@@ -523,8 +523,9 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
         else if (x.mode === 'allow' && y.mode === 'allow') allowed = new Set([...E(x), ...E(y)]); // allow A ∪ allow B = allow A∪B
         else if (x.mode === 'except' && y.mode === 'allow') allowed = new Set(all.filter((p) => !(E(x).has(p) && !E(y).has(p)))); // except A∖B
         else allowed = new Set(all.filter((p) => !(E(x).has(p) && E(y).has(p)))); // except A ∩ B
-        // Unknown entries: allowed only under `all` and `except` (unless a listed entry is an ancestor), by either role.
-        const unknownAllowed = (r: CollectionRuleSpec, path: string) => r.mode === 'all' || (r.mode === 'except' && !covered(r.entries, path));
+        // Unknown entries: under `all`; under `allow` when a listed entry is an ancestor; under `except` unless one is; by either role.
+        const unknownAllowed = (r: CollectionRuleSpec, path: string) =>
+          r.mode === 'all' || (r.mode === 'allow' && covered(r.entries, path)) || (r.mode === 'except' && !covered(r.entries, path));
 
         const ab = roleOf(model, 'alg-ab').collections.get(collection)!;
         check(set, sameSet(ab.allowed, allowed), () => `A=${JSON.stringify(a)} B=${JSON.stringify(b)}: allowed ${[...ab.allowed]}, algebra ${[...allowed]}`);

@@ -55,3 +55,21 @@ Feature: Role Management
     When "zoe" is assigned the role "Auditor"
     Then "zoe" cannot "Manage Conversations"
     And "zoe" can "Audit Logs" of everyone
+
+  Scenario: Choosing a level for a permission replaces the level it had
+    When the role "Team Lead" is granted "Update" "CRM Modules" of everyone
+    Then the role "Team Lead" can "Update" "CRM Modules" records of everyone
+    And the change escalates access
+    When the role "Team Lead" is granted "Update" "CRM Modules" of her own
+    Then the role "Team Lead" cannot "Update" "CRM Modules" records of her group
+
+  Scenario: A role is created with a detailed description
+    When a role "support-lead" titled "Support Lead" described as "Leads the support agents; sees and updates the group's records." is created with these permissions:
+      | permission         | level |
+      | View (CRM Modules) | group |
+    Then every role has a name and a description
+    And the role "Support Lead" has no sensitive permission
+
+  Scenario: The owner role cannot be deleted, nor the default role
+    Then the role "System Owner" cannot be deleted
+    And the role "User" cannot be deleted

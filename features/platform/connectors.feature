@@ -33,7 +33,13 @@ Feature: Connector access
     And the role "Automation Builder" can use the trigger "hubspot/triggers/new-contact"
     But the role "Automation Builder" cannot use the action "hubspot/actions/create-contact"
     And the role "Automation Builder" cannot use a new connector "notion"
-    And the role "Automation Builder" cannot use a new connector "slack/actions/added-later"
+    And the role "Automation Builder" cannot use a new connector "salesforce/actions/added-later"
+
+  Scenario: Listing an app covers what is added to it after the build
+    Then the role "Automation Builder" can use a new connector "slack/actions/pin-message"
+    And the role "Automation Builder" can use every trigger of "Slack"
+    And the role "Automation Builder" can use every action of "Slack"
+    But the role "Automation Builder" cannot use any action of "HubSpot"
 
   Scenario: Allow All Apps Except revokes the listed applications, triggers and actions
     Then the role "Integration Engineer" can use every connector except:

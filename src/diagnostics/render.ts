@@ -111,10 +111,12 @@ export function renderGithub(d: Diagnostic): string {
   return `::${d.severity} ${props.join(',')}::${escapeData(message)}`;
 }
 
-function escapeData(s: string): string {
+/** Escapes the message of a GitHub workflow command. */
+export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-function escapeProperty(s: string): string {
+/** Escapes a property (file, title) of a GitHub workflow command. */
+export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

@@ -32,10 +32,9 @@ export class ReferenceEvaluator {
   collectionAllowed(roles: readonly string[], collection: string, path: string): boolean {
     const c = this.model.collectionIndex.get(collection);
     if (!c) throw new Error(`unknown collection ${collection}`);
-    const known = c.entryIndex.has(path);
     for (const role of this.withAncestors(roles)) {
       const rule = role.collectionRules.get(collection);
-      if (rule && ruleAllows(rule, path, known)) return true;
+      if (rule && ruleAllows(rule, path)) return true;
     }
     return false;
   }
@@ -108,14 +107,18 @@ export class ReferenceEvaluator {
   }
 }
 
-/** Whether one declared collection rule allows `path`. */
-function ruleAllows(rule: CollectionRule, path: string, known: boolean): boolean {
+/**
+ * Whether one declared collection rule allows `path`, known or not. Restated here on purpose
+ * (the oracle): a listed entry covers every path below it, so an entry unknown at build time
+ * follows the listed entries above it in both `allow` and `except`.
+ */
+function ruleAllows(rule: CollectionRule, path: string): boolean {
   const listedAbove = rule.entries.some((e) => path === e || path.startsWith(`${e}/`));
   switch (rule.mode) {
     case 'all':
       return true;
     case 'allow':
-      return known && listedAbove;
+      return listedAbove;
     case 'except':
       return !listedAbove;
   }

@@ -117,11 +117,11 @@ export function checkPermission(
   if (actual && expected) recordGrant(set, subject, p, lvl, self);
   if (actual === expected) return undefined;
   const who = describeSubject(set, subject);
-  const what = `${describePermission(set, p)}${scopeText(m, p, level)}${self ? ' on its own account' : ''}`;
+  const what = `${describePermission(set, p)}${scopeText(m, p, level)}${self ? ' on their own account' : ''}`;
   const sources = grantSources(m, subject.roles, p);
   const lines: string[] = [];
   if (expected) {
-    lines.push(`Expected ${who} to be able to ${what}, but it cannot.`);
+    lines.push(`Expected ${who} to be able to ${what}, but ${subject.label} cannot.`);
     const withoutSelf = self && p.selfRestricted && answerPermission(set, subject, p, level, false);
     if (withoutSelf) {
       lines.push(`Why: ${p.id} is self-restricted: it never applies to the subject itself (the grant is there, for others:`);
@@ -135,7 +135,7 @@ export function checkPermission(
       for (const l of describeSources(m, p, sources)) lines.push(`  - ${l}`);
     }
   } else {
-    lines.push(`Expected ${who} not to be able to ${what}, but it can:`);
+    lines.push(`Expected ${who} not to be able to ${what}, but ${subject.label} can:`);
     const reaching = sources.filter((s) => s.level >= lvl);
     for (const l of describeSources(m, p, reaching.length > 0 ? reaching : sources)) lines.push(`  - ${l}`);
     if (self && !p.selfRestricted) lines.push(`  (${p.id} is not self-restricted, so it applies to the subject itself too)`);
@@ -150,17 +150,31 @@ export function checkEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, 
   if (actual === expected) return undefined;
   const who = describeSubject(set, subject);
   const entry = c.entryIndex.has(path) ? describeEntry(c, path) : `${path} (not in the catalog: added after the build)`;
-  const lines = [`Expected ${who} ${expected ? 'to be able' : 'not to be able'} to use ${entry} of ${c.name}, but it ${expected ? 'cannot' : 'can'}.`];
+  const lines = [`Expected ${who} ${expected ? 'to be able' : 'not to be able'} to use ${entry} of ${c.name}, but ${subject.label} ${expected ? 'cannot' : 'can'}.`];
   const rules: string[] = [];
   for (const [name, chain] of ancestry(set.model, subject.roles)) {
     const rule = set.model.roleIndex.get(name)?.collectionRules.get(c.name);
     if (!rule) continue;
     const inherited = chain.length > 1 ? ` (inherited: ${chain.join(' → ')})` : '';
-    rules.push(`  - ${name}${inherited}: mode ${rule.mode}${rule.entries.length > 0 ? ` [${rule.entries.join(', ')}]` : ''}`);
+    rules.push(`  - ${name}${inherited}: ${ruleText(c, rule.mode, rule.entries, path)}`);
   }
   if (rules.length === 0) lines.push(`Why: none of ${describeAncestry(set.model, subject.roles)} mentions ${c.name}, so no entry is allowed.`);
-  else lines.push(`Why (${c.name} access of each role; listing an entry covers its descendants):`, ...rules);
+  else lines.push(`Why (${c.name} access of each role; a listed entry covers what is below it):`, ...rules);
   return lines.join('\n');
+}
+
+/** What one role's rule says about `path`: the listed entry that covers it, or that none does. */
+function ruleText(c: CollectionInfo, mode: string, entries: readonly string[], path: string): string {
+  const covering = entries.filter((e) => path === e || path.startsWith(`${e}/`)).sort((a, b) => b.length - a.length)[0];
+  const listed = covering === undefined ? undefined : describeEntry(c, covering);
+  switch (mode) {
+    case 'all':
+      return 'mode all: every entry';
+    case 'allow':
+      return listed ? `mode allow: lists ${listed}, which covers it` : `mode allow: no listed entry covers it (${entries.length} listed)`;
+    default:
+      return listed ? `mode except: excepts ${listed}, which covers it` : `mode except: no excepted entry covers it, so it is allowed`;
+  }
 }
 
 /** Fails with every message, numbered, when there is any. */

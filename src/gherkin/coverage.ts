@@ -1,5 +1,5 @@
 import type { Colors } from '../diagnostics/render.js';
-import type { Model } from '../model/model.js';
+import type { GrantTarget, Model } from '../model/model.js';
 
 /**
  * Policy coverage: which effective grants and collection entries of a set the scenarios
@@ -204,4 +204,95 @@ function wrap(label: string, items: readonly string[], width: number): string[] 
   });
   lines.push(line);
   return lines;
+}
+
+/** The coverage report as JSON for CI systems: per set, what was and was not exercised. */
+export function coverageJson(report: readonly SetCoverage[]): string {
+  const sets = report.map((r) => {
+    const m = r.model;
+    const level = (g: GrantItem) => (m.permissionIndex.get(g.permission)?.scoped ? (m.scopes[g.level]?.name ?? null) : null);
+    return {
+      set: r.set,
+      version: m.version,
+      percent: Math.round(r.percent * 100) / 100,
+      grants: { total: r.grants, covered: r.grants - r.missedGrants.length, missed: r.missedGrants.map((g) => ({ role: g.role, permission: g.permission, level: level(g) })) },
+      entries: { total: r.entries, covered: r.entries - r.missedEntries.length, missed: r.missedEntries.map((e) => ({ role: e.role, collection: e.collection, path: e.path })) },
+    };
+  });
+  return `${JSON.stringify({ tool: 'policyc', kind: 'policy-coverage', sets }, null, 2)}\n`;
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The coverage report in Cobertura XML, the format CI systems draw coverage from: a package per
+ * set, a class per role (its YAML file), and a line per grant the role declares, hit when a
+ * scenario exercised an item that grant gives the role (a collection rule's line counts for the
+ * role's entries). Lines are the policy's lines: a reviewer sees which grants no scenario proves.
+ */
+export function coverageCobertura(report: readonly SetCoverage[], recorder: CoverageRecorder, keys: ReadonlyMap<SetCoverage, string>, root: string): string {
+  let allValid = 0;
+  let allCovered = 0;
+  const packages: string[] = [];
+  for (const r of report) {
+    const m = r.model;
+    const key = keys.get(r) ?? '';
+    const classes: string[] = [];
+    let setValid = 0;
+    let setCovered = 0;
+    for (const role of m.roles) {
+      const lines = new Map<number, number>();
+      for (const g of role.grants) {
+        const gives = m.permissions.filter((p) => grantGives(m, g.target, p));
+        const hit = gives.some((p) => {
+          const level = role.effective.get(p.id);
+          return level !== undefined && recorder.hasGrant(key, role.name, p.id, level);
+        });
+        lines.set(g.span.line, Math.max(lines.get(g.span.line) ?? 0, hit ? 1 : 0));
+      }
+      for (const [collection, rule] of role.collectionRules) {
+        const access = role.collections.get(collection);
+        const hit = [...(access?.allowed ?? [])].some((path) => recorder.hasEntry(key, role.name, collection, path));
+        lines.set(rule.span.line, Math.max(lines.get(rule.span.line) ?? 0, hit ? 1 : 0));
+      }
+      if (lines.size === 0) continue;
+      const sorted = [...lines].sort((a, b) => a[0] - b[0]);
+      const covered = sorted.filter(([, h]) => h > 0).length;
+      setValid += sorted.length;
+      setCovered += covered;
+      const file = relativeTo(root, role.span.file);
+      classes.push(
+        `        <class name="${xml(role.name)}" filename="${xml(file)}" line-rate="${(covered / sorted.length).toFixed(4)}" branch-rate="0" complexity="0">\n` +
+          '          <methods/>\n          <lines>\n' +
+          sorted.map(([line, hits]) => `            <line number="${line}" hits="${hits}" branch="false"/>`).join('\n') +
+          '\n          </lines>\n        </class>',
+      );
+    }
+    allValid += setValid;
+    allCovered += setCovered;
+    packages.push(
+      `    <package name="${xml(r.set)}" line-rate="${setValid === 0 ? '1.0000' : (setCovered / setValid).toFixed(4)}" branch-rate="0" complexity="0">\n      <classes>\n${classes.join('\n')}\n      </classes>\n    </package>`,
+    );
+  }
+  const rate = allValid === 0 ? '1.0000' : (allCovered / allValid).toFixed(4);
+  return (
+    '<?xml version="1.0" ?>\n<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">\n' +
+    `<coverage line-rate="${rate}" branch-rate="0" lines-covered="${allCovered}" lines-valid="${allValid}" branches-covered="0" branches-valid="0" complexity="0" version="policyc" timestamp="0">\n` +
+    `  <sources>\n    <source>${xml(root)}</source>\n  </sources>\n  <packages>\n${packages.join('\n')}\n  </packages>\n</coverage>\n`
+  );
+}
+
+/** Whether a declared grant gives `p`: by its id, by a wildcard, or by an implication of the permission it names. */
+function grantGives(m: Model, target: GrantTarget, p: { id: string; resource: string; action: string }): boolean {
+  if (target.kind === 'all') return true;
+  if (target.kind === 'resource') return p.resource === target.resource;
+  if (p.id === target.permission) return true;
+  const named = m.permissionIndex.get(target.permission);
+  return named !== undefined && named.resource === p.resource && (m.actions.find((a) => a.name === named.action)?.closure.includes(p.action) ?? false);
+}
+
+function relativeTo(root: string, file: string): string {
+  return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }

@@ -1,16 +1,20 @@
-import type { CollectionInfo, PermissionInfo } from '../model/model.js';
+import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
+import { ancestry, grantSources } from './explain.js';
 import { fail } from './failure.js';
 import {
   describeEntry,
   describePermission,
+  entriesOf,
   fold,
   parseTail,
   permissionCell,
   quotedList,
   resolveCollection,
   resolveEntry,
+  resolveNoun,
   resolvePermission,
   resolveRole,
   resolveRowSubject,
@@ -18,7 +22,7 @@ import {
   resolveUser,
   type Subject,
 } from './lookup.js';
-import { type LoadedSet, loadSet } from './sets.js';
+import { compileEdited, formatErrors, type LoadedSet, loadSet } from './sets.js';
 import { change, currentSet, type ScenarioState, shippedSet } from './state.js';
 
 /**
@@ -41,14 +45,16 @@ export interface StepSpec {
   readonly run: (state: ScenarioState, args: readonly (string | undefined)[], table: readonly (readonly string[])[] | undefined) => Promise<void> | void;
 }
 
-/** A subject: `"alice"` (a user), `the role "Team Lead"`, `the roles "A" and "B"`. */
-const SUBJECT = '("[^"]*"|the roles? (?:"[^"]*"(?:, | and ))*"[^"]*")';
+/** A subject: `"alice"` or `the user "alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
+const SUBJECT = '("[^"]*"|the user "[^"]*"|the roles? (?:"[^"]*"(?:, | and ))*"[^"]*")';
 /** A list of quoted names: `"A"`, `"A" and "B"`, `"A", "B" and "C"`. */
 const LIST = '((?:"[^"]*"(?:, | and ))*"[^"]*")';
 /** A permission: `"<id or title>"` and optionally `"<category, resource or qualifier>"`. */
 const PERMISSION = '"([^"]*)"(?: "([^"]*)")?';
 /** Words after a permission (scope, "for herself"): anything without quotes. */
 const TAIL = '((?: [^"]*)?)';
+/** A noun the set declares for a collection or a kind of its entries: `connector`, `trigger`, `wire feeds`. */
+const NOUN = '([a-z][a-z -]*?)';
 
 const re = (source: string) => new RegExp(`^${source}$`);
 
@@ -62,7 +68,7 @@ function permissionOf(set: LoadedSet, name: string | undefined, qualifier: strin
 
 /** Reads the tail after a permission and checks it fits the permission. */
 function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { level: number | undefined; self: boolean } {
-  const tail = parseTail(set, text ?? '');
+  const tail = parseTail(set, text ?? '', p);
   if (tail.level !== undefined && !p.scoped) {
     fail(`${describePermission(set, p)} is not scoped (it has no access levels): drop "${tail.text}"`);
   }
@@ -70,6 +76,8 @@ function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { 
 }
 
 const YES = /^(?:yes|y|✓|✔|true|allowed)$/i;
+/** A column of the access matrix about the subject acting on itself. */
+const SELF_COLUMN = /\s+(?:for (?:herself|himself|themselves|itself|oneself)|on (?:her|his|their|its) own account)$/i;
 const NO = /^(?:no|n|-|—|✗|✘|false|denied)$/i;
 
 /** An access-matrix cell: yes, no, or a level (for scoped permissions). */
@@ -86,19 +94,19 @@ function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Ce
   }
   if (NO.test(t)) return { kind: 'no' };
   if (!p) fail(`cannot read "${t}": write yes or no`);
-  const tail = parseTail(set, t);
+  const tail = parseTail(set, t, p);
   if (tail.level === undefined || tail.self) fail(`cannot read "${t}" as yes, no or a level`);
   if (!p.scoped) fail(`${describePermission(set, p)} is not scoped: write yes or no instead of "${t}"`);
   return { kind: 'level', level: tail.level };
 }
 
 /** Checks a cell: a level means "at this level and every narrower one, and not at the next wider one". */
-function checkCell(set: LoadedSet, subject: Subject, p: PermissionInfo, cell: Cell): (string | undefined)[] {
-  if (cell.kind === 'yes') return [checkPermission(set, subject, p, undefined, false, true)];
-  if (cell.kind === 'no') return [checkPermission(set, subject, p, undefined, false, false)];
+function checkCell(set: LoadedSet, subject: Subject, p: PermissionInfo, cell: Cell, self = false): (string | undefined)[] {
+  if (cell.kind === 'yes') return [checkPermission(set, subject, p, undefined, self, true)];
+  if (cell.kind === 'no') return [checkPermission(set, subject, p, undefined, self, false)];
   const out: (string | undefined)[] = [];
-  for (let l = 0; l <= cell.level; l++) out.push(checkPermission(set, subject, p, l, false, true));
-  if (cell.level + 1 < set.model.levels) out.push(checkPermission(set, subject, p, cell.level + 1, false, false));
+  for (let l = 0; l <= cell.level; l++) out.push(checkPermission(set, subject, p, l, self, true));
+  if (cell.level + 1 < set.model.levels) out.push(checkPermission(set, subject, p, cell.level + 1, self, false));
   return out;
 }
 
@@ -109,23 +117,55 @@ function body(table: readonly (readonly string[])[] | undefined, words: readonly
   return rows;
 }
 
-/** The collection a phrase's noun names (`connector`, `objects`, `entry of "x"`). */
-function collectionOf(set: LoadedSet, noun: string | undefined, of: string | undefined): CollectionInfo {
-  const n = (noun ?? '').toLowerCase();
+/** What a collection phrase names: the collection, a kind of its entries, and the entry they are below. */
+interface Named {
+  readonly c: CollectionInfo;
+  readonly kind: EntryKind | undefined;
+  readonly parent: string | undefined;
+}
+
+/**
+ * Reads a noun and its `of "<…>"`: `entry`/`entries` with the collection named by `of`; any
+ * other noun is one the set declares (a collection's noun, name or title, or a kind of entry),
+ * and `of` then names the entry it is below (`every trigger of "Slack"`).
+ */
+function namedBy(set: LoadedSet, noun: string | undefined, of: string | undefined): Named {
+  const n = fold(noun ?? '');
   if (n === 'entry' || n === 'entries') {
-    if (!of) fail('say which collection: every entry of "<collection>"');
-    return resolveCollection(set, of);
+    if (!of) fail('say which collection: the entry "<path>" of "<collection>"');
+    return { c: resolveCollection(set, of), kind: undefined, parent: undefined };
   }
-  return resolveCollection(set, n);
+  const { collection: c, kind } = resolveNoun(set, n);
+  return { c, kind, parent: of === undefined ? undefined : resolveEntry(c, of, undefined, undefined) };
 }
 
 /** A probe for entries added after the build. */
 const NEW_ENTRY = 'added-after-the-build';
 
+/** A path of `kind` below `parent` that is not in the catalog (undefined when the kind cannot be below it). */
+function newEntryProbe(named: Named): string {
+  const { kind, parent } = named;
+  if (kind === undefined) return parent === undefined ? NEW_ENTRY : `${parent}/${NEW_ENTRY}`;
+  const shape = kind.path.split('/');
+  const above = parent === undefined ? [] : parent.split('/');
+  return shape.map((seg, i) => (i < above.length ? above[i]! : seg === '*' ? NEW_ENTRY : seg)).join('/');
+}
+
+/** The entries a phrase covers: of its kind, below its entry; fails when there are none. */
+function coveredEntries(named: Named): string[] {
+  const out = entriesOf(named.c, named.kind, named.parent);
+  if (out.length === 0) fail(`${named.c.name} has no ${named.kind?.plural ?? 'entries'}${named.parent ? ` below ${describeEntry(named.c, named.parent)}` : ''}`);
+  return out;
+}
+
+/** The header words a table of entries of `c` may start with. */
+function entryHeaders(c: CollectionInfo): string[] {
+  return [c.noun, c.plural, fold(c.name), fold(c.title), ...c.kinds.flatMap((k) => [k.name, k.plural]), 'entry', 'entries', 'path'];
+}
+
 /** Entries listed in a table (paths or titles), resolved in `c`. */
-function listedEntries(set: LoadedSet, c: CollectionInfo, rows: readonly (readonly string[])[], kind: string): string[] {
-  void set;
-  return rows.map((r) => resolveEntry(c, (r[0] ?? '').trim().replace(/^"(.*)"$/, '$1'), kind, undefined));
+function listedEntries(c: CollectionInfo, rows: readonly (readonly string[])[]): string[] {
+  return rows.map((r) => resolveEntry(c, (r[0] ?? '').trim().replace(/^"(.*)"$/, '$1'), undefined, undefined));
 }
 
 function under(path: string, listed: readonly string[]): boolean {
@@ -133,7 +173,12 @@ function under(path: string, listed: readonly string[]): boolean {
 }
 
 /** Compares every permission and entry of two subjects in two sets (before and after a change). */
-function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject): string[] {
+/** How a difference reads: `could before, cannot now` (a change) or `"alice" can, the role "X" cannot` (two subjects). */
+type Wording = (x: boolean, y: boolean, verb: 'do' | 'use') => string;
+
+const beforeAfter: Wording = (x, y, verb) => (verb === 'use' ? `${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now` : `${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`);
+
+function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject, say: Wording = beforeAfter): string[] {
   const out: string[] = [];
   for (const p of before.model.permissions) {
     const q = after.model.permissionIndex.get(p.id);
@@ -147,7 +192,7 @@ function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject)
         const x = answerPermission(before, a, p, level, self);
         const y = answerPermission(after, b, q, level, self);
         if (x !== y) {
-          out.push(`${p.id}${p.scoped ? ` at ${before.model.scopes[level]?.name}` : ''}${self ? ' on itself' : ''}: ${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`);
+          out.push(`${p.id}${p.scoped ? ` at ${before.model.scopes[level]?.name}` : ''}${self ? ' on itself' : ''}: ${say(x, y, 'do')}`);
         }
       }
     }
@@ -158,7 +203,7 @@ function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject)
     for (const e of c.entries) {
       const x = checkEntryAnswer(before, a, c, e.path);
       const y = checkEntryAnswer(after, b, d, e.path);
-      if (x !== y) out.push(`${c.name} ${e.path}: ${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now`);
+      if (x !== y) out.push(`${c.name} ${e.path}: ${say(x, y, 'use')}`);
     }
   }
   return out;
@@ -174,6 +219,52 @@ function roleSubject(key: string, title: string): Subject {
 
 function scopeName(set: LoadedSet, level: number | undefined): string | undefined {
   return level === undefined ? undefined : set.model.scopes[level]?.name;
+}
+
+
+/**
+ * Reasons an error states besides its own words: the compiler stops at the first stage with
+ * errors, so an error of an early stage stands for one a later stage would have reported for
+ * the same cause. PC302 (a removed role is still referenced, and the lockfile shows it existed)
+ * is what a deletion without a transfer meets first; PC601 is the same cause seen by the
+ * lockfile, once nothing references the role any more.
+ */
+const ALSO_STATES: Readonly<Record<string, readonly string[]>> = {
+  PC302: ['its users need a role to transfer to'],
+};
+
+/** Whether a compiler error states `reason`: its message, hint or related notes contain it (any case, any quotes), or its code stands for it. */
+function statesReason(d: Diagnostic, reason: string): boolean {
+  const plain = (t: string) => fold(t).replace(/[`"'“”]/g, '');
+  const needle = plain(reason);
+  return [d.message, d.hint ?? '', ...(d.related ?? []).map((r) => r.message), ...(ALSO_STATES[d.code] ?? [])].some((t) => plain(t).includes(needle));
+}
+
+/** The self-restricted permission a sentence names: its action (name or title), or the action and the thing together. */
+function selfRestrictionOf(set: LoadedSet, verb: string, thing: string): PermissionInfo {
+  const m = set.model;
+  const restricted = m.permissions.filter((p) => p.selfRestricted);
+  if (restricted.length === 0) fail(`no permission of ${set.name} is self-restricted, so "cannot ${verb} her own ${thing}" says nothing`);
+  const v = fold(verb);
+  const t = fold(thing);
+  const actionOf = (p: PermissionInfo) => m.actions.find((a) => a.name === p.action);
+  const reads = (p: PermissionInfo) => {
+    const a = actionOf(p);
+    const names = [p.action.replace(/-/g, ' '), fold(a?.title ?? '')];
+    return names.includes(v) || names.includes(`${v} ${t}`) || names.includes(`${v} ${t.replace(/s$/, '')}`);
+  };
+  let found = restricted.filter(reads);
+  if (found.length > 1) {
+    const resource = found.filter((p) => {
+      const r = m.resources.find((x) => x.name === p.resource);
+      return [p.resource, fold(r?.title ?? '')].some((n) => n.includes(t) || t.includes(n.replace(/s$/, '')));
+    });
+    if (resource.length > 0) found = resource;
+  }
+  if (found.length === 1) return found[0]!;
+  const list = restricted.map((p) => `"${fold(actionOf(p)?.title ?? p.action)}" (${p.id})`).join(', ');
+  if (found.length > 1) fail(`"${verb} her own ${thing}" reads as ${found.map((p) => p.id).join(', ')}: write "cannot "<permission>" for herself"`);
+  fail(`no self-restricted permission of ${set.name} reads "${verb} her own ${thing}"; its self-restricted actions: ${list}`);
 }
 
 export const STEPS: readonly StepSpec[] = [
@@ -297,15 +388,100 @@ export const STEPS: readonly StepSpec[] = [
       failAll(`${describeSubject(set, a)} cannot do {n} thing(s) ${describeSubject(set, b)} can:`, messages);
     },
   },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> cannot "<permission>" or "<permission>" [or "<permission>"] [<scope>]',
+    pattern: re(`${SUBJECT} cannot ((?:"[^"]*"(?:, | or ))+"[^"]*")${TAIL}`),
+    description: 'Checks several permissions at once, none of which the subject may have (at the scope, or at any level). A title shared by several permissions takes its qualifier in brackets: `"Delete (CRM Modules)"`.',
+    examples: ['Then "frank" cannot "Create User" or "Delete Group"', 'Then the role "Reporter" cannot "Publish Stories" or "Retract Stories" at any level'],
+    run: (state, [subject, list, tail]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const messages = quotedList(list ?? '').map((text) => {
+        const cell = permissionCell(text);
+        const p = resolvePermission(set, cell.name, cell.qualifier);
+        const t = tailOf(set, p, tail);
+        return checkPermission(set, s, p, t.level, t.self, false);
+      });
+      failAll(`${describeSubject(set, s)} can {n} of these:`, messages);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> cannot <action> her|his|their own <thing>',
+    pattern: re(`${SUBJECT} cannot ([a-z][a-z -]*?) (?:her|his|their|its) own ([a-z][a-z -]*)`),
+    description:
+      'A self-restriction as a sentence about the subject: `"frank" cannot change his own role`, `"nadia" cannot deactivate her own account`. <action> is the action (name or title) of a self-restricted permission of the set, or the action and <thing> together (`change` + `role` = the action "Change Role"); the subject must not hold that permission on itself at any level.',
+    examples: ['Then "frank" cannot change his own role', 'Then "heidi" cannot deactivate her own account'],
+    run: (state, [subject, verb, thing]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const p = selfRestrictionOf(set, verb ?? '', thing ?? '');
+      const message = checkPermission(set, s, p, undefined, true, false);
+      if (message) fail(message);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> has no sensitive permission',
+    pattern: re(`${SUBJECT} (?:has|have) no sensitive permissions?`),
+    description: 'Checks that the subject holds none of the permissions the catalog marks `sensitive` (those that manage access itself), at any level.',
+    examples: ['Then the role "Sales Agent" has no sensitive permission', 'Then the user "omar" has no sensitive permission'],
+    run: (state, [subject]) => {
+      const set = currentSet(state);
+      const s = subjectOf(state, set, subject);
+      const sensitive = set.model.permissions.filter((p) => p.sensitive);
+      if (sensitive.length === 0) fail(`the catalog of ${set.name} marks no permission sensitive, so this checks nothing`);
+      failAll(`${describeSubject(set, s)} holds {n} sensitive permission(s):`, sensitive.map((p) => checkPermission(set, s, p, undefined, false, false)));
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: 'the role "<role>" inherits from "<role>" | does not inherit from "<role>"',
+    pattern: re('the role "([^"]*)" (inherits|does not inherit) from (?:the role )?"([^"]*)"'),
+    description: 'Checks the role hierarchy: the first role inherits from the second, directly or through other roles (or does not).',
+    examples: ['Then the role "Team Lead" inherits from "Sales Agent"', 'Then the role "Archivist" does not inherit from "Contributor"'],
+    run: (state, [child, verb, parent]) => {
+      const set = currentSet(state);
+      const a = resolveRole(set, child ?? '');
+      const b = resolveRole(set, parent ?? '');
+      if (a.name === b.name) fail(`"${child}" and "${parent}" are the same role (${a.name})`);
+      const chain = ancestry(set.model, [a.name]).get(b.name);
+      if (verb === 'inherits' && !chain) {
+        const parents = [...ancestry(set.model, [a.name]).keys()].filter((r) => r !== a.name);
+        fail(`the role "${a.title}" (${a.name}) does not inherit from "${b.title}" (${b.name}): ${parents.length > 0 ? `it inherits from ${parents.join(', ')}` : 'it inherits from no role'}`);
+      }
+      if (verb !== 'inherits' && chain) fail(`the role "${a.title}" (${a.name}) inherits from "${b.title}" (${b.name}): ${chain.join(' → ')}`);
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Checks',
+    phrase: '<subject> has the same access as <other subject>',
+    pattern: re(`${SUBJECT} (?:has|have) the same access as ${SUBJECT}`),
+    description: 'Compares two subjects (users or roles alike) in the set: every permission at every level, as self and not, and every collection entry. Symmetric: each may do exactly what the other may.',
+    examples: ['Then the role "Night Editor" has the same access as the role "Desk Editor"', 'Then "priya" has the same access as the role "Desk Editor"'],
+    run: (state, [first, second]) => {
+      const set = currentSet(state);
+      const a = subjectOf(state, set, first);
+      const b = subjectOf(state, set, second);
+      const diff = sameAccess(set, a, set, b, (x, y, verb) => `${a.label} ${x ? 'can' : 'cannot'}${verb === 'use' ? ' use it' : ''}, ${b.label} ${y ? 'can' : 'cannot'}`);
+      if (diff.length > 0) fail(`${describeSubject(set, a)} and ${describeSubject(set, b)} differ in ${diff.length} way(s):\n${diff.slice(0, 40).map((l) => `  ${l}`).join('\n')}${diff.length > 40 ? '\n  …' : ''}`);
+    },
+  },
   // ------------------------------------------------------------------------------ Collections
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can|cannot use the connector|app|trigger|action "<entry>" [of "<app>"] | can|cannot access the object "<entry>" | can|cannot use the entry "<path>" of "<collection>"',
-    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) (connector|app|trigger|action|object|entry) "([^"]*)"(?: of (?:the (?:app|collection) )?"([^"]*)")?`),
+    phrase: '<subject> can|cannot use|access the <noun> "<entry>" [of "<entry>"] | a new <noun> "<path>" | the entry "<path>" of "<collection>"',
+    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) ${NOUN} "([^"]*)"(?: of (?:the [a-z][a-z -]*? )?"([^"]*)")?`),
     description:
-      'Checks one entry of a collection: connectors (`connector` takes any path such as `slack/actions/send-message`; `app` a top-level entry; `trigger` and `action` an entry below `<app>/triggers/` or `<app>/actions/`, by path or by title with `of "<app>"`), objects, or any collection by name (`the entry "<path>" of "<collection>"`). ' +
-      'Listing an entry in a role covers its descendants. `a new connector "<path>"` (or `a new object`) checks an entry that is not in the catalog, as if added after the build: allowed only under the modes all and except.',
+      "Checks one entry of a collection. <noun> is a noun the set declares on the collection (`noun`, its name or title: `the connector \"slack/actions/send-message\"`, `the object \"invoice\"`) or a kind of its entries (`kinds`: `the app \"Slack\"`, `the trigger \"New lead\" of \"Salesforce\"`), by path or title; `of \"<entry>\"` names the entry it is below. `the entry \"<path>\" of \"<collection>\"` works for any collection. " +
+      'Listing an entry in a role covers its descendants, those added after the build too. `a new <noun> "<path>"` checks an entry that is not in the catalog, as if added after the build: it follows its nearest known ancestor.',
     examples: [
       'Then the role "Automation Builder" can use the connector "slack/actions/send-message"',
       'Then the role "Automation Builder" cannot use the app "salesforce"',
@@ -314,17 +490,17 @@ export const STEPS: readonly StepSpec[] = [
       'Then the role "Auditor" can access the object "invoice"',
       'Then the role "Integration Engineer" can use a new connector "notion"',
     ],
-    run: (state, [subject, verb, , article, kind, text, of]) => {
+    run: (state, [subject, verb, , article, noun, text, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const k = kind ?? 'entry';
-      const c = k === 'entry' ? collectionOf(set, 'entry', of ?? undefined) : resolveCollection(set, k);
+      const named = namedBy(set, noun, of ?? undefined);
+      const { c } = named;
       let path: string;
       if (article === 'a new') {
         path = text ?? '';
-        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${k === 'object' ? 'object' : 'connector'} "${path}"`);
+        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${c.noun} "${path}"`);
       } else {
-        path = resolveEntry(c, text ?? '', k, k === 'entry' ? undefined : (of ?? undefined));
+        path = resolveEntry(c, text ?? '', named.kind, fold(noun ?? '') === 'entry' ? undefined : (of ?? undefined));
       }
       const message = checkEntry(set, s, c, path, verb === 'can');
       if (message) fail(message);
@@ -333,25 +509,26 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use every connector | can access every object | can use every entry of "<collection>"',
-    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")?`),
-    description: 'Mode "all": every entry of the collection, and entries added after the build too.',
-    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object'],
+    phrase: '<subject> can use|access every <noun> [of "<entry>"] | every entry of "<collection>"',
+    pattern: re(`${SUBJECT} can (use|access) every ${NOUN}(?: of "([^"]*)")?`),
+    description:
+      'With a collection\'s noun: mode "all", every entry of the collection and entries added after the build too. With a kind and `of "<entry>"` (`every trigger of "Slack"`): every entry of that kind below it, and one added there after the build.',
+    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object', 'Then the role "Integration Engineer" can use every trigger of "Slack"'],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      failAll(`${describeSubject(set, s)} cannot use {n} entr(ies) of ${c.name}:`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, true)),
-        checkEntry(set, s, c, NEW_ENTRY, true),
+      const named = namedBy(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} cannot use {n} entr(ies) of ${named.c.name}:`, [
+        ...coveredEntries(named).map((e) => checkEntry(set, s, named.c, e, true)),
+        checkEntry(set, s, named.c, newEntryProbe(named), true),
       ]);
     },
   },
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use every connector except: | can access every object except:',
-    pattern: re(`${SUBJECT} can (use|access) every (connector|app|object|entry)(?: of "([^"]*)")? except:`),
+    phrase: '<subject> can use|access every <noun> except:',
+    pattern: re(`${SUBJECT} can (use|access) every ${NOUN}(?: of "([^"]*)")? except:`),
     table: true,
     description:
       'Mode "except": every entry but the listed ones and their descendants (one path or title per row). Entries added after the build are allowed, unless below a listed one.',
@@ -359,8 +536,8 @@ export const STEPS: readonly StepSpec[] = [
     run: (state, [subject, , noun, of], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), noun ?? 'entry');
+      const { c } = namedBy(set, noun, of ?? undefined);
+      const listed = listedEntries(c, body(table, entryHeaders(c)));
       failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "every entry except the listed ones": {n} difference(s):`, [
         ...c.entries.map((e) => checkEntry(set, s, c, e.path, !under(e.path, listed))),
         checkEntry(set, s, c, NEW_ENTRY, true),
@@ -371,39 +548,39 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can use only these connectors: | can access only these objects:',
-    pattern: re(`${SUBJECT} can (use|access) only these (connectors|apps|objects|entries)(?: of "([^"]*)")?:`),
+    phrase: '<subject> can use|access only these <nouns>:',
+    pattern: re(`${SUBJECT} can (use|access) only these ${NOUN}(?: of "([^"]*)")?:`),
     table: true,
     description:
-      'Mode "allow": exactly the listed entries and their descendants (one path or title per row), nothing else, and no entry added after the build.',
+      'Mode "allow": exactly the listed entries and their descendants (one path or title per row), those added after the build below them included, and nothing else.',
     examples: ['Then the role "Member" can access only these objects:\n  | customer |\n  | product  |'],
     run: (state, [subject, , noun, of], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      const kind = (noun ?? 'entries').replace(/s$/, '').replace(/ie$/, 'y');
-      const listed = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), kind);
+      const { c } = namedBy(set, noun, of ?? undefined);
+      const listed = listedEntries(c, body(table, entryHeaders(c)));
       failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "only the listed entries": {n} difference(s):`, [
         ...c.entries.map((e) => checkEntry(set, s, c, e.path, under(e.path, listed))),
         checkEntry(set, s, c, NEW_ENTRY, false),
-        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
+        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, true)),
       ]);
     },
   },
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> cannot use any connector | cannot access any object',
-    pattern: re(`${SUBJECT} cannot (use|access) any (connector|app|object|entry)(?: of "([^"]*)")?`),
-    description: 'No entry of the collection, not even one added after the build (the collection is not mentioned by any of the roles).',
-    examples: ['Then the role "Auditor" cannot use any connector'],
+    phrase: '<subject> cannot use|access any <noun> [of "<entry>"]',
+    pattern: re(`${SUBJECT} cannot (use|access) any ${NOUN}(?: of "([^"]*)")?`),
+    description:
+      'With a collection\'s noun: no entry of the collection, not even one added after the build. With a kind and `of "<entry>"` (`any action of "Salesforce"`): no entry of that kind below it.',
+    examples: ['Then the role "Auditor" cannot use any connector', 'Then the role "Member" cannot use any action of "Salesforce"'],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
-      const c = collectionOf(set, noun, of ?? undefined);
-      failAll(`${describeSubject(set, s)} can use {n} entr(ies) of ${c.name}:`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, false)),
-        checkEntry(set, s, c, NEW_ENTRY, false),
+      const named = namedBy(set, noun, of ?? undefined);
+      failAll(`${describeSubject(set, s)} can use {n} entr(ies) of ${named.c.name}:`, [
+        ...coveredEntries(named).map((e) => checkEntry(set, s, named.c, e, false)),
+        checkEntry(set, s, named.c, newEntryProbe(named), false),
       ]);
     },
   },
@@ -416,7 +593,8 @@ export const STEPS: readonly StepSpec[] = [
     table: true,
     description:
       'An access matrix. The header names the row kind (`role` or `user`; anything else accepts both) and then one permission per column (id, title, or `Title (Qualifier)`), or a collection entry (`the connector "<path>"`, `the app "<app>"`, `the object "<object>"`). ' +
-      'Cells: `yes`, `no` (at no level), or for scoped permissions the widest level held (`own`, `group`, `all`: allowed at that level and not at the next wider one).',
+      'Cells: `yes`, `no` (at no level), or for scoped permissions the widest level held (`own`, `group`, `all`: allowed at that level and not at the next wider one). ' +
+      'A permission column ending in `for themselves` (`Deactivate User for themselves`) checks the subject acting on itself, which self-restricted permissions never allow.',
     examples: [
       'Then the access is:\n  | role        | Update (CRM Modules) | Delete (CRM Modules) | Create User |\n  | User        | own                  | no                   | no          |\n  | Sales Agent | own                  | own                  | no          |\n  | Team Lead   | group                | own                  | no          |\n  | CRM Admin   | no                   | no                   | yes         |',
     ],
@@ -427,22 +605,23 @@ export const STEPS: readonly StepSpec[] = [
       if (!header || header.length < 2 || rows.length === 0) fail('the access matrix needs a header row (role | <permission> | …) and at least one row');
       const kind = fold(header[0] ?? '');
       const prefer = kind === 'role' || kind === 'roles' ? 'role' : kind === 'user' || kind === 'users' ? 'user' : undefined;
-      type Column = { kind: 'permission'; p: PermissionInfo } | { kind: 'entry'; c: CollectionInfo; path: string };
+      type Column = { kind: 'permission'; p: PermissionInfo; self: boolean } | { kind: 'entry'; c: CollectionInfo; path: string };
       const columns: Column[] = header.slice(1).map((h) => {
-        const entry = /^(the|a new) (connector|app|trigger|action|object) "([^"]*)"$/.exec(h.trim());
+        const entry = /^(the|a new) ([a-z][a-z -]*?) "([^"]*)"(?: of "([^"]*)")?$/.exec(h.trim());
         if (entry) {
-          const c = resolveCollection(set, entry[2]!);
-          return { kind: 'entry', c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(c, entry[3]!, entry[2]!, undefined) };
+          const named = namedBy(set, entry[2], entry[4]);
+          return { kind: 'entry', c: named.c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(named.c, entry[3]!, named.kind, fold(entry[2]!) === 'entry' ? undefined : entry[4]) };
         }
-        const cell = permissionCell(h);
-        return { kind: 'permission', p: resolvePermission(set, cell.name, cell.qualifier) };
+        const self = SELF_COLUMN.exec(h.trim());
+        const cell = permissionCell(self ? h.trim().slice(0, self.index) : h);
+        return { kind: 'permission', p: resolvePermission(set, cell.name, cell.qualifier), self: self !== null };
       });
       const messages: (string | undefined)[] = [];
       for (const row of rows) {
         const s = resolveRowSubject(set, state.users, row[0] ?? '', prefer);
         columns.forEach((col, i) => {
           const text = row[i + 1] ?? '';
-          if (col.kind === 'permission') messages.push(...checkCell(set, s, col.p, cellOf(set, text, col.p)));
+          if (col.kind === 'permission') messages.push(...checkCell(set, s, col.p, cellOf(set, text, col.p), col.self));
           else messages.push(checkEntry(set, s, col.c, col.path, cellOf(set, text, undefined).kind === 'yes'));
         });
       }
@@ -555,8 +734,8 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'Then',
     group: 'Checks',
-    phrase: '"<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
-    pattern: re(`"([^"]*)" (?:has|holds) the roles? ${LIST}`),
+    phrase: '[the user] "<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
+    pattern: re(`(?:the user )?"([^"]*)" (?:has|holds) the roles? ${LIST}`),
     description: "Checks exactly which roles a user holds (the default role when none was assigned), in the model and in the generated module's users.",
     examples: ['Then "frank" has the role "User"', 'Then "grace" has the roles "Sales Agent" and "Marketing Manager"'],
     run: (state, [user, list]) => {
@@ -626,13 +805,14 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'a role "<key>" titled "<name>" is created with these permissions:',
-    pattern: re('a role "([^"]*)" titled "([^"]*)" is created with these permissions:'),
+    phrase: 'a role "<key>" titled "<name>" [described as "<description>"] is created with these permissions:',
+    pattern: re('a role "([^"]*)" titled "([^"]*)"(?: (?:described as|with the description) "([^"]*)")? is created with these permissions:'),
     table: true,
     description:
-      'Adds a role document with these grants: one permission per row (id or title), with its level in a second column for scoped permissions. A scoped permission without a level is written without one, so the compiler rejects it (least privilege).',
-    examples: ['When a role "support-lead" titled "Support Lead" is created with these permissions:\n  | permission       | level |\n  | records:view     | group |\n  | Manage Workflow  |       |'],
-    run: async (state, [key, title], table) => {
+      'Adds a role document with these grants: one permission per row (id or title), with its level in a second column for scoped permissions. A scoped permission without a level is written without one, so the compiler rejects it (least privilege). ' +
+      'Without `described as "…"` the description is "Created by a scenario."',
+    examples: ['When a role "support-lead" titled "Support Lead" described as "Leads the support desk; sees its tickets." is created with these permissions:\n  | permission       | level |\n  | records:view     | group |\n  | Manage Workflow  |       |'],
+    run: async (state, [key, title, description], table) => {
       const set = currentSet(state);
       const grants = body(table, ['permission', 'permissions']).map((row) => {
         const cell = permissionCell(row[0] ?? '');
@@ -641,14 +821,14 @@ export const STEPS: readonly StepSpec[] = [
         const level = levelText === '' ? undefined : scopeName(set, parseTail(set, levelText).level);
         return { permission: p.id, level };
       });
-      await change(state, { kind: 'create-role', key: key ?? '', title: title ?? '', grants }, `create the role ${key}`);
+      await change(state, { kind: 'create-role', key: key ?? '', title: title ?? '', description: description ?? 'Created by a scenario.', grants }, `create the role ${key}`);
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: '"<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
-    pattern: re(`"([^"]*)" is (also )?assigned the roles? ${LIST}`),
+    phrase: '[the user] "<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
+    pattern: re(`(?:the user )?"([^"]*)" is (also )?assigned the roles? ${LIST}`),
     description: "Assigns roles to a user: replacing the user's roles, or with `also` adding to them. Users of the set's Assignments are changed in a recompiled copy of the set.",
     examples: ['When "frank" is assigned the role "Team Lead"', 'When "alice" is also assigned the role "Auditor"'],
     run: async (state, [user, also, list]) => {
@@ -669,7 +849,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Changes',
     phrase: 'the role "<role>" is granted "<permission>" ["<qualifier>"] [<scope>]',
     pattern: re(`the role "([^"]*)" is granted ${PERMISSION}${TAIL}`),
-    description: 'Adds a grant to the role (Change Permission).',
+    description:
+      "Sets the role's own grant of the permission (Change Permission), as a role editor does: a level replaces the level the role's grant had, and granting a permission the role already grants changes nothing. What it inherits stays.",
     examples: ['When the role "User" is granted "Create Group"', 'When the role "Sales Agent" is granted "View" "CRM Modules" of her group'],
     run: async (state, [name, perm, qualifier, tail]) => {
       const set = currentSet(state);
@@ -683,45 +864,70 @@ export const STEPS: readonly StepSpec[] = [
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" no longer grants "<permission>" ["<qualifier>"]',
+    phrase: 'the role "<role>" no longer grants "<permission>" ["<qualifier>"] | no longer grants "*" | no longer grants "<resource>:*"',
     pattern: re(`the role "([^"]*)" no longer grants ${PERMISSION}`),
-    description: "Removes the role's own grant of the permission (written with its id); what it inherits stays.",
-    examples: ['When the role "Team Lead" no longer grants "Download Call Recordings"'],
+    description:
+      "Takes the permission away from the role's own grants, as unticking it in a role editor does. A grant written with the permission's id is removed; a permission the role holds through its own wildcard (`\"*\"`, `resource:*`) is taken out of it: the wildcard is replaced by the other permissions it gave, at the level it gave them. `\"*\"` and `\"<resource>:*\"` remove that wildcard grant itself. What the role inherits stays (the step says which role to change instead).",
+    examples: ['When the role "Team Lead" no longer grants "Download Call Recordings"', 'When the role "System Owner" no longer grants "*"', 'When the role "CRM Admin" no longer grants "Delete" "CRM Modules"'],
     run: async (state, [name, perm, qualifier]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
+      const text = perm ?? '';
+      if (qualifier === undefined && (text === '*' || /^[^:]+:\*$/.test(text))) {
+        await change(state, { kind: 'revoke', role: role.name, permission: text }, `remove the grant ${text} from ${role.name}`);
+        return;
+      }
       const p = permissionOf(set, perm, qualifier);
-      await change(state, { kind: 'revoke', role: role.name, permission: p.id }, `remove the grant ${p.id} from ${role.name}`);
+      const m = set.model;
+      if (role.grants.some((g) => g.target.kind === 'permission' && g.target.permission === p.id)) {
+        await change(state, { kind: 'revoke', role: role.name, permission: p.id }, `remove the grant ${p.id} from ${role.name}`);
+        return;
+      }
+      const wildcard = role.grants.find((g) => g.target.kind === 'all' || (g.target.kind === 'resource' && g.target.resource === p.resource));
+      if (wildcard) {
+        const widest = m.scopes[m.levels - 1]?.name;
+        const level = (q: PermissionInfo) => (q.scoped ? (wildcard.level === undefined ? widest : m.scopes[wildcard.level]?.name) : undefined);
+        const gave = m.permissions.filter((q) => q.id !== p.id && (wildcard.target.kind === 'all' || q.resource === p.resource));
+        const replacement = gave.map((q) => ({ permission: q.id, level: level(q) }));
+        await change(state, { kind: 'revoke', role: role.name, permission: wildcard.text, replacement }, `take ${p.id} out of the grant ${wildcard.text} of ${role.name}`);
+        return;
+      }
+      const from = grantSources(m, [role.name], p).map((g) => g.role).filter((r) => r !== role.name);
+      fail(
+        `the role "${role.title}" (${role.name}) has no grant of ${describePermission(set, p)} of its own` +
+          (from.length > 0 ? `: it inherits it from ${[...new Set(from)].join(', ')}; take it away there, or stop inheriting` : answerPermission(set, roleSubject(role.name, role.title), p, undefined, false) ? ': it holds it by an implication of another grant' : ': it does not hold it'),
+      );
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" gets access to every connector | to every object',
-    pattern: re('the role "([^"]*)" gets access to every (connector|app|object|entry)(?: of "([^"]*)")?'),
+    phrase: 'the role "<role>" gets access to every <noun> | to every entry of "<collection>"',
+    pattern: re(`the role "([^"]*)" gets access to every ${NOUN}(?: of "([^"]*)")?`),
     description: "Sets the role's access to the collection to mode all.",
     examples: ['When the role "Member" gets access to every object'],
     run: async (state, [name, noun, of]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
-      const c = collectionOf(set, noun, of ?? undefined);
+      const { c, kind, parent } = namedBy(set, noun, of ?? undefined);
+      if (kind !== undefined || parent !== undefined) fail(`mode all gives every entry of ${c.name}: write every ${c.noun}`);
       await change(state, { kind: 'collection', role: role.name, collection: c.name, mode: 'all', entries: [] }, `give ${role.name} every entry of ${c.name}`);
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" gets access to only these connectors: | to every object except:',
-    pattern: re('the role "([^"]*)" gets access to (only these|every) (connectors?|apps?|objects?|entry|entries)(?: of "([^"]*)")?( except)?:'),
+    phrase: 'the role "<role>" gets access to only these <nouns>: | to every <noun> except:',
+    pattern: re(`the role "([^"]*)" gets access to (only these|every) ${NOUN}(?: of "([^"]*)")?( except)?:`),
     table: true,
     description: "Sets the role's access to the collection to mode allow (`only these …:`) or except (`every … except:`), with the entries of the table (paths or titles).",
     examples: ['When the role "Member" gets access to every object except:\n  | employee |'],
     run: async (state, [name, which, noun, of, except], table) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
-      const c = collectionOf(set, (noun ?? '').replace(/s$/, '').replace(/ie$/, 'y'), of ?? undefined);
+      const { c } = namedBy(set, noun, of ?? undefined);
       const mode = which === 'only these' ? (except ? fail('write either "only these …:" or "every … except:"') : 'allow') : except ? 'except' : fail('write "every … except:" with a table, or "every …" without one');
-      const entries = listedEntries(set, c, body(table, ['connector', 'connectors', 'app', 'apps', 'object', 'objects', 'entry', 'entries', 'path']), 'entry');
+      const entries = listedEntries(c, body(table, entryHeaders(c)));
       await change(state, { kind: 'collection', role: role.name, collection: c.name, mode, entries }, `give ${role.name} ${mode} ${entries.join(', ')} of ${c.name}`);
     },
   },
@@ -738,12 +944,53 @@ export const STEPS: readonly StepSpec[] = [
       if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
       if (!state.rejected) fail(`the change "${state.lastChange}" was accepted: the set compiles without errors`);
       if (text) {
-        const needle = fold(text);
-        const found = state.rejected.errors.some((d) => fold(`${d.message} ${d.hint ?? ''}`).includes(needle));
+        const found = state.rejected.errors.some((d) => statesReason(d, text));
         if (!found) fail(`the change was rejected, but no error says "${text}":\n${state.rejected.errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`);
       }
       state.edits = state.edits.slice(0, -1);
       state.rejected = undefined;
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the role "<role>" cannot be deleted [because "<text>"]',
+    pattern: re('the role "([^"]*)" cannot be deleted(?: because "([^"]*)")?'),
+    description:
+      "Tries to delete the role the way the language prescribes (its users moving to the default role, or to another role when it is the default one) on a copy of the set, and checks that the compiler refuses (with an error that states the text, when given). The scenario's set is not changed.",
+    examples: ['Then the role "User" cannot be deleted', 'Then the role "System Owner" cannot be deleted because "ownerRole"'],
+    run: async (state, [name, text]) => {
+      const set = currentSet(state);
+      const role = resolveRole(set, name ?? '');
+      const m = set.model;
+      const to = m.defaultRole !== undefined && m.defaultRole !== role.name ? m.defaultRole : m.roles.find((r) => r.name !== role.name)?.name;
+      if (to === undefined) fail(`the role "${role.title}" is the only role of ${set.name}`);
+      const result = await compileEdited(shippedSet(state), [...state.edits, { kind: 'delete-role', role: role.name, transferTo: to, aliases: role.previousNames }]);
+      if (result.ok) fail(`the role "${role.title}" (${role.name}) can be deleted (its users moving to ${to}): the set compiles without errors`);
+      if (text && !result.errors.some((d) => statesReason(d, text))) {
+        fail(`deleting the role "${role.title}" is refused, but no error says "${text}":\n${formatErrors(result.errors)}`);
+      }
+    },
+  },
+  {
+    keyword: 'Then',
+    group: 'Changes',
+    phrase: 'the change escalates access | the change is not an escalation',
+    pattern: re('the change (escalates access|is not an escalation)'),
+    description:
+      'Compares the set as shipped with the set after the changes using the escalation rules of `policyc diff` (a sensitive permission gained, a scope widened to the widest, a collection opened to all, a self-restriction lifted…), and checks that there is at least one escalation, or none.',
+    examples: ['Then the change escalates access', 'Then the change is not an escalation'],
+    run: async (state, [which]) => {
+      const before = shippedSet(state);
+      if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
+      const after = currentSet(state);
+      // Loaded on demand: the review code is needed only by these steps.
+      const { diffModels } = await import('../review/diff.js');
+      const escalations = diffModels(before.model, after.model).escalations;
+      if (which === 'escalates access' && escalations.length === 0) fail(`the change "${state.lastChange}" is not an escalation by the rules of policyc diff`);
+      if (which !== 'escalates access' && escalations.length > 0) {
+        fail(`the change "${state.lastChange}" escalates access (${escalations.length}):\n${escalations.slice(0, 20).map((e) => `  ${e.message}`).join('\n')}`);
+      }
     },
   },
   {

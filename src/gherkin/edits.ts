@@ -20,10 +20,17 @@ export type Edit =
       /** The role's previous keys: assignments may still use them. */
       readonly aliases: readonly string[];
     }
-  | { readonly kind: 'create-role'; readonly key: string; readonly title: string; readonly grants: readonly GrantSpec[] }
+  | { readonly kind: 'create-role'; readonly key: string; readonly title: string; readonly description: string; readonly grants: readonly GrantSpec[] }
   | { readonly kind: 'assign'; readonly user: string; readonly roles: readonly string[]; readonly mode: 'replace' | 'add' }
   | { readonly kind: 'grant'; readonly role: string; readonly permission: string; readonly level: string | undefined }
-  | { readonly kind: 'revoke'; readonly role: string; readonly permission: string }
+  | {
+      readonly kind: 'revoke';
+      readonly role: string;
+      /** The grant as written (`records:delete`, `"records:*"`, `"*"`). */
+      readonly permission: string;
+      /** Grants written in its place: what a wildcard gave, but the permission taken away. */
+      readonly replacement?: readonly GrantSpec[];
+    }
   | { readonly kind: 'collection'; readonly role: string; readonly collection: string; readonly mode: string; readonly entries: readonly string[] };
 
 /** A grant as written in a Role document: an id, or an id with its scope level. */
@@ -149,7 +156,7 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
         apiVersion: 'policyc/v1',
         kind: 'Role',
         metadata: { name: edit.key },
-        spec: { title: edit.title, description: 'Created by a scenario.', grants },
+        spec: { title: edit.title, description: edit.description, grants },
       });
       const path = `${source.dir}/roles/${edit.key}.scenario.yaml`;
       return [...files, { path, docs: parseAllDocuments(text) as Document.Parsed[] }];
@@ -170,8 +177,14 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
       throw new EditError(`no user \`${edit.user}\` in the set's Assignments`);
     }
     case 'grant': {
+      // As in a role editor: choosing a level for a permission replaces the one it had, and
+      // ticking a permission that is already ticked changes nothing.
       const { doc } = findRole(files, edit.role);
-      seqAt(doc, ['spec', 'grants']).add(doc.createNode(edit.level === undefined ? edit.permission : { [edit.permission]: edit.level }));
+      const grants = seqAt(doc, ['spec', 'grants']);
+      const node = doc.createNode(edit.level === undefined ? edit.permission : { [edit.permission]: edit.level });
+      const at = grants.items.findIndex((i) => itemKey(i) === edit.permission);
+      if (at >= 0) grants.items[at] = node;
+      else grants.add(node);
       return files;
     }
     case 'collection': {
@@ -187,6 +200,9 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
       if (isSeq(grants)) grants.items = grants.items.filter((i) => itemKey(i) !== edit.permission);
       if (!isSeq(grants) || grants.items.length === before) {
         throw new EditError(`the role \`${edit.role}\` has no grant written \`${edit.permission}\``);
+      }
+      for (const g of edit.replacement ?? []) {
+        if (!grants.items.some((i) => itemKey(i) === g.permission)) grants.add(doc.createNode(g.level === undefined ? g.permission : { [g.permission]: g.level }));
       }
       return files;
     }

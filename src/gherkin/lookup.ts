@@ -1,5 +1,5 @@
 import { closest } from '../diagnostics/suggest.js';
-import type { CollectionInfo, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
+import type { CollectionInfo, EntryKind, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { fail } from './failure.js';
 import type { LoadedSet } from './sets.js';
 
@@ -101,7 +101,7 @@ export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string):
   );
 }
 
-/** Reads a subject phrase: `"alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
+/** Reads a subject phrase: `"alice"`, `the user "alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
 export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: string): Subject {
   const roles = /^the roles? (.*)$/.exec(text);
   if (roles) {
@@ -109,9 +109,9 @@ export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: strin
     const keys = names.map((n) => resolveRole(set, n).name);
     return { kind: 'roles', label: text, roles: [...new Set(keys)] };
   }
-  const quoted = /^"([^"]*)"$/.exec(text);
+  const quoted = /^(?:the user )?"([^"]*)"$/.exec(text);
   if (quoted) return resolveUser(set, users, quoted[1]!);
-  fail(`cannot read "${text}" as a user ("alice") or roles (the role "Team Lead")`);
+  fail(`cannot read "${text}" as a user ("alice", the user "alice") or roles (the role "Team Lead")`);
 }
 
 /** A row of a table: a role (by key or title) or a user (by name or title). */
@@ -154,6 +154,38 @@ export function describePermission(set: LoadedSet, p: PermissionInfo): string {
  * qualifiers are case-insensitive; ids are exact.
  */
 export function resolvePermission(set: LoadedSet, name: string, qualifier?: string): PermissionInfo {
+  const found = findPermission(set, name, qualifier);
+  if (found) return found;
+  const m = set.model;
+  const all = m.permissions;
+  const written = qualifier === undefined ? name : `${name} ${qualifier}`;
+  // Each way of writing a permission, with the words that name it in a step: a suggestion is
+  // offered only when those words read back as that very permission, and never the author's own words.
+  const forms = new Map<string, { p: PermissionInfo; name: string; qualifier: string | undefined }>();
+  const asWritten = (n: string, q: string | undefined) => fold(q === undefined ? `"${n}"` : `"${n}" "${q}"`);
+  const form = (text: string, p: PermissionInfo, n: string, q: string | undefined) => {
+    if (asWritten(n, q) === asWritten(name, qualifier) || forms.has(text)) return;
+    if (findPermission(set, n, q, true)?.id === p.id) forms.set(text, { p, name: n, qualifier: q });
+  };
+  for (const p of all) {
+    form(p.id, p, p.id, undefined);
+    form(p.title, p, p.title, undefined);
+    form(`${p.title} ${qualifierOf(set, p)}`, p, p.title, qualifierOf(set, p));
+    const action = m.actions.find((a) => a.name === p.action)?.title ?? p.action;
+    const resource = m.resources.find((r) => r.name === p.resource)?.title ?? p.resource;
+    form(`${action} ${resource}`, p, action, resource);
+  }
+  const match = closest(written, forms.keys());
+  let hint = '';
+  if (match !== undefined) {
+    const f = forms.get(match)!;
+    hint = f.qualifier === undefined ? `; did you mean ${describePermission(set, f.p)}?` : `; did you mean "${f.name}" "${f.qualifier}" (${f.p.id})?`;
+  }
+  fail(`unknown permission "${written}" in the set ${m.name}${hint}`);
+}
+
+/** A permission as `resolvePermission` reads it; undefined when nothing matches (or, when `quiet`, when several do). */
+function findPermission(set: LoadedSet, name: string, qualifier: string | undefined, quiet = false): PermissionInfo | undefined {
   const m = set.model;
   const all = m.permissions;
   if (qualifier === undefined) {
@@ -162,6 +194,7 @@ export function resolvePermission(set: LoadedSet, name: string, qualifier?: stri
     const byTitle = all.filter((p) => fold(p.title) === fold(name));
     if (byTitle.length === 1) return byTitle[0]!;
     if (byTitle.length > 1) {
+      if (quiet) return undefined;
       fail(
         `"${name}" names ${byTitle.length} permissions of the set ${m.name}: say which one, e.g. ` +
           byTitle.map((p) => `"${p.title}" "${qualifierOf(set, p)}" (${p.id})`).join(', '),
@@ -183,22 +216,9 @@ export function resolvePermission(set: LoadedSet, name: string, qualifier?: stri
       return nameOk && qualOk;
     });
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) fail(`"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`);
+    if (matches.length > 1 && !quiet) fail(`"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`);
   }
-  const written = qualifier === undefined ? name : `${name} ${qualifier}`;
-  const candidates = [
-    ...all.map((p) => p.id),
-    ...all.map((p) => p.title),
-    ...all.map((p) => `${p.title} ${qualifierOf(set, p)}`),
-    ...all.map((p) => `${m.actions.find((a) => a.name === p.action)?.title ?? p.action} ${m.resources.find((r) => r.name === p.resource)?.title ?? p.resource}`),
-  ];
-  const match = closest(written, candidates);
-  let hint = '';
-  if (match !== undefined) {
-    const p = all.find((x) => x.id === match || x.title === match) ?? all.find((x) => `${x.title} ${qualifierOf(set, x)}` === match);
-    hint = p ? `; did you mean ${describePermission(set, p)}?` : `; did you mean "${match}"?`;
-  }
-  fail(`unknown permission "${written}" in the set ${m.name}${hint}`);
+  return undefined;
 }
 
 /** The category title (or resource title) that tells a permission apart from others with its title. */
@@ -210,30 +230,68 @@ function qualifierOf(set: LoadedSet, p: PermissionInfo): string {
 // ---------------------------------------------------------------------------------------------
 // Scopes
 
-/** Words that may name what a scoped permission acts on; they do not change its meaning. */
-const NOUNS = new Set([
-  'records', 'record', 'groups', 'users', 'profiles', 'profile', 'accounts', 'logs', 'log', 'audit', 'sessions', 'session', 'active', 'items', 'entities', 'data',
-]);
+/**
+ * Folds pronouns to one form, so that a phrase written with "her" also reads "his", "their",
+ * "its", and "she belongs to" also reads "they belong to".
+ */
+function pronouns(text: string): string {
+  return text
+    .replace(/\b(?:himself|themselves|itself|oneself|themself)\b/g, 'herself')
+    .replace(/\b(?:his|their|its|one's)\b/g, 'her')
+    .replace(/\b(?:him|them)\b/g, 'her')
+    .replace(/\b(?:he|they|it)\b/g, 'she')
+    .replace(/\bshe belong\b/g, 'she belongs');
+}
 
-/** A scope level by name or title. */
+/** How a phrase may lead into a scope: `at the team level`, `of her team`, `across the organisation`. */
+const LEADS = ['', 'at ', 'of ', 'for ', 'in ', 'on ', 'across ', 'within ', 'from ', 'with '];
+
+/** A level a scope phrase names; `any` for `at any level` (the same as naming none). */
+type Level = number | 'any';
+
+/** Every phrase the set's scopes may be named by, folded: names, titles, declared phrases, with their lead-ins. */
+const phraseTables = new WeakMap<Model, ReadonlyMap<string, Level>>();
+
+function scopePhrases(m: Model): ReadonlyMap<string, Level> {
+  let table = phraseTables.get(m);
+  if (table) return table;
+  const out = new Map<string, Level>();
+  const add = (phrase: string, level: Level) => {
+    for (const lead of LEADS) if (!out.has(`${lead}${phrase}`)) out.set(`${lead}${phrase}`, level);
+  };
+  // Names first, then titles, then declared phrases: a name is never shadowed by another scope's phrase.
+  const bases = [...m.scopes.map((s) => [s.name, s] as const), ...m.scopes.map((s) => [s.title, s] as const)];
+  for (const [base, s] of bases) {
+    const b = pronouns(fold(base.replace(/[-_]/g, ' ')));
+    for (const form of [b, `the ${b}`, `her ${b}`, `her own ${b}`, `${b} members`, `her ${b} members`, `${b} level`, `the ${b} level`, `${b} scope`, `the ${b} scope`, `scope ${b}`, `level ${b}`]) {
+      add(form, s.level);
+    }
+  }
+  for (const s of m.scopes) for (const p of s.phrases) add(pronouns(fold(p)), s.level);
+  if (m.scopes.length > 0) for (const p of ['any level', 'any scope', 'every level']) add(p, 'any');
+  table = out;
+  phraseTables.set(m, table);
+  return table;
+}
+
+/** The phrases of each scope, for messages: `"at team", "of her team", "of team members"`. */
+function scopeForms(m: Model): string {
+  return m.scopes
+    .map((s) => {
+      const forms = [`at ${s.name}`, `of her ${s.name}`, `of ${s.name} members`, ...(fold(s.title) !== fold(s.name) ? [`at ${s.title}`] : []), ...s.phrases];
+      return forms.map((f) => `"${f}"`).join(', ');
+    })
+    .join('; ');
+}
+
+/** A scope level by name, title or one of its phrases. */
 export function resolveScope(set: LoadedSet, text: string): number {
   const m = set.model;
   const t = text.replace(/^"(.*)"$/, '$1');
   if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes, so "${t}" means nothing here: drop it`);
-  const s = m.scopes.find((x) => x.name === t) ?? m.scopes.find((x) => fold(x.title) === fold(t));
-  if (s) return s.level;
+  const level = scopePhrases(m).get(pronouns(fold(t)));
+  if (typeof level === 'number') return level;
   fail(`unknown scope "${t}" in the set ${m.name}${suggestion(t, m.scopes.map((x) => x.name))} (scopes, narrowest first: ${m.scopes.map((x) => x.name).join(', ')})`);
-}
-
-/** The level of the scope a natural phrase names: `own` → the scope "own" (else the narrowest), `all` → "all" (else the widest). */
-function namedLevel(set: LoadedSet, name: 'own' | 'group' | 'all'): number {
-  const m = set.model;
-  if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes: drop the scope phrase`);
-  const s = m.scopes.find((x) => x.name === name);
-  if (s) return s.level;
-  if (name === 'own') return 0;
-  if (name === 'all') return m.scopes.length - 1;
-  fail(`the set ${m.name} has no scope "group" (scopes: ${m.scopes.map((x) => x.name).join(', ')}): write "at <scope>"`);
 }
 
 const SELF = /(?:^|\s)(?:for (?:herself|himself|themselves|itself|oneself)|(?:on )?(?:her|his|their|its|one's|the user's) own account|on (?:herself|himself|themselves|itself))$/;
@@ -246,12 +304,29 @@ export interface Tail {
   readonly text: string;
 }
 
+/** Words naming what a permission acts on (its resource and category, singular and plural): they may stand around a scope. */
+function nounsOf(set: LoadedSet, p: PermissionInfo | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!p) return out;
+  const m = set.model;
+  const texts = [p.resource, m.resources.find((r) => r.name === p.resource)?.title ?? '', m.categories.find((c) => c.name === p.category)?.title ?? ''];
+  for (const t of texts) {
+    for (const w of fold(t.replace(/[-_]/g, ' ')).split(' ')) {
+      if (w === '') continue;
+      out.add(w);
+      out.add(w.endsWith('s') ? w.slice(0, -1) : `${w}s`);
+    }
+  }
+  return out;
+}
+
 /**
- * Reads the words after a permission: an optional noun ("records"), a scope ("her own", "of
- * her group", "of group members", "all", "at group") and "for herself". Anything else fails:
- * a misspelt scope must never be read as "no scope".
+ * Reads the words after a permission: a scope phrase of the set (its names, titles and declared
+ * phrases: `at team`, `of her team`, `of team members`, `at the team level`, `at any level`),
+ * optionally with the permission's own nouns around it (`records of her group`), and "for
+ * herself". Anything else fails: a misspelt scope must never be read as "no scope".
  */
-export function parseTail(set: LoadedSet, text: string): Tail {
+export function parseTail(set: LoadedSet, text: string, p?: PermissionInfo): Tail {
   let s = fold(text);
   let self = false;
   const selfMatch = SELF.exec(s);
@@ -259,51 +334,86 @@ export function parseTail(set: LoadedSet, text: string): Tail {
     self = true;
     s = s.slice(0, selfMatch.index).trim();
   }
-  const words = s
-    .split(' ')
-    .filter((w) => w !== '')
-    .map((w) => w.replace(/'s?$/, ''))
-    .filter((w) => !NOUNS.has(w));
-  const rest = words.join(' ');
-  const level = scopePhrase(set, rest, text);
+  const level = scopePhrase(set, s, text, p);
   return { level, self, text: text.trim() };
 }
 
-function scopePhrase(set: LoadedSet, s: string, written: string): number | undefined {
+function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionInfo | undefined): number | undefined {
   if (s === '') return undefined;
-  const at = /^(?:at|on|with) (?:the )?(?:scope |level )?(.+?)(?: (?:level|scope))?$/.exec(s);
-  if (at) return resolveScope(set, at[1]!);
-  if (/^(?:(?:of|for|in|from) )?(?:only )?(?:(?:her|his|their|its|one|the user) )?own(?: only)?$/.test(s)) return namedLevel(set, 'own');
-  if (/^(?:only )?(?:created|owned) by (?:her|him|them|the user|themselves|herself|himself)$/.test(s)) return namedLevel(set, 'own');
-  if (/^(?:(?:of|for|in|from) )?(?:(?:her|his|their|its|the) )?group(?: members)?$/.test(s)) return namedLevel(set, 'group');
-  if (/^(?:(?:that|which) )?(?:she|he|they|it) belongs? to$/.test(s)) return namedLevel(set, 'group');
-  if (/^(?:(?:of|for|in|from) )?(?:all|everyone|everybody|anyone|any|every)(?: (?:of them|members))?$/.test(s)) return namedLevel(set, 'all');
   const m = set.model;
-  const bare = m.scopes.find((x) => x.name === s || fold(x.title) === s);
-  if (bare) return bare.level;
+  const table = scopePhrases(m);
+  const words = pronouns(s).split(' ').map((w) => w.replace(/'s?$/, ''));
+  const nouns = nounsOf(set, p);
+  // The phrase as written, then without the permission's nouns before it, after it, or both.
+  let from = 0;
+  while (from < words.length && nouns.has(words[from]!)) from++;
+  let to = words.length;
+  while (to > from && nouns.has(words[to - 1]!)) to--;
+  const candidates = [words, words.slice(from), words.slice(0, to), words.slice(from, to)].map((w) => w.join(' '));
+  const whole = table.get(candidates[0]!);
+  if (whole !== undefined) return whole === 'any' ? undefined : whole;
+  // Only the permission's nouns ("records"): no scope named.
+  if (candidates.some((c) => c === '')) return undefined;
+  for (const c of candidates) {
+    const level = table.get(c);
+    if (level !== undefined) return level === 'any' ? undefined : level;
+  }
   if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes: cannot read "${written.trim()}"; drop it`);
+  const hint = suggestion(candidates[3]!, table.keys());
   fail(
-    `cannot read "${written.trim()}" as a scope: write "her own", "of her group", "of group members", "all", ` +
-      `"at <scope>" or nothing (scopes of ${m.name}, narrowest first: ${m.scopes.map((x) => x.name).join(', ')})`,
+    `cannot read "${written.trim()}" as a scope of ${m.name}${hint}; the set's scopes, narrowest first, read: ${scopeForms(m)}; ` +
+      'or write "at any level", or nothing',
   );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Collections
 
-/** A collection by the noun a step uses: connector/app/trigger/action → `connectors`, object → `objects`, or a name or title. */
-export function resolveCollection(set: LoadedSet, noun: string): CollectionInfo {
+/** What a noun of a step names: a collection, and possibly one kind of its entries. */
+export interface CollectionNoun {
+  readonly collection: CollectionInfo;
+  readonly kind: EntryKind | undefined;
+}
+
+const nounTables = new WeakMap<Model, ReadonlyMap<string, CollectionNoun | 'ambiguous'>>();
+
+/** Every noun of the set's collections, folded: the collection's noun, plural, name and title; each kind's name and plural. */
+function collectionNouns(m: Model): ReadonlyMap<string, CollectionNoun | 'ambiguous'> {
+  let table = nounTables.get(m);
+  if (table) return table;
+  const out = new Map<string, CollectionNoun | 'ambiguous'>();
+  const add = (word: string, noun: CollectionNoun) => {
+    const w = fold(word);
+    const had = out.get(w);
+    if (had === undefined) out.set(w, noun);
+    else if (had !== 'ambiguous' && (had.collection !== noun.collection || had.kind !== noun.kind)) out.set(w, 'ambiguous');
+  };
+  for (const c of m.collections) for (const w of [c.noun, c.plural, c.name, c.title]) add(w, { collection: c, kind: undefined });
+  for (const c of m.collections) for (const k of c.kinds) for (const w of [k.name, k.plural]) add(w, { collection: c, kind: k });
+  table = out;
+  nounTables.set(m, table);
+  return table;
+}
+
+/** Every noun the set's collections may be named by, for messages. */
+function nounList(m: Model): string {
+  return m.collections.map((c) => `${c.name}: ${[c.noun, ...c.kinds.map((k) => k.name)].map((n) => `"${n}"`).join(', ')}`).join('; ');
+}
+
+/** The collection (and entry kind) a step's noun names: `connector`, `trigger`, `objects`, a collection's name or title. */
+export function resolveNoun(set: LoadedSet, noun: string): CollectionNoun {
   const m = set.model;
   const n = fold(noun).replace(/^"(.*)"$/, '$1');
-  const conventional = /^(?:connectors?|apps?|triggers?|actions?)$/.test(n) ? 'connectors' : /^objects?$/.test(n) ? 'objects' : undefined;
-  const name = conventional ?? n;
-  const c = m.collectionIndex.get(name) ?? m.collections.find((x) => fold(x.title) === name);
-  if (c) return c;
-  const known = m.collections.map((x) => x.name);
-  fail(
-    `the set ${m.name} has no collection "${name}"` +
-      (known.length > 0 ? `${suggestion(name, known)} (collections: ${known.join(', ')})` : ' (it has no collections at all)'),
-  );
+  const found = collectionNouns(m).get(n);
+  if (found === 'ambiguous') fail(`"${n}" names entries of several collections of ${m.name}: write the entry "<path>" of "<collection>"`);
+  if (found) return found;
+  if (m.collections.length === 0) fail(`the set ${m.name} has no collections, so "${n}" names nothing`);
+  fail(`the set ${m.name} has no collection or kind of entry called "${n}"${suggestion(n, [...collectionNouns(m).keys()])} (nouns: ${nounList(m)})`);
+}
+
+/** A collection by the noun a step uses (`connector`, `objects`), or by its name or title. */
+export function resolveCollection(set: LoadedSet, noun: string): CollectionInfo {
+  return resolveNoun(set, noun).collection;
 }
 
 /** Describes an entry for messages: `slack/actions/send-message ("Send message")`. */
@@ -312,37 +422,65 @@ export function describeEntry(c: CollectionInfo, path: string): string {
   return e && e.title !== path ? `${path} ("${e.title}")` : path;
 }
 
+/** `a` or `an`, for a noun. */
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? 'an' : 'a';
+}
+
+/** Whether `path` has the shape of `kind` (`*` matches one segment). */
+export function isKind(kind: EntryKind, path: string): boolean {
+  const want = kind.path.split('/');
+  const have = path.split('/');
+  return want.length === have.length && want.every((w, i) => w === '*' || w === have[i]);
+}
+
+/** The entries of `c` of `kind` (any kind when undefined) below `parent` (anywhere when undefined). */
+export function entriesOf(c: CollectionInfo, kind: EntryKind | undefined, parent: string | undefined): string[] {
+  return c.entries
+    .filter((e) => (kind === undefined || isKind(kind, e.path)) && (parent === undefined || e.path.startsWith(`${parent}/`)))
+    .map((e) => e.path);
+}
+
 /**
- * An entry of `c` by path, or by title (case-insensitive). `kind` narrows titles: `app` to
- * top-level entries, `trigger`/`action` to entries below `<app>/triggers/` or `<app>/actions/`;
- * `of` names the app a trigger or action belongs to.
+ * An entry of `c` by path, or by title (case-insensitive), of `kind` when one is named (a kind
+ * declared by the collection: `app`, `trigger`…); `of` names an entry it is below (the app a
+ * trigger belongs to), by path or title. A did-you-mean proposes only entries the step accepts.
  */
-export function resolveEntry(c: CollectionInfo, text: string, kind: string, of: string | undefined): string {
-  const k = kind.toLowerCase();
-  const app = of === undefined ? undefined : resolveEntry(c, of, 'app', undefined);
+export function resolveEntry(c: CollectionInfo, text: string, kind: EntryKind | undefined, of: string | undefined): string {
+  const noun = kind?.name ?? c.noun;
+  const parent = of === undefined ? undefined : resolveParent(c, of);
+  const accepted = (path: string) => (kind === undefined || isKind(kind, path)) && (parent === undefined || path.startsWith(`${parent}/`));
   let path: string | undefined;
-  if (c.entryIndex.has(text)) path = text;
-  else if (app !== undefined && c.entryIndex.has(`${app}/${k === 'trigger' ? 'triggers' : k === 'action' ? 'actions' : ''}/${text}`.replace('//', '/'))) {
-    path = `${app}/${k === 'trigger' ? 'triggers' : k === 'action' ? 'actions' : ''}/${text}`.replace('//', '/');
-  } else {
+  if (c.entryIndex.has(text) && (parent === undefined || accepted(text))) path = text;
+  else {
     const folded = fold(text);
-    const candidates = c.entries.filter((e) => {
-      if (fold(e.title) !== folded) return false;
-      if (app !== undefined && !e.path.startsWith(`${app}/`)) return false;
-      if (k === 'app') return e.parent === undefined;
-      if (k === 'trigger') return /^[^/]+\/triggers\/[^/]+$/.test(e.path);
-      if (k === 'action') return /^[^/]+\/actions\/[^/]+$/.test(e.path);
-      return true;
-    });
+    const candidates = c.entries.filter((e) => accepted(e.path) && (fold(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)));
     if (candidates.length === 1) path = candidates[0]!.path;
-    else if (candidates.length > 1) fail(`"${text}" names ${candidates.length} entries of ${c.name}: ${candidates.map((e) => e.path).join(', ')}; write the path, or add of "<app>"`);
+    else if (candidates.length > 1) {
+      fail(`"${text}" names ${candidates.length} ${kind?.plural ?? 'entries'} of ${c.name}: ${candidates.map((e) => e.path).join(', ')}; write the path${kind && !of ? ', or add of "<…>"' : ''}`);
+    }
   }
   if (path === undefined) {
-    const hint = suggestion(text, [...c.entries.map((e) => e.path), ...c.entries.map((e) => e.title)]);
-    fail(`unknown ${k === 'entry' ? 'entry' : k} "${text}"${of ? ` of "${of}"` : ''} in ${c.name}${hint}; to check an entry added after the build, write a new ${k === 'object' ? 'object' : 'connector'} "${text}"`);
+    const ok = c.entries.filter((e) => accepted(e.path));
+    const hint = suggestion(text, [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)));
+    const known = ok.length === 0 ? ` (${c.name} has no ${kind?.plural ?? 'entries'}${parent ? ` below ${parent}` : ''})` : hint ? '' : ` (${kind?.plural ?? 'entries'}${parent ? ` of ${parent}` : ''}: ${quoteList(ok.map((e) => e.path))})`;
+    const probe = kind === undefined && parent === undefined ? `; to check an entry added after the build, write a new ${c.noun} "${text}"` : '';
+    fail(`unknown ${noun} "${text}"${of ? ` of "${of}"` : ''} in ${c.name}${hint}${known}${probe}`);
   }
-  if (k === 'app' && path.includes('/')) fail(`"${text}" (${path}) is not an app: write the connector "${path}"`);
-  if (k === 'trigger' && !/^[^/]+\/triggers\/./.test(path)) fail(`"${text}" (${path}) is not a trigger: write the connector "${path}"`);
-  if (k === 'action' && !/^[^/]+\/actions\/./.test(path)) fail(`"${text}" (${path}) is not an action: write the connector "${path}"`);
+  if (kind !== undefined && !isKind(kind, path)) {
+    fail(`${describeEntry(c, path)} is not ${article(kind.name)} ${kind.name} (${article(kind.name)} ${kind.name} has a path like ${kind.path}): write the ${c.noun} "${path}"`);
+  }
   return path;
+}
+
+/** The entry an `of "<…>"` names: by path, or by title preferring the highest entry. */
+function resolveParent(c: CollectionInfo, text: string): string {
+  if (c.entryIndex.has(text)) return text;
+  const folded = fold(text);
+  const matches = c.entries.filter((e) => fold(e.title) === folded);
+  const top = Math.min(...matches.map((e) => e.path.split('/').length));
+  const highest = matches.filter((e) => e.path.split('/').length === top);
+  if (highest.length === 1) return highest[0]!.path;
+  if (highest.length > 1) fail(`"${text}" names ${highest.length} entries of ${c.name}: ${highest.map((e) => e.path).join(', ')}; write the path`);
+  fail(`unknown ${c.noun} "${text}" in ${c.name}${suggestion(text, [...c.entries.map((e) => e.path), ...c.entries.map((e) => e.title)])}`);
 }

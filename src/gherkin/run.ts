@@ -33,18 +33,29 @@ export interface UndefinedStep {
   readonly text: string;
 }
 
+/** A step that failed: where it is written, its scenario, and the message it failed with. */
+export interface FailedStep {
+  readonly uri: string;
+  readonly line: number | undefined;
+  readonly scenario: string;
+  readonly keyword: string;
+  readonly text: string;
+  readonly message: string;
+}
+
 export interface RunFeaturesResult {
   readonly success: boolean;
   readonly scenarios: number;
   readonly undefinedSteps: readonly UndefinedStep[];
+  readonly failedSteps: readonly FailedStep[];
 }
 
 /** The few message fields the runner reads (cucumber's messages are richer). */
 interface Envelope {
   gherkinDocument?: { uri?: string; feature?: { children: Child[] } };
-  pickle?: { id: string; uri: string; steps: { id: string; text: string; astNodeIds: string[] }[] };
+  pickle?: { id: string; uri: string; name: string; steps: { id: string; text: string; astNodeIds: string[] }[] };
   testCase?: { id: string; pickleId: string; testSteps: { id: string; pickleStepId?: string }[] };
-  testStepFinished?: { testStepId: string; testStepResult: { status: string } };
+  testStepFinished?: { testStepId: string; testStepResult: { status: string; message?: string } };
 }
 
 interface Child {
@@ -87,9 +98,10 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeatu
   );
 
   const steps = new Map<string, GherkinStep>();
-  const pickleSteps = new Map<string, { uri: string; text: string; astNodeIds: string[] }>();
+  const pickleSteps = new Map<string, { uri: string; scenario: string; text: string; astNodeIds: string[] }>();
   const testSteps = new Map<string, string>();
   const undefinedSteps: UndefinedStep[] = [];
+  const failedSteps: FailedStep[] = [];
   let scenarios = 0;
   const collect = (children: readonly Child[]) => {
     for (const child of children) {
@@ -102,7 +114,7 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeatu
     if (m.gherkinDocument?.feature) collect(m.gherkinDocument.feature.children);
     if (m.pickle) {
       scenarios++;
-      for (const s of m.pickle.steps) pickleSteps.set(s.id, { uri: m.pickle.uri, text: s.text, astNodeIds: s.astNodeIds });
+      for (const s of m.pickle.steps) pickleSteps.set(s.id, { uri: m.pickle.uri, scenario: m.pickle.name, text: s.text, astNodeIds: s.astNodeIds });
     }
     if (m.testCase) for (const s of m.testCase.testSteps) if (s.pickleStepId) testSteps.set(s.id, s.pickleStepId);
     if (m.testStepFinished && m.testStepFinished.testStepResult.status === 'UNDEFINED') {
@@ -112,7 +124,21 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeatu
         undefinedSteps.push({ uri: pickleStep.uri, line: ast?.location.line, keyword: ast?.keyword.trim() ?? '', text: pickleStep.text });
       }
     }
+    if (m.testStepFinished && m.testStepFinished.testStepResult.status === 'FAILED') {
+      const pickleStep = pickleSteps.get(testSteps.get(m.testStepFinished.testStepId) ?? '');
+      if (pickleStep) {
+        const ast = steps.get(pickleStep.astNodeIds[0] ?? '');
+        failedSteps.push({
+          uri: pickleStep.uri,
+          line: ast?.location.line,
+          scenario: pickleStep.scenario,
+          keyword: ast?.keyword.trim() ?? '',
+          text: pickleStep.text,
+          message: m.testStepFinished.testStepResult.message ?? 'failed',
+        });
+      }
+    }
   };
   const result = await runCucumber({ ...runConfiguration, support }, environment, onMessage);
-  return { success: result.success, scenarios, undefinedSteps };
+  return { success: result.success, scenarios, undefinedSteps, failedSteps };
 }

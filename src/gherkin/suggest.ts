@@ -25,10 +25,14 @@ function examples(): { spec: StepSpec; text: string }[] {
  * The phrase of the step library closest to a step that matched none, by the shape of the
  * text (quoted values ignored), when one is close enough to be a plausible slip.
  */
-export function suggestStep(text: string): { phrase: string; example: string } | undefined {
+export function suggestStep(step: string): { phrase: string; example: string } | undefined {
+  // A user named as `the user "x"` reads like `"x"`: never propose a role's phrase for a user.
+  const user = /^the user (?=")/.test(step);
+  const text = user ? step.replace(/^the user /, '') : step;
   const input = shape(text.replace(/:$/, ''));
   let best: { spec: StepSpec; text: string; d: number; prefix: boolean } | undefined;
   for (const e of examples()) {
+    if (user && /^the roles? /.test(e.text)) continue;
     const candidate = shape(e.text.replace(/:$/, ''));
     // A step may be a shorter form of an example (optional parts left out): compare with its start too.
     const whole = distance(input, candidate);
@@ -39,7 +43,11 @@ export function suggestStep(text: string): { phrase: string; example: string } |
     if (!best || d < best.d) best = { ...e, d, prefix: d < whole };
   }
   if (!best || best.d > Math.max(6, Math.floor(input.length * 0.4))) return undefined;
-  return { phrase: `${best.spec.keyword} ${best.spec.phrase}`, example: `${best.spec.keyword} ${fill(best.text, text, best.prefix)}` };
+  const filled = fill(best.text, text, best.prefix);
+  const example = user && filled.startsWith('"') ? `the user ${filled}` : filled;
+  // The author's own line is no suggestion.
+  if (shape(example) === shape(step)) return undefined;
+  return { phrase: `${best.spec.keyword} ${best.spec.phrase}`, example: `${best.spec.keyword} ${example}` };
 }
 
 /**

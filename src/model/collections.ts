@@ -18,8 +18,11 @@ export function ruleAccess(collection: CollectionInfo, mode: CollectionMode, ent
   switch (mode) {
     case 'all':
       return summarize(collection, new Set(all), new Set(all), true);
-    case 'allow':
-      return summarize(collection, expand(collection, entries), new Set(), false);
+    case 'allow': {
+      // Listing an entry covers its descendants, those added after the build included.
+      const listed = expand(collection, entries);
+      return summarize(collection, listed, new Set(listed), false);
+    }
     case 'except': {
       const excluded = expand(collection, entries);
       const rest = new Set(all.filter((p) => !excluded.has(p)));
@@ -56,7 +59,7 @@ export function summarize(
   if (unknownTop && allowed.size === total && unknownUnder.size === total) {
     mode = 'all';
     entries = [];
-  } else if (!unknownTop && unknownUnder.size === 0) {
+  } else if (!unknownTop) {
     mode = 'allow';
     entries = compactEntries(collection, allowed);
   } else {

@@ -46,6 +46,8 @@ export interface ScopeInfo {
   readonly description: string | undefined;
   /** 0 = narrowest. */
   readonly level: number;
+  /** Extra phrases Gherkin steps may use for this level (as declared). */
+  readonly phrases: readonly string[];
 }
 
 export interface ActionInfo {
@@ -102,11 +104,23 @@ export interface EntryInfo {
   readonly implicit: boolean;
 }
 
+/** A kind of collection entry (an app, a trigger): its nouns and the shape of its paths, `*` for one segment. */
+export interface EntryKind {
+  readonly name: string;
+  readonly plural: string;
+  readonly path: string;
+}
+
 export interface CollectionInfo {
   readonly name: string;
   readonly title: string;
   readonly description: string | undefined;
   readonly modes: readonly CollectionMode[];
+  /** What Gherkin steps call one entry, and several (`connector`, `connectors`). */
+  readonly noun: string;
+  readonly plural: string;
+  /** Kinds of entries steps may name, each by the shape of its paths. */
+  readonly kinds: readonly EntryKind[];
   /** Every entry, parents before their children, in declaration order. */
   readonly entries: readonly EntryInfo[];
   readonly entryIndex: ReadonlyMap<string, EntryInfo>;

@@ -52,7 +52,7 @@ export function resolveCatalog(
   const scopeNames = new Namespace<ScopeInfo>('scope', 'PC303', diagnostics);
   const scopes: ScopeInfo[] = [];
   for (const s of scopeDecls) {
-    const info: ScopeInfo = { name: s.name.value, title: s.title ?? humanize(s.name.value), description: s.description, level: scopes.length };
+    const info: ScopeInfo = { name: s.name.value, title: s.title ?? humanize(s.name.value), description: s.description, level: scopes.length, phrases: s.phrases };
     if (scopeNames.declare(s.name, info)) scopes.push(info);
   }
 
@@ -224,6 +224,9 @@ export function resolveCatalog(
         title: coll.title,
         description: coll.description,
         modes: coll.modes,
+        noun: coll.noun ?? coll.name.value.toLowerCase().replace(/s$/, ''),
+        plural: coll.plural ?? (coll.noun === undefined ? coll.name.value.toLowerCase() : `${coll.noun}s`),
+        kinds: coll.kinds.map((k) => ({ name: k.name, plural: k.plural ?? `${k.name}s`, path: k.path })),
         entries,
         entryIndex: index,
         subtree,

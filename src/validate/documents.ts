@@ -17,6 +17,8 @@ export interface ScopeDecl {
   readonly name: Located<string>;
   readonly title: string | undefined;
   readonly description: string | undefined;
+  /** Extra phrases Gherkin steps may use for this level. */
+  readonly phrases: readonly string[];
 }
 
 export interface RetiredRoleDecl {
@@ -77,10 +79,21 @@ export interface EntryDecl {
 
 export type CollectionMode = 'all' | 'allow' | 'except';
 
+/** A kind of collection entry Gherkin steps may name: a noun and the shape of its paths, `*` standing for one segment. */
+export interface EntryKindDecl {
+  readonly name: string;
+  readonly plural: string | undefined;
+  readonly path: string;
+}
+
 export interface CollectionDecl {
   readonly name: Located<string>;
   readonly title: string;
   readonly description: string | undefined;
+  /** What steps call one entry (`connector`), and its plural; undefined when not declared. */
+  readonly noun: string | undefined;
+  readonly plural: string | undefined;
+  readonly kinds: readonly EntryKindDecl[];
   readonly modes: readonly CollectionMode[];
   readonly entries: readonly EntryDecl[];
 }
@@ -164,6 +177,7 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
           name: str(s.name, ['spec', 'scopes', i, 'name']),
           title: opt(s.title),
           description: opt(s.description),
+          phrases: (s.phrases as string[] | undefined) ?? [],
         })),
         defaultRole: optLoc(spec.defaultRole, ['spec', 'defaultRole']),
         ownerRole: optLoc(spec.ownerRole, ['spec', 'ownerRole']),
@@ -210,6 +224,9 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
           name: str(c.name, ['spec', 'collections', i, 'name']),
           title: c.title as string,
           description: opt(c.description),
+          noun: opt(c.noun),
+          plural: opt(c.plural),
+          kinds: ((c.kinds as Obj[] | undefined) ?? []).map((k) => ({ name: k.name as string, plural: opt(k.plural), path: k.path as string })),
           modes: (c.modes as CollectionMode[] | undefined) ?? ['all', 'allow', 'except'],
           entries: ((c.entries as unknown[] | undefined) ?? []).map((e, j) => {
             const p: Pointer = ['spec', 'collections', i, 'entries', j];

@@ -75,7 +75,35 @@ spec:
   };
 }
 
-/** `policyc init [DIR]`: create a new policy set; never overwrites anything. */
+/** A first feature for the starter set: it passes as created, and shows the step phrases to build on. */
+export function starterFeature(name: string): string {
+  return `# The scenarios policyc test runs against the policy set "${name}" (see README, "Gherkin steps").
+Feature: Who may do what in ${name}
+
+  Background:
+    Given the policy set "${name}"
+
+  Scenario: The owner holds every permission
+    Then the owner role is "Owner"
+    And the role "Owner" has every permission
+    And "ada" can "Delete documents" at all
+
+  Scenario: A member reads the team's documents and edits their own
+    Then "bo" has the role "Member"
+    And "bo" can "View documents" of her team
+    And "bo" can "Edit documents" of her own
+    But "bo" cannot "Edit documents" of her team
+    And "bo" has no sensitive permission
+
+  Scenario: The access matrix
+    Then the access is:
+      | role   | View documents | Edit documents | Delete documents |
+      | Owner  | all            | all            | all              |
+      | Member | team           | own            | no               |
+`;
+}
+
+/** `policyc init [DIR]`: create a new policy set and a first feature; never overwrites anything. */
 export async function runInit(io: Io, options: { dir: string; name: string | undefined; color: boolean | undefined }): Promise<number> {
   const c = useColor(io, 'stdout', options.color);
   const dir = path.resolve(io.cwd, options.dir);
@@ -90,22 +118,34 @@ export async function runInit(io: Io, options: { dir: string; name: string | und
   }
   const schema = path.relative(dir, fileURLToPath(new URL('../../../schemas/policyc-v1.schema.json', import.meta.url))).split(path.sep).join('/');
   const files = starterSet(name, schema);
+  // The feature goes beside the folder of sets (policies/main → features/main.feature), where
+  // \`policyc test\` looks by default; an existing one is left alone.
+  const policies = path.dirname(dir);
+  const feature = path.join(path.dirname(policies), 'features', `${name}.feature`);
+  const writeFeature = !existsSync(feature);
   try {
-    writeFilesAtomic(Object.entries(files).map(([file, text]) => ({ path: path.join(dir, file), text })));
+    writeFilesAtomic([
+      ...Object.entries(files).map(([file, text]) => ({ path: path.join(dir, file), text })),
+      ...(writeFeature ? [{ path: feature, text: starterFeature(name) }] : []),
+    ]);
   } catch (error) {
     if (!(error instanceof WriteError)) throw error;
     io.stderr.write(`policyc init: ${error.message}; nothing was written\n`);
     return EXIT.usage;
   }
   println(io.stdout, `${c.green('✔')} created the policy set ${c.bold(name)} in ${options.dir}: ${Object.keys(files).join(', ')}`);
-  println(io.stdout, c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir}`));
+  const shown = (p: string) => path.relative(io.cwd, p) || '.';
+  if (writeFeature) println(io.stdout, `${c.green('✔')} created a first feature: ${shown(feature)}`);
+  else println(io.stdout, c.dim(`${shown(feature)} exists: left as it is`));
+  const testArgs = shown(path.dirname(feature)) === 'features' && shown(policies) === 'policies' ? '' : ` ${shown(path.dirname(feature))} --policies ${shown(policies)}`;
+  println(io.stdout, c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir} && policyc test${testArgs}`));
   return EXIT.ok;
 }
 
 export const registerInit: RegisterCommand = (program, { io, run }) => {
   program
     .command('init')
-    .description('create a new policy set: a PolicySet, a catalog, two roles and assignments to start from')
+    .description('create a new policy set (a PolicySet, a catalog, two roles and assignments to start from) and a first feature that passes')
     .argument('[dir]', 'the folder to create (a new set folder under policies/)', 'policies/main')
     .option('--name <name>', 'the set name (default: the folder name)')
     .option('--color', 'force colour output')

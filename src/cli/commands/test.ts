@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Option } from 'commander';
 import { analyzeSet } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { discoverSets } from '../../load/discover.js';
-import { coverage, formatPercent, renderCoverage, type SetCoverage, setCoverage } from '../../gherkin/coverage.js';
+import { escapeData, escapeProperty } from '../../diagnostics/render.js';
+import { coverage, coverageCobertura, coverageJson, formatPercent, renderCoverage, type SetCoverage, setCoverage } from '../../gherkin/coverage.js';
+import type { FailedStep } from '../../gherkin/run.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
@@ -19,6 +21,9 @@ export interface TestOptions {
   readonly failFast: boolean;
   readonly imports: readonly string[];
   readonly color: boolean | undefined;
+  /** Where to write the coverage as JSON, and as Cobertura XML. */
+  readonly coverageJson?: string | undefined;
+  readonly coverageCobertura?: string | undefined;
 }
 
 /** A stream cucumber can write to that forwards to the command's output. */
@@ -33,16 +38,41 @@ function forward(target: Io['stdout']): Writable {
   return stream;
 }
 
-/** The coverage of every set in the policies folder (sets that do not compile are skipped: the scenarios report them). */
-async function coverageOf(policies: string): Promise<SetCoverage[]> {
-  if (!existsSync(policies)) return [];
+/**
+ * The coverage of the sets of the policies folder that the run's scenarios used (sets that do
+ * not compile are skipped: the scenarios report them), each with the key the steps recorded it by.
+ */
+async function coverageOf(policies: string): Promise<Map<SetCoverage, string>> {
+  const out = new Map<SetCoverage, string>();
+  if (!existsSync(policies)) return out;
   const sources = await discoverSets(policies, new Diagnostics());
-  const out: SetCoverage[] = [];
   for (const source of sources) {
+    const key = path.resolve(source.dir);
+    if (!coverage.touched(key)) continue;
     const model = analyzeSet(source).model;
-    if (model) out.push(setCoverage(path.resolve(source.dir), model, coverage));
+    if (model) out.set(setCoverage(key, model, coverage), key);
   }
   return out;
+}
+
+/** Writes a report file, creating its folder; a usage error (exit 2) when it cannot. */
+function writeReport(io: Io, file: string, text: string): boolean {
+  try {
+    const target = path.resolve(io.cwd, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, text);
+    return true;
+  } catch (error) {
+    println(io.stderr, `policyc test: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+/** A failed step as a GitHub Actions error annotation on the feature file's line. */
+function githubAnnotation(io: Io, f: FailedStep): string {
+  const file = path.relative(io.cwd, path.resolve(io.cwd, f.uri)).split(path.sep).join('/');
+  const props = [`file=${escapeProperty(file)}`, ...(f.line === undefined ? [] : [`line=${f.line}`]), `title=${escapeProperty(`Scenario: ${f.scenario}`)}`];
+  return `::error ${props.join(',')}::${escapeData(`${f.keyword} ${f.text}\n${f.message}`)}`;
 }
 
 /**
@@ -66,6 +96,9 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
     return EXIT.usage;
   }
   const policies = path.resolve(io.cwd, options.policies);
+  // `github` is policyc's own format (annotations for failed scenarios), not a cucumber formatter.
+  const github = options.formats.includes('github');
+  const formats = options.formats.filter((f) => f !== 'github');
   let result;
   try {
     // Loaded on demand: cucumber and the step library are only needed to run features.
@@ -74,7 +107,7 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
       cwd: io.cwd,
       paths,
       policies,
-      formats: options.formats,
+      formats: github && formats.length === 0 ? ['progress'] : formats,
       tags: options.tags,
       names: options.names,
       failFast: options.failFast,
@@ -107,7 +140,12 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
     return EXIT.policy;
   }
 
-  const report = await coverageOf(policies);
+  if (github) for (const f of result.failedSteps) println(io.stdout, githubAnnotation(io, f));
+
+  const keys = await coverageOf(policies);
+  const report = [...keys.keys()];
+  if (options.coverageJson !== undefined && !writeReport(io, options.coverageJson, coverageJson(report))) return EXIT.usage;
+  if (options.coverageCobertura !== undefined && !writeReport(io, options.coverageCobertura, coverageCobertura(report, coverage, keys, io.cwd))) return EXIT.usage;
   let belowMinimum = false;
   if (report.length > 0) {
     println(io.stdout);
@@ -128,11 +166,13 @@ function collect(value: string, previous: string[]): string[] {
 export const registerTest: RegisterCommand = (program, { io, run }) => {
   program
     .command('test')
-    .description('run the Gherkin features with the policyc steps, then report the policy coverage of every set')
+    .description('run the Gherkin features with the policyc steps, then report the policy coverage of the sets they used')
     .argument('[paths...]', 'feature files or folders (default: features)')
     .option('--policies <dir>', 'the folder of the policy sets', 'policies')
-    .option('-f, --format <format>', 'cucumber formatter, repeatable: progress (default), summary, html:<file>, junit:<file>, json:<file>, message:<file>', collect, [])
-    .addOption(new Option('--min-coverage <percent>', 'fail when the policy coverage of a set is below this percentage').argParser(Number))
+    .option('-f, --format <format>', 'formatter, repeatable: progress (default), summary, html:<file>, junit:<file>, json:<file>, message:<file> (cucumber\'s), github (annotations for failed steps)', collect, [])
+    .addOption(new Option('--min-coverage <percent>', 'fail when the policy coverage of a set the scenarios used is below this percentage').argParser(Number))
+    .option('--coverage-json <file>', 'write the policy coverage as JSON')
+    .option('--coverage-cobertura <file>', 'write the policy coverage as Cobertura XML (a line per grant of each role file)')
     .option('--tags <expression>', 'only scenarios matching this tag expression')
     .option('--name <regexp>', 'only scenarios whose name matches, repeatable', collect, [])
     .option('--fail-fast', 'stop at the first failing scenario')
@@ -143,7 +183,18 @@ export const registerTest: RegisterCommand = (program, { io, run }) => {
       run(
         async (
           paths: string[],
-          opts: { policies: string; format: string[]; minCoverage?: number; tags?: string; name: string[]; failFast?: boolean; import: string[]; color?: boolean },
+          opts: {
+            policies: string;
+            format: string[];
+            minCoverage?: number;
+            tags?: string;
+            name: string[];
+            failFast?: boolean;
+            import: string[];
+            color?: boolean;
+            coverageJson?: string;
+            coverageCobertura?: string;
+          },
         ) =>
           runTest(io, {
             paths,
@@ -155,6 +206,8 @@ export const registerTest: RegisterCommand = (program, { io, run }) => {
             failFast: opts.failFast === true,
             imports: opts.import,
             color: opts.color,
+            coverageJson: opts.coverageJson,
+            coverageCobertura: opts.coverageCobertura,
           }),
       ),
     );
