@@ -490,12 +490,13 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
             }
           });
           if (bad) continue;
+          // allow: the listed subtrees, and entries added below them after the build (src/model/collections.ts ruleAccess).
           if (mode === "allow") mine.allowed.set(subtree);
           else {
             for (const no of known) if (!hasBit(subtree, 0, no)) mine.allowed[no >>> 5]! |= 1 << (no & 31);
-            mine.under.set(mine.allowed);
             mine.top = true;
           }
+          mine.under.set(mine.allowed);
           collections[name] = { mode: mode as "allow" | "except", entries: paths };
         }
         const target = rows.collections.get(name)!;
