@@ -13,6 +13,7 @@ import { type ScaleResults, bestWall, scaleMarkdown } from './scale.js';
 import { CASL, findResult, pairedRatio, POLICYC, type ThroughputResults, throughputMarkdown, WORKLOADS } from './throughput.js';
 import { fmt, fmtBytes, fmtNs, machine, table } from './util.js';
 import { type WatchResults, watchMarkdown } from './watch-latency.js';
+import { RESULTS_HEADING as REPORT_HEADING, type ReportResults, reportMarkdown } from './report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const load0 = os.loadavg();
   mkdirSync(OUT, { recursive: true });
-  const files = { throughput: path.join(OUT, 'throughput.json'), scale: path.join(OUT, 'scale.json'), watch: path.join(OUT, 'watch.json') };
+  const files = { throughput: path.join(OUT, 'throughput.json'), scale: path.join(OUT, 'scale.json'), watch: path.join(OUT, 'watch.json'), report: path.join(OUT, 'report.json') };
   const t0 = Date.now();
   process.stderr.write('# check throughput\n');
   const okT = child('throughput.ts', ['--expose-gc'], [...q, '--json', files.throughput]);
@@ -161,10 +162,13 @@ async function main(): Promise<void> {
   const okS = child('scale.ts', [], [...q, '--json', files.scale]);
   process.stderr.write('\n# watch latency\n');
   const okW = child('watch-latency.ts', [], [...q, '--json', files.watch]);
+  process.stderr.write('\n# report page\n');
+  const okR = child('report.ts', [], [...q, '--json', files.report]);
   const seconds = (Date.now() - t0) / 1000;
   const t = okT ? readJson<ThroughputResults>(files.throughput) : undefined;
   const s = okS ? readJson<ScaleResults>(files.scale) : undefined;
   const w = okW ? readJson<WatchResults>(files.watch) : undefined;
+  const rp = okR ? readJson<ReportResults>(files.report) : undefined;
   const m = machine();
   const load1 = os.loadavg();
   const command = `npm run bench${quick ? ' -- --quick' : ''}`;
@@ -195,6 +199,10 @@ async function main(): Promise<void> {
     '',
     w ? watchMarkdown(w) : 'failed: see the output of the run',
     '',
+    REPORT_HEADING,
+    '',
+    rp ? reportMarkdown(rp) : 'failed: see the output of the run',
+    '',
   ].join('\n');
   writeFileSync(path.join(HERE, 'RESULTS.md'), results);
   const readmePath = path.join(ROOT, 'README.md');
@@ -210,7 +218,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`\nwrote bench/RESULTS.md and the README summary in ${fmt(seconds)} s\n`);
   process.stdout.write(`${summary(t, s, w, header)}\n`);
-  if (!okT || !okS || !okW) process.exitCode = 1;
+  if (!okT || !okS || !okW || !okR) process.exitCode = 1;
 }
 
 main().catch((error) => {

@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // The policyc command: a thin launcher over the compiled CLI in dist/.
-import { main } from '../dist/cli/main.js';
+// The published package ships dist/; in a development checkout `npm ci` builds it (the
+// `dependencies` script), and `npm run build:src` rebuilds it after a change to src/.
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+import(entry.href).then(
+  ({ main }) =>
+    main(process.argv.slice(2)).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error) => {
+        // main() turns every expected failure into a diagnostic; reaching here is a bug in policyc.
+        process.stderr.write(`policyc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 2;
+      },
+    ),
   (error) => {
-    // main() turns every expected failure into a diagnostic; reaching here is a bug in policyc.
-    process.stderr.write(`policyc: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(entry.pathname)) {
+      process.stderr.write('policyc: dist/ is not built. In a development checkout, run `npm run build:src` (npm ci does it).\n');
+    } else {
+      process.stderr.write(`policyc: internal error: cannot load the compiled CLI: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
     process.exitCode = 2;
   },
 );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { allocate, type Allocation, parseLockfile, renderLockfile } from './allocate/lockfile.js';
+import { type Allocation, renderLockfile } from './allocate/lockfile.js';
 import { type AnalysisCache, analyzeSet, type Analysis } from './analyze.js';
 import { Diagnostics, type Diagnostic, sortDiagnostics } from './diagnostics/diagnostic.js';
 import { emitSet, type EmittedFile } from './emit/emit.js';
@@ -42,8 +42,8 @@ export interface Compilation {
 }
 
 /**
- * The whole pipeline for one set: analyse (parse, validate, resolve), allocate stable numbers
- * against the lockfile, emit the generated module and manifest. Pure: reads nothing but the
+ * The whole pipeline for one set: analyse (parse, validate, resolve, allocate stable numbers
+ * against the lockfile), then emit the generated module and manifest. Pure: reads nothing but the
  * source and writes nothing; `build` decides what reaches the disk.
  */
 export function compileSet(source: SetSource, options: CompileOptions): Compilation {
@@ -63,12 +63,9 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
     ok: false,
   });
   const model = analysis.model;
-  if (!model) return failed();
+  const allocation = analysis.allocation;
+  if (!model || !allocation) return failed();
 
-  const previous = source.lockfile ? parseLockfile(source.lockfile, diagnostics) : undefined;
-  if (diagnostics.hasErrors) return failed();
-  const allocation = allocate(model, previous, lockPath, diagnostics);
-  if (!allocation) return failed();
   const lockText = renderLockfile(allocation.lockfile);
   const oldText = source.lockfile ? new TextDecoder().decode(source.lockfile.bytes) : undefined;
   const lockfileChanged = lockText !== oldText;
@@ -95,4 +92,14 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
     diagnostics: sortDiagnostics(diagnostics.items),
     ok: !diagnostics.hasErrors,
   };
+}
+
+/**
+ * A compilation's files in the order they must replace their targets: the lockfile first, so
+ * that a build killed between two renames never leaves a generated file using a number the
+ * lockfile does not record (numbers are never reused, so the old module stays correct beside
+ * the new lockfile). A module and manifest of different builds are detected by `check`.
+ */
+export function outputsInWriteOrder(c: Compilation): OutputFile[] {
+  return [...(c.lockfile ? [c.lockfile] : []), ...c.files];
 }

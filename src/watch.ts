@@ -22,6 +22,12 @@ export interface WatchEvent {
   readonly message?: string;
   /** True for the builds done when the watch starts. */
   readonly initial: boolean;
+  /**
+   * What `policyc build` would change in the lockfile ("role guest gets number 9"): watch never
+   * writes it, so that a key that exists only between two saves never takes a number forever.
+   * Empty when the lockfile is current.
+   */
+  readonly lockfilePending: readonly string[];
 }
 
 export interface WatchOptions {
@@ -44,7 +50,10 @@ export interface WatchHandle {
 
 /**
  * Watches policy files and rebuilds the set a change belongs to. A policy error never stops
- * the watch: it is reported and the last good output stays in place.
+ * the watch: it is reported and the last good output stays in place. Numbers are allocated in
+ * memory against the committed lockfile and the lockfile is left to `policyc build`: an edit
+ * that was never built on purpose must not reserve a number (numbers are never reused), and
+ * `build --check --locked` in CI catches a lockfile that was not updated.
  */
 export function startWatch(options: WatchOptions): WatchHandle {
   const root = path.resolve(options.path);
@@ -75,7 +84,7 @@ export function startWatch(options: WatchOptions): WatchHandle {
       let failure: Diagnostic | undefined;
       if (compilation.ok) {
         try {
-          written = writeFilesAtomic([...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])]).written;
+          written = writeFilesAtomic(compilation.files).written;
         } catch (error) {
           if (!(error instanceof WriteError)) throw error;
           failure = writeFailure(error);
@@ -89,6 +98,7 @@ export function startWatch(options: WatchOptions): WatchHandle {
         compilation,
         diagnostics: failure ? [...compilation.diagnostics, failure] : compilation.diagnostics,
         initial,
+        lockfilePending: compilation.ok && compilation.lockfileChanged ? (compilation.allocation?.changes ?? []) : [],
       });
     } catch (error) {
       options.onEvent({
@@ -100,6 +110,7 @@ export function startWatch(options: WatchOptions): WatchHandle {
         diagnostics: [],
         message: error instanceof Error ? error.message : String(error),
         initial,
+        lockfilePending: [],
       });
     }
   };

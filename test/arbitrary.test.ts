@@ -90,7 +90,7 @@ describe('policySetArb', () => {
       '__proto__ key': count(({ model }) => [...model.roles.map((r) => r.name), ...model.resources.map((r) => r.name), ...model.actions.map((a) => a.name)].includes('__proto__')),
       'title with a quote, backtick or */': count(({ model }) => model.permissions.some((p) => /["`]|\*\//.test(p.title))),
       'title with ${': count(({ model }) => model.roles.some((r) => r.title.includes('${'))),
-      'title with a newline': count(({ model }) => model.roles.some((r) => r.title.includes('\n'))),
+      'title with a line separator': count(({ model }) => model.roles.some((r) => r.title.includes('\u2028'))),
       'title with an emoji': count(({ model }) => model.permissions.some((p) => /\p{Extended_Pictographic}/u.test(p.title))),
     };
     const missing = Object.entries(seen).filter(([, n]) => n === 0);

@@ -120,8 +120,10 @@ describe('policyc build', () => {
     rmSync(path.join(w.policies, 'crm/roles/support-agent.yaml'));
     const r = await runCli(['build', w.policies, '--out', w.generated]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('error[PC302] role `support-agent` no longer exists (assigned to `ivan`)');
-    expect(r.stdout).toContain("list it in the PolicySet's retiredRoles with the role its users transfer to");
+    // The fix first and once (PC601), with the assignment that still names the role, not a PC302 per user.
+    expect(r.stdout).toContain('error[PC601] role `support-agent` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced once');
+    expect(r.stdout).toContain('still names `support-agent` (assigned to `ivan`)');
+    expect(r.stdout).not.toContain('PC302');
   });
 
   it('reports a corrupt lockfile with its position and writes nothing', async () => {

@@ -245,6 +245,212 @@ describe('policyc diff: a scripted history of real changes', () => {
   });
 });
 
+describe('policyc diff: a gate with no side doors', () => {
+  it('swaps two lockfile numbers: a breaking change, its own gate, included in any', async () => {
+    const { report, code } = await diffJson('base', 'swapLockNumbers');
+    expect(code).toBe(0);
+    const crm = set(report, 'crm');
+    expect(crm.status).toBe('changed');
+    expect(crm.numbering.map((n) => [n.kind, n.key, n.change, n.from, n.to])).toEqual([
+      ['permission', 'records:view', 'renumbered', 45, 47],
+      ['permission', 'records:update', 'renumbered', 47, 45],
+    ]);
+    expect(report.summary.renumbered).toBe(2);
+    expect(crm.version).toMatchObject({ required: 'major', ok: false });
+    expect(await gate('swapLockNumbers', 'renumbering')).toBe(1);
+    expect(await gate('swapLockNumbers', 'any')).toBe(1);
+    expect(await gate('swapLockNumbers', 'escalation')).toBe(0);
+    const md = await repo.run(['diff', 'base', 'swapLockNumbers', '--format', 'markdown']);
+    expect(md.stdout).toContain('> [!CAUTION]');
+    expect(md.stdout).toContain('permission `records:view` changes number from 45 to 47');
+    const text = await repo.run(['diff', 'base', 'swapLockNumbers', '--no-color', '--fail-on', 'renumbering']);
+    expect(text.stdout).toContain('✖ breaking: 2 lockfile numbers changed meaning');
+    expect(text.stderr).toContain('--fail-on renumbering: 2 lockfile numbers changed meaning');
+  });
+
+  it('deletes a lockfile entry: the permission gets a fresh number, which is a breaking change', async () => {
+    const { report } = await diffJson('base', 'deleteLockEntry');
+    expect(set(report, 'crm').numbering.map((n) => [n.key, n.change, n.from, n.to])).toEqual([['campaigns:view', 'renumbered', 5, 49]]);
+    expect(await gate('deleteLockEntry', 'renumbering')).toBe(1);
+    expect(await gate('deleteLockEntry', 'any')).toBe(1);
+  });
+
+  it('a rename of a role or permission keeps its number: not a renumbering', async () => {
+    const { report } = await diffJson('base', 'renameRole');
+    expect(set(report, 'crm').numbering).toEqual([]);
+    expect(await gate('renameRole', 'renumbering')).toBe(0);
+  });
+
+  it('renames a set and adds an owner, undeclared: the new set is judged whole, and its owner is an escalation', async () => {
+    const { report } = await diffJson('base', 'renameSetAddOwner');
+    expect(report.sets.map((s) => [s.name, s.status])).toEqual([
+      ['crm', 'removed'],
+      ['crm-next', 'added'],
+      ['platform', 'unchanged'],
+    ]);
+    const next = set(report, 'crm-next');
+    expect(next.escalations.find((e) => e.subject.name === 'system-owner')).toMatchObject({ reasons: ['grants-everything'], users: ['oscar', 'erin'] });
+    expect(next.escalations.some((e) => e.subject.name === 'crm-admin' && e.reasons.includes('sensitive'))).toBe(true);
+    expect(await gate('renameSetAddOwner', 'escalation')).toBe(1);
+  });
+
+  it('renames a set with previousNames: matched across the rename, so the one new owner is the escalation', async () => {
+    const { report } = await diffJson('base', 'renameSetDeclared');
+    expect(report.sets.map((s) => [s.name, s.renamedFrom, s.status])).toEqual([
+      ['crm-next', 'crm', 'changed'],
+      ['platform', null, 'unchanged'],
+    ]);
+    const next = set(report, 'crm-next');
+    expect(next.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([['user', 'oscar', ['grants-everything']]]);
+    expect(next.numbering).toEqual([]);
+    expect(next.roles).toEqual([]);
+    expect(await gate('renameSetDeclared', 'escalation')).toBe(1);
+    expect(await gate('renameSetDeclared', 'renumbering')).toBe(0);
+    const md = await repo.run(['diff', 'base', 'renameSetDeclared', '--format', 'markdown']);
+    expect(md.stdout).toContain('**crm-next** (renamed from **crm**)');
+  });
+
+  it('renames a set without previousNames but with the lockfile still naming it: matched by the lockfile', async () => {
+    const { report } = await diffJson('base', 'renameSetLockfileIdentity');
+    expect(report.sets.map((s) => [s.name, s.renamedFrom, s.status])).toEqual([
+      ['crm-next', 'crm', 'changed'],
+      ['platform', null, 'unchanged'],
+    ]);
+    expect(set(report, 'crm-next').escalations).toEqual([]);
+    expect(await gate('renameSetLockfileIdentity', 'escalation')).toBe(0);
+  });
+
+  it('an empty BASE: every set is new, and its sensitive and widest grants are escalations', async () => {
+    mkdirSync(repo.file('empty'), { recursive: true });
+    const e = await repo.run(['diff', './empty', './policies', '--format', 'json', '--fail-on', 'escalation']);
+    expect(e.code).toBe(1);
+    const report = JSON.parse(e.stdout) as DiffReport;
+    expect(report.sets.map((s) => [s.name, s.status])).toEqual([
+      ['crm', 'added'],
+      ['platform', 'added'],
+    ]);
+    expect(set(report, 'crm').escalations.find((x) => x.subject.name === 'system-owner')!.reasons).toEqual(['grants-everything']);
+    expect(set(report, 'platform').escalations.length).toBeGreaterThan(0);
+  });
+});
+
+describe('policyc diff: a gate without noise', () => {
+  it('a new scoped catalog permission reached by the owner\'s "*": reported as a gain, not an escalation', async () => {
+    const { report, code } = await diffJson('base', 'addScopedCatalogPermission');
+    expect(code).toBe(0);
+    const crm = set(report, 'crm');
+    expect(levels(crm, 'system-owner')).toEqual([['gained', 'records:export', null, 'all']]);
+    expect(levels(crm, 'sales-agent')).toEqual([['gained', 'records:export', null, 'own']]);
+    expect(crm.users.find((u) => u.user === 'erin')!.access.permissions.map((p) => p.permission)).toEqual(['records:export']);
+    expect(report.escalations).toEqual([]);
+    expect(await gate('addScopedCatalogPermission', 'escalation')).toBe(0);
+    expect(await gate('addScopedCatalogPermission', 'removal')).toBe(0);
+    expect(await gate('addScopedCatalogPermission', 'renumbering')).toBe(0);
+    const text = await repo.run(['diff', 'base', 'addScopedCatalogPermission', '--no-color']);
+    expect(text.stdout).toContain('+ action export implies view');
+    expect(text.stdout).not.toContain('implies nothing → view');
+  });
+
+  it('a new permission reached by a non-owner wildcard at the widest level is an escalation', async () => {
+    const { report } = await diffJson('base', 'addGroupsPermission');
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.permission, e.to])).toEqual([['role', 'crm-admin', ['widest-scope'], 'groups:archive', 'all']]);
+    expect(await gate('addGroupsPermission', 'escalation')).toBe(1);
+  });
+
+  it('a new resource is listed in the catalog changes', async () => {
+    const text = await repo.run(['diff', 'base', 'addResource', '--no-color']);
+    expect(text.stdout).toContain('+ resource notes: Notes');
+    const { report } = await diffJson('base', 'addResource');
+    expect(set(report, 'crm').catalog.other).toEqual([{ field: 'resource notes', from: null, to: 'Notes' }]);
+    const md = await repo.run(['diff', 'base', 'addResource', '--format', 'markdown']);
+    expect(md.stdout).toContain('resource notes');
+  });
+
+  it('retires a role into the owner role: each escalation once, for the transfer', async () => {
+    const { report } = await diffJson('base', 'retireRoleToOwner');
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.users])).toEqual([['transfer', 'auditor', ['grants-everything'], ['carol', 'mallory']]]);
+    expect(await gate('retireRoleToOwner', 'escalation')).toBe(1);
+  });
+});
+
+describe('policyc diff: the roles the set protects', () => {
+  /** The codes of a change's HEAD errors, and the exit code of the escalation gate. */
+  async function headErrors(change: string): Promise<{ codes: string[]; messages: string[]; gate: number }> {
+    const r = await repo.run(['diff', 'base', change, '--format', 'json', '--fail-on', 'escalation']);
+    const crm = set(JSON.parse(r.stdout) as DiffReport, 'crm');
+    expect(crm.status).toBe('error');
+    return { codes: crm.head!.errors.map((e) => String(e.code)), messages: crm.head!.errors.map((e) => String(e.message)), gate: r.code };
+  }
+
+  it('an owner role that no longer holds everything is an error (PC610)', async () => {
+    const { codes, messages, gate } = await headErrors('shrinkOwner');
+    expect(codes).toEqual(['PC610']);
+    expect(messages[0]).toContain('the owner role `system-owner` does not hold every permission at the widest level: it lacks `ai-conversations:manage`');
+    expect(gate).toBe(1);
+  });
+
+  it('retiring the owner role has its own diagnostic (PC611)', async () => {
+    const { codes, messages, gate } = await headErrors('retireOwner');
+    expect(codes).toEqual(['PC611']);
+    expect(messages[0]).toBe('role `system-owner` is the owner role (the one role that holds everything), so it cannot be retired');
+    expect(gate).toBe(1);
+  });
+
+  it('a deleted role still assigned: the fix first (PC601, listing the assignments), whether or not users were moved', async () => {
+    const still = await headErrors('deleteRoleStillAssigned');
+    expect(still.codes).toEqual(['PC601']);
+    expect(still.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced 2 times');
+    const r = await repo.run(['diff', 'base', 'deleteRoleStillAssigned']);
+    expect(r.stderr).toContain('still names `auditor` (assigned to `carol`)');
+    expect(r.stderr).toContain('still names `auditor` (assigned to `mallory`)');
+    const moved = await headErrors('deleteRoleWithoutTransfer');
+    expect(moved.codes).toEqual(['PC601']);
+    expect(moved.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to');
+  });
+});
+
+describe('policyc check and diff: access that reaches the widest level through an implication', () => {
+  it('warns (PC510) with the fix in the hint, and diff reports the widened access as an escalation', async () => {
+    repo.checkout('change/createImpliesView');
+    try {
+      const check = await repo.run(['check', '--no-color']);
+      expect(check.code).toBe(0);
+      expect(check.stdout).toContain('warning[PC510] `records:create` implies `records:view` (create ⇒ view) at the widest level, `all`');
+      expect(check.stdout).toContain('add `- records:view: all`');
+      expect(check.stdout).toContain('policies/crm/roles/support-agent.yaml:21:7');
+      expect(check.stdout).toContain('warning[PC510] `groups:create` implies `groups:view`');
+    } finally {
+      repo.checkout('main');
+    }
+    const { report } = await diffJson('base', 'createImpliesView');
+    expect(report.escalations.map((e) => [e.subject.name, e.permission, e.from, e.to, e.reasons])).toEqual([
+      ['support-agent', 'records:view', 'group', 'all', ['widest-scope']],
+      ['team-lead', 'groups:view', 'group', 'all', ['widest-scope']],
+    ]);
+    expect(await gate('createImpliesView', 'escalation')).toBe(1);
+  });
+});
+
+describe('explain and who-can answer the reviewer\'s follow-up questions, with an exit status', () => {
+  it('after connectorAllowToExcept: who may use Salesforce delete-record, and may the builder use Stripe or GitHub', async () => {
+    repo.checkout('change/connectorAllowToExcept');
+    try {
+      const stripe = await repo.run(['explain', 'automation-builder', 'connectors:stripe', '--no-color']);
+      expect(stripe.code).toBe(1);
+      expect(stripe.stdout).toContain('automation-builder: connectors: except [stripe, salesforce/actions/delete-record] (excepted)');
+      const github = await repo.run(['explain', 'automation-builder', 'connectors:github/actions/merge-pull-request', '--no-color']);
+      expect(github.code).toBe(0);
+      expect(github.stdout).toContain('(not excepted)');
+      const who = await repo.run(['who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json']);
+      expect(who.code).toBe(0);
+      expect((JSON.parse(who.stdout) as { roles: { role: string }[] }).roles.map((r) => r.role)).toEqual(['platform-admin']);
+      expect((await repo.run(['explain', 'automation-builder', 'connectors:strip'])).code).toBe(2);
+    } finally {
+      repo.checkout('main');
+    }
+  });
+});
+
 describe('policyc diff: output', () => {
   it('a set against itself reports no change (exit 0 even with --fail-on any)', async () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);
@@ -343,9 +549,9 @@ describe('policyc diff: sides and usage', () => {
     expect(same.code).toBe(0);
   });
 
-  it('a set that exists on one side only is added (reviewed whole: no escalations)', async () => {
+  it('a set that exists on one side only is added (reviewed whole; its sensitive and widest grants are escalations)', async () => {
     const r = await repo.run(['diff', './policies/crm', './policies', '--format', 'json', '--fail-on', 'escalation']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.sets.map((s) => [s.name, s.status])).toEqual([
       ['crm', 'unchanged'],
@@ -353,7 +559,7 @@ describe('policyc diff: sides and usage', () => {
     ]);
     const platform = set(report, 'platform');
     expect(platform.roles.every((x) => x.status === 'added')).toBe(true);
-    expect(platform.escalations).toEqual([]);
+    expect(platform.escalations.map((e) => e.subject.name)).toContain('identity-admin');
     expect(platform.version).toBeNull();
     const md = await repo.run(['diff', './policies/crm', './policies', '--format', 'markdown']);
     expect(md.stdout).toContain('**platform**: ➕ new set (version 1.0.0), 9 roles, 11 users');
@@ -368,7 +574,7 @@ describe('policyc diff: sides and usage', () => {
     expect(dash.code).toBe(2);
     const gateTypo = await repo.run(['diff', 'base', 'base', '--fail-on', 'escalations']);
     expect(gateTypo.code).toBe(2);
-    expect(gateTypo.stderr).toContain('expected escalation, removal, any, version');
+    expect(gateTypo.stderr).toContain('expected escalation, removal, renumbering, any, version');
   });
 
   it('a policies folder missing at both sides is a usage error', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceEvaluator } from '../src/evaluate/reference.js';
 import type { Model } from '../src/model/model.js';
+import { explainEntry } from '../src/review/explain-entry.js';
 import { accessOf, explain, findRoutes, type Subject, whoCan } from '../src/review/explain.js';
 import { runCli } from './support/cli.js';
 import { ROOT, shippedModel } from './support/sets.js';
@@ -30,7 +31,7 @@ describe('policyc explain', () => {
 
   it('says no with the nearest grant that does not reach: "has records:update at own, asked group"', async () => {
     const r = await policyc('explain', 'sales-agent', 'records:update', '--scope', 'group');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // the answer is no: exit 1, like kubectl auth can-i
     expect(r.stdout).toContain('✖ no: role sales-agent (Sales Agent) cannot records:update (Update · CRM Modules) at group  [crm]');
     expect(r.stdout).toContain('has records:update at own, asked group:');
     expect(r.stdout).toContain('sales-agent grants "records:*": own (every records action)');
@@ -48,7 +49,7 @@ describe('policyc explain', () => {
 
   it('a permission not held at all: what the subject holds on that resource, and who has it', async () => {
     const r = await policyc('explain', 'Alice Martin', 'Deactivate User');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain('✖ no: user alice (Alice Martin) cannot users:deactivate (Deactivate User · Users)');
     expect(r.stdout).toContain('no grant of sales-agent, nor of a role it inherits, reaches users:deactivate');
     expect(r.stdout).toContain('holds on users: users:view at own, users:update at own, users:change-role at own');
@@ -103,6 +104,63 @@ describe('policyc explain', () => {
       grantedBy: [{ role: 'system-owner', level: 'all' }],
     });
     expect(j.nearest[0]).toMatchObject({ roles: ['team-lead'], grant: 'records:update: group', file: 'policies/crm/roles/team-lead.yaml', level: 'group' });
+  });
+});
+
+describe('policyc explain and who-can: collection entries', () => {
+  it('explains a collection entry: the rule that allows it, its file and line; exit 0', async () => {
+    const r = await policyc('explain', 'automation-builder', 'connectors:slack');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('✔ yes: role automation-builder (Automation Builder) can use connectors:slack (Slack · Connectors)  [platform]');
+    expect(r.stdout).toMatch(/automation-builder: connectors: allow \[slack, .*\] \(listed\)  policies\/platform\/roles\/automation-builder\.yaml:\d+/);
+  });
+
+  it('an entry covered by a listed ancestor says through which; a user follows their roles', async () => {
+    const r = await policyc('explain', 'automation-builder', 'connectors:hubspot/triggers/new-contact', '--format', 'json');
+    const json = JSON.parse(r.stdout) as { allowed: boolean; routes: { covering: string; mode: string }[] };
+    expect(r.code).toBe(0);
+    expect(json.allowed).toBe(true);
+    expect(json.routes[0]).toMatchObject({ mode: 'allow', covering: 'hubspot/triggers' });
+  });
+
+  it('says no with the rules that do not allow it and the roles that can; exit 1', async () => {
+    const r = await policyc('explain', 'automation-builder', 'connectors:salesforce/actions/delete-record');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✖ no: role automation-builder (Automation Builder) cannot use connectors:salesforce/actions/delete-record');
+    expect(r.stdout).toContain('(not listed)');
+    expect(r.stdout).toContain('roles that can use it: platform-admin');
+  });
+
+  it('who can use the Salesforce delete-record action', async () => {
+    const r = await policyc('who-can', 'connectors:salesforce/actions/delete-record');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('connectors:salesforce/actions/delete-record (Delete record · Connectors)  [platform]');
+    expect(r.stdout).toMatch(/roles \(1\)\n  platform-admin +platform-admin: connectors: all \(every entry\)/);
+    expect(r.stdout).toContain('through platform-admin');
+    const json = JSON.parse((await policyc('who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json')).stdout) as { roles: { role: string }[] };
+    expect(json.roles.map((x) => x.role)).toEqual(['platform-admin']);
+  });
+
+  it('a misspelt entry or --scope on an entry is a usage error (exit 2) with a hint', async () => {
+    const typo = await policyc('explain', 'automation-builder', 'connectors:slak');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('no entry `slak` in the collection `connectors` of platform');
+    expect(typo.stderr).toContain('did you mean `connectors:slack`?');
+    const scoped = await policyc('who-can', 'connectors:slack', '--scope', 'all');
+    expect(scoped.code).toBe(2);
+    expect(scoped.stderr).toContain('--scope does not apply to collection entries');
+  });
+
+  it('agrees with the model on every role × entry of the shipped platform set', async () => {
+    const model = await shippedModel('platform');
+    const connectors = model.collectionIndex.get('connectors')!;
+    for (const role of model.roles) {
+      for (const e of connectors.entries) {
+        const x = explainEntry(model, { kind: 'role', role }, { collection: connectors, path: e.path });
+        expect(x.allowed, `${role.name} ${e.path}`).toBe(role.collections.get('connectors')!.allowed.has(e.path));
+        if (x.allowed) expect(x.routes.length, `${role.name} ${e.path}`).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

@@ -190,7 +190,8 @@ describe('changes', () => {
   it('report a rejected change with the compiler\'s errors', async () => {
     const changed = await compileEdited(crm, [{ kind: 'delete-role', role: 'support-agent', transferTo: undefined, aliases: [] }]);
     expect(changed.ok).toBe(false);
-    if (!changed.ok) expect(changed.errors.map((d) => d.code)).toContain('PC302');
+    // A deleted role without a transfer: PC601 says the fix (name a role its users transfer to).
+    if (!changed.ok) expect(changed.errors.map((d) => d.code)).toContain('PC601');
   });
 });
 

@@ -87,7 +87,8 @@ describe('the hostile fixture', () => {
     expect(g.check('toString', '__proto__:hasOwnProperty')).toBe(false);
     const permissions = g.permissions as { id: string; title: string; description: string | null }[];
     expect(permissions.find((p) => p.id === '__proto__:valueOf')).toMatchObject({ title: "*/ alert('x') /*", description: '${process.exit(1)}' });
-    expect(permissions.find((p) => p.id === 'constructor:valueOf')!.title).toBe('Line\nbreak');
+    // A line break in a title is refused (PC111); a description may hold one, and the module keeps it inert.
+    expect(permissions.find((p) => p.id === 'constructor:valueOf')).toMatchObject({ title: 'Line break', description: 'Line\nbreak' });
     expect((g.policySet as unknown as { description: string }).description).toContain('\u2028');
   });
 });

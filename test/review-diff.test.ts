@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSet } from '../src/analyze.js';
 import type { Model } from '../src/model/model.js';
+import type { Lockfile, NumberTable } from '../src/allocate/lockfile.js';
 import { diffModels } from '../src/review/diff.js';
+import { gainReasons } from '../src/review/escalation.js';
+import { compareNumbering, type NumberChange } from '../src/review/numbering.js';
 import { checkVersion } from '../src/review/version.js';
 import { memorySet } from './support/sets.js';
 
@@ -219,5 +222,91 @@ describe('renderMarkdown', () => {
     const row = md.split('\n').find((l) => l.startsWith('| ⬆️ widened'))!;
     expect(row.split(/(?<!\\)\|/).length).toBe(6);
     expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+});
+
+describe('compareNumbering: every way a stored number could change meaning', () => {
+  const table = (next: number, active: Record<string, number>, reserved: Record<string, number> = {}): NumberTable => ({
+    next,
+    active: new Map(Object.entries(active)),
+    reserved: new Map(Object.entries(reserved)),
+  });
+  const lock = (permissions: NumberTable, roles: NumberTable = table(3, { member: 0, agent: 1, owner: 2 }), entries?: NumberTable): Lockfile => ({
+    set: 'desk',
+    permissions,
+    roles,
+    scopes: table(2, { own: 0, all: 1 }),
+    collections: entries ? new Map([['apps', entries]]) : new Map(),
+  });
+  const perms = (over: Record<string, number> = {}, reserved: Record<string, number> = {}, next = 5) =>
+    table(next, { 'tickets:view': 0, 'tickets:edit': 1, 'tickets:close': 2, 'users:manage': 3, ...over }, { 'tickets:archive': 4, ...reserved });
+  const renamed = variant(
+    ['tickets:close, {', 'tickets:resolve, {'],
+    ['- { id: tickets:close, title: Close tickets }', '- { id: tickets:resolve, title: Close tickets, previousNames: [tickets:close] }'],
+    ['{ name: close }', '{ name: close }, { name: resolve }'],
+  );
+  const rows = (changes: readonly NumberChange[]) => changes.map((c) => [c.kind, c.collection, c.key, c.change, c.from, c.to, c.other]);
+
+  it.each<[string, Lockfile, Model, unknown[]]>([
+    ['nothing changes', lock(perms()), base, []],
+    ['two numbers swapped', lock(perms({ 'tickets:view': 1, 'tickets:edit': 0 })), base, [
+      ['permission', null, 'tickets:view', 'renumbered', 0, 1, null],
+      ['permission', null, 'tickets:edit', 'renumbered', 1, 0, null],
+    ]],
+    ['a reserved key dropped, its number given to a new key', (() => {
+      const p = perms();
+      return lock({ next: 5, active: new Map([...p.active, ['tickets:reopen', 4]]), reserved: new Map() });
+    })(), base, [
+      ['permission', null, 'tickets:archive', 'dropped', 4, null, null],
+      ['permission', null, 'tickets:reopen', 'reused', 4, 4, 'tickets:archive'],
+    ]],
+    ['next lowered', lock(perms({}, {}, 4)), base, [['permission', null, 'next', 'next-lowered', 5, 4, null]]],
+    ['a rename keeps its number', lock(table(5, { 'tickets:view': 0, 'tickets:edit': 1, 'tickets:resolve': 2, 'users:manage': 3 }, { 'tickets:archive': 4 })), renamed, []],
+    ['a rename with another number', lock(table(6, { 'tickets:view': 0, 'tickets:edit': 1, 'tickets:resolve': 5, 'users:manage': 3 }, { 'tickets:archive': 4 })), renamed, [
+      ['permission', null, 'tickets:close', 'renumbered', 2, 5, 'tickets:resolve'],
+    ]],
+    ['a role renumbered', lock(perms(), table(3, { member: 0, agent: 2, owner: 1 })), base, [
+      ['role', null, 'agent', 'renumbered', 1, 2, null],
+      ['role', null, 'owner', 'renumbered', 2, 1, null],
+    ]],
+  ])('%s', (_name, head, headModel, want) => {
+    expect(rows(compareNumbering(lock(perms()), head, headModel))).toEqual(want);
+  });
+
+  it('collection entries: renumbered, and a collection whose table is gone drops them all', () => {
+    const before = lock(perms(), undefined, table(2, { slack: 0, 'slack/send': 1 }));
+    expect(rows(compareNumbering(before, lock(perms(), undefined, table(3, { slack: 2, 'slack/send': 1 })), base))).toEqual([['entry', 'apps', 'slack', 'renumbered', 0, 2, null]]);
+    expect(rows(compareNumbering(before, lock(perms()), base)).map((r) => r[3])).toEqual(['dropped', 'dropped', 'next-lowered']);
+  });
+});
+
+describe('escalations: the owner role and new sets', () => {
+  const withExport = (...more: [string, string][]) =>
+    variant(['{ name: manage }]', '{ name: manage }, { name: export, implies: [view] }]'], ['    - { id: tickets:close, title: Close tickets }\n', '    - { id: tickets:close, title: Close tickets }\n    - { id: tickets:export, title: Export tickets, scoped: true }\n'], ...more);
+
+  it('a new scoped permission the owner reaches through "*" at the widest level: a gain, not an escalation', () => {
+    const d = diffModels(base, withExport());
+    expect(d.roles.map((r) => [r.role, r.access.permissions.map((p) => `${p.change} ${p.permission} ${p.to}`)])).toEqual([['owner', ['gained tickets:export all']]]);
+    expect(d.escalations).toEqual([]);
+    expect(gainReasons(withExport(), { permission: 'tickets:export', change: 'gained', to: 'all' }, { ownerBefore: true })).toEqual([]);
+    expect(gainReasons(withExport(), { permission: 'tickets:export', change: 'gained', to: 'all' }, { ownerBefore: false })).toEqual(['widest-scope']);
+  });
+
+  it('the same permission reached by a non-owner wildcard at the widest level is an escalation', () => {
+    const d = diffModels(base, withExport(['grants: [{ "tickets:edit": own }, tickets:close', 'grants: [{ "tickets:*": all }, tickets:close']));
+    expect(d.escalations.map((e) => [e.subject.name, e.permission, e.reasons])).toContainEqual(['agent', 'tickets:export', ['widest-scope']]);
+  });
+
+  it('a user newly given the owner role, and a new owner role, escalate', () => {
+    const d = diffModels(base, variant(['    - { name: ben }\n', '    - { name: ben, roles: [owner] }\n']));
+    expect(d.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([['user', 'ben', ['grants-everything']]]);
+  });
+
+  it('a new set: its sensitive and widest grants are escalations', () => {
+    const d = diffModels(undefined, base);
+    expect(d.escalations.map((e) => [e.subject.name, e.reasons, e.permission])).toEqual([
+      ['agent', ['sensitive'], 'users:manage'],
+      ['owner', ['grants-everything'], null],
+    ]);
   });
 });

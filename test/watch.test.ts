@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWatch, type WatchEvent, type WatchHandle } from '../src/watch.js';
-import { tempWorkspace } from './support/cli.js';
+import { runCli, tempWorkspace } from './support/cli.js';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -79,5 +79,35 @@ describe('policyc watch', () => {
     const built = await pending;
     expect(built.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(built.compilation!.model!.roleIndex.get('auditor')!.effective.has('campaigns:view')).toBe(true);
+  });
+
+  it('never burns a number: a role created and deleted under watch leaves the lockfile as it was, and check stays clean', async () => {
+    const { w, next } = await watching();
+    const lockPath = path.join(w.policies, 'crm/policyc.lock.json');
+    const lock = readFileSync(lockPath, 'utf8');
+    const guest = path.join(w.policies, 'crm/roles/guest.yaml');
+
+    let pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
+    writeFileSync(guest, 'apiVersion: policyc/v1\nkind: Role\nmetadata:\n  name: guest\nspec:\n  title: Guest\n  description: Looks around.\n  grants:\n    - campaigns:view\n');
+    const created = await pending;
+    // The generated module knows the role (numbered in memory), the lockfile does not.
+    expect(created.compilation!.model!.roleIndex.has('guest')).toBe(true);
+    expect(readFileSync(path.join(w.generated, 'crm/index.ts'), 'utf8')).toContain('"guest"');
+    expect(created.lockfilePending).toEqual(['role guest gets number 9']);
+    expect(readFileSync(lockPath, 'utf8')).toBe(lock);
+    // CI's `build --check --locked` catches a lockfile that was not updated.
+    const locked = await runCli(['build', w.policies, '--out', w.generated, '--check', '--locked']);
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toContain('PC602');
+
+    pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
+    rmSync(guest);
+    const deleted = await pending;
+    expect(deleted.diagnostics).toEqual([]);
+    expect(deleted.lockfilePending).toEqual([]);
+    expect(readFileSync(lockPath, 'utf8')).toBe(lock);
+    const check = await runCli(['check', w.policies]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).not.toContain('PC601');
   });
 });

@@ -7,7 +7,7 @@ Feature: Deleting a role
 
   Scenario: A role cannot be deleted while users still hold it
     When the role "Support Agent" is deleted without moving its users
-    Then the change is rejected because "role `support-agent` no longer exists (assigned to `ivan`)"
+    Then the change is rejected because "role `support-agent` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced once"
     And "ivan" can "Manage Conversations"
 
   Scenario: A role cannot be deleted without naming the role its users transfer to

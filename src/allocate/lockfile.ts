@@ -1,7 +1,7 @@
-import { Diagnostics } from '../diagnostics/diagnostic.js';
-import { fileSpan, LineIndex } from '../diagnostics/span.js';
-import type { RawFile } from '../load/source.js';
+import type { Diagnostics } from '../diagnostics/diagnostic.js';
+import { fileSpan } from '../diagnostics/span.js';
 import type { Model } from '../model/model.js';
+import type { ReadLockfile } from './read-lockfile.js';
 
 /**
  * The lockfile gives every permission, role, scope and collection entry of a set a number once
@@ -60,62 +60,6 @@ export function renderLockfile(lock: Lockfile): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Parses a lockfile; reports PC603 with the position of the problem when it is not one. */
-export function parseLockfile(raw: RawFile, diagnostics: Diagnostics): Lockfile | undefined {
-  const text = new TextDecoder().decode(raw.bytes);
-  const lines = new LineIndex(text);
-  const fail = (message: string, offset = 0) => {
-    diagnostics.report('PC603', `lockfile is not valid: ${message}`, offset > 0 ? lines.span(raw.path, offset, offset + 1) : fileSpan(raw.path), {
-      hint: 'restore it from git (git checkout -- <file>); deleting it renumbers everything, which breaks stored bit positions',
-    });
-    return undefined;
-  };
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    const m = /position (\d+)/.exec(String((error as Error).message));
-    return fail(String((error as Error).message), m ? Number(m[1]) : 0);
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail('expected a JSON object');
-  const d = doc as Record<string, unknown>;
-  if (d.lockfileVersion !== LOCKFILE_VERSION) return fail(`unsupported lockfileVersion ${JSON.stringify(d.lockfileVersion)} (this policyc writes ${LOCKFILE_VERSION})`);
-  const readTable = (value: unknown, where: string): NumberTable | string => {
-    if (typeof value !== 'object' || value === null) return `${where} must be an object`;
-    const v = value as Record<string, unknown>;
-    if (!Number.isInteger(v.next) || (v.next as number) < 0) return `${where}.next must be a whole number`;
-    const maps: Map<string, number>[] = [];
-    const used = new Set<number>();
-    for (const part of ['active', 'reserved'] as const) {
-      const m = new Map<string, number>();
-      const obj = v[part];
-      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return `${where}.${part} must be an object`;
-      for (const [key, n] of Object.entries(obj)) {
-        if (!Number.isInteger(n) || (n as number) < 0 || (n as number) >= (v.next as number)) return `${where}.${part}.${key} must be a number below next`;
-        if (used.has(n as number)) return `${where}: number ${String(n)} is used twice`;
-        used.add(n as number);
-        m.set(key, n as number);
-      }
-      maps.push(m);
-    }
-    return { next: v.next as number, active: maps[0]!, reserved: maps[1]! };
-  };
-  const tables: NumberTable[] = [];
-  for (const key of ['permissions', 'roles', 'scopes'] as const) {
-    const t = readTable(d[key], key);
-    if (typeof t === 'string') return fail(t, text.indexOf(`"${key}"`));
-    tables.push(t);
-  }
-  const collections = new Map<string, NumberTable>();
-  if (typeof d.collections !== 'object' || d.collections === null) return fail('collections must be an object');
-  for (const [name, value] of Object.entries(d.collections)) {
-    const t = readTable(value, `collections.${name}`);
-    if (typeof t === 'string') return fail(t, text.indexOf(`"${name}"`));
-    collections.set(name, t);
-  }
-  return { set: typeof d.set === 'string' ? d.set : '', permissions: tables[0]!, roles: tables[1]!, scopes: tables[2]!, collections };
-}
-
 /** What changed between the old lockfile and the new one, for build summaries and --locked errors. */
 export interface Allocation {
   readonly lockfile: Lockfile;
@@ -124,10 +68,18 @@ export interface Allocation {
 }
 
 /**
- * Numbers the model against the previous lockfile. Reports PC601 when a role that existed in the
- * lockfile is gone without a transfer (spec.retiredRoles). Returns undefined after errors.
+ * Numbers the model against the previous lockfile. Reports PC603 when the lockfile belongs to
+ * another set, and PC601 when a role that existed in the lockfile is gone without a transfer
+ * (spec.retiredRoles), at the role's line of the lockfile. Returns undefined after errors.
  */
-export function allocate(model: Model, previous: Lockfile | undefined, lockPath: string, diagnostics: Diagnostics): Allocation | undefined {
+export function allocate(model: Model, read: ReadLockfile | undefined, lockPath: string, diagnostics: Diagnostics): Allocation | undefined {
+  const previous = read?.lockfile;
+  if (previous && previous.set !== model.name) {
+    diagnostics.report('PC603', `lockfile is not valid: it is the lockfile of the set \`${previous.set}\`, not of \`${model.name}\``, read.spans.at(['set'], 'value'), {
+      hint: `a lockfile belongs to one set: restore ${lockPath} from git, or copy the right set's lockfile; numbers from another set would give its bit positions to this one`,
+    });
+    return undefined;
+  }
   const old = previous ?? emptyLockfile(model.name);
   const changes: string[] = [];
   const renames = (list: readonly { name: string; previousNames: readonly string[] }[]) => new Map(list.map((x) => [x.name, x.previousNames]));
@@ -155,7 +107,7 @@ export function allocate(model: Model, previous: Lockfile | undefined, lockPath:
     diagnostics.report(
       'PC601',
       `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to`,
-      fileSpan(lockPath),
+      read ? read.spans.at(['roles', old.roles.active.has(name) ? 'active' : 'reserved', name]) : fileSpan(lockPath),
       {
         hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
       },

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { OUTPUT_FORMATS } from '../diagnostics/render.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../diagnostics/render.js';
 import type { Io } from './io.js';
 
 /** What a command module gets to register itself: the program, the IO, and a way to set the exit code. */
@@ -12,10 +12,15 @@ export interface CommandContext {
 /** A CLI command: one file per command under src/cli/commands/, each exporting one of these. */
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
+/** The formats of commands whose whole output is one report: the diagnostics' formats and SARIF (src/diagnostics/sarif.ts). */
+export type ReportFormat = OutputFormat | 'sarif';
+
+export const REPORT_FORMATS: readonly ReportFormat[] = [...OUTPUT_FORMATS, 'sarif'];
+
 /** Options every command that prints diagnostics takes: --format, --color, --no-color. */
-export function outputOptions(command: Command): Command {
+export function outputOptions(command: Command, formats: readonly string[] = OUTPUT_FORMATS): Command {
   return command
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('human'))
+    .addOption(new Option('--format <format>', 'output format').choices(formats).default('human'))
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output');
 }

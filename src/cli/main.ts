@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext, RegisterCommand } from './command.js';
 import { registerAccess } from './commands/access.js';
@@ -6,16 +5,19 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
+import { registerFmt } from './commands/fmt.js';
 import { registerInit } from './commands/init.js';
+import { registerReport } from './commands/report.js';
 import { registerTest } from './commands/test.js';
+import { registerVectors } from './commands/vectors.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWhoCan } from './commands/who-can.js';
 import { EXIT, type Io, processIo } from './io.js';
+import { VERSION } from './version.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerTest, registerInit];
+const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerReport, registerTest, registerInit, registerFmt, registerVectors];
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage

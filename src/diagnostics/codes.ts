@@ -17,6 +17,9 @@ export const CODES = {
   PC107: { name: 'file-too-large', severity: 'error', summary: 'The file is larger than the limit for a policy file.' },
   PC108: { name: 'unreadable-file', severity: 'error', summary: 'The file could not be read.' },
   PC109: { name: 'complex-key', severity: 'error', summary: 'A mapping key is not a plain string.' },
+  PC110: { name: 'yaml-version', severity: 'error', summary: 'A `%YAML` directive asks for a YAML version other than 1.2.' },
+  PC111: { name: 'control-character', severity: 'error', summary: 'A name, title or description holds a control character (written as a YAML escape such as `"\\x1b"`).' },
+  PC112: { name: 'grants-in-description', severity: 'warning', summary: 'A description holds lines that read as grants: probably grants indented under it by mistake.' },
 
   // JSON Schema
   PC201: { name: 'unknown-field', severity: 'error', summary: 'A field that the schema does not define.' },
@@ -63,6 +66,7 @@ export const CODES = {
   PC504: { name: 'bidi-control', severity: 'warning', summary: 'Text holds invisible bidirectional control characters that can disguise what it says.' },
   PC505: { name: 'redundant-grant', severity: 'warning', summary: 'A grant adds nothing: the role already has it through inheritance or another grant.' },
   PC506: { name: 'unused-scope', severity: 'warning', summary: 'The set declares scopes but no permission is scoped.' },
+  PC510: { name: 'implied-widest-scope', severity: 'warning', summary: 'An unscoped grant implies a scoped permission, which it gives at the widest level without saying so.' },
 
   // Lockfile and generated output
   PC601: { name: 'role-removed-without-transfer', severity: 'error', summary: 'A role in the lockfile was removed without naming where its users go.' },
@@ -70,6 +74,9 @@ export const CODES = {
   PC603: { name: 'lockfile-invalid', severity: 'error', summary: 'The lockfile cannot be read.' },
   PC604: { name: 'generated-stale', severity: 'error', summary: 'Generated output does not match the policies (build --check).' },
   PC605: { name: 'write-failed', severity: 'error', summary: 'Generated output could not be written.' },
+  PC606: { name: 'generated-mixed', severity: 'error', summary: 'Generated output mixes two builds, or uses numbers the lockfile does not record (an interrupted build).' },
+  PC610: { name: 'owner-role-incomplete', severity: 'error', summary: 'The owner role does not hold every permission at the widest level.' },
+  PC611: { name: 'protected-role-removed', severity: 'error', summary: 'The owner role or the default role is retired or deleted.' },
 
   // Usage and internal
   PC901: { name: 'usage', severity: 'error', summary: 'The command line is wrong.' },

@@ -1,8 +1,9 @@
 import { codeFrameColumns } from '@babel/code-frame';
 import pc from 'picocolors';
-import { BIDI_CONTROL, type SourceFile } from '../load/source.js';
+import type { SourceFile } from '../load/source.js';
 import { CODES } from './codes.js';
 import type { Diagnostic } from './diagnostic.js';
+import { frameText, printable, printableLines } from './printable.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -28,29 +29,48 @@ export function colors(enabled: boolean): Colors {
  */
 export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile>, c: Colors): string {
   const label = d.severity === 'error' ? c.red(c.bold(`error[${d.code}]`)) : c.yellow(c.bold(`warning[${d.code}]`));
-  const lines = [`${label} ${c.bold(d.message)}`];
+  const lines = [`${label} ${c.bold(printableLines(d.message))}`];
   if (d.span) {
-    lines.push(`  ${c.blue('-->')} ${d.span.file}:${d.span.line}:${d.span.column}`);
+    lines.push(`  ${c.blue('-->')} ${printable(d.span.file)}:${d.span.line}:${d.span.column}`);
     const file = files.get(d.span.file);
-    if (file && file.text.length > 0) lines.push(indent(frame(file, d.span, c), 2));
+    const shown = file ? frame(file, d.span, c) : undefined;
+    if (shown !== undefined) lines.push(indent(shown, 2));
   }
   for (const r of d.related ?? []) {
-    lines.push(`  ${c.dim('note:')} ${r.message} at ${r.span.file}:${r.span.line}:${r.span.column}`);
+    lines.push(`  ${c.dim('note:')} ${printable(r.message)} at ${printable(r.span.file)}:${r.span.line}:${r.span.column}`);
   }
-  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${d.hint}`);
+  if (d.hint) lines.push(`  ${c.cyan('hint:')} ${printableLines(d.hint)}`);
   return lines.join('\n');
 }
 
-function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string {
+/** Each file's lines made safe for a frame, split once: rendering n diagnostics of a file costs n frames, not n times the file. */
+const frameLines = new WeakMap<SourceFile, readonly string[]>();
+
+function linesOf(file: SourceFile): readonly string[] {
+  let lines = frameLines.get(file);
+  if (!lines) {
+    // Control and invisible reordering characters would drive the terminal or scramble the frame: show them, one for one.
+    lines = frameText(file.text).split('\n');
+    frameLines.set(file, lines);
+  }
+  return lines;
+}
+
+/** The code frame of a span, or undefined for an empty file. */
+function frame(file: SourceFile, span: NonNullable<Diagnostic['span']>, c: Colors): string | undefined {
   const sameLine = span.endLine === span.line;
-  // Invisible reordering characters would scramble the frame itself: show them, one for one.
+  const lines = linesOf(file);
+  if (lines.length === 1 && lines[0] === '') return undefined;
+  // Only the lines the frame shows (one above the span, through its end) go to the code frame, numbered from `first`.
+  const first = Math.max(1, span.line - 1);
+  const options = { highlightCode: false, linesAbove: 1, linesBelow: 0, startLine: first };
   const text = codeFrameColumns(
-    file.text.replace(BIDI_CONTROL, '\ufffd'),
+    lines.slice(first - 1, span.endLine).join('\n'),
     {
       start: { line: span.line, column: span.column },
       end: { line: span.endLine, column: sameLine ? Math.max(span.endColumn, span.column + 1) : span.endColumn },
     },
-    { highlightCode: false, linesAbove: 1, linesBelow: 0 },
+    options as Parameters<typeof codeFrameColumns>[2],
   );
   return text
     .split('\n')
@@ -107,7 +127,7 @@ export function renderGithub(d: Diagnostic): string {
     else props.push(`endColumn=${d.span.endColumn}`);
   }
   props.push(`title=${escapeProperty(`${d.code} ${CODES[d.code].name}`)}`);
-  const message = d.hint ? `${d.message}\nhint: ${d.hint}` : d.message;
+  const message = printableLines(d.hint ? `${d.message}\nhint: ${d.hint}` : d.message);
   return `::${d.severity} ${props.join(',')}::${escapeData(message)}`;
 }
 
@@ -116,7 +136,7 @@ export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
-/** Escapes a property (file, title) of a GitHub workflow command. */
+/** Escapes a property (file, title) of a GitHub workflow command; control characters are shown escaped. */
 export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return escapeData(printable(s)).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

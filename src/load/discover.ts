@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { Diagnostics } from '../diagnostics/diagnostic.js';
@@ -98,20 +98,63 @@ export async function readSetFolder(folder: string, _diagnostics: Diagnostics): 
   const absolute = path.resolve(folder);
   const problems = new Diagnostics();
   const names = (await glob(POLICY_GLOB, { cwd: absolute, ignore: IGNORE, onlyFiles: true, dot: false })).sort();
+  const boundary = repositoryRoot(absolute);
   const files: RawFile[] = [];
   for (const name of names) {
-    const file = readRaw(path.join(absolute, name), problems);
+    const full = path.join(absolute, name);
+    if (!staysInside(full, boundary, problems)) continue;
+    const file = readRaw(full, problems);
     if (file) files.push(file);
   }
   reportBrokenLinks(absolute, problems);
   const lockPath = path.join(absolute, LOCKFILE_NAME);
   let lockfile: RawFile | undefined;
   try {
-    if (statSync(lockPath).isFile()) lockfile = readRaw(lockPath, problems);
+    if (statSync(lockPath).isFile() && staysInside(lockPath, boundary, problems)) lockfile = readRaw(lockPath, problems);
   } catch {
     lockfile = undefined;
   }
   return { name: path.basename(absolute), dir: displayPath(absolute), files, lockfile, readDiagnostics: problems.items };
+}
+
+/**
+ * The folder no file of a set may leave, by real path: the git work tree holding the set (the
+ * nearest folder at or above it with a `.git`), or the set's own folder outside git.
+ */
+function repositoryRoot(setFolder: string): string {
+  // Walk up the path as given, not the real one: a set folder that is itself a link out of the
+  // repository must not carry the boundary along with it.
+  for (let dir = path.resolve(setFolder); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return realpathSync(dir);
+    if (path.dirname(dir) === dir) return realpathSync(setFolder);
+  }
+}
+
+/**
+ * Whether a file's real path (every symbolic link on its way resolved) lies inside `boundary`.
+ * A file that leaves it is refused with PC108 at the link and never read: in CI, a pull request
+ * could otherwise link a role file to /etc/passwd or a secret and have it printed in a code frame.
+ * A path that cannot be resolved passes here; reading it reports why.
+ */
+function staysInside(file: string, boundary: string, diagnostics: Diagnostics): boolean {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return true;
+  }
+  const rel = path.relative(boundary, real);
+  if (rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel)) return true;
+  let how = 'a folder on its path is a symbolic link';
+  try {
+    if (lstatSync(file).isSymbolicLink()) how = `it is a symbolic link to ${readlinkSync(file)}`;
+  } catch {
+    // Keep the general wording: the link changed while we looked.
+  }
+  diagnostics.report('PC108', `refused to read file: ${how}, which leads outside the repository (${displayPath(boundary)})`, fileSpan(displayPath(file)), {
+    hint: 'policyc reads only files inside the repository that holds the set: copy the file into the repository instead of linking to it',
+  });
+  return false;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
+import { BIDI_CONTROL } from '../diagnostics/printable.js';
 import { LineIndex, fileSpan } from '../diagnostics/span.js';
 
 /** Policy files larger than this are refused: a policy is text written by people. */
@@ -81,7 +82,16 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
   // TextDecoder drops a leading BOM; offsets below are in the decoded text.
   const text = decoder.decode(bytes);
   const lines = new LineIndex(text);
-  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
+  const loneCr = /\r(?!\n)/.exec(text);
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.exec(text);
+  if (loneCr && (!control || loneCr.index < control.index)) {
+    // A terminal or a diff viewer returns to the start of the line and draws over it: what
+    // follows on the same line in the file (a grant) hides what came before (a comment).
+    diagnostics.report('PC101', 'file contains a carriage return without a line feed (a lone CR)', lines.span(path, loneCr.index, loneCr.index + 1), {
+      hint: 'a lone CR makes a line display differently from what YAML reads: end lines with LF (or CRLF)',
+    });
+    return undefined;
+  }
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     diagnostics.report(
@@ -96,8 +106,7 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
   return { path, text, lines };
 }
 
-/** Invisible characters that reorder text (Trojan Source, CVE-2021-42574). */
-export const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export { BIDI_CONTROL } from '../diagnostics/printable.js';
 
 /**
  * Warns about bidirectional control characters anywhere in a file (titles, descriptions,

@@ -56,6 +56,15 @@ export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlD
   const parsed = Array.isArray(docs) ? docs : [];
   const result: YamlDocument[] = [];
   let nonEmpty = 0;
+  if (parsed.some((doc) => doc.directives?.yaml.explicit === true && doc.directives.yaml.version !== '1.2')) {
+    // Under YAML 1.1, `yes`, `no`, `on` and `off` are booleans and `0777` is octal: the same text
+    // would mean something else to policyc's schema than to a reviewer who knows the language.
+    const m = /^%YAML[ \t]+[^\s#]*/m.exec(file.text);
+    diagnostics.report('PC110', `the file asks for ${m ? m[0].replace(/\s+/, ' ') : 'another YAML version'}; policy files are YAML 1.2`, m ? file.lines.span(file.path, m.index, m.index + m[0].length) : fileSpan(file.path), {
+      hint: 'delete the %YAML line: policy files are plain YAML 1.2 (no yes/no booleans, no octal 0777)',
+    });
+    return [];
+  }
   parsed.forEach((doc, index) => {
     const before = diagnostics.errorCount;
     for (const error of yamlProblems(doc)) reportYamlError(file, doc, error, diagnostics);

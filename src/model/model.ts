@@ -11,6 +11,8 @@ import type { LevelMap } from './level-map.js';
  */
 export interface Model {
   readonly name: string;
+  /** Earlier names of the set (PolicySet metadata.previousNames): diff matches a renamed set with its former self. */
+  readonly previousNames: readonly string[];
   readonly title: string | undefined;
   readonly description: string | undefined;
   readonly version: string;

@@ -1,9 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic.js';
-
-/** What happened to a file: written (new or changed), or left alone because it already had the text. */
-export type WriteResult = 'written' | 'unchanged';
 
 /** A file to write: its path and its whole text. */
 export interface OutputFile {
@@ -38,16 +35,29 @@ export function writeFailure(error: WriteError): Diagnostic {
   });
 }
 
+/** How a group write reaches the disk; tests replace `rename` to stop a build between two renames, as a kill would. */
+export interface WriteOptions {
+  readonly rename?: (from: string, to: string) => void;
+}
+
+/** Temporary files of a write: `.policyc-tmp-<pid>-<random>-<name>` beside their target. */
+const TEMP = /^\.policyc-tmp-(\d+)-/;
+
 /**
- * Writes a group of files (a set's generated module, manifest and lockfile) all or nothing.
+ * Writes a group of files (a set's lockfile, generated module and manifest) all or nothing.
  * Every file whose text changed is first written to a temporary file in its own folder; only
- * when all of them are on disk are they renamed over their targets, and a rename within a folder
- * is atomic: readers see the old file or the new one, never half of one. When a file cannot be
- * written (a read-only folder, a full disk), the temporary files are removed, no target is
- * touched, and a WriteError names the file. Files that already hold their text are not touched
- * (their mtime stays, watchers stay quiet).
+ * when all of them are on disk are they renamed over their targets, in the order given, and a
+ * rename within a folder is atomic: readers see the old file or the new one, never half of one.
+ * A kill between two renames leaves some targets new and some old: callers order the group so
+ * that every such state is safe (the lockfile first), and `policyc build` repairs it. When a
+ * file cannot be written (a read-only folder, a full disk), the temporary files are removed, no
+ * target is touched, and a WriteError names the file. Files that already hold their text are not
+ * touched (their mtime stays, watchers stay quiet). Temporary files that an interrupted write
+ * left in the group's folders are removed first.
  */
-export function writeFilesAtomic(files: readonly OutputFile[]): WriteSummary {
+export function writeFilesAtomic(files: readonly OutputFile[], options: WriteOptions = {}): WriteSummary {
+  const rename = options.rename ?? renameSync;
+  removeStaleTemporaries(new Set(files.map((f) => path.dirname(f.path))));
   const unchanged: string[] = [];
   const staged: { temp: string; file: string }[] = [];
   const discard = (from: number) => {
@@ -80,7 +90,7 @@ export function writeFilesAtomic(files: readonly OutputFile[]): WriteSummary {
   const written: string[] = [];
   for (const [i, s] of staged.entries()) {
     try {
-      renameSync(s.temp, s.file);
+      rename(s.temp, s.file);
     } catch (error) {
       // Only a folder changed by someone else between the two steps gets here.
       discard(i);
@@ -91,9 +101,47 @@ export function writeFilesAtomic(files: readonly OutputFile[]): WriteSummary {
   return { written, unchanged };
 }
 
-/** Writes one file atomically (see writeFilesAtomic). */
-export function writeFileAtomic(file: string, text: string): WriteResult {
-  return writeFilesAtomic([{ path: file, text }]).written.length > 0 ? 'written' : 'unchanged';
+/**
+ * Removes the temporary files a killed write left in `dirs`: those of a process that is no
+ * longer running (a write in progress in another process keeps its own).
+ */
+export function removeStaleTemporaries(dirs: Iterable<string>): string[] {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = TEMP.exec(name);
+      if (!m || isRunning(Number(m[1]))) continue;
+      try {
+        rmSync(path.join(dir, name), { force: true });
+        removed.push(path.join(dir, name));
+      } catch {
+        // Not ours to remove after all (permissions): it stays, and harms nothing.
+      }
+    }
+  }
+  return removed;
+}
+
+/** Whether another process with this id runs. This process's own temporary files are never in use between writes: writes are synchronous. */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Writes one file atomically (see writeFilesAtomic): `fmt`, `vectors` and `report` write single files. */
+export function writeFileAtomic(file: string, text: string): void {
+  writeFilesAtomic([{ path: file, text }]);
 }
 
 /** The file's text, or undefined when it does not exist or cannot be read. */

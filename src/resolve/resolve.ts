@@ -49,6 +49,14 @@ export function resolveSet(
     });
   }
 
+  for (const previous of set.previousNames) {
+    if (previous.value === set.name.value) {
+      diagnostics.report('PC414', `policy set \`${set.name.value}\` lists its own name as a previous name`, previous.span, {
+        hint: 'previousNames holds the names the set had before a rename; remove this one',
+      });
+    }
+  }
+
   const catalog = resolveCatalog(
     set.scopes,
     declarations.filter((d): d is CatalogDecl => d.kind === 'Catalog'),
@@ -89,11 +97,15 @@ export function resolveSet(
     }
   }
 
+  // After every reference was resolved: each deleted role's references are listed with it.
+  roles.formerRoles.report(set.name.span, diagnostics);
+
   if (diagnostics.hasErrors) return undefined;
 
   const byName = <T extends { name: string }>(items: readonly T[]) => new Map(items.map((i) => [i.name, i]));
   return {
     name: set.name.value,
+    previousNames: set.previousNames.map((n) => n.value),
     title: set.title,
     description: set.description,
     version: set.version.value,

@@ -17,8 +17,8 @@ import { Namespace, foldTitle } from './names.js';
 
 export interface ResolvedRoles {
   readonly roles: readonly RoleInfo[];
-  /** Roles the lockfile knows that the set no longer defines (for hints about removed roles). */
-  readonly formerRoles: ReadonlySet<string>;
+  /** Roles the lockfile knows that the set no longer defines, with the references still naming them. */
+  readonly formerRoles: FormerRoles;
   readonly roleNames: Namespace<RoleDecl>;
   readonly retired: ReadonlyMap<string, RetiredRoleInfo>;
   readonly defaultRole: string | undefined;
@@ -30,6 +30,41 @@ interface RoleDraft {
   readonly inherits: string[];
   readonly grants: GrantInfo[];
   readonly rules: Map<string, CollectionRule>;
+}
+
+/**
+ * Roles the lockfile has numbered that the set no longer defines, renames nor retires: deleted
+ * roles whose users have nowhere to go. References to them are collected rather than reported
+ * one by one, so that the fix (name a role to transfer to) is said once, first, whether or not
+ * the users were already reassigned.
+ */
+export class FormerRoles {
+  private readonly refs = new Map<string, { span: Span; context: string }[]>();
+  readonly names: ReadonlySet<string>;
+  constructor(names: ReadonlySet<string>) {
+    this.names = names;
+    for (const n of names) this.refs.set(n, []);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** Records a reference to a deleted role (an assignment, an inherits entry). */
+  refer(name: string, span: Span, context: string): void {
+    this.refs.get(name)?.push({ span, context });
+  }
+
+  /** Reports PC601 for each deleted role, at the PolicySet (where retiredRoles goes), with its remaining references. */
+  report(at: Span, diagnostics: Diagnostics): void {
+    for (const [name, refs] of [...this.refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const still = refs.length > 0 ? `; it is still referenced ${refs.length === 1 ? 'once' : `${refs.length} times`}` : '';
+      diagnostics.report('PC601', `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to${still}`, at, {
+        hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, then replace the references with that role; or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
+        related: refs.map((r) => ({ message: `still names \`${name}\`${r.context}`, span: r.span })),
+      });
+    }
+  }
 }
 
 /** Resolves roles: names, titles, retirements, inheritance, grants and collection rules, then effective access. */
@@ -99,11 +134,9 @@ export function resolveRoles(
     if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
   }
 
-  const formerRoles = new Set([...lockfileRoles].filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n)));
-  const defaultRole = set.defaultRole
-    ? resolveRoleRef(roleNames, retired, set.defaultRole.value, set.defaultRole.span, ' (defaultRole)', diagnostics, formerRoles)
-    : undefined;
-  const ownerRole = set.ownerRole ? resolveRoleRef(roleNames, retired, set.ownerRole.value, set.ownerRole.span, ' (ownerRole)', diagnostics, formerRoles) : undefined;
+  const formerRoles = new FormerRoles(new Set([...lockfileRoles].filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))));
+  const defaultRole = set.defaultRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.defaultRole, 'defaultRole', diagnostics) : undefined;
+  const ownerRole = set.ownerRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.ownerRole, 'ownerRole', diagnostics) : undefined;
 
   // References inside each role.
   const drafts = new Map<string, RoleDraft>();
@@ -211,6 +244,43 @@ export function resolveRoles(
   };
   for (const name of names) compute(name);
 
+  // An unscoped grant whose action implies a scoped permission gives that one at the widest level,
+  // which the grant never says: a reviewer reading `projects:create` does not see `projects:view: all`.
+  if (catalog.scopes.length > 0) {
+    const widestName = catalog.scopes[widest]!.name;
+    for (const name of names) {
+      const draft = drafts.get(name)!;
+      const explicitWidest = new Set(draft.grants.filter((g) => g.target.kind === 'permission' && (g.level ?? widest) === widest).map((g) => (g.target as { permission: string }).permission));
+      for (const g of draft.grants) {
+        if (g.target.kind !== 'permission') continue;
+        const i = position.get(g.target.permission)!;
+        if (scoped[i]) continue;
+        for (const j of implied[i]!) {
+          if (!scoped[j] || explicitWidest.has(ids[j]!)) continue;
+          const from = catalog.permissions[i]!;
+          diagnostics.report('PC510', `\`${ids[i]}\` implies \`${ids[j]}\` (${from.action} ⇒ ${catalog.permissions[j]!.action}) at the widest level, \`${widestName}\`: \`${ids[i]}\` is unscoped, so the grant carries no level to what it implies`, g.span, {
+            hint: `if \`${widestName}\` is intended, say so in role \`${name}\`: add \`- ${ids[j]}: ${widestName}\`; otherwise make \`${ids[i]}\` scoped in the catalog, so that the grant names a level (\`- ${ids[i]}: ${catalog.scopes[0]!.name}\`) and the implication keeps it`,
+          });
+        }
+      }
+    }
+  }
+
+  // The owner role holds everything: the set's declared intent, which diff relies on (its gains are not escalations).
+  // (Not when one of its grants is itself in error: that error says what is wrong.)
+  const ownerDraft = ownerRole === undefined ? undefined : drafts.get(ownerRole);
+  if (ownerRole !== undefined && set.ownerRole && ownerDraft && ownerDraft.grants.length === ownerDraft.decl.grants.length && !cyclic.has(ownerRole)) {
+    const held = levelsOf.get(ownerRole);
+    const missing = held ? ids.filter((_, i) => held[i]! < widest) : [];
+    if (missing.length > 0) {
+      const list = missing.slice(0, 5).map((id) => `\`${id}\``).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+      diagnostics.report('PC610', `the owner role \`${ownerRole}\` does not hold every permission at the widest level: it lacks ${list}`, set.ownerRole.span, {
+        hint: `grant \`"*"\` in role \`${ownerRole}\` (the owner role holds everything), or name the role that does in spec.ownerRole`,
+        related: [{ message: 'the owner role', span: drafts.get(ownerRole)!.decl.name.span }],
+      });
+    }
+  }
+
   const roles: RoleInfo[] = active.map((decl) => {
     const draft = drafts.get(decl.name.value)!;
     return {
@@ -237,7 +307,7 @@ export function resolveRoleRef(
   span: Span,
   context: string,
   diagnostics: Diagnostics,
-  formerRoles: ReadonlySet<string> = new Set(),
+  formerRoles?: FormerRoles,
 ): string | undefined {
   const r = retired.get(name);
   if (r) {
@@ -246,13 +316,37 @@ export function resolveRoleRef(
     });
     return undefined;
   }
-  if (formerRoles.has(name)) {
-    diagnostics.report('PC302', `role \`${name}\` no longer exists${context}`, span, {
-      hint: `the lockfile shows it existed: to delete it, list it in the PolicySet's retiredRoles with the role its users transfer to (\`- { name: ${name}, transferTo: <role> }\`) and use that role here; to rename it, list \`${name}\` in the new role's metadata.previousNames`,
-    });
+  if (formerRoles?.has(name)) {
+    // Reported once per role, with every reference, by FormerRoles.report.
+    formerRoles.refer(name, span, context);
     return undefined;
   }
   return roleNames.resolve({ value: name, span }, context);
+}
+
+/**
+ * Resolves spec.defaultRole or spec.ownerRole. The two roles the set protects cannot be retired
+ * or deleted: PC611 says so, rather than the side effect of a dangling reference.
+ */
+function resolveProtectedRole(
+  roleNames: Namespace<RoleDecl>,
+  retired: ReadonlyMap<string, RetiredRoleInfo>,
+  formerRoles: FormerRoles,
+  ref: { readonly value: string; readonly span: Span },
+  field: 'defaultRole' | 'ownerRole',
+  diagnostics: Diagnostics,
+): string | undefined {
+  const what = field === 'defaultRole' ? 'the default role (what users without a role get)' : 'the owner role (the one role that holds everything)';
+  const r = retired.get(ref.value);
+  if (r || formerRoles.has(ref.value)) {
+    diagnostics.report('PC611', `role \`${ref.value}\` is ${what}, so it cannot be ${r ? 'retired' : 'deleted'}`, ref.span, {
+      hint: r
+        ? `keep the role, or first make another role ${field} (such as \`${r.transferTo}\`), then retire it`
+        : `restore the role, or first name another role in spec.${field}, then delete it and list it in retiredRoles with the role its users transfer to`,
+    });
+    return undefined;
+  }
+  return roleNames.resolve(ref, ` (${field})`);
 }
 
 /** Parses and checks the grants a role declares. */

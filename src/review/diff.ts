@@ -11,7 +11,9 @@ import {
   unknownAllowed,
   usersOfRole,
 } from './access.js';
+import { type EscalationReason, gainReasons, type GainHolder } from './escalation.js';
 import { findRoutes, grantLabel, type Route } from './explain.js';
+import type { NumberChange } from './numbering.js';
 import { type Bump, BUMP_RANK, checkVersion, type VersionCheck } from './version.js';
 
 /*
@@ -179,7 +181,7 @@ export interface CatalogChanges {
   readonly other: readonly FieldChange[];
 }
 
-export type EscalationReason = 'sensitive' | 'widest-scope' | 'collection-all' | 'grants-everything' | 'self-restriction-lifted';
+export type { EscalationReason } from './escalation.js';
 
 export interface Escalation {
   readonly set: string;
@@ -202,6 +204,8 @@ export interface SetChanges {
   readonly catalog: CatalogChanges;
   /** PolicySet fields: version, title, description, defaultRole, ownerRole. */
   readonly settings: readonly FieldChange[];
+  /** Breaking changes of the lockfile numbers (a changed, dropped or reused number). */
+  readonly numbering: readonly NumberChange[];
   readonly version: VersionCheck | null;
   /** Whether anything was lost or removed (what `--fail-on removal` matches). */
   readonly removals: number;
@@ -246,8 +250,11 @@ function emptyModel(like: Model): Model {
   };
 }
 
-/** Compares two versions of a set. Either may be missing (a set added or removed). */
-export function diffModels(baseModel: Model | undefined, headModel: Model | undefined): SetChanges {
+/**
+ * Compares two versions of a set. Either may be missing (a set added or removed). `numbering`
+ * is what changed in the lockfile numbers (numbering.ts): a breaking change of its own.
+ */
+export function diffModels(baseModel: Model | undefined, headModel: Model | undefined, numbering: readonly NumberChange[] = []): SetChanges {
   const base = baseModel ?? emptyModel(headModel!);
   const head = headModel ?? emptyModel(baseModel!);
   const permissionMap = mapPermissions(base, head);
@@ -259,13 +266,14 @@ export function diffModels(baseModel: Model | undefined, headModel: Model | unde
   const users = diffUsers(ctx, roles);
   const catalog = diffCatalog(ctx, roles);
   const settings = diffSettings(ctx, baseModel !== undefined && headModel !== undefined);
-  // A set that is new, or gone, is reviewed as a whole: its contents are not escalations.
-  const escalations = ctx.explain ? findEscalations(ctx, roles, users, catalog) : [];
+  // A new set (or a first set in an empty BASE) is judged like any other change: its sensitive
+  // and widest-level grants are escalations, or adding a set would be a way around the gate.
+  const escalations = headModel !== undefined ? findEscalations(ctx, roles, users, catalog) : [];
   const removals = countRemovals(roles, users, catalog);
-  const changed = roles.length > 0 || users.length > 0 || catalogChanged(catalog) || settings.length > 0 || baseModel === undefined || headModel === undefined;
-  const { bump, reason } = requiredBump(roles, users, catalog, settings);
+  const changed = roles.length > 0 || users.length > 0 || catalogChanged(catalog) || settings.length > 0 || numbering.length > 0 || baseModel === undefined || headModel === undefined;
+  const { bump, reason } = numbering.length > 0 ? { bump: 'major' as const, reason: numbering[0]!.message } : requiredBump(roles, users, catalog, settings);
   const version = baseModel && headModel ? checkVersion(base.version, head.version, changed ? bump : 'none', reason) : null;
-  return { escalations, roles, users, catalog, settings, version, removals, changed };
+  return { escalations, roles, users, catalog, settings, numbering, version, removals, changed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,7 +771,9 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
     for (const r of head.resources) {
       const b = base.resources.find((x) => x.name === r.name);
       if (b) field(other, `resource ${r.name} title`, b.title, r.title);
+      else other.push({ field: `resource ${r.name}`, from: null, to: r.title });
     }
+    for (const r of base.resources) if (!head.resources.some((x) => x.name === r.name)) other.push({ field: `resource ${r.name}`, from: r.title, to: null });
     for (const s of head.scopes) {
       const b = base.scopes.find((x) => x.name === s.name);
       if (b) field(other, `scope ${s.name} title`, b.title, s.title);
@@ -806,7 +816,12 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
   const out: Escalation[] = [];
 
   const describe = (noun: string, subject: Escalation['subject']) => `${noun} \`${subject.name}\`${subject.title ? ` (${subject.title})` : ''}`;
-  const fromDelta = (subject: Escalation['subject'], who: string, delta: AccessDelta, users: readonly string[]): Escalation[] => {
+  // The owner role holds everything by design: when the same role held everything before, what it (or a user holding it) gains is routine.
+  const owner = head.ownerRole;
+  const baseOwner = ctx.base.ownerRole;
+  const ownerContinues =
+    owner !== undefined && baseOwner !== undefined && (ctx.roleMap.get(baseOwner) ?? baseOwner) === owner && holdsEverything(ctx.base, rolesAccess(ctx.base, [baseOwner]));
+  const fromDelta = (subject: Escalation['subject'], who: string, delta: AccessDelta, users: readonly string[], holder: GainHolder): Escalation[] => {
     const list: Escalation[] = [];
     const verb = (one: string, many: string) => (subject.kind === 'transfer' ? many : one);
     if (delta.everything?.to === true) {
@@ -823,11 +838,7 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
       });
     } else {
       for (const p of gains(delta)) {
-        const reasons: EscalationReason[] = [];
-        const hp = head.permissionIndex.get(p.permission);
-        if (p.sensitive) reasons.push('sensitive');
-        const toWidest = hp?.scoped ? p.to === widest && widest !== undefined : p.change === 'widened';
-        if (toWidest) reasons.push('widest-scope');
+        const reasons = gainReasons(head, { permission: p.permission, change: p.change as 'gained' | 'widened', to: p.to }, holder);
         if (reasons.length === 0) continue;
         const what =
           p.change === 'widened'
@@ -867,21 +878,27 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
   for (const r of roles) {
     if (r.status === 'removed') continue;
     const subject = { kind: 'role', name: r.role, title: r.title } as const;
-    const list = fromDelta(subject, describe(r.status === 'added' ? 'new role' : 'role', subject), r.access, r.users);
+    const holder = { ownerBefore: ownerContinues && r.status === 'changed' && r.role === owner };
+    const list = fromDelta(subject, describe(r.status === 'added' ? 'new role' : 'role', subject), r.access, r.users, holder);
     roleEscalations.set(r.role, list);
     out.push(...list);
   }
+  // Users moved by a transfer: what the transfer gives them is listed once, for the transfer.
+  const transferEscalations = new Map<string, Escalation[]>();
   for (const r of roles) {
     if (!r.transfer) continue;
     const who = `users of removed role \`${r.role}\` (moved to \`${r.transfer.to}\`)`;
-    out.push(...fromDelta({ kind: 'transfer', name: r.role, title: r.title }, who, r.transfer.access, r.transfer.users));
+    const list = fromDelta({ kind: 'transfer', name: r.role, title: r.title }, who, r.transfer.access, r.transfer.users, { ownerBefore: false });
+    for (const u of r.transfer.users) transferEscalations.set(u, [...(transferEscalations.get(u) ?? []), ...list]);
+    out.push(...list);
   }
   const key = (e: Escalation) => (e.reasons.includes('grants-everything') ? '*' : `${e.permission ?? ''}|${e.collection ?? ''}`);
   for (const u of users) {
     if (u.status === 'removed') continue;
-    const covered = new Set(u.rolesTo.flatMap((r) => (roleEscalations.get(r) ?? []).map(key)));
+    const covered = new Set([...u.rolesTo.flatMap((r) => roleEscalations.get(r) ?? []), ...(transferEscalations.get(u.user) ?? [])].map(key));
     const subject = { kind: 'user', name: u.user, title: u.title } as const;
-    const list = fromDelta(subject, describe(u.status === 'added' ? 'new user' : 'user', subject), u.access, [u.user]).filter(
+    const holder = { ownerBefore: ownerContinues && u.status === 'changed' && u.rolesFrom.includes(owner!) && u.rolesTo.includes(owner!) };
+    const list = fromDelta(subject, describe(u.status === 'added' ? 'new user' : 'user', subject), u.access, [u.user], holder).filter(
       (e) => !covered.has(key(e)) && !(covered.has('*') && e.permission !== null),
     );
     out.push(...list);

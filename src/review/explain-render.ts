@@ -1,14 +1,15 @@
 import type { Colors } from '../diagnostics/render.js';
-import { BIDI_CONTROL } from '../load/source.js';
+import { printable } from '../diagnostics/printable.js';
 import type { Model, PermissionInfo } from '../model/model.js';
 import { compactEntries } from './access.js';
 import { type AccessReport, type Explanation, grantLabel, type Holder, type Route, type Subject, subjectName, subjectRoles, subjectTitle } from './explain.js';
+import type { EntryExplanation, EntryRef, EntryRoute, whoCanUse } from './explain-entry.js';
 import { displayEntries } from './format.js';
 
 /** Version of the JSON shapes of `explain`, `who-can` and `access`. */
 export const EXPLAIN_FORMAT_VERSION = 1;
 
-const safe = (s: string) => s.replace(BIDI_CONTROL, '\ufffd');
+const safe = printable;
 
 function level(model: Model, p: PermissionInfo, l: number | undefined): string | null {
   if (l === undefined) return null;
@@ -246,5 +247,89 @@ export function accessJson(a: AccessReport): Record<string, unknown> {
       const acc = a.access.collections.get(col.name)!;
       return { collection: col.name, mode: acc.mode === 'allow' && acc.allowed.size === 0 && !acc.unknownTop ? 'none' : acc.mode, entries: acc.entries, allowed: [...acc.allowed], unknownTop: acc.unknownTop };
     }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// collection entries (explain, who-can)
+
+function entryLine(e: EntryRef): string {
+  const info = e.collection.entryIndex.get(e.path);
+  return `${e.collection.name}:${e.path} (${safe(info?.title ?? e.path)} · ${safe(e.collection.title)})`;
+}
+
+/** A collection rule as it reads in YAML, with what decides the entry: `connectors: allow [salesforce] (covers salesforce/actions/delete-record)`. */
+function entryRouteText(e: EntryRef, r: EntryRoute): string {
+  const rule = r.rule.mode === 'all' ? 'all' : `${r.rule.mode} [${r.rule.entries.join(', ')}]`;
+  const why =
+    r.rule.mode === 'all'
+      ? 'every entry'
+      : r.covering === undefined
+        ? r.rule.mode === 'allow'
+          ? 'not listed'
+          : 'not excepted'
+        : r.covering === e.path
+          ? r.rule.mode === 'allow'
+            ? 'listed'
+            : 'excepted'
+          : `${r.rule.mode === 'allow' ? 'listed' : 'excepted'} through ${r.covering}`;
+  return `${r.roles.join(' → ')}: ${e.collection.name}: ${rule} (${why})`;
+}
+
+function entryRouteJson(r: EntryRoute): Record<string, unknown> {
+  return { roles: r.roles, mode: r.rule.mode, entries: r.rule.entries, covering: r.covering ?? null, allows: r.allows, file: r.rule.span.file, line: r.rule.span.line, column: r.rule.span.column };
+}
+
+export function entryExplanationText(x: EntryExplanation, c: Colors): string {
+  const out: string[] = [];
+  const verdict = x.allowed ? c.green(c.bold('✔ yes')) : c.red(c.bold('✖ no'));
+  out.push(`${verdict}: ${subjectLine(x.subject)} ${x.allowed ? 'can' : 'cannot'} use ${entryLine(x.entry)}  ${c.dim(`[${x.model.name}]`)}`);
+  if (x.subject.kind === 'user') {
+    const u = x.subject.user;
+    out.push(u.defaulted ? `  ${u.name} has no role assigned and gets the default role ${u.roles.join(', ')}` : `  ${u.name} holds ${u.roles.length === 0 ? 'no role' : `the role${u.roles.length === 1 ? '' : 's'} ${u.roles.join(', ')}`}`);
+  }
+  if (x.routes.length > 0) {
+    out.push(x.allowed ? '  because:' : '  the rules of its roles:');
+    for (const r of x.routes) out.push(`    ${entryRouteText(x.entry, r)}  ${c.dim(`${r.rule.span.file}:${r.rule.span.line}`)}`);
+  } else if (!x.allowed) {
+    const roles = subjectRoles(x.subject);
+    out.push(`  no rule for ${x.entry.collection.name} in ${roles.length === 0 ? 'any role' : roles.join(', ')}, nor in a role ${roles.length === 1 ? 'it inherits' : 'they inherit'}`);
+  }
+  if (!x.allowed) out.push(`  roles that can use it: ${x.grantedBy.length > 0 ? x.grantedBy.join(', ') : 'none'}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function entryExplanationJson(x: EntryExplanation): Record<string, unknown> {
+  const info = x.entry.collection.entryIndex.get(x.entry.path);
+  return {
+    formatVersion: EXPLAIN_FORMAT_VERSION,
+    set: x.model.name,
+    subject: subjectJson(x.subject),
+    entry: { collection: x.entry.collection.name, path: x.entry.path, title: info?.title ?? null },
+    allowed: x.allowed,
+    routes: x.routes.map(entryRouteJson),
+    grantedBy: x.grantedBy.map((role) => ({ role })),
+  };
+}
+
+export function whoCanEntryText(model: Model, e: EntryRef, holders: ReturnType<typeof whoCanUse>, c: Colors): string {
+  const out: string[] = [`${c.bold(entryLine(e))}  ${c.dim(`[${model.name}]`)}`, ''];
+  const nameWidth = Math.max(0, ...holders.roles.map((h) => h.role.length), ...holders.users.map((h) => h.user.length)) + 2;
+  out.push(c.bold(`roles (${holders.roles.length})`));
+  if (holders.roles.length === 0) out.push('  none');
+  for (const h of holders.roles) out.push(`  ${pad(h.role, nameWidth)}${c.dim(h.route ? safe(entryRouteText(e, h.route)) : '')}`);
+  out.push('', c.bold(`users (${holders.users.length})`));
+  if (holders.users.length === 0) out.push('  none');
+  for (const h of holders.users) out.push(`  ${pad(h.user, nameWidth)}${c.dim(`through ${h.through.join(', ')}`)}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function whoCanEntryJson(model: Model, e: EntryRef, holders: ReturnType<typeof whoCanUse>): Record<string, unknown> {
+  return {
+    formatVersion: EXPLAIN_FORMAT_VERSION,
+    set: model.name,
+    entry: { collection: e.collection.name, path: e.path, title: e.collection.entryIndex.get(e.path)?.title ?? null },
+    roles: holders.roles.map((h) => ({ role: h.role, title: h.title, route: h.route ? entryRouteJson(h.route) : null })),
+    users: holders.users.map((h) => ({ user: h.user, title: h.title ?? null, through: h.through })),
   };
 }

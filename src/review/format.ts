@@ -86,6 +86,8 @@ export function deltaCounts(d: AccessDelta): { gained: number; lost: number } {
 /** "2 roles changed, 1 added · 3 users affected". */
 export function setSummary(s: SetReport): string {
   const parts: string[] = [];
+  if (s.renamedFrom !== null) parts.push(`renamed from ${s.renamedFrom}`);
+  if (s.numbering.length > 0) parts.push(`${plural(s.numbering.length, 'lockfile number')} changed meaning`);
   const changed = s.roles.filter((r) => r.status === 'changed').length;
   const added = s.roles.filter((r) => r.status === 'added').length;
   const removed = s.roles.filter((r) => r.status === 'removed').length;
@@ -104,6 +106,7 @@ export function reportHeadline(r: DiffReport): string {
   if (s.changed === 0 && s.failed === 0) return `No changes to effective access in ${plural(s.sets, 'policy set')}.`;
   const parts: string[] = [];
   if (s.failed > 0) parts.push(`${plural(s.failed, 'set')} failed to compile`);
+  if (s.renumbered > 0) parts.push(`${plural(s.renumbered, 'lockfile number')} changed meaning`);
   parts.push(plural(s.escalations, 'escalation'));
   parts.push(`${plural(s.removals, 'removal')}`);
   if (s.rolesAdded + s.rolesRemoved + s.rolesChanged > 0)

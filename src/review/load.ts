@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { allocate, parseLockfile } from '../allocate/lockfile.js';
+import type { Lockfile } from '../allocate/lockfile.js';
 import { analyzeSet, type Analysis } from '../analyze.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
-import { discoverSets, displayPath, LOCKFILE_NAME } from '../load/discover.js';
+import { discoverSets, displayPath } from '../load/discover.js';
 import type { SetSource } from '../load/source.js';
 import type { Model } from '../model/model.js';
 import { GitError, GitRepo, readSetsAtCommit } from './git.js';
@@ -42,6 +42,10 @@ export interface PreparedSet {
   readonly model: Model | undefined;
   /** Errors only: warnings do not stop a diff. */
   readonly errors: readonly Diagnostic[];
+  /** The committed lockfile as read: the numbers this side promised; undefined when there is none. */
+  readonly lockfile: Lockfile | undefined;
+  /** The numbers this side uses: its lockfile after allocation (what `policyc build` writes); undefined when the set has errors. */
+  readonly numbering: Lockfile | undefined;
 }
 
 export interface LoadOptions {
@@ -87,16 +91,13 @@ export function prepareSet(source: SetSource): PreparedSet {
 
 function prepareUncached(source: SetSource): PreparedSet {
   const analysis = analyzeSet(source);
+  // The analysis ran up to and including allocation: lockfile problems are among its findings.
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
-  let model = analysis.model;
-  if (model) {
-    const lock = new Diagnostics();
-    const previous = source.lockfile ? parseLockfile(source.lockfile, lock) : undefined;
-    if (!lock.hasErrors) allocate(model, previous, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, lock);
-    errors.push(...lock.items.filter((d) => d.severity === 'error'));
-  }
-  if (errors.length > 0) model = undefined;
-  return { name: source.name, dir: source.dir, analysis, model, errors };
+  const model = errors.length > 0 ? undefined : analysis.model;
+  // The committed lockfile as read, and the numbers this side uses (what `policyc build` writes).
+  const lockfile = analysis.lockfile?.lockfile;
+  const numbering = model ? analysis.allocation?.lockfile : undefined;
+  return { name: source.name, dir: source.dir, analysis, model, errors, lockfile, numbering };
 }
 
 /** Re-expresses a folder-read set's paths relative to `cwd` (the folder reader makes them relative to the process's directory). */

@@ -1,6 +1,7 @@
 import { closest } from '../diagnostics/suggest.js';
 import type { Model, PermissionInfo } from '../model/model.js';
 import { foldKey, foldTitle } from '../resolve/names.js';
+import type { EntryRef } from './explain-entry.js';
 import type { Subject } from './explain.js';
 import { UsageError } from './load.js';
 
@@ -113,6 +114,50 @@ export function findPermissionAnywhere(sets: readonly NamedSet[], input: string)
   );
   if (found) return { set: found.set, permission: found.value };
   throw permissionNotFound(sets, input);
+}
+
+/**
+ * A collection entry written `collection:path` (`connectors:slack`,
+ * `connectors:salesforce/actions/delete-record`); the collection by name or title. Undefined
+ * when the input names no collection of the set; a usage error when it names a collection but
+ * no entry of it. Permissions are looked up first: a permission id wins over an entry.
+ */
+export function findEntry(set: NamedSet, input: string): EntryRef | undefined {
+  const colon = input.indexOf(':');
+  if (colon <= 0) return undefined;
+  const name = input.slice(0, colon);
+  const path = input.slice(colon + 1).replace(/^\/+|\/+$/g, '');
+  const collection = set.model.collectionIndex.get(name) ?? set.model.collections.find((c) => foldKey(c.name) === foldKey(name) || foldTitle(c.title) === foldTitle(name));
+  if (!collection) return undefined;
+  if (collection.entryIndex.has(path)) return { collection, path };
+  const near = closest(path, collection.entries.map((e) => e.path));
+  throw new UsageError(
+    'PC904',
+    `no entry \`${path}\` in the collection \`${collection.name}\` of ${set.name}`,
+    near !== undefined
+      ? `did you mean \`${collection.name}:${near}\`?`
+      : `entries are paths such as \`${collection.name}:${collection.entries[0]?.path ?? 'app'}\`; an entry added to the catalog later follows its nearest known ancestor: ask about that one`,
+  );
+}
+
+/** An entry in any of the sets (who-can), or undefined when no set has such a collection. */
+export function findEntryAnywhere(sets: readonly NamedSet[], input: string): { set: NamedSet; entry: EntryRef } | undefined {
+  const found: { set: NamedSet; entry: EntryRef }[] = [];
+  let firstError: unknown;
+  for (const set of sets) {
+    try {
+      const entry = findEntry(set, input);
+      if (entry) found.push({ set, entry });
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (found.length > 1) {
+    throw new UsageError('PC905', `\`${input}\` is ambiguous: an entry in ${found.map((f) => f.set.name).join(', ')}`, `pick the set with ${found.map((f) => `--set ${f.set.name}`).join(' or ')}`);
+  }
+  if (found.length === 1) return found[0];
+  if (firstError) throw firstError;
+  return undefined;
 }
 
 /** A scope level of a set, by name or title. */

@@ -92,6 +92,20 @@ function render(report: DiffReport, options: Options): string {
     out.push(...lines, '');
   }
 
+  const renumbered = report.sets.filter((s) => s.numbering.length > 0);
+  if (renumbered.length > 0) {
+    const n = report.summary.renumbered;
+    out.push(
+      '> [!CAUTION]',
+      `> **Breaking: ${plural(n, 'lockfile number')} ${n === 1 ? 'changes' : 'change'} meaning.** Numbers are stored by applications (tokens, database rows, cached bitsets); a changed or reused number silently gives stored data another meaning. Restore the lockfile from the base branch (\`git checkout <base> -- <lockfile>\`) and run \`policyc build\`.`,
+    );
+    for (const s of renumbered) {
+      for (const c of s.numbering.slice(0, 20)) out.push(`> - ${report.sets.length > 1 ? `**${mdText(s.name)}** · ` : ''}${messageMd(c.message)}`);
+      if (s.numbering.length > 20) out.push(`> - and ${s.numbering.length - 20} more in ${mdText(s.name)}`);
+    }
+    out.push('');
+  }
+
   if (report.escalations.length > 0) {
     out.push('> [!WARNING]', `> **${plural(report.escalations.length, 'escalation')}**: access to manage access, the widest scope, a whole collection or everything. Review these first.`);
     const added = new Set(report.sets.flatMap((s) => [...s.roles.filter((r) => r.status === 'added').map((r) => `${s.name}\0role\0${r.role}`), ...s.users.filter((u) => u.status === 'added').map((u) => `${s.name}\0user\0${u.user}`)]));
@@ -108,7 +122,7 @@ function render(report: DiffReport, options: Options): string {
 }
 
 function setLine(s: SetReport): string {
-  const name = `**${mdText(s.name)}**`;
+  const name = `**${mdText(s.name)}**${s.renamedFrom !== null ? ` (renamed from **${mdText(s.renamedFrom)}**)` : ''}`;
   switch (s.status) {
     case 'unchanged':
       return `${name}: no change`;
@@ -341,12 +355,18 @@ function catalogRows(c: CatalogChanges): string[][] {
   }
   for (const a of c.actions) {
     const implies = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.map(tick).join(', '));
+    if (a.change !== 'changed') {
+      // A new or removed action: what it implies, once.
+      const list = a.change === 'added' ? a.impliesTo : a.impliesFrom;
+      const label = a.change === 'added' ? '➕ action added' : '➖ action removed';
+      rows.push([label, `action ${tick(a.action)}`, list.length > 0 ? `${a.change === 'added' ? 'implies' : 'implied'} ${list.map(tick).join(', ')}` : '—', roles(a.roles)]);
+      continue;
+    }
     const detail = [`implies ${implies(a.impliesFrom)} → ${implies(a.impliesTo)}`];
     const resources = (ids: readonly string[], actions: readonly string[]) => new Set(ids.filter((id) => actions.includes(id.slice(id.indexOf(':') + 1))).map((id) => id.slice(0, id.indexOf(':')))).size;
     if (a.closureAdded.length > 0) detail.push(`${tick(a.action)} now also implies ${a.closureAdded.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureAdded), 'resource')})`);
     if (a.closureRemoved.length > 0) detail.push(`${tick(a.action)} no longer implies ${a.closureRemoved.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureRemoved), 'resource')})`);
-    const label = a.change === 'added' ? '➕ action added' : a.change === 'removed' ? '➖ action removed' : '🔁 implication changed';
-    rows.push([label, `action ${tick(a.action)}`, detail.join('; '), roles(a.roles)]);
+    rows.push(['🔁 implication changed', `action ${tick(a.action)}`, detail.join('; '), roles(a.roles)]);
   }
   for (const col of c.collections) {
     const detail: string[] = [];
@@ -359,6 +379,11 @@ function catalogRows(c: CatalogChanges): string[][] {
     rows.push([label, tick(col.collection), detail.join('; '), '—']);
   }
   if (c.scopes) rows.push(['✏️ scopes changed', 'scope levels', `${c.scopes.from.map(tick).join(' < ') || 'none'} → ${c.scopes.to.map(tick).join(' < ') || 'none'}`, '—']);
-  for (const f of c.other) rows.push(['✏️ renamed', mdText(f.field), `${f.from === null ? 'none' : `“${mdText(String(f.from))}”`} → ${f.to === null ? 'none' : `“${mdText(String(f.to))}”`}`, '—']);
+  for (const f of c.other) {
+    const quote = (v: string | boolean | null) => `“${mdText(String(v))}”`;
+    if (f.from === null) rows.push(['➕ added', mdText(f.field), quote(f.to), '—']);
+    else if (f.to === null) rows.push(['➖ removed', mdText(f.field), `was ${quote(f.from)}`, '—']);
+    else rows.push(['✏️ renamed', mdText(f.field), `${quote(f.from)} → ${quote(f.to)}`, '—']);
+  }
   return rows;
 }

@@ -1,6 +1,7 @@
 import { toJson } from '../diagnostics/render.js';
 import { type CatalogChanges, diffModels, type Escalation, type FieldChange, type RoleChange, type UserChange } from './diff.js';
 import type { PreparedSet, Side } from './load.js';
+import { compareNumbering, type NumberChange } from './numbering.js';
 import type { VersionCheck } from './version.js';
 
 /** Version of the JSON report's shape (docs/diff-json-schema.md); bumped on any incompatible change. */
@@ -24,7 +25,10 @@ export interface SetSideInfo {
 export type SetStatus = 'added' | 'removed' | 'changed' | 'unchanged' | 'error';
 
 export interface SetReport {
+  /** The set's name at HEAD (at BASE when removed). */
   readonly name: string;
+  /** The set's name at BASE when it was renamed (PolicySet metadata.previousNames); null otherwise. */
+  readonly renamedFrom: string | null;
   readonly status: SetStatus;
   readonly base: SetSideInfo | null;
   readonly head: SetSideInfo | null;
@@ -34,6 +38,8 @@ export interface SetReport {
   readonly users: readonly UserChange[];
   readonly catalog: CatalogChanges;
   readonly settings: readonly FieldChange[];
+  /** Lockfile numbers that changed meaning: breaking for every stored number (what `--fail-on renumbering` matches). */
+  readonly numbering: readonly NumberChange[];
   /** Removals and losses of access (what `--fail-on removal` matches). */
   readonly removals: number;
 }
@@ -44,6 +50,8 @@ export interface DiffSummary {
   readonly failed: number;
   readonly escalations: number;
   readonly removals: number;
+  /** Breaking changes of lockfile numbers, over all sets. */
+  readonly renumbered: number;
   readonly rolesAdded: number;
   readonly rolesRemoved: number;
   readonly rolesChanged: number;
@@ -73,18 +81,40 @@ function setSide(set: PreparedSet | undefined): SetSideInfo | null {
   return { dir: set.dir, version: set.model?.version ?? null, ok: set.errors.length === 0, errors: set.errors.map(toJson) };
 }
 
-/** Compares every set of two sides (matched by name, in name order). */
+/**
+ * Pairs BASE and HEAD sets: by name, else a HEAD set that lists a BASE set (gone at HEAD) in its
+ * previousNames, or whose committed lockfile still names it, continues that set. Pairs are in
+ * HEAD name order, with removed sets by their BASE name.
+ */
+function pairSets(base: Side, head: Side): { name: string; renamedFrom: string | null; b: PreparedSet | undefined; h: PreparedSet | undefined }[] {
+  const headNames = new Set(head.sets.map((s) => s.name));
+  const claimed = new Set<string>();
+  const formerOf = new Map<string, string>();
+  for (const h of head.sets) {
+    if (base.sets.some((b) => b.name === h.name)) continue;
+    const candidates = [...(h.model?.previousNames ?? []), ...(h.lockfile && h.lockfile.set !== h.name ? [h.lockfile.set] : [])];
+    const former = candidates.find((n) => !headNames.has(n) && !claimed.has(n) && base.sets.some((b) => b.name === n));
+    if (former === undefined) continue;
+    claimed.add(former);
+    formerOf.set(h.name, former);
+  }
+  const names = [...new Set([...base.sets.map((s) => s.name).filter((n) => !claimed.has(n)), ...head.sets.map((s) => s.name)])].sort();
+  return names.map((name) => {
+    const former = formerOf.get(name);
+    return { name, renamedFrom: former ?? null, b: base.sets.find((s) => s.name === (former ?? name)), h: head.sets.find((s) => s.name === name) };
+  });
+}
+
+/** Compares every set of two sides (matched by name or across a rename, in name order). */
 export function buildReport(base: Side, head: Side): DiffReport {
-  const names = [...new Set([...base.sets.map((s) => s.name), ...head.sets.map((s) => s.name)])].sort();
-  const sets: SetReport[] = names.map((name) => {
-    const b = base.sets.find((s) => s.name === name);
-    const h = head.sets.find((s) => s.name === name);
-    const common = { name, base: setSide(b), head: setSide(h) };
+  const sets: SetReport[] = pairSets(base, head).map(({ name, renamedFrom, b, h }) => {
+    const common = { name, renamedFrom, base: setSide(b), head: setSide(h) };
     if ((b && !b.model) || (h && !h.model)) {
-      return { ...common, status: 'error', version: null, escalations: [], roles: [], users: [], catalog: EMPTY_CATALOG, settings: [], removals: 0 };
+      return { ...common, status: 'error', version: null, escalations: [], roles: [], users: [], catalog: EMPTY_CATALOG, settings: [], numbering: [], removals: 0 };
     }
-    const changes = diffModels(b?.model, h?.model);
-    const status: SetStatus = !b ? 'added' : !h ? 'removed' : changes.changed ? 'changed' : 'unchanged';
+    const numbering = b?.lockfile && h?.numbering && h.model ? compareNumbering(b.lockfile, h.numbering, h.model) : [];
+    const changes = diffModels(b?.model, h?.model, numbering);
+    const status: SetStatus = !b ? 'added' : !h ? 'removed' : changes.changed || renamedFrom !== null ? 'changed' : 'unchanged';
     return {
       ...common,
       status,
@@ -94,6 +124,7 @@ export function buildReport(base: Side, head: Side): DiffReport {
       users: changes.users,
       catalog: changes.catalog,
       settings: changes.settings,
+      numbering: changes.numbering,
       removals: status === 'removed' ? Math.max(1, changes.removals) : status === 'changed' ? changes.removals : 0,
     };
   });
@@ -108,6 +139,7 @@ export function buildReport(base: Side, head: Side): DiffReport {
       failed: sets.filter((s) => s.status === 'error').length,
       escalations: escalations.length,
       removals: sets.reduce((n, s) => n + s.removals, 0),
+      renumbered: sets.reduce((n, s) => n + s.numbering.length, 0),
       rolesAdded: sets.reduce((n, s) => n + s.roles.filter((r) => r.status === 'added').length, 0),
       rolesRemoved: sets.reduce((n, s) => n + s.roles.filter((r) => r.status === 'removed').length, 0),
       rolesChanged: sets.reduce((n, s) => n + s.roles.filter((r) => r.status === 'changed').length, 0),
@@ -119,9 +151,9 @@ export function buildReport(base: Side, head: Side): DiffReport {
   };
 }
 
-/** CI gates: `--fail-on`. */
-export type Gate = 'escalation' | 'removal' | 'any' | 'version';
-export const GATES: readonly Gate[] = ['escalation', 'removal', 'any', 'version'];
+/** CI gates: `--fail-on`. `any` includes every other kind of change, renumbering too. */
+export type Gate = 'escalation' | 'removal' | 'renumbering' | 'any' | 'version';
+export const GATES: readonly Gate[] = ['escalation', 'removal', 'renumbering', 'any', 'version'];
 
 /** The gates a report trips, with what tripped them. */
 export function trippedGates(report: DiffReport, gates: readonly Gate[]): { gate: Gate; because: string }[] {
@@ -130,6 +162,7 @@ export function trippedGates(report: DiffReport, gates: readonly Gate[]): { gate
   for (const gate of gates) {
     if (gate === 'escalation' && s.escalations > 0) out.push({ gate, because: `${s.escalations} escalation${s.escalations === 1 ? '' : 's'}` });
     if (gate === 'removal' && s.removals > 0) out.push({ gate, because: `${s.removals} removal${s.removals === 1 ? '' : 's'} or loss${s.removals === 1 ? '' : 'es'} of access` });
+    if (gate === 'renumbering' && s.renumbered > 0) out.push({ gate, because: `${s.renumbered} lockfile number${s.renumbered === 1 ? '' : 's'} changed meaning` });
     if (gate === 'any' && s.changed > 0) out.push({ gate, because: `${s.changed} set${s.changed === 1 ? '' : 's'} changed` });
     if (gate === 'version' && s.versionProblems > 0) out.push({ gate, because: `${s.versionProblems} set${s.versionProblems === 1 ? '' : 's'} need${s.versionProblems === 1 ? 's' : ''} a version bump` });
   }

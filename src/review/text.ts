@@ -1,12 +1,12 @@
 import type { Colors } from '../diagnostics/render.js';
-import { BIDI_CONTROL } from '../load/source.js';
+import { printable } from '../diagnostics/printable.js';
 import type { AccessDelta, CatalogChanges, PermissionDelta, RoleChange, UserChange } from './diff.js';
 import { collectionPhrases, levelChange, modeText, plural, reportHeadline, routePhrase, setSummary, sideLabel } from './format.js';
 import type { DiffReport, SetReport } from './report.js';
 
 /** The diff for a terminal: one line per change, coloured when the stream is a terminal. */
 export function renderText(report: DiffReport, c: Colors): string {
-  const safe = (s: string) => s.replace(BIDI_CONTROL, '\ufffd');
+  const safe = printable;
   const key = (s: string) => c.bold(safe(s));
   const out: string[] = [];
   out.push(`${c.bold('policyc diff')} ${safe(sideLabel(report.base))} → ${safe(sideLabel(report.head))}`);
@@ -24,6 +24,13 @@ export function renderText(report: DiffReport, c: Colors): string {
   }
   if (failed.length > 0) out.push('');
 
+  const renumbered = report.sets.filter((s) => s.numbering.length > 0);
+  if (renumbered.length > 0) {
+    out.push(c.red(c.bold(`✖ breaking: ${plural(report.summary.renumbered, 'lockfile number')} changed meaning (restore the lockfile from BASE and run policyc build)`)));
+    for (const s of renumbered) for (const n of s.numbering) out.push(`  ${c.red('✖')} ${report.sets.length > 1 ? `${safe(s.name)}: ` : ''}${safe(n.message)}`);
+    out.push('');
+  }
+
   if (report.escalations.length > 0) {
     out.push(c.yellow(c.bold(`⚠ ${plural(report.escalations.length, 'escalation')}`)));
     for (const e of report.escalations) {
@@ -39,7 +46,7 @@ export function renderText(report: DiffReport, c: Colors): string {
 
 function renderSet(s: SetReport, c: Colors, key: (s: string) => string, safe: (s: string) => string): string[] {
   const out: string[] = [];
-  const head = `${key(s.name)}`;
+  const head = `${key(s.name)}${s.renamedFrom !== null ? ` (renamed from ${key(s.renamedFrom)})` : ''}`;
   switch (s.status) {
     case 'unchanged':
       return [`${c.green('✔')} ${head}: no change`, ''];
@@ -139,7 +146,9 @@ function renderCatalog(cat: CatalogChanges, c: Colors, key: (s: string) => strin
     out.push(`  ${mark} permission ${key(what)} ${c.dim(safe(p.title))}${p.sensitive ? c.yellow(' [sensitive]') : ''}${fields.length > 0 ? ` ${fields.join('; ')}` : ''}${roles(p.roles)}`);
   }
   for (const a of cat.actions) {
-    out.push(`  ${c.cyan('~')} action ${key(a.action)} implies ${a.impliesFrom.join(', ') || 'nothing'} → ${a.impliesTo.join(', ') || 'nothing'}${roles(a.roles)}`);
+    if (a.change === 'added') out.push(`  ${c.green('+')} action ${key(a.action)}${a.impliesTo.length > 0 ? ` implies ${a.impliesTo.join(', ')}` : ''}${roles(a.roles)}`);
+    else if (a.change === 'removed') out.push(`  ${c.red('-')} action ${key(a.action)}${a.impliesFrom.length > 0 ? ` (implied ${a.impliesFrom.join(', ')})` : ''}${roles(a.roles)}`);
+    else out.push(`  ${c.cyan('~')} action ${key(a.action)} implies ${a.impliesFrom.join(', ') || 'nothing'} → ${a.impliesTo.join(', ') || 'nothing'}${roles(a.roles)}`);
   }
   for (const col of cat.collections) {
     const bits: string[] = [];
@@ -150,6 +159,10 @@ function renderCatalog(cat: CatalogChanges, c: Colors, key: (s: string) => strin
     out.push(`  ${col.change === 'added' ? c.green('+') : col.change === 'removed' ? c.red('-') : c.cyan('~')} collection ${key(col.collection)} ${bits.join('; ')}`);
   }
   if (cat.scopes) out.push(`  ${c.cyan('~')} scopes ${cat.scopes.from.join(' < ') || 'none'} → ${cat.scopes.to.join(' < ') || 'none'}`);
-  for (const f of cat.other) out.push(`  ${c.cyan('~')} ${f.field}: ${safe(String(f.from ?? 'none'))} → ${safe(String(f.to ?? 'none'))}`);
+  for (const f of cat.other) {
+    if (f.from === null) out.push(`  ${c.green('+')} ${f.field}: ${safe(String(f.to))}`);
+    else if (f.to === null) out.push(`  ${c.red('-')} ${f.field}: ${safe(String(f.from))}`);
+    else out.push(`  ${c.cyan('~')} ${f.field}: ${safe(String(f.from))} → ${safe(String(f.to))}`);
+  }
   return out;
 }

@@ -31,6 +31,8 @@ export interface PolicySetDecl {
   readonly kind: 'PolicySet';
   readonly span: Span;
   readonly name: Located<string>;
+  /** Earlier keys of the set (renames), for diff. */
+  readonly previousNames: readonly Located<string>[];
   readonly title: string | undefined;
   readonly description: string | undefined;
   readonly version: Located<string>;
@@ -170,6 +172,7 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
         kind,
         span,
         name: str(metadata.name, ['metadata', 'name']),
+        previousNames: strs(metadata.previousNames, ['metadata', 'previousNames']),
         title: opt(metadata.title),
         description: opt(metadata.description),
         version: str(spec.version, ['spec', 'version']),

@@ -230,7 +230,11 @@ export const HOSTILE_KEYS: readonly string[] = [
   'all',
 ];
 
-/** Pieces of hostile display text: quotes, comment terminators, template holes, emoji, line breaks. */
+/**
+ * Pieces of hostile display text: quotes, comment terminators, template holes, emoji, line
+ * separators. Control characters (a line feed, a tab) are refused in titles (PC111), so valid
+ * sets do not hold them; test/corpus and test/hostile-text.test.ts cover them.
+ */
 export const HOSTILE_TEXT: readonly string[] = [
   '"',
   "'",
@@ -242,7 +246,6 @@ export const HOSTILE_TEXT: readonly string[] = [
   '\\n',
   '😀',
   '👩‍💻',
-  '\n',
   'é',
   'Ω',
   '</script>',
@@ -257,7 +260,6 @@ export const HOSTILE_TEXT: readonly string[] = [
   '{}',
   '[',
   '\u00a0',
-  '\t',
   '\u2028',
   '\u202e',
   '---',
@@ -680,7 +682,8 @@ function buildSpec(r: Raw): PolicySpec {
     version: `${major}.${minor}.${patch}${pre === undefined ? '' : `-${pre}`}`,
     scopes,
     defaultRole: r.defaultRole === undefined ? undefined : pick(roleNames, r.defaultRole),
-    ownerRole: owner === undefined ? undefined : roleNames[owner],
+    // The owner role must hold everything (PC610): a drawn owner that does not grant "*" is no owner.
+    ownerRole: owner !== undefined && rolesDrawn[owner]!.grants.some((g) => g.target === '*') ? roleNames[owner] : undefined,
     retiredRoles,
     actions,
     categories,

@@ -151,7 +151,9 @@ export function toSetSource(files: ReadonlyMap<string, Uint8Array>): SetSource {
     .filter(([f]) => /\.ya?ml$/.test(f))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([f, bytes]) => ({ path: `${SET_NAME}/${f}`, bytes }));
-  return { name: SET_NAME, dir: SET_NAME, files: raw };
+  // A case may add a lockfile: the roles it numbers are the ones the set had before.
+  const lock = files.get('policyc.lock.json');
+  return { name: SET_NAME, dir: SET_NAME, files: raw, ...(lock ? { lockfile: { path: `${SET_NAME}/policyc.lock.json`, bytes: lock } } : {}) };
 }
 
 /**

@@ -1,10 +1,13 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Compilation } from '../../compile.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { type OutputFormat, toJson } from '../../diagnostics/render.js';
+import { toJson } from '../../diagnostics/render.js';
+import { toSarif } from '../../diagnostics/sarif.js';
 import { discoverSets } from '../../load/discover.js';
+import { checkGeneratedConsistency } from '../../output/consistency.js';
 import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
-import { type RegisterCommand, outputOptions } from '../command.js';
+import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics } from '../report.js';
 
@@ -14,8 +17,10 @@ export interface BuildOptions {
   /** Compare with generated/ and the lockfiles instead of writing; stale files fail. */
   readonly check: boolean;
   readonly locked: boolean;
-  readonly format: OutputFormat;
+  readonly format: ReportFormat;
   readonly color: boolean | undefined;
+  /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
+  readonly rename?: (from: string, to: string) => void;
 }
 
 interface SetResult {
@@ -38,19 +43,21 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   const sources = await discoverSets(options.path, found);
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   if (sources.length === 0) {
-    printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
+    if (options.format === 'sarif') println(io.stdout, JSON.stringify(toSarif(found.items), null, 2));
+    else printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
-  const { compileSet } = await import('../../compile.js');
+  const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
   const results: SetResult[] = [];
   for (const source of sources) {
     const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
     const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
     results.push(result);
     if (!compilation.ok) continue;
-    const outputs = [...compilation.files, ...(compilation.lockfile ? [compilation.lockfile] : [])];
+    const outputs = outputsInWriteOrder(compilation);
     if (options.check) {
+      result.extra.push(...checkGeneratedConsistency(path.join(options.out, compilation.model!.name), compilation.analysis.lockfile?.lockfile));
       for (const f of outputs) {
         if (readText(f.path) !== f.text) {
           result.stale.push(f.path);
@@ -64,7 +71,7 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       continue;
     }
     try {
-      const w = writeFilesAtomic(outputs);
+      const w = writeFilesAtomic(outputs, options.rename ? { rename: options.rename } : {});
       result.written.push(...w.written);
       result.unchanged.push(...w.unchanged);
     } catch (error) {
@@ -76,6 +83,10 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   const elapsed = performance.now() - started;
   const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
 
+  if (options.format === 'sarif') {
+    println(io.stdout, JSON.stringify(toSarif(results.flatMap((r) => [...r.compilation.diagnostics, ...r.extra])), null, 2));
+    return failed ? EXIT.policy : EXIT.ok;
+  }
   if (options.format === 'json') {
     println(
       io.stdout,
@@ -156,8 +167,9 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
       .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
       .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
       .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+    REPORT_FORMATS,
   ).action(
-    run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: OutputFormat; color?: boolean }) =>
+    run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean }) =>
       runBuild(io, { path, out: opts.out, check: opts.check === true, locked: opts.locked === true, format: opts.format, color: opts.color }),
     ),
   );

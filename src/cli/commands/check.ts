@@ -1,15 +1,19 @@
 import path from 'node:path';
 import { analyzeSet, type Analysis } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
-import { type OutputFormat, toJson } from '../../diagnostics/render.js';
+import { toJson } from '../../diagnostics/render.js';
+import { toSarif } from '../../diagnostics/sarif.js';
 import { discoverSets } from '../../load/discover.js';
-import { type RegisterCommand, outputOptions } from '../command.js';
+import { checkGeneratedConsistency } from '../../output/consistency.js';
+import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { analysesToJson, printDiagnostics, setStatusLine } from '../report.js';
 
 export interface CheckOptions {
   readonly path: string;
-  readonly format: OutputFormat;
+  /** The generated output's folder (`generated`): checked for a mix of two builds, never for staleness. */
+  readonly out?: string;
+  readonly format: ReportFormat;
   readonly color: boolean | undefined;
 }
 
@@ -19,13 +23,22 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   if (sources.length === 0) {
-    if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2));
+    if (options.format === 'sarif') println(io.stdout, JSON.stringify(toSarif(found.items), null, 2));
+    else if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2));
     else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
-  const analyses: Analysis[] = sources.map((s) => analyzeSet(s));
+  const outRoot = path.resolve(io.cwd, options.out ?? 'generated');
+  const analyses: Analysis[] = sources.map((s) => {
+    const a = analyzeSet(s);
+    // Stale output is build --check's concern; output that mixes two builds is corrupt, and check says so too.
+    const mixed = a.model ? checkGeneratedConsistency(path.join(outRoot, a.model.name), a.lockfile?.lockfile) : [];
+    return mixed.length > 0 ? { ...a, model: undefined, allocation: undefined, diagnostics: [...a.diagnostics, ...mixed] } : a;
+  });
   if (options.format === 'json') {
     println(io.stdout, analysesToJson(analyses));
+  } else if (options.format === 'sarif') {
+    println(io.stdout, JSON.stringify(toSarif(analyses.flatMap((a) => a.diagnostics)), null, 2));
   } else {
     for (const a of analyses) printDiagnostics(io, io.stdout, options.format, a.diagnostics, a.files, c);
     if (options.format === 'human') for (const a of analyses) println(io.stdout, setStatusLine(a, c));
@@ -38,8 +51,10 @@ export const registerCheck: RegisterCommand = (program, { io, run }) => {
     program
       .command('check')
       .description('validate policy sets: schema, references and semantic rules (no output is written)')
-      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies'),
+      .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
+      .option('-o, --out <dir>', 'the generated output folder, checked for the mix an interrupted build leaves', 'generated'),
+    REPORT_FORMATS,
   ).action(
-    run(async (path: string, opts: { format: OutputFormat; color?: boolean }) => runCheck(io, { path, format: opts.format, color: opts.color })),
+    run(async (path: string, opts: { out: string; format: ReportFormat; color?: boolean }) => runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color })),
   );
 };

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
-import { renderHuman } from '../../diagnostics/render.js';
-import { loadSides, UsageError } from '../../review/load.js';
+import { type Colors, renderHuman } from '../../diagnostics/render.js';
+import { loadSides, type Side, UsageError } from '../../review/load.js';
 import { renderMarkdown } from '../../review/markdown.js';
 import { buildReport, type Gate, GATES, trippedGates } from '../../review/report.js';
 import { renderText } from '../../review/text.js';
@@ -40,8 +40,22 @@ export async function runDiff(io: Io, options: DiffOptions): Promise<number> {
   const { base, head } = sides;
 
   // Sets that do not compile: their errors, with code frames, on stderr (the report says which).
+  const failed = printSideErrors(io, [base, head], errColors);
+
+  const report = buildReport(base, head);
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (options.format === 'markdown') io.stdout.write(renderMarkdown(report));
+  else io.stdout.write(renderText(report, useColor(io, 'stdout', options.color)));
+
+  const tripped = trippedGates(report, options.failOn);
+  for (const t of tripped) println(io.stderr, `policyc diff: --fail-on ${t.gate}: ${t.because}`);
+  return failed || tripped.length > 0 ? EXIT.policy : EXIT.ok;
+}
+
+/** Prints the errors of every set that does not compile on either side, with code frames; true when there were any. */
+export function printSideErrors(io: Io, sides: readonly Side[], errColors: Colors): boolean {
   let failed = false;
-  for (const side of [base, head]) {
+  for (const side of sides) {
     for (const set of side.sets) {
       if (set.errors.length === 0) continue;
       failed = true;
@@ -52,15 +66,7 @@ export async function runDiff(io: Io, options: DiffOptions): Promise<number> {
       }
     }
   }
-
-  const report = buildReport(base, head);
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (options.format === 'markdown') io.stdout.write(renderMarkdown(report));
-  else io.stdout.write(renderText(report, useColor(io, 'stdout', options.color)));
-
-  const tripped = trippedGates(report, options.failOn);
-  for (const t of tripped) println(io.stderr, `policyc diff: --fail-on ${t.gate}: ${t.because}`);
-  return failed || tripped.length > 0 ? EXIT.policy : EXIT.ok;
+  return failed;
 }
 
 function parseGates(value: string, previous: Gate[] = []): Gate[] {

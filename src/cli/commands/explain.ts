@@ -1,20 +1,39 @@
+import { explainEntry } from '../../review/explain-entry.js';
+import { entryExplanationJson, entryExplanationText, explanationJson, explanationText } from '../../review/explain-render.js';
 import { explain } from '../../review/explain.js';
-import { explanationJson, explanationText } from '../../review/explain-render.js';
-import { findPermission, findScope, findSubject } from '../../review/lookup.js';
+import { UsageError } from '../../review/load.js';
+import { findEntry, findPermission, findScope, findSubject } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
-/** `policyc explain ROLE|USER PERMISSION [--scope S]`: allowed or not, and why. Exit 0 either way (the answer is the output). */
+/**
+ * `policyc explain ROLE|USER PERMISSION|COLLECTION:ENTRY [--scope S]`: allowed or not, and why.
+ * Like `kubectl auth can-i`, the exit code is the answer: 0 yes, 1 no; 2 for usage errors (a
+ * name that does not exist).
+ */
 export async function runExplain(io: Io, subjectName: string, permissionName: string, scope: string | undefined, options: ReviewOptions): Promise<number> {
   return withSets(io, options, (sets) => {
     const { set, subject } = findSubject(sets, subjectName);
-    const permission = findPermission(set, permissionName);
+    const color = useColor(io, 'stdout', options.color);
+    let permission;
+    try {
+      permission = findPermission(set, permissionName);
+    } catch (error) {
+      // Not a permission: a collection entry (`connectors:slack`), when the set has such a collection.
+      const entry = error instanceof UsageError ? findEntry(set, permissionName) : undefined;
+      if (!entry) throw error;
+      if (scope !== undefined) throw new UsageError('PC901', `--scope does not apply to collection entries (${entry.collection.name}:${entry.path})`, 'leave out --scope');
+      const x = explainEntry(set.model, subject, entry);
+      if (options.format === 'json') io.stdout.write(`${JSON.stringify(entryExplanationJson(x), null, 2)}\n`);
+      else io.stdout.write(entryExplanationText(x, color));
+      return x.allowed ? EXIT.ok : EXIT.policy;
+    }
     const asked = scope === undefined ? undefined : findScope(set.model, scope);
     const e = explain(set.model, subject, permission, asked);
     if (options.format === 'json') io.stdout.write(`${JSON.stringify(explanationJson(e), null, 2)}\n`);
-    else io.stdout.write(explanationText(e, useColor(io, 'stdout', options.color)));
-    return EXIT.ok;
+    else io.stdout.write(explanationText(e, color));
+    return e.allowed ? EXIT.ok : EXIT.policy;
   });
 }
 
@@ -22,9 +41,9 @@ export const registerExplain: RegisterCommand = (program, { io, run }) => {
   queryOptions(
     program
       .command('explain')
-      .description('say whether a role or user has a permission, and why: the grant, the inheritance path, the implication, the wildcard')
+      .description('say whether a role or user has a permission or may use a collection entry, and why; exit 0 yes, 1 no (like kubectl auth can-i)')
       .argument('<subject>', 'a role or a user (id or title)')
-      .argument('<permission>', 'a permission (id such as records:update, or title)')
+      .argument('<permission>', 'a permission (id such as records:update, or title), or a collection entry (connectors:slack)')
       .option('--scope <scope>', 'the level asked (own, group, all …); default: any level'),
   ).action(
     run(async (subject: string, permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>

@@ -21,8 +21,8 @@ spec:
     - { name: own, title: Own, description: What the user owns or created. }
     - { name: team, title: Team, description: What belongs to the user's team. }
     - { name: all, title: All, description: Everything. }
-  defaultRole: member   # the role of users assigned no role
-  ownerRole: owner      # the one role expected to grant "*"
+  defaultRole: member # the role of users assigned no role
+  ownerRole: owner    # the one role expected to grant "*"
 `,
     'catalog.yaml': `${header(0)}apiVersion: policyc/v1
 kind: Catalog
@@ -31,7 +31,7 @@ metadata:
 spec:
   actions:
     - { name: view, title: View }
-    - { name: edit, title: Edit, implies: [view] }   # granting edit also grants view
+    - { name: edit, title: Edit, implies: [view] } # granting edit also grants view
     - { name: delete, title: Delete }
   categories:
     - { name: content, title: Content }
@@ -70,7 +70,7 @@ metadata:
 spec:
   users:
     - { name: ada, roles: [owner] }
-    - { name: bo }   # no roles: gets the default role
+    - { name: bo } # no roles: gets the default role
 `,
   };
 }

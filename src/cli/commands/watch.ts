@@ -15,7 +15,7 @@ export interface WatchCommandOptions {
   readonly until?: Promise<void>;
 }
 
-/** `policyc watch`: rebuild on every change until interrupted; policy errors never end it. */
+/** `policyc watch`: rebuild on every change until interrupted; policy errors never end it. The lockfile is left to `policyc build`. */
 export async function runWatch(io: Io, options: WatchCommandOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   const time = () => new Date().toLocaleTimeString('en-GB', { hour12: false });
@@ -27,6 +27,10 @@ export async function runWatch(io: Io, options: WatchCommandOptions): Promise<nu
     if (e.kind === 'built') {
       const what = e.written.length > 0 ? `wrote ${e.written.map((w) => w.split('/').pop()).join(', ')}` : 'output unchanged';
       println(io.stdout, `${c.dim(time())} ${c.green('✔')} ${c.bold(e.set)} ${e.initial ? 'built' : 'rebuilt'} in ${ms} (${what})`);
+      if (e.lockfilePending.length > 0) {
+        const n = e.lockfilePending.length;
+        println(io.stdout, `  ${c.yellow('!')} lockfile not written by watch (${n} change${n === 1 ? '' : 's'}: ${e.lockfilePending.slice(0, 3).join('; ')}${n > 3 ? '; …' : ''}); run \`policyc build\` to record the numbers`);
+      }
     } else if (e.kind === 'failed') {
       const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
       println(io.stdout, `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: ${errors} error${errors === 1 ? '' : 's'} in ${ms}; the last good output stays in place`);
