@@ -34,7 +34,7 @@ describe('policyc build', () => {
     const r = await runCli(['build', w.policies, '--out', w.generated]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/crm .*index\.ts [\d.]+ KiB.*unchanged/);
-    expect(r.stdout).toMatch(/Built 2 sets in \d+ ms: 4 files/);
+    expect(r.stdout).toMatch(/Built 2 sets in \d+ ms: 6 files/);
     expect(statSync(path.join(w.generated, 'crm/index.ts')).mtimeMs).toBe(before);
   });
 
@@ -79,7 +79,7 @@ describe('policyc build', () => {
     expect(r.stdout).toContain('error[PC301] unknown permission `campaigns:veiw`');
     expect(r.stdout).toContain('nothing written (the last good output stays in place)');
     expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
-    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json']);
+    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json', 'role.schema.json']);
   });
 
   it('writes a set all or nothing: when one of its files cannot be written, none is, and the build exits 1', async () => {
@@ -94,9 +94,9 @@ describe('policyc build', () => {
     expect(r.stdout).toMatch(/error\[PC605\] cannot write .*crm\/manifest\.json: EISDIR/);
     expect(r.stdout).toMatch(/✖ crm .* not written \(EISDIR\)/);
     expect(r.stdout).toMatch(/✔ platform .*unchanged/);
-    expect(r.stdout).toMatch(/Built 1 of 2 sets in \d+ ms: 2 files, [\d.]+ KiB\. 1 set failed\./);
+    expect(r.stdout).toMatch(/Built 1 of 2 sets in \d+ ms: 3 files, [\d.]+ KiB\. 1 set failed\./);
     expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
-    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json']);
+    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json', 'role.schema.json']);
   });
 
   it('refuses to remove a numbered role without a transfer, then accepts it with one', async () => {

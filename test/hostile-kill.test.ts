@@ -130,7 +130,8 @@ describe('a build killed before each rename', () => {
       expect((await runCli(['build', set, '--check', '--out', gen])).code).toBe(0);
       expect((await runCli(['check', set, '--out', gen])).code).toBe(0);
     }
-    expect(seen).toEqual(['lock old, module old, manifest old', 'lock new, module old, manifest old', 'lock new, module new, manifest old']);
+    // The last kill point: module and manifest renamed, role.schema.json (issue 18) not yet.
+    expect(seen).toEqual(['lock old, module old, manifest old', 'lock new, module old, manifest old', 'lock new, module new, manifest old', 'lock new, module new, manifest new']);
   });
 
   it('a lockfile restored on its own beside newer output: PC606 names the number it lacks', async () => {

@@ -61,6 +61,7 @@ describe('policyc watch', () => {
     pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
     writeFileSync(role, original.replace('  grants:\n', '  grants:\n    - campaigns:view\n'));
     const rebuilt = await pending;
+    // A grant changed: the module and manifest; role.schema.json names the same ids, so it is not rewritten.
     expect(rebuilt.written.map((f) => path.basename(f)).sort()).toEqual(['index.ts', 'manifest.json']);
     expect(readFileSync(generated, 'utf8')).not.toBe(good);
     // Only the changed set was rebuilt.

@@ -2,6 +2,7 @@ import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
 import { buildManifest, contentHash } from './manifest.js';
 import { generateModule } from './module.js';
+import { roleSchema } from './role-schema.js';
 import { buildTables } from './tables.js';
 
 /** One file of a set's generated output, relative to its folder (generated/<set>/). */
@@ -15,7 +16,10 @@ export interface Emitted {
   readonly hash: string;
 }
 
-/** The generated files of one set: `index.ts` (the module) and `manifest.json`. Deterministic: no time, no machine. */
+/**
+ * The generated files of one set: `index.ts` (the module), `manifest.json` and `role.schema.json`
+ * (run-time role definitions). Deterministic: no time, no machine.
+ */
 export function emitSet(model: Model, numbering: Numbering, options: { generator: string; sourceDir: string }): Emitted {
   const tables = buildTables(model, numbering);
   const manifest = buildManifest(model, numbering, tables, options.generator);
@@ -26,6 +30,7 @@ export function emitSet(model: Model, numbering: Numbering, options: { generator
     files: [
       { name: 'index.ts', text: module },
       { name: 'manifest.json', text: manifestText },
+      { name: 'role.schema.json', text: `${JSON.stringify(roleSchema(model, numbering, model.version), null, 2)}\n` },
     ],
     hash,
   };

@@ -1,6 +1,6 @@
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
-import { encodeWords } from './bitset.js';
+import { encodeWords, setBit } from './bitset.js';
 import { metadataFacts } from './facts.js';
 import { doc, GeneratedFile, key, literal } from './generated-file.js';
 import { runtimeSource } from './runtime.js';
@@ -118,6 +118,36 @@ export function generateModule(ctx: ModuleContext): string {
     },
     { exported: false, docs: 'Collections: entries by path, and their allowed, under and top bits per role.' },
   );
+
+  // What defineRole needs to read a grant as the compiler does (src/runtime/define-role.ts).
+  const scoped = new Uint32Array(tables.words);
+  for (const p of model.permissions) if (p.scoped) setBit(scoped, 0, pn.get(p.id)!);
+  file.addConst('SCOPED', `decodeWords(${literal(encodeWords(scoped))}, ${scoped.length})`, { exported: false, docs: 'Scoped permissions: a grant of one names a level.' });
+  const closures = new Map(model.actions.map((a) => [a.name, a.closure]));
+  const implies = model.permissions
+    .map((p) => [pn.get(p.id)!, (closures.get(p.action) ?? []).map((a) => pn.get(`${p.resource}:${a}`)).filter((n): n is number => n !== undefined)] as const)
+    .filter(([, list]) => list.length > 0);
+  file.addConst('IMPLIES', `/* @__PURE__ */ new Map<number, readonly number[]>(${jsonLiteral(implies)})`, {
+    exported: false,
+    type: 'ReadonlyMap<number, readonly number[]>',
+    docs: 'Per permission number, the numbers its actions imply on its resource (closed).',
+  });
+  file.addConst('RESOURCES', `/* @__PURE__ */ new Map<string, readonly number[]>(${jsonLiteral(model.resources.map((r) => [r.name, r.permissions.map((id) => pn.get(id)!)]))})`, {
+    exported: false,
+    type: 'ReadonlyMap<string, readonly number[]>',
+    docs: 'Resources and their permission numbers, for `resource:*` grants.',
+  });
+  const retiredPermissions = [...numbering.permissions.reserved.keys()].filter((id) => !pn.has(id) && !model.permissionAliases.has(id)).sort();
+  file.addConst('RETIRED_PERMISSIONS', `/* @__PURE__ */ new Set<string>(${jsonLiteral(retiredPermissions)})`, {
+    exported: false,
+    type: 'ReadonlySet<string>',
+    docs: 'Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers).',
+  });
+  file.addConst('COLLECTION_MODES', `/* @__PURE__ */ new Map<string, readonly ("all" | "allow" | "except")[]>(${jsonLiteral(model.collections.map((c) => [c.name, c.modes]))})`, {
+    exported: false,
+    type: 'ReadonlyMap<string, readonly ("all" | "allow" | "except")[]>',
+    docs: 'The modes each collection offers.',
+  });
 
   // The runtime's API (src/runtime/api.ts): the functions that read the tables.
   file.addCode(runtime.api);

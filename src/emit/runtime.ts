@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 const PARTS = [
   { file: 'bits.ts', exported: false },
   { file: 'collection-table.ts', exported: false },
+  { file: 'custom-rows.ts', exported: false },
   { file: 'api.ts', exported: true },
+  { file: 'define-role.ts', exported: true },
 ] as const;
 
 /** The folder of the runtime sources, from this file in src/emit/ or dist/emit/. */
@@ -18,7 +20,10 @@ export const RUNTIME_DIR = new URL('../../src/runtime/', import.meta.url);
 
 let cached: { helpers: string; api: string } | undefined;
 
-/** The runtime's text: `helpers` (functions the data needs: decoder, collection tables) and `api` (the exported functions, which read the data). */
+/**
+ * The runtime's text: `helpers` (functions the data needs: decoder, collection tables) and `api`
+ * (the rows of run-time roles, the exported functions and defineRole, which read the data).
+ */
 export function runtimeSource(): { helpers: string; api: string } {
   if (cached) return cached;
   const text = PARTS.map(({ file, exported }) => {
@@ -29,6 +34,6 @@ export function runtimeSource(): { helpers: string; api: string } {
     if (!exported) body = body.replace(/^export (function|const|interface|class|type) /gm, '$1 ');
     return `// ---- src/runtime/${file} ----\n${body.trim()}`;
   });
-  cached = { helpers: `${text[0]}\n\n${text[1]}`, api: text[2]! };
+  cached = { helpers: `${text[0]}\n\n${text[1]}`, api: text.slice(2).join('\n\n') };
   return cached;
 }

@@ -15,6 +15,7 @@
  */
 import { hasBit, isIndex } from "./bits.js";
 import { entryAllowed } from "./collection-table.js";
+import { CUSTOM, CUSTOM_BASE, CUSTOM_STRIDE, customRow, rowsOfRoles, SUBJECT_ROWS } from "./custom-rows.js";
 import {
   ACCESS,
   BITS,
@@ -42,11 +43,16 @@ import type { CollectionId, DeprecatedPermissionId, DeprecatedRoleId, EntryId, P
 export function can(role: RoleNo, permission: PermissionNo, scope: ScopeNo = WIDEST, targetIsSelf = false): boolean {
   // INVARIANT: after these checks every index below is inside its row and plane, so no number
   // (from a newer lockfile, -1, 2.5, NaN, "3") reads a neighbouring role's row or scope's plane.
-  if (!isIndex(role, ROWS) || !isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
+  if (!isIndex(permission, BITS) || !isIndex(scope, PLANES)) return false;
   const word = permission >>> 5;
   const mask = 1 << (permission & 31);
   if (targetIsSelf && (SELF_RESTRICTED[word]! & mask) !== 0) return false;
-  return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+  if (isIndex(role, ROWS)) return (ACCESS[scope * PLANE + role * WORDS + word]! & mask) !== 0;
+  // A role defined at run time (defineRole): its own row, read the same way. A removed role's
+  // row is all zero, so the range check is all the hot path needs (customRow checks more).
+  if (typeof role !== "number") return false;
+  const r = role - CUSTOM_BASE;
+  return r >>> 0 === r && r < CUSTOM.count && (CUSTOM.access[r * CUSTOM_STRIDE + scope * WORDS + word]! & mask) !== 0;
 }
 
 /**
@@ -64,7 +70,7 @@ function heldRoles(roles: readonly RoleNo[], useDefault: boolean): RoleNo[] {
   if (!Array.isArray(roles)) return [];
   if (roles.length === 0) return DEFAULT_ROLE === undefined || !useDefault ? [] : [DEFAULT_ROLE];
   const held: RoleNo[] = [];
-  for (const role of roles as readonly unknown[]) if (isIndex(role, ROWS) && !held.includes(role as RoleNo)) held.push(role as RoleNo);
+  for (const role of roles as readonly unknown[]) if ((isIndex(role, ROWS) || customRow(role) >= 0) && !held.includes(role as RoleNo)) held.push(role as RoleNo);
   return held;
 }
 
@@ -73,7 +79,7 @@ export class Subject {
   /** The roles held: the valid role numbers given, or the default role when none was given. */
   readonly roles: readonly RoleNo[];
   private readonly bits: Uint32Array;
-  private readonly collections: Map<string, { allowed: Uint32Array; under: Uint32Array; top: boolean }>;
+  private readonly collections: Map<string, { readonly allowed: Uint32Array; readonly under: Uint32Array; top: boolean }>;
 
   /**
    * Combines `roles`; numbers outside the compiled domain are dropped. An empty list holds the
@@ -82,26 +88,10 @@ export class Subject {
   constructor(roles: readonly RoleNo[], useDefault = true) {
     const held = heldRoles(roles, useDefault);
     this.roles = Object.freeze(held);
-    this.bits = new Uint32Array(PLANES * WORDS);
-    for (const role of held) {
-      for (let s = 0; s < PLANES; s++) {
-        for (let w = 0; w < WORDS; w++) this.bits[s * WORDS + w]! |= ACCESS[s * PLANE + role * WORDS + w]!;
-      }
-    }
-    this.collections = new Map();
-    for (const [name, table] of COLLECTIONS) {
-      const allowed = new Uint32Array(table.words);
-      const under = new Uint32Array(table.words);
-      let top = false;
-      for (const role of held) {
-        for (let w = 0; w < table.words; w++) {
-          allowed[w]! |= table.allowed[role * table.words + w]!;
-          under[w]! |= table.under[role * table.words + w]!;
-        }
-        top ||= hasBit(table.top, 0, role);
-      }
-      this.collections.set(name, { allowed, under, top });
-    }
+    const rows = rowsOfRoles(held);
+    this.bits = rows.access;
+    this.collections = rows.collections;
+    SUBJECT_ROWS.set(this, rows);
   }
 
   /** Whether any of the subject's roles allows `permission` at `scope` (default: the widest). */
@@ -140,9 +130,13 @@ export function subject(roles: readonly RoleNo[]): Subject {
  * an excepted entry covers it), as the module's tables say.
  */
 export function canUse<C extends CollectionId>(role: RoleNo, collection: C, entry: EntryId<C> | (string & {})): boolean {
-  if (!isIndex(role, ROWS)) return false;
   const table = COLLECTIONS.get(collection);
   if (table === undefined || typeof entry !== "string") return false;
+  if (!isIndex(role, ROWS)) {
+    const r = customRow(role);
+    const mine = r >= 0 ? CUSTOM.collections[r]!.get(collection) : undefined;
+    return mine !== undefined && entryAllowed(table, mine.allowed, mine.under, mine.top, 0, entry);
+  }
   return entryAllowed(table, table.allowed, table.under, hasBit(table.top, 0, role), role * table.words, entry);
 }
 
@@ -157,9 +151,12 @@ export function permissionNo(id: string): PermissionNo | undefined {
   return PERMISSION_NO.get(id);
 }
 
-/** The number of a role id (previous ids too), or undefined. Retired roles have none: see `transferTarget` and `storedRoles`. */
+/**
+ * The number of a role id (previous ids too; a role defined at run time by its id), or
+ * undefined. Retired roles have none: see `transferTarget` and `storedRoles`.
+ */
 export function roleNo(id: string): RoleNo | undefined {
-  return ROLE_NO.get(id);
+  return ROLE_NO.get(id) ?? CUSTOM.byId.get(id);
 }
 
 /** The number of a scope id, or undefined. */
@@ -182,12 +179,12 @@ export function check(
   const s = scope === undefined ? WIDEST : SCOPE_NO.get(scope);
   if (p === undefined || s === undefined) return false;
   if (!Array.isArray(roles)) {
-    const r = ROLE_NO.get(roles);
+    const r = ROLE_NO.get(roles) ?? CUSTOM.byId.get(roles);
     return r !== undefined && can(r, p, s, targetIsSelf);
   }
   if (roles.length === 0) return DEFAULT_ROLE !== undefined && can(DEFAULT_ROLE, p, s, targetIsSelf);
   for (const id of roles as readonly unknown[]) {
-    const r = ROLE_NO.get(id);
+    const r = ROLE_NO.get(id) ?? CUSTOM.byId.get(id);
     if (r !== undefined && can(r, p, s, targetIsSelf)) return true;
   }
   return false;

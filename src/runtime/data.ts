@@ -89,3 +89,14 @@ export const COLLECTIONS = collectionTables(ROWS, [
     ),
   ],
 ]);
+
+/** Scoped permissions, one bit each: a grant of one names a level (docs:*, users:deactivate). */
+export const SCOPED: Uint32Array = Uint32Array.of(0b11101, 0);
+/** Per permission number, the numbers its actions imply on its resource (closed): edit and delete imply view. */
+export const IMPLIES: ReadonlyMap<number, readonly number[]> = new Map([[2, [0]], [3, [0]]]);
+/** Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers). */
+export const RETIRED_PERMISSIONS: ReadonlySet<string> = new Set(["docs:comment"]);
+/** The modes each collection offers. */
+export const COLLECTION_MODES: ReadonlyMap<string, readonly ("all" | "allow" | "except")[]> = new Map([["connectors", ["all", "allow", "except"] as const]]);
+/** Resources and their permission numbers (a resource may have none). */
+export const RESOURCES: ReadonlyMap<string, readonly number[]> = new Map([["docs", [0, 2, 3]], ["users", [4]], ["billing", [35]], ["reports", []]]);
