@@ -177,9 +177,18 @@ function distIsFresh(): boolean {
   return newest(path.join(ROOT, 'src')) <= built;
 }
 
+/**
+ * The environment without colour: NO_COLOR set and FORCE_COLOR removed (vitest sets it; Node 24
+ * warns on stderr when both are present, even when FORCE_COLOR is empty).
+ */
+function plainEnv(): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...env } = process.env;
+  return { ...env, NO_COLOR: '1' };
+}
+
 describe('the compiled policyc binary', () => {
   it.skipIf(!distIsFresh())('reports a broken set without a stack trace, exit 1', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/policyc.js'), 'check', broken], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '' } });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/policyc.js'), 'check', broken], { encoding: 'utf8', env: plainEnv() });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('error[PC301] unknown permission `users:veiw`');
