@@ -17,7 +17,7 @@ import { AccessControl, type ConditionJSON } from 'accesscontrol';
 import { createMongoAbility, subject as caslSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { newEnforcer, newModelFromString } from 'casbin';
-import { type CheckPolicy, LEVELS, type Queries, Truth, type Workload } from './check-policy.js';
+import { type CheckPolicy, LEVELS, type Queries, type Truth, type Workload } from './check-policy.js';
 
 /** What a contender answers for one workload. */
 export interface Runner {
@@ -54,7 +54,10 @@ export interface PolicycModule {
   readonly Scope: Readonly<Record<string, number>>;
   can(role: number, permission: number, scope?: number, targetIsSelf?: boolean): boolean;
   canUse(role: number, collection: string, entry: string): boolean;
-  subject(roles: readonly number[]): { can(permission: number, scope?: number): boolean; canUse(collection: string, entry: string): boolean };
+  subject(roles: readonly number[]): {
+    can(permission: number, scope?: number): boolean;
+    canUse(collection: string, entry: string): boolean;
+  };
   check(roles: readonly string[], permission: string, scope?: string): boolean;
 }
 
@@ -65,7 +68,10 @@ export async function importModule(file: string): Promise<PolicycModule> {
 }
 
 /** Query columns renumbered into policyc's lockfile numbers (the same arrays when the numbers coincide). */
-function policycColumns(ctx: WorkloadContext, m: PolicycModule): { role: Int32Array; item: Int32Array; level: Int32Array } {
+function policycColumns(
+  ctx: WorkloadContext,
+  m: PolicycModule,
+): { role: Int32Array; item: Int32Array; level: Int32Array } {
   const { spec, q, workload } = ctx;
   const roleNo = spec.roles.map((r) => m.Role[r.name]!);
   const permNo = spec.permissions.map((p) => m.Permission[p.id]!);
@@ -136,7 +142,9 @@ export const floor: Contender = {
     }
     if (workload === 'multi') {
       // One precomputed union row per subject.
-      const bits = bitRows(spec.subjects.length, W, (s, set) => spec.subjects[s]!.forEach((r) => spec.roles[r]!.grants.forEach((g) => set(g.permission))));
+      const bits = bitRows(spec.subjects.length, W, (s, set) =>
+        spec.subjects[s]!.forEach((r) => spec.roles[r]!.grants.forEach((g) => set(g.permission))),
+      );
       return {
         check: (i) => ((bits[qr[i]! * W + (qp[i]! >>> 5)]! >>> (qp[i]! & 31)) & 1) === 1,
         run(from, to) {
@@ -155,7 +163,9 @@ export const floor: Contender = {
     const K = spec.entries.length;
     const EW = (K + 31) >>> 5;
     const allowed = bitRows(R, EW, (r, set) => spec.entries.forEach((e, k) => truth.collection(r, e) && set(k)));
-    const under = bitRows(R, EW, (r, set) => spec.entries.forEach((e, k) => truth.collection(r, `${e}/~unknown`) && set(k)));
+    const under = bitRows(R, EW, (r, set) =>
+      spec.entries.forEach((e, k) => truth.collection(r, `${e}/~unknown`) && set(k)),
+    );
     const top = Int32Array.from(spec.roles, (_, r) => (truth.collection(r, '~unknown') ? 1 : 0));
     const index = new Map(spec.entries.map((e, k) => [e, k]));
     const ancestor = Int32Array.from(ctx.entries, (e, k) => {
@@ -169,7 +179,11 @@ export const floor: Contender = {
     });
     const one = (r: number, e: number): number => {
       const a = ancestor[e]!;
-      return e < K ? (allowed[r * EW + (e >>> 5)]! >>> (e & 31)) & 1 : a < 0 ? top[r]! : (under[r * EW + (a >>> 5)]! >>> (a & 31)) & 1;
+      return e < K
+        ? (allowed[r * EW + (e >>> 5)]! >>> (e & 31)) & 1
+        : a < 0
+          ? top[r]!
+          : (under[r * EW + (a >>> 5)]! >>> (a & 31)) & 1;
     };
     return {
       check: (i) => one(qr[i]!, qp[i]!) === 1,
@@ -179,7 +193,14 @@ export const floor: Contender = {
           const r = qr[i]!;
           const e = qp[i]!;
           const a = ancestor[e]!;
-          if (e < K ? (allowed[r * EW + (e >>> 5)]! & (1 << (e & 31))) !== 0 : a < 0 ? top[r] === 1 : (under[r * EW + (a >>> 5)]! & (1 << (a & 31))) !== 0) n++;
+          if (
+            e < K
+              ? (allowed[r * EW + (e >>> 5)]! & (1 << (e & 31))) !== 0
+              : a < 0
+                ? top[r] === 1
+                : (under[r * EW + (a >>> 5)]! & (1 << (a & 31))) !== 0
+          )
+            n++;
         }
         return n;
       },
@@ -243,7 +264,7 @@ export const policyc: Contender = {
 
 export const policycCheck: Contender = {
   name: 'policyc `check()` (ids)',
-  how: 'the same module\'s convenience API by string ids: `check([roleId, …], permissionId, scopeId?)` (a Map lookup per id)',
+  how: "the same module's convenience API by string ids: `check([roleId, …], permissionId, scopeId?)` (a Map lookup per id)",
   cannot: { collection: 'no id-based collection API besides `canUse`, measured above' },
   async setup(ctx) {
     const m = await importModule(ctx.workload === 'scoped' ? ctx.modules.scoped : ctx.modules.plain);
@@ -254,7 +275,10 @@ export const policycCheck: Contender = {
     const perm = spec.permissions.map((p) => p.id);
     const check = m.check;
     // Role id lists built once, as an application holds a user's roles.
-    const roles = ctx.workload === 'multi' ? spec.subjects.map((rs) => rs.map((r) => spec.roles[r]!.name)) : spec.roles.map((r) => [r.name]);
+    const roles =
+      ctx.workload === 'multi'
+        ? spec.subjects.map((rs) => rs.map((r) => spec.roles[r]!.name))
+        : spec.roles.map((r) => [r.name]);
     if (ctx.workload === 'scoped') {
       return {
         check: (i) => check(roles[qr[i]!]!, perm[qp[i]!]!, LEVELS[ql[i]!]),
@@ -300,7 +324,7 @@ type CaslAbility = MongoAbility<[string, string | object]>;
 
 export const casl: Contender = {
   name: '@casl/ability',
-  how: '`createMongoAbility` per role (per subject: the roles\' rules concatenated); `ability.can(action, resource)`; scoped grants as conditions `{ ownerId }` (own) / `{ groupId }` (group) / none (all) checked against a pre-built `subject(type, record)`; connectors as `{ known, ancestors: { $in | $nin } }` conditions on a pre-built entry object',
+  how: "`createMongoAbility` per role (per subject: the roles' rules concatenated); `ability.can(action, resource)`; scoped grants as conditions `{ ownerId }` (own) / `{ groupId }` (group) / none (all) checked against a pre-built `subject(type, record)`; connectors as `{ known, ancestors: { $in | $nin } }` conditions on a pre-built entry object",
   async setup(ctx) {
     const { spec, q, workload } = ctx;
     const qr = q.role;
@@ -308,7 +332,8 @@ export const casl: Contender = {
     const ql = q.level;
     const act = spec.permissions.map((p) => p.action);
     const res = spec.permissions.map((p) => p.resource);
-    const plainRules = (r: number): RawRuleOf<CaslAbility>[] => spec.roles[r]!.grants.map((g) => ({ action: act[g.permission]!, subject: res[g.permission]! }));
+    const plainRules = (r: number): RawRuleOf<CaslAbility>[] =>
+      spec.roles[r]!.grants.map((g) => ({ action: act[g.permission]!, subject: res[g.permission]! }));
     if (workload === 'plain' || workload === 'multi') {
       const abilities: CaslAbility[] =
         workload === 'plain'
@@ -329,7 +354,9 @@ export const casl: Contender = {
         createMongoAbility<CaslAbility>(
           role.grants.map((g) => {
             const c = conditions[g.level];
-            return c ? { action: act[g.permission]!, subject: res[g.permission]!, conditions: c } : { action: act[g.permission]!, subject: res[g.permission]! };
+            return c
+              ? { action: act[g.permission]!, subject: res[g.permission]!, conditions: c }
+              : { action: act[g.permission]!, subject: res[g.permission]! };
           }),
         ),
       );
@@ -358,7 +385,9 @@ export const casl: Contender = {
       return createMongoAbility<CaslAbility>(rules);
     });
     const known = new Set(spec.entries);
-    const objects = ctx.entries.map((e) => caslSubject('Connector', { path: e, known: known.has(e), ancestors: ancestorsOf(e) }));
+    const objects = ctx.entries.map((e) =>
+      caslSubject('Connector', { path: e, known: known.has(e), ancestors: ancestorsOf(e) }),
+    );
     return {
       check: (i) => abilities[qr[i]!]!.can('use', objects[qp[i]!]!),
       run(from, to) {
@@ -425,9 +454,12 @@ export const casbin: Contender = {
     const roleName = spec.roles.map((r) => r.name);
     if (workload === 'plain' || workload === 'multi') {
       const e = await newEnforcer(newModelFromString(CASBIN_RBAC));
-      await e.addPolicies(spec.roles.flatMap((role) => role.grants.map((g) => [role.name, res[g.permission]!, act[g.permission]!])));
+      await e.addPolicies(
+        spec.roles.flatMap((role) => role.grants.map((g) => [role.name, res[g.permission]!, act[g.permission]!])),
+      );
       const sub = workload === 'plain' ? roleName : spec.subjects.map((_, s) => `user${s}`);
-      if (workload === 'multi') await e.addGroupingPolicies(spec.subjects.flatMap((rs, s) => rs.map((r) => [`user${s}`, roleName[r]!])));
+      if (workload === 'multi')
+        await e.addGroupingPolicies(spec.subjects.flatMap((rs, s) => rs.map((r) => [`user${s}`, roleName[r]!])));
       return {
         check: (i) => e.enforceSync(sub[qr[i]!], res[qp[i]!], act[qp[i]!]),
         run(from, to) {
@@ -439,12 +471,17 @@ export const casbin: Contender = {
     }
     if (workload === 'scoped') {
       const e = await newEnforcer(newModelFromString(CASBIN_SCOPED));
-      await e.addPolicies(spec.roles.flatMap((role) => role.grants.map((g) => [role.name, res[g.permission]!, act[g.permission]!, LEVELS[g.level]])));
+      await e.addPolicies(
+        spec.roles.flatMap((role) =>
+          role.grants.map((g) => [role.name, res[g.permission]!, act[g.permission]!, LEVELS[g.level]]),
+        ),
+      );
       return {
         check: (i) => e.enforceSync(roleName[qr[i]!], res[qp[i]!], act[qp[i]!], USER, RECORDS[ql[i]!]),
         run(from, to) {
           let n = 0;
-          for (let i = from; i < to; i++) if (e.enforceSync(roleName[qr[i]!], res[qp[i]!], act[qp[i]!], USER, RECORDS[ql[i]!])) n++;
+          for (let i = from; i < to; i++)
+            if (e.enforceSync(roleName[qr[i]!], res[qp[i]!], act[qp[i]!], USER, RECORDS[ql[i]!])) n++;
           return n;
         },
       };
@@ -458,7 +495,11 @@ export const casbin: Contender = {
       const above = listed.some((x) => entry === x || entry.startsWith(`${x}/`));
       return mode === 'all' ? true : mode === 'allow' ? above : !above;
     });
-    await e.addPolicies(spec.roles.flatMap((role) => (role.connectors ? [[role.name, 'connectors', role.connectors.mode, role.connectors.entries.join(' ')]] : [])));
+    await e.addPolicies(
+      spec.roles.flatMap((role) =>
+        role.connectors ? [[role.name, 'connectors', role.connectors.mode, role.connectors.entries.join(' ')]] : [],
+      ),
+    );
     const entries = ctx.entries;
     return {
       check: (i) => e.enforceSync(roleName[qr[i]!], 'connectors', entries[qp[i]!]),
@@ -491,7 +532,8 @@ export const accesscontrol: Contender = {
         const access = ac.grant(role.name);
         for (const g of role.grants) access.action(`${act[g.permission]}:any`, res[g.permission], ['*']);
       }
-      const who: readonly (string | string[])[] = workload === 'plain' ? roleName : spec.subjects.map((rs) => rs.map((r) => roleName[r]!));
+      const who: readonly (string | string[])[] =
+        workload === 'plain' ? roleName : spec.subjects.map((rs) => rs.map((r) => roleName[r]!));
       return {
         check: (i) => ac.can(who[qr[i]!]!).action(act[qp[i]!]!, res[qp[i]!]).granted,
         run(from, to) {
@@ -508,7 +550,8 @@ export const accesscontrol: Contender = {
           const a = act[g.permission]!;
           const r = res[g.permission]!;
           if (g.level === 0) ac.grant(role.name).action(`${a}:own`, r, ['*']);
-          else if (g.level === 1) ac.grant(role.name).where(`$.${r}.groupId == $.user.groupId`).action(`${a}:any`, r, ['*']);
+          else if (g.level === 1)
+            ac.grant(role.name).where(`$.${r}.groupId == $.user.groupId`).action(`${a}:any`, r, ['*']);
           else ac.grant(role.name).action(`${a}:any`, r, ['*']);
         }
       }
@@ -518,10 +561,13 @@ export const accesscontrol: Contender = {
       const ctxOf = spec.permissions.map((p) => contexts[resNo.get(p.resource)!]!);
       const spec0 = spec.permissions.map((p) => [`${p.action}:own`, `${p.action}:any`, `${p.action}:any`]);
       return {
-        check: (i) => ac.can(roleName[qr[i]!]!, ctxOf[qp[i]!]![ql[i]!]).action(spec0[qp[i]!]![ql[i]!]!, res[qp[i]!]).granted,
+        check: (i) =>
+          ac.can(roleName[qr[i]!]!, ctxOf[qp[i]!]![ql[i]!]).action(spec0[qp[i]!]![ql[i]!]!, res[qp[i]!]).granted,
         run(from, to) {
           let n = 0;
-          for (let i = from; i < to; i++) if (ac.can(roleName[qr[i]!]!, ctxOf[qp[i]!]![ql[i]!]).action(spec0[qp[i]!]![ql[i]!]!, res[qp[i]!]).granted) n++;
+          for (let i = from; i < to; i++)
+            if (ac.can(roleName[qr[i]!]!, ctxOf[qp[i]!]![ql[i]!]).action(spec0[qp[i]!]![ql[i]!]!, res[qp[i]!]).granted)
+              n++;
           return n;
         },
       };
@@ -534,7 +580,12 @@ export const accesscontrol: Contender = {
         ac.grant(role.name).action('noop:any', 'nothing', ['*']);
         continue;
       }
-      const under: ConditionJSON = { or: c.entries.flatMap((e): ConditionJSON[] => [['$.entry.path', '==', e], ['$.entry.path', 'startsWith', `${e}/`]]) };
+      const under: ConditionJSON = {
+        or: c.entries.flatMap((e): ConditionJSON[] => [
+          ['$.entry.path', '==', e],
+          ['$.entry.path', 'startsWith', `${e}/`],
+        ]),
+      };
       if (c.mode === 'all') ac.grant(role.name).action('use:any', 'connectors', ['*']);
       else if (c.mode === 'allow') ac.grant(role.name).where(under).action('use:any', 'connectors', ['*']);
       else ac.grant(role.name).where({ not: under }).action('use:any', 'connectors', ['*']);
@@ -545,7 +596,8 @@ export const accesscontrol: Contender = {
       check: (i) => ac.can(roleName[qr[i]!]!, contexts[qp[i]!]).action('use', 'connectors').granted,
       run(from, to) {
         let n = 0;
-        for (let i = from; i < to; i++) if (ac.can(roleName[qr[i]!]!, contexts[qp[i]!]).action('use', 'connectors').granted) n++;
+        for (let i = from; i < to; i++)
+          if (ac.can(roleName[qr[i]!]!, contexts[qp[i]!]).action('use', 'connectors').granted) n++;
         return n;
       },
     };
@@ -568,7 +620,8 @@ export const cedarWasm: Contender = {
     const id = `bench-${workload}-${++cedarSets}`;
     const quote = (s: string) => JSON.stringify(s);
     const role = (r: number) => `Role::${quote(spec.roles[r]!.name)}`;
-    const actions = (ps: readonly number[]) => `[${ps.map((p) => `Action::${quote(spec.permissions[p]!.id)}`).join(', ')}]`;
+    const actions = (ps: readonly number[]) =>
+      `[${ps.map((p) => `Action::${quote(spec.permissions[p]!.id)}`).join(', ')}]`;
     const policies: string[] = [];
     if (workload === 'collection') {
       spec.roles.forEach((rl, r) => {
@@ -576,14 +629,25 @@ export const cedarWasm: Contender = {
         if (!c) return;
         const under = c.entries.map((e) => `resource in Connector::${quote(e)}`).join(' || ');
         const head = `permit(principal in ${role(r)}, action == Action::"use", resource is Connector)`;
-        policies.push(c.mode === 'all' ? `${head};` : c.mode === 'allow' ? `${head} when { ${under} };` : `${head} unless { ${under} };`);
+        policies.push(
+          c.mode === 'all'
+            ? `${head};`
+            : c.mode === 'allow'
+              ? `${head} when { ${under} };`
+              : `${head} unless { ${under} };`,
+        );
       });
     } else {
       const conditions = ['when { resource.owner == principal }', 'when { resource.group == principal.group }', ''];
       spec.roles.forEach((rl, r) => {
         for (let level = 0; level < 3; level++) {
-          const ps = rl.grants.filter((g) => (workload === 'scoped' ? g.level === level : level === 2)).map((g) => g.permission);
-          if (ps.length > 0) policies.push(`permit(principal in ${role(r)}, action in ${actions(ps)}, resource)${workload === 'scoped' && conditions[level] ? ` ${conditions[level]}` : ''};`);
+          const ps = rl.grants
+            .filter((g) => (workload === 'scoped' ? g.level === level : level === 2))
+            .map((g) => g.permission);
+          if (ps.length > 0)
+            policies.push(
+              `permit(principal in ${role(r)}, action in ${actions(ps)}, resource)${workload === 'scoped' && conditions[level] ? ` ${conditions[level]}` : ''};`,
+            );
         }
       });
     }
@@ -596,18 +660,30 @@ export const cedarWasm: Contender = {
     });
     const principal = { type: 'User', id: 'u0' };
     const actionOf = spec.permissions.map((p) => ({ type: 'Action', id: p.id }));
-    const allowed = (answer: cedar.AuthorizationAnswer) => answer.type === 'success' && answer.response.decision === 'allow';
+    const allowed = (answer: cedar.AuthorizationAnswer) =>
+      answer.type === 'success' && answer.response.decision === 'allow';
     if (workload === 'collection') {
       const known = new Set(spec.entries);
       const entities = ctx.entries.map((e) => ({
         uid: { type: 'Connector', id: e },
         attrs: { known: known.has(e) },
-        parents: ancestorsOf(e).slice(0, -1).map((a) => ({ type: 'Connector', id: a })),
+        parents: ancestorsOf(e)
+          .slice(0, -1)
+          .map((a) => ({ type: 'Connector', id: a })),
       }));
       const users = spec.roles.map((_, r) => user([r]));
       const use = { type: 'Action', id: 'use' };
       const one = (r: number, e: number) =>
-        allowed(cedar.statefulIsAuthorized({ principal, action: use, resource: entities[e]!.uid, context: {}, preparsedPolicySetId: id, entities: [users[r]!, entities[e]!] }));
+        allowed(
+          cedar.statefulIsAuthorized({
+            principal,
+            action: use,
+            resource: entities[e]!.uid,
+            context: {},
+            preparsedPolicySetId: id,
+            entities: [users[r]!, entities[e]!],
+          }),
+        );
       return {
         check: (i) => one(qr[i]!, qp[i]!),
         run(from, to) {
@@ -615,7 +691,19 @@ export const cedarWasm: Contender = {
           for (let i = from; i < to; i++) {
             const r = qr[i]!;
             const e = qp[i]!;
-            if (allowed(cedar.statefulIsAuthorized({ principal, action: use, resource: entities[e]!.uid, context: {}, preparsedPolicySetId: id, entities: [users[r]!, entities[e]!] }))) n++;
+            if (
+              allowed(
+                cedar.statefulIsAuthorized({
+                  principal,
+                  action: use,
+                  resource: entities[e]!.uid,
+                  context: {},
+                  preparsedPolicySetId: id,
+                  entities: [users[r]!, entities[e]!],
+                }),
+              )
+            )
+              n++;
           }
           return n;
         },
@@ -623,16 +711,41 @@ export const cedarWasm: Contender = {
     }
     if (workload === 'scoped') {
       const users = spec.roles.map((_, r) => user([r]));
-      const records = RECORDS.map((rec, k) => ({ uid: { type: 'Record', id: `record${k}` }, attrs: { owner: { __entity: { type: 'User', id: rec.ownerId } }, group: rec.groupId }, parents: [] }));
+      const records = RECORDS.map((rec, k) => ({
+        uid: { type: 'Record', id: `record${k}` },
+        attrs: { owner: { __entity: { type: 'User', id: rec.ownerId } }, group: rec.groupId },
+        parents: [],
+      }));
       const entities = users.map((u) => records.map((rec) => [u, rec]));
       return {
         check: (i) =>
-          allowed(cedar.statefulIsAuthorized({ principal, action: actionOf[qp[i]!]!, resource: records[ql[i]!]!.uid, context: {}, preparsedPolicySetId: id, entities: entities[qr[i]!]![ql[i]!]! })),
+          allowed(
+            cedar.statefulIsAuthorized({
+              principal,
+              action: actionOf[qp[i]!]!,
+              resource: records[ql[i]!]!.uid,
+              context: {},
+              preparsedPolicySetId: id,
+              entities: entities[qr[i]!]![ql[i]!]!,
+            }),
+          ),
         run(from, to) {
           let n = 0;
           for (let i = from; i < to; i++) {
             const l = ql[i]!;
-            if (allowed(cedar.statefulIsAuthorized({ principal, action: actionOf[qp[i]!]!, resource: records[l]!.uid, context: {}, preparsedPolicySetId: id, entities: entities[qr[i]!]![l]! }))) n++;
+            if (
+              allowed(
+                cedar.statefulIsAuthorized({
+                  principal,
+                  action: actionOf[qp[i]!]!,
+                  resource: records[l]!.uid,
+                  context: {},
+                  preparsedPolicySetId: id,
+                  entities: entities[qr[i]!]![l]!,
+                }),
+              )
+            )
+              n++;
           }
           return n;
         },
@@ -642,12 +755,33 @@ export const cedarWasm: Contender = {
     const resourceOf = spec.permissions.map((p) => ({ type: 'Resource', id: p.resource }));
     return {
       check: (i) =>
-        allowed(cedar.statefulIsAuthorized({ principal, action: actionOf[qp[i]!]!, resource: resourceOf[qp[i]!]!, context: {}, preparsedPolicySetId: id, entities: users[qr[i]!]! })),
+        allowed(
+          cedar.statefulIsAuthorized({
+            principal,
+            action: actionOf[qp[i]!]!,
+            resource: resourceOf[qp[i]!]!,
+            context: {},
+            preparsedPolicySetId: id,
+            entities: users[qr[i]!]!,
+          }),
+        ),
       run(from, to) {
         let n = 0;
         for (let i = from; i < to; i++) {
           const p = qp[i]!;
-          if (allowed(cedar.statefulIsAuthorized({ principal, action: actionOf[p]!, resource: resourceOf[p]!, context: {}, preparsedPolicySetId: id, entities: users[qr[i]!]! }))) n++;
+          if (
+            allowed(
+              cedar.statefulIsAuthorized({
+                principal,
+                action: actionOf[p]!,
+                resource: resourceOf[p]!,
+                context: {},
+                preparsedPolicySetId: id,
+                entities: users[qr[i]!]!,
+              }),
+            )
+          )
+            n++;
         }
         return n;
       },

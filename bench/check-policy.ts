@@ -62,7 +62,9 @@ export function checkPolicy(o: CheckPolicyOptions = {}): CheckPolicy {
   const nResources = o.resources ?? 50;
   const density = o.density ?? 0.3;
   const resources = Array.from({ length: nResources }, (_, i) => `res${String(i).padStart(2, '0')}`);
-  const permissions = resources.flatMap((resource) => ACTIONS.map((action) => ({ id: `${resource}:${action}`, resource, action })));
+  const permissions = resources.flatMap((resource) =>
+    ACTIONS.map((action) => ({ id: `${resource}:${action}`, resource, action })),
+  );
 
   const entries: string[] = [];
   const unknownEntries: string[] = [];
@@ -91,7 +93,13 @@ export function checkPolicy(o: CheckPolicyOptions = {}): CheckPolicy {
       return [...set].filter((e) => ![...set].some((f) => f !== e && e.startsWith(`${f}/`))).sort();
     };
     const connectors: CollectionRule | undefined =
-      m < 0.2 ? { mode: 'all', entries: [] } : m < 0.6 ? { mode: 'allow', entries: listed(8) } : m < 0.9 ? { mode: 'except', entries: listed(5) } : undefined;
+      m < 0.2
+        ? { mode: 'all', entries: [] }
+        : m < 0.6
+          ? { mode: 'allow', entries: listed(8) }
+          : m < 0.9
+            ? { mode: 'except', entries: listed(5) }
+            : undefined;
     roles.push({ name: `role-${String(r).padStart(2, '0')}`, grants, connectors });
   }
 
@@ -106,7 +114,11 @@ export function checkPolicy(o: CheckPolicyOptions = {}): CheckPolicy {
 }
 
 /** The policy as a policyc set (file name → YAML). */
-export function checkPolicyYaml(spec: CheckPolicy, scoped: boolean, name = scoped ? 'bench-scoped' : 'bench-plain'): Record<string, string> {
+export function checkPolicyYaml(
+  spec: CheckPolicy,
+  scoped: boolean,
+  name = scoped ? 'bench-scoped' : 'bench-plain',
+): Record<string, string> {
   const files: Record<string, string> = {};
   files['policyset.yaml'] = [
     'apiVersion: policyc/v1',
@@ -128,7 +140,9 @@ export function checkPolicyYaml(spec: CheckPolicy, scoped: boolean, name = scope
     '  resources:',
     ...spec.resources.map((r) => `    - { name: ${r}, title: Resource ${r} }`),
     '  permissions:',
-    ...spec.permissions.map((p) => `    - { id: "${p.id}", title: ${p.action} ${p.resource}${scoped ? ', scoped: true' : ''} }`),
+    ...spec.permissions.map(
+      (p) => `    - { id: "${p.id}", title: ${p.action} ${p.resource}${scoped ? ', scoped: true' : ''} }`,
+    ),
     '  collections:',
     '    - name: connectors',
     '      title: Connectors',
@@ -138,7 +152,15 @@ export function checkPolicyYaml(spec: CheckPolicy, scoped: boolean, name = scope
     '',
   ].join('\n');
   for (const role of spec.roles) {
-    const lines = ['apiVersion: policyc/v1', 'kind: Role', `metadata: { name: ${role.name} }`, 'spec:', `  title: Role ${role.name}`, `  description: Synthetic role ${role.name}.`, '  grants:'];
+    const lines = [
+      'apiVersion: policyc/v1',
+      'kind: Role',
+      `metadata: { name: ${role.name} }`,
+      'spec:',
+      `  title: Role ${role.name}`,
+      `  description: Synthetic role ${role.name}.`,
+      '  grants:',
+    ];
     for (const g of role.grants) {
       const id = spec.permissions[g.permission]!.id;
       lines.push(scoped ? `    - "${id}": ${LEVELS[g.level]}` : `    - "${id}"`);
@@ -166,7 +188,8 @@ export class Truth {
     this.nR = spec.roles.length;
     this.bits = new Uint8Array(3 * this.nR * this.nP);
     spec.roles.forEach((role, r) => {
-      for (const g of role.grants) for (let l = 0; l <= g.level; l++) this.bits[(l * this.nR + r) * this.nP + g.permission] = 1;
+      for (const g of role.grants)
+        for (let l = 0; l <= g.level; l++) this.bits[(l * this.nR + r) * this.nP + g.permission] = 1;
     });
   }
 

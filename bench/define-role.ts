@@ -43,7 +43,9 @@ function benchSet(): { files: Record<string, string>; grants: unknown[] } {
     chosen.add(`r${String(r).padStart(5, '0')}:${a}`);
   }
   // Resources r…0, r…1 are scoped, r…2 not (synthetic.ts: i % 3 !== 2).
-  const grants = [...chosen].map((id) => (Number(id.slice(1, 6)) % 3 !== 2 ? { [id]: levels[Math.floor(random() * 3)]! } : id));
+  const grants = [...chosen].map((id) =>
+    Number(id.slice(1, 6)) % 3 !== 2 ? { [id]: levels[Math.floor(random() * 3)]! } : id,
+  );
   const yaml = [
     'apiVersion: policyc/v1',
     'kind: Role',
@@ -60,7 +62,14 @@ function benchSet(): { files: Record<string, string>; grants: unknown[] } {
 
 async function load(files: Record<string, string>): Promise<Module> {
   const encoder = new TextEncoder();
-  const source: SetSource = { name: 'roles', dir: 'roles', files: Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1)).map(([f, t]) => ({ path: `roles/${f}`, bytes: encoder.encode(t) })), lockfile: undefined };
+  const source: SetSource = {
+    name: 'roles',
+    dir: 'roles',
+    files: Object.entries(files)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([f, t]) => ({ path: `roles/${f}`, bytes: encoder.encode(t) })),
+    lockfile: undefined,
+  };
   const c = compileSet(source, { outRoot: OUT });
   if (!c.ok) throw new Error(c.diagnostics.map((d) => d.message).join('; '));
   const dir = path.join(OUT, 'define-role');
@@ -95,7 +104,9 @@ async function main(): Promise<void> {
   // Agreement first: the two roles answer every question alike.
   const permissions = Object.values(g.Permission);
   const scopes = Object.values(g.Scope);
-  for (const p of permissions) for (const s of scopes) if (g.can(runtime, p, s) !== g.can(compiled, p, s)) throw new Error(`disagree on ${p} at ${s}`);
+  for (const p of permissions)
+    for (const s of scopes)
+      if (g.can(runtime, p, s) !== g.can(compiled, p, s)) throw new Error(`disagree on ${p} at ${s}`);
 
   const rounds = quick ? 9 : 31;
   const define = perCall(() => g.defineRole(definition), rounds, quick ? 20 : 100);

@@ -49,12 +49,18 @@ export interface ReportResults {
 
 function writeReport(args: readonly string[], out: string): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [CLI, 'report', ...args, '-o', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [CLI, 'report', ...args, '-o', out], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`policyc report ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-export async function runReportBench(quick: boolean, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<ReportResults> {
+export async function runReportBench(
+  quick: boolean,
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<ReportResults> {
   const found = findChromium();
   if ('missing' in found) throw new Error(found.missing);
   rmSync(OUT, { recursive: true, force: true });
@@ -68,7 +74,10 @@ export async function runReportBench(quick: boolean, log: (s: string) => void = 
     { name: `synthetic ${size.roles} × ${size.permissions}`, ...size, args: [synthetic] },
   ];
   const rounds = quick ? 2 : 5;
-  const browser = await chromium.launch({ executablePath: found.path, args: [...chromiumArgs(), '--enable-precise-memory-info'] });
+  const browser = await chromium.launch({
+    executablePath: found.path,
+    args: [...chromiumArgs(), '--enable-precise-memory-info'],
+  });
   const pages: PageMeasure[] = [];
   try {
     for (const c of cases) {
@@ -116,12 +125,26 @@ export async function runReportBench(quick: boolean, log: (s: string) => void = 
             input.dispatchEvent(new Event('input'));
             return performance.now() - t0;
           });
-          heapBytes = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+          heapBytes = await page.evaluate(
+            () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
+          );
         }
         await context.close();
       }
       log(`  first paint ${fmt(median(firstPaintMs))} ms, load ${fmt(median(loadMs))} ms (median of ${rounds})`);
-      pages.push({ name: c.name, roles: c.roles, permissions: c.permissions, bytes, writeS, firstPaintMs, domContentLoadedMs, loadMs, nextPageMs, filterMs, heapBytes });
+      pages.push({
+        name: c.name,
+        roles: c.roles,
+        permissions: c.permissions,
+        bytes,
+        writeS,
+        firstPaintMs,
+        domContentLoadedMs,
+        loadMs,
+        nextPageMs,
+        filterMs,
+        heapBytes,
+      });
     }
   } finally {
     await browser.close();
@@ -134,7 +157,18 @@ export function reportMarkdown(r: ReportResults): string {
   return [
     `\`policyc report\` for the shipped sets and a synthetic set (hierarchical shape), opened ${r.rounds} times each in headless ${r.chromium} (playwright-core, a fresh context each time, viewport 1400 × 1000). A set above 100,000 cells is written as a paged matrix: the first page as static HTML, every level as one character per cell in an embedded JSON block, drawn ${100} × ${40} at a time by the page's script. "Write" is the wall time of the command, compile included. Times in the browser are from navigation start; medians (min–max).\n`,
     table(
-      ['page', 'roles × permissions', 'file', 'write', 'first contentful paint', 'DOMContentLoaded', 'load (script done)', 'next page', 'filter', 'JS heap'],
+      [
+        'page',
+        'roles × permissions',
+        'file',
+        'write',
+        'first contentful paint',
+        'DOMContentLoaded',
+        'load (script done)',
+        'next page',
+        'filter',
+        'JS heap',
+      ],
       r.pages.map((p) => [
         p.name,
         `${p.roles.toLocaleString('en-US')} × ${p.permissions.toLocaleString('en-US')}`,
@@ -172,7 +206,8 @@ async function main(): Promise<void> {
   const json = argValue(args, '--json');
   if (json) writeFileSync(json, JSON.stringify(results, null, 2));
   const markdown = reportMarkdown(results);
-  if (args.includes('--results')) writeResultsSection(markdown, `node --import tsx bench/report.ts${quick ? ' --quick' : ''} --results`);
+  if (args.includes('--results'))
+    writeResultsSection(markdown, `node --import tsx bench/report.ts${quick ? ' --quick' : ''} --results`);
   process.stdout.write(`${markdown}\n`);
 }
 

@@ -10,7 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ScaleResults, bestWall, scaleMarkdown } from './scale.js';
-import { CASL, findResult, pairedRatio, POLICYC, type ThroughputResults, throughputMarkdown, WORKLOADS } from './throughput.js';
+import {
+  CASL,
+  findResult,
+  pairedRatio,
+  POLICYC,
+  type ThroughputResults,
+  throughputMarkdown,
+  WORKLOADS,
+} from './throughput.js';
 import { fmt, fmtBytes, fmtNs, machine, table } from './util.js';
 import { type WatchResults, watchMarkdown } from './watch-latency.js';
 import { RESULTS_HEADING as REPORT_HEADING, type ReportResults, reportMarkdown } from './report.js';
@@ -20,7 +28,10 @@ const ROOT = path.resolve(HERE, '..');
 const OUT = path.join(HERE, '.out');
 
 function child(script: string, flags: readonly string[], args: readonly string[]): boolean {
-  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', path.join(HERE, script), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', path.join(HERE, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (r.status !== 0) process.stderr.write(`bench: ${script} failed (exit ${r.status ?? r.signal})\n`);
   return r.status === 0;
 }
@@ -64,30 +75,52 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
     measured: `plain ${fmt(rp)}×, scoped ${fmt(rs)}× (multi-role \`subject().can()\` ${fmt(rm)}×)`,
     verdict: verdict(rp === undefined || rs === undefined ? undefined : rp <= 1.2 && rs <= 1.2),
   });
-  const vs = (wl: 'plain' | 'scoped') => (t ? pairedRatio(findResult(t, wl, CASL), findResult(t, wl, POLICYC)) : undefined);
+  const vs = (wl: 'plain' | 'scoped') =>
+    t ? pairedRatio(findResult(t, wl, CASL), findResult(t, wl, POLICYC)) : undefined;
   const cp = vs('plain');
   const cs = vs('scoped');
-  out.push({ target: '≥ 25× faster than CASL on plain RBAC (same run)', measured: `${fmt(cp)}×`, verdict: verdict(cp === undefined ? undefined : cp >= 25) });
-  out.push({ target: '≥ 100× faster than CASL on scoped checks (same run)', measured: `${fmt(cs)}×`, verdict: verdict(cs === undefined ? undefined : cs >= 100) });
+  out.push({
+    target: '≥ 25× faster than CASL on plain RBAC (same run)',
+    measured: `${fmt(cp)}×`,
+    verdict: verdict(cp === undefined ? undefined : cp >= 25),
+  });
+  out.push({
+    target: '≥ 100× faster than CASL on scoped checks (same run)',
+    measured: `${fmt(cs)}×`,
+    verdict: verdict(cs === undefined ? undefined : cs >= 100),
+  });
   const allocs = t?.allocation.filter((a) => a.name === POLICYC && a.workload !== 'collection') ?? [];
-  const worst = allocs.length > 0 ? Math.max(...allocs.map((a) => (a.heapAfterBytes - a.heapBeforeBytes) / a.checks)) : undefined;
+  const worst =
+    allocs.length > 0 ? Math.max(...allocs.map((a) => (a.heapAfterBytes - a.heapBeforeBytes) / a.checks)) : undefined;
   const gcs = allocs.reduce((n, a) => n + a.gcs, 0);
   out.push({
     target: 'no allocation on the check path',
-    measured: allocs.length > 0 ? `\`can()\`, scoped \`can()\`, \`subject().can()\`: ≤ ${fmt(worst)} B/check over ${allocs[0]!.checks.toLocaleString('en-US')} checks each, ${gcs} GCs` : 'n/a',
+    measured:
+      allocs.length > 0
+        ? `\`can()\`, scoped \`can()\`, \`subject().can()\`: ≤ ${fmt(worst)} B/check over ${allocs[0]!.checks.toLocaleString('en-US')} checks each, ${gcs} GCs`
+        : 'n/a',
     verdict: verdict(worst === undefined ? undefined : worst < 0.01 && gcs === 0),
   });
   // Both shapes of the same R × P: the hierarchical one (roles built on a few base roles, ~1 MiB of
   // YAML) is how large organisations write roles; the flat one (every role spelling out ~300
   // grants, ~12 MiB of YAML) is the worst case and is bounded by YAML parsing.
-  const largest = (shape: string) => s?.cases.find((c) => c.shape === shape && c.roles === 2000 && c.permissions === 5000);
-  const meets = (c: NonNullable<ReturnType<typeof largest>>) => c.cold.ok && c.cold.wallS < 5 && c.cold.maxRssBytes < 1024 ** 3;
-  const shapes = (['hierarchical', 'flat'] as const).map((shape) => ({ shape, c: largest(shape) })).filter((x) => x.c !== undefined);
+  const largest = (shape: string) =>
+    s?.cases.find((c) => c.shape === shape && c.roles === 2000 && c.permissions === 5000);
+  const meets = (c: NonNullable<ReturnType<typeof largest>>) =>
+    c.cold.ok && c.cold.wallS < 5 && c.cold.maxRssBytes < 1024 ** 3;
+  const shapes = (['hierarchical', 'flat'] as const)
+    .map((shape) => ({ shape, c: largest(shape) }))
+    .filter((x) => x.c !== undefined);
   out.push({
     target: '2,000 × 5,000 × 3 builds in < 5 s and < 1 GiB',
     measured:
       shapes.length > 0
-        ? shapes.map(({ shape, c }) => `${shape}: cold ${fmt(c!.cold.wallS)} s, ${fmtBytes(c!.cold.maxRssBytes)} peak RSS (${fmtBytes(c!.yamlBytes)} of YAML)${shape === 'flat' ? tuned(s!) : ''}`).join('; ')
+        ? shapes
+            .map(
+              ({ shape, c }) =>
+                `${shape}: cold ${fmt(c!.cold.wallS)} s, ${fmtBytes(c!.cold.maxRssBytes)} peak RSS (${fmtBytes(c!.yamlBytes)} of YAML)${shape === 'flat' ? tuned(s!) : ''}`,
+            )
+            .join('; ')
         : 'not run (--quick)',
     verdict:
       shapes.length === 0
@@ -95,13 +128,21 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
         : shapes.every(({ c }) => meets(c!))
           ? verdict(true)
           : shapes.some(({ c }) => meets(c!))
-            ? `met for the ${shapes.filter(({ c }) => meets(c!)).map(({ shape }) => shape).join(', ')} shape; **missed** for the ${shapes.filter(({ c }) => !meets(c!)).map(({ shape }) => shape).join(', ')} one`
+            ? `met for the ${shapes
+                .filter(({ c }) => meets(c!))
+                .map(({ shape }) => shape)
+                .join(', ')} shape; **missed** for the ${shapes
+                .filter(({ c }) => !meets(c!))
+                .map(({ shape }) => shape)
+                .join(', ')} one`
             : verdict(false),
   });
   const big = s ? [...s.cases].sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0] : undefined;
   out.push({
     target: 'generated size within 1.5× of the raw bit count plus metadata',
-    measured: big ? `${big.roles} × ${big.permissions}: access table ${fmt(big.accessTableBytes / big.rawBytes)}× raw bits; index.ts ${fmtBytes(big.indexBytes)} = tables + ${fmt((big.indexBytes - big.allTablesBytes) / (big.roles + big.permissions))} B metadata per role and permission; manifest.json ${fmtBytes(big.manifestBytes)} (${fmt(big.manifestBytes / big.rawBytes)}× raw)` : 'n/a',
+    measured: big
+      ? `${big.roles} × ${big.permissions}: access table ${fmt(big.accessTableBytes / big.rawBytes)}× raw bits; index.ts ${fmtBytes(big.indexBytes)} = tables + ${fmt((big.indexBytes - big.allTablesBytes) / (big.roles + big.permissions))} B metadata per role and permission; manifest.json ${fmtBytes(big.manifestBytes)} (${fmt(big.manifestBytes / big.rawBytes)}× raw)`
+      : 'n/a',
     verdict: verdict(big ? big.accessTableBytes / big.rawBytes <= 1.5 : undefined),
   });
   const k = s?.exponents.find((e) => e.shape === 'flat' && e.measure === 'cold in-CLI time')?.k;
@@ -116,14 +157,31 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
   const worstWatch = w && w.sets.length > 0 ? Math.max(...w.sets.map((x) => x.medianRebuildMs)) : undefined;
   out.push({
     target: 'a one-role edit of a shipped set rebuilt by `policyc watch` in < 100 ms (median)',
-    measured: w ? w.sets.map((x) => `${x.set} ${fmt(x.medianRebuildMs)} ms (write → rebuilt ${fmt(x.medianEndToEndMs)} ms)`).join('; ') : 'n/a',
+    measured: w
+      ? w.sets
+          .map((x) => `${x.set} ${fmt(x.medianRebuildMs)} ms (write → rebuilt ${fmt(x.medianEndToEndMs)} ms)`)
+          .join('; ')
+      : 'n/a',
     verdict: verdict(worstWatch === undefined ? undefined : worstWatch < 100),
   });
   return out;
 }
 
-function summary(t: ThroughputResults | undefined, s: ScaleResults | undefined, w: WatchResults | undefined, header: string): string {
-  const parts = [header, '', table(['target (issue 6)', 'measured', ''], targets(t, s, w).map((x) => [x.target, x.measured, x.verdict]), ['l', 'l', 'l'])];
+function summary(
+  t: ThroughputResults | undefined,
+  s: ScaleResults | undefined,
+  w: WatchResults | undefined,
+  header: string,
+): string {
+  const parts = [
+    header,
+    '',
+    table(
+      ['target (issue 6)', 'measured', ''],
+      targets(t, s, w).map((x) => [x.target, x.measured, x.verdict]),
+      ['l', 'l', 'l'],
+    ),
+  ];
   if (t) {
     const names = t.contenders.map((c) => c.name);
     parts.push(
@@ -154,7 +212,12 @@ async function main(): Promise<void> {
   const started = new Date();
   const load0 = os.loadavg();
   mkdirSync(OUT, { recursive: true });
-  const files = { throughput: path.join(OUT, 'throughput.json'), scale: path.join(OUT, 'scale.json'), watch: path.join(OUT, 'watch.json'), report: path.join(OUT, 'report.json') };
+  const files = {
+    throughput: path.join(OUT, 'throughput.json'),
+    scale: path.join(OUT, 'scale.json'),
+    watch: path.join(OUT, 'watch.json'),
+    report: path.join(OUT, 'report.json'),
+  };
   const t0 = Date.now();
   process.stderr.write('# check throughput\n');
   const okT = child('throughput.ts', ['--expose-gc'], [...q, '--json', files.throughput]);

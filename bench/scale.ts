@@ -13,7 +13,17 @@
  * repository's dist/ is used and the results say so.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticSet } from './synthetic.js';
@@ -100,24 +110,46 @@ export function prepareCli(log: (s: string) => void): { launcher: string; note: 
   const pkg = path.join(OUT, 'pkg');
   const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
   // Skip the compile when src/ has not changed since the last one (same newest mtime and file count).
-  const sources = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true, recursive: true }).filter((e) => e.isFile());
+  const sources = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true, recursive: true }).filter((e) =>
+    e.isFile(),
+  );
   const stamp = `${sources.length} ${Math.max(...sources.map((e) => statSync(path.join(e.parentPath, e.name)).mtimeMs))} ${statSync(path.join(ROOT, 'package.json')).mtimeMs}`;
   const stampFile = path.join(pkg, 'stamp');
   const launcher = path.join(pkg, 'bin', 'policyc.js');
   const note = 'src/ as of the run, compiled with tsc into bench/.out/pkg';
   // The emitter copies the generated modules' runtime from src/runtime/*.ts (shipped with the package).
   mkdirSync(path.join(pkg, 'src'), { recursive: true });
-  if (!existsSync(path.join(pkg, 'src', 'runtime'))) symlinkSync(path.join(ROOT, 'src', 'runtime'), path.join(pkg, 'src', 'runtime'));
-  if (existsSync(launcher) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return { launcher, note };
+  if (!existsSync(path.join(pkg, 'src', 'runtime')))
+    symlinkSync(path.join(ROOT, 'src', 'runtime'), path.join(pkg, 'src', 'runtime'));
+  if (existsSync(launcher) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp)
+    return { launcher, note };
   rmSync(path.join(pkg, 'dist'), { recursive: true, force: true });
   rmSync(stampFile, { force: true });
-  const r = spawnSync(tsc, ['-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', path.join(pkg, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    tsc,
+    [
+      '-p',
+      path.join(ROOT, 'tsconfig.build.json'),
+      '--outDir',
+      path.join(pkg, 'dist'),
+      '--declaration',
+      'false',
+      '--sourceMap',
+      'false',
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0 || !existsSync(path.join(pkg, 'dist', 'cli', 'main.js'))) {
-    log(`src/ does not compile right now (${(r.stdout + r.stderr).split('\n').slice(0, 3).join(' ')}); using the repository's dist/`);
-    return { launcher: path.join(ROOT, 'bin', 'policyc.js'), note: 'the repository\'s dist/ (src/ did not compile at the time of the run)' };
+    log(
+      `src/ does not compile right now (${(r.stdout + r.stderr).split('\n').slice(0, 3).join(' ')}); using the repository's dist/`,
+    );
+    return {
+      launcher: path.join(ROOT, 'bin', 'policyc.js'),
+      note: "the repository's dist/ (src/ did not compile at the time of the run)",
+    };
   }
   mkdirSync(path.join(pkg, 'bin'), { recursive: true });
   copyFileSync(path.join(ROOT, 'package.json'), path.join(pkg, 'package.json'));
@@ -133,13 +165,26 @@ const HAS_TIME = existsSync('/usr/bin/time');
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 
 /** One `policyc build` in a fresh process. */
-export function timedBuild(launcher: string, setDir: string, outDir: string, nodeFlags: readonly string[] = []): BuildRun {
+export function timedBuild(
+  launcher: string,
+  setDir: string,
+  outDir: string,
+  nodeFlags: readonly string[] = [],
+): BuildRun {
   const rss = path.join(OUT, 'maxrss.mjs');
-  if (!HAS_TIME) writeFileSync(rss, "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`));\n");
+  if (!HAS_TIME)
+    writeFileSync(
+      rss,
+      "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`));\n",
+    );
   const args = [...nodeFlags, ...(HAS_TIME ? [] : ['--import', rss]), launcher, 'build', setDir, '--out', outDir];
   const started = process.hrtime.bigint();
   const r = HAS_TIME
-    ? spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    ? spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      })
     : spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = r.stderr.trim().split('\n');
@@ -163,7 +208,9 @@ export function timedBuild(launcher: string, setDir: string, outDir: string, nod
     wallS,
     maxRssBytes,
     ...(built ? { internalMs: Number(built[1]) } : {}),
-    ...(ok ? {} : { message: `exit ${r.status}: ${(r.stdout + r.stderr).split('\n').filter(Boolean).slice(0, 6).join(' / ')}` }),
+    ...(ok
+      ? {}
+      : { message: `exit ${r.status}: ${(r.stdout + r.stderr).split('\n').filter(Boolean).slice(0, 6).join(' / ')}` }),
   };
 }
 
@@ -190,7 +237,12 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
   const name = caseName(c);
   const base = path.join(OUT, 'scale', name);
   rmSync(base, { recursive: true, force: true });
-  const policies = writeSyntheticSet(base, name, { roles: c.roles, permissions: c.permissions, shape: c.shape, seed: 42 });
+  const policies = writeSyntheticSet(base, name, {
+    roles: c.roles,
+    permissions: c.permissions,
+    shape: c.shape,
+    seed: 42,
+  });
   const setDir = path.join(policies, name);
   const outDir = path.join(base, 'generated');
   const { bytes: yamlBytes, files: yamlFiles } = dirBytes(setDir);
@@ -198,7 +250,8 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
   const cold = timedBuild(launcher, setDir, outDir);
   log(`    cold ${fmt(cold.wallS)} s, ${fmtBytes(cold.maxRssBytes)}${cold.ok ? '' : ` FAILED ${cold.message}`}`);
   const warm = warmToo ? timedBuild(launcher, setDir, outDir) : undefined;
-  if (warm) log(`    warm ${fmt(warm.wallS)} s, ${fmtBytes(warm.maxRssBytes)}${warm.ok ? '' : ` FAILED ${warm.message}`}`);
+  if (warm)
+    log(`    warm ${fmt(warm.wallS)} s, ${fmtBytes(warm.maxRssBytes)}${warm.ok ? '' : ` FAILED ${warm.message}`}`);
   const index = path.join(outDir, name, 'index.ts');
   const text = existsSync(index) ? readFileSync(index, 'utf8') : '';
   const access = /const ACCESS = decodeWords\("([^"]*)"/.exec(text)?.[1]?.length ?? 0;
@@ -223,15 +276,18 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
 function stageOf(url: string, fn: string): string {
   if (fn === '(garbage collector)') return 'garbage collector';
   if (fn === '(program)' || fn === '(idle)' || fn === '(root)') return 'V8/native (program, idle)';
-  if (/node_modules\/yaml\//.test(url) || /\/(dist|src)\/load\/yaml\.[jt]s/.test(url)) return 'parse (yaml + load/yaml)';
+  if (/node_modules\/yaml\//.test(url) || /\/(dist|src)\/load\/yaml\.[jt]s/.test(url))
+    return 'parse (yaml + load/yaml)';
   if (/\/(dist|src)\/load\//.test(url)) return 'read and decode (load/)';
   if (/node_modules\/ajv|\/(dist|src)\/validate\//.test(url)) return 'validate (ajv + validate/)';
-  if (/\/(dist|src)\/(resolve|model)\/|\/(dist|src)\/analyze\.[jt]s|unhomoglyph|fastest-levenshtein/.test(url)) return 'resolve (resolve/, model/, name checks)';
+  if (/\/(dist|src)\/(resolve|model)\/|\/(dist|src)\/analyze\.[jt]s|unhomoglyph|fastest-levenshtein/.test(url))
+    return 'resolve (resolve/, model/, name checks)';
   if (/\/(dist|src)\/allocate\//.test(url)) return 'allocate (lockfile)';
   if (/\/(dist|src)\/emit\/|ts-morph|typescript|code-block-writer/.test(url)) return 'emit (emit/, ts-morph)';
   if (/\/(dist|src)\/diagnostics\//.test(url)) return 'diagnostics';
   if (/\/(dist|src)\/(output|cli)\/|\/(dist|src)\/(compile|watch)\.[jt]s/.test(url)) return 'CLI, watch and writes';
-  if (/chokidar|readdirp|tinyglobby|fdir|picomatch/.test(url)) return 'file watching and discovery (chokidar, tinyglobby)';
+  if (/chokidar|readdirp|tinyglobby|fdir|picomatch/.test(url))
+    return 'file watching and discovery (chokidar, tinyglobby)';
   if (url.startsWith('node:') || url === '') return 'node internals (fs, module loading, JSON, …)';
   return 'other';
 }
@@ -251,11 +307,19 @@ export function summariseProfile(file: string | object, set: string): ProfileSum
     const n = byId.get(id);
     // Idle time (waiting for the file system or a timer) is not work, and the inspector's own
     // dispatch (an in-process profile) is the profiler's: both are left out of the shares.
-    if (!n || n.callFrame.functionName === '(idle)' || (n.callFrame.functionName === 'dispatch' && n.callFrame.url === '')) return;
+    if (
+      !n ||
+      n.callFrame.functionName === '(idle)' ||
+      (n.callFrame.functionName === 'dispatch' && n.callFrame.url === '')
+    )
+      return;
     const { functionName, url, lineNumber } = n.callFrame;
     const stage = stageOf(url, functionName);
     stages.set(stage, (stages.get(stage) ?? 0) + dt);
-    const where = url.replace(/^file:\/\/.*?\/(node_modules|dist|src)\//, '$1/').replace(/[?#].*$/, '').replace(/^file:\/\/.*\//, '');
+    const where = url
+      .replace(/^file:\/\/.*?\/(node_modules|dist|src)\//, '$1/')
+      .replace(/[?#].*$/, '')
+      .replace(/^file:\/\/.*\//, '');
     const key = `${functionName || '(anonymous)'} (${where || 'native'}${url ? `:${lineNumber + 1}` : ''})`;
     fns.set(key, (fns.get(key) ?? 0) + dt);
     total += dt;
@@ -311,34 +375,63 @@ export function profileCase(launcher: string, c: ScaleCase): ProfileSummary | un
   const run = timedBuild(launcher, setDir, outDir, ['--cpu-prof', '--cpu-prof-dir', profDir]);
   if (!run.ok || !existsSync(profDir)) return undefined;
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  return file ? summariseProfile(path.join(profDir, file), `${c.roles} × ${c.permissions} (${c.shape}), cold`) : undefined;
+  return file
+    ? summariseProfile(path.join(profDir, file), `${c.roles} × ${c.permissions} (${c.shape}), cold`)
+    : undefined;
 }
 
-export function runScale(quick: boolean, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): ScaleResults {
+export function runScale(
+  quick: boolean,
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): ScaleResults {
   const { launcher, note } = prepareCli(log);
   const cases: ScaleResult[] = [];
   // A --quick run builds the larger set cold only, to stay within a minute.
-  for (const c of quick ? QUICK_CASES : FULL_CASES) cases.push(runCase(launcher, c, log, !quick || c === QUICK_CASES[0]));
+  for (const c of quick ? QUICK_CASES : FULL_CASES)
+    cases.push(runCase(launcher, c, log, !quick || c === QUICK_CASES[0]));
   const exponents: { shape: string; measure: string; k: number }[] = [];
   for (const shape of ['flat', 'hierarchical'] as const) {
     const cs = cases.filter((c) => c.shape === shape && c.cold.ok);
     if (cs.length < 2) continue;
-    exponents.push({ shape, measure: 'cold wall time', k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.wallS }))) });
-    exponents.push({ shape, measure: 'cold in-CLI time', k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.internalMs ?? Number.NaN }))) });
+    exponents.push({
+      shape,
+      measure: 'cold wall time',
+      k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.wallS }))),
+    });
+    exponents.push({
+      shape,
+      measure: 'cold in-CLI time',
+      k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.internalMs ?? Number.NaN }))),
+    });
     const ws = cs.filter((c) => c.warm?.ok);
-    if (ws.length >= 2) exponents.push({ shape, measure: 'warm wall time', k: growthExponent(ws.map((c) => ({ x: c.roles * c.permissions, y: c.warm!.wallS }))) });
-    exponents.push({ shape, measure: 'cold peak RSS', k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.maxRssBytes }))) });
+    if (ws.length >= 2)
+      exponents.push({
+        shape,
+        measure: 'warm wall time',
+        k: growthExponent(ws.map((c) => ({ x: c.roles * c.permissions, y: c.warm!.wallS }))),
+      });
+    exponents.push({
+      shape,
+      measure: 'cold peak RSS',
+      k: growthExponent(cs.map((c) => ({ x: c.roles * c.permissions, y: c.cold.maxRssBytes }))),
+    });
     // The fit over all sizes is flattened by the fixed cost of a build (start-up, a ts-morph
     // project): the slope between the two largest sizes is the marginal growth.
     if (cs.length >= 3) {
       const top = [...cs].sort((a, b) => a.roles * a.permissions - b.roles * b.permissions).slice(-2);
-      exponents.push({ shape, measure: 'cold in-CLI time, two largest sizes', k: growthExponent(top.map((c) => ({ x: c.roles * c.permissions, y: c.cold.internalMs ?? Number.NaN }))) });
+      exponents.push({
+        shape,
+        measure: 'cold in-CLI time, two largest sizes',
+        k: growthExponent(top.map((c) => ({ x: c.roles * c.permissions, y: c.cold.internalMs ?? Number.NaN }))),
+      });
     }
   }
   for (const e of exponents) log(`  growth ${e.shape}, ${e.measure}: ∝ (R·P)^${fmt(e.k)}`);
   let profile: ProfileSummary | undefined;
   if (!quick) {
-    const largest = cases.filter((c) => c.shape === 'flat').sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0];
+    const largest = cases
+      .filter((c) => c.shape === 'flat')
+      .sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0];
     if (largest) {
       log(`  profiling one more cold build of ${largest.roles} × ${largest.permissions}…`);
       profile = profileCase(launcher, largest);
@@ -346,7 +439,9 @@ export function runScale(quick: boolean, log: (s: string) => void = (s) => proce
   }
   let tuning: TuningResult | undefined;
   if (!quick) {
-    const largest = cases.filter((c) => c.shape === 'flat').sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0];
+    const largest = cases
+      .filter((c) => c.shape === 'flat')
+      .sort((a, b) => b.roles * b.permissions - a.roles * a.permissions)[0];
     if (largest) {
       log(`  cold builds of ${largest.roles} × ${largest.permissions} with and without ${SEMI_SPACE_FLAG}…`);
       tuning = tuningCase(launcher, largest, SEMI_SPACE_FLAG, 3);
@@ -358,10 +453,22 @@ export function runScale(quick: boolean, log: (s: string) => void = (s) => proce
 
 export function scaleMarkdown(s: ScaleResults): string {
   const out: string[] = [];
-  out.push(`CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output. Warm: the same build again (lockfile and output present, nothing to write).\n`);
+  out.push(
+    `CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output. Warm: the same build again (lockfile and output present, nothing to write).\n`,
+  );
   out.push(
     table(
-      ['set (roles × permissions × 3 scopes)', 'shape', 'YAML', 'cold wall', 'cold in CLI', 'cold peak RSS', 'warm wall', 'warm in CLI', 'warm peak RSS'],
+      [
+        'set (roles × permissions × 3 scopes)',
+        'shape',
+        'YAML',
+        'cold wall',
+        'cold in CLI',
+        'cold peak RSS',
+        'warm wall',
+        'warm in CLI',
+        'warm peak RSS',
+      ],
       s.cases.map((c) => [
         `${c.roles.toLocaleString('en-US')} × ${c.permissions.toLocaleString('en-US')}`,
         c.shape,
@@ -377,11 +484,31 @@ export function scaleMarkdown(s: ScaleResults): string {
     ),
   );
   out.push('\nFitted growth (least squares on log-log over the sizes above; time ∝ (R·P)^k):\n');
-  out.push(table(['shape', 'measure', 'k'], s.exponents.map((e) => [e.shape, e.measure, fmt(e.k)]), ['l', 'l', 'r']));
-  out.push('\nGenerated size. Raw bits = R·P·3/8 bytes (one bit per role, permission and scope). The access table is a base64 literal of 32-bit words (4/3 of its bytes, rows padded to whole words).\n');
   out.push(
     table(
-      ['set', 'shape', 'raw bits', 'access table literal', 'table ÷ raw', 'index.ts', 'index.ts − tables (metadata)', 'metadata per role+permission', 'index.ts ÷ raw', 'manifest.json', 'lockfile'],
+      ['shape', 'measure', 'k'],
+      s.exponents.map((e) => [e.shape, e.measure, fmt(e.k)]),
+      ['l', 'l', 'r'],
+    ),
+  );
+  out.push(
+    '\nGenerated size. Raw bits = R·P·3/8 bytes (one bit per role, permission and scope). The access table is a base64 literal of 32-bit words (4/3 of its bytes, rows padded to whole words).\n',
+  );
+  out.push(
+    table(
+      [
+        'set',
+        'shape',
+        'raw bits',
+        'access table literal',
+        'table ÷ raw',
+        'index.ts',
+        'index.ts − tables (metadata)',
+        'metadata per role+permission',
+        'index.ts ÷ raw',
+        'manifest.json',
+        'lockfile',
+      ],
       s.cases.map((c) => [
         `${c.roles} × ${c.permissions}`,
         c.shape,
@@ -399,17 +526,44 @@ export function scaleMarkdown(s: ScaleResults): string {
     ),
   );
   if (s.profile) {
-    out.push(`\nWhere the time goes: CPU profile (\`node --cpu-prof\`) of one more cold build of ${s.profile.set}, ${fmtMs(s.profile.totalMs)} sampled; self time by pipeline stage (by source file) and the top functions.\n`);
-    out.push(table(['stage', 'self time', 'share'], s.profile.stages.map((x) => [x.stage, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']));
+    out.push(
+      `\nWhere the time goes: CPU profile (\`node --cpu-prof\`) of one more cold build of ${s.profile.set}, ${fmtMs(s.profile.totalMs)} sampled; self time by pipeline stage (by source file) and the top functions.\n`,
+    );
+    out.push(
+      table(
+        ['stage', 'self time', 'share'],
+        s.profile.stages.map((x) => [x.stage, fmtMs(x.ms), `${fmt(x.share * 100)} %`]),
+        ['l', 'r', 'r'],
+      ),
+    );
     out.push('');
-    out.push(table(['function (file:line)', 'self time', 'share'], s.profile.top.map((x) => [`\`${x.fn}\``, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']));
+    out.push(
+      table(
+        ['function (file:line)', 'self time', 'share'],
+        s.profile.top.map((x) => [`\`${x.fn}\``, fmtMs(x.ms), `${fmt(x.share * 100)} %`]),
+        ['l', 'r', 'r'],
+      ),
+    );
   }
   if (s.tuning) {
     const t = s.tuning;
     const peak = (runs: readonly BuildRun[]) => Math.max(...runs.filter((r) => r.ok).map((r) => r.maxRssBytes));
-    const row = (label: string, runs: readonly BuildRun[]) => [label, runs.map((r) => (r.ok ? `${fmt(r.wallS)} s` : 'failed')).join(', '), `${fmt(bestWall(runs))} s`, fmtBytes(peak(runs))];
-    out.push(`\nYoung-generation size: does a larger young generation (fewer scavenges while the \`yaml\` parser allocates its short-lived nodes) shorten the build of the largest set? ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (which users can pass as \`NODE_OPTIONS=${t.flag}\`), interleaved. Best of ${t.rounds}, flag ÷ defaults: × ${fmt(bestWall(t.tuned) / bestWall(t.plain))} (below 1 is faster). On this shared machine the spread between runs of one setting is often wider than the difference between settings.\n`);
-    out.push(table(['node flags', 'cold wall, each run', 'best', 'peak RSS (max)'], [row('(defaults)', t.plain), row(`\`${t.flag}\``, t.tuned)], ['l', 'l', 'r', 'r']));
+    const row = (label: string, runs: readonly BuildRun[]) => [
+      label,
+      runs.map((r) => (r.ok ? `${fmt(r.wallS)} s` : 'failed')).join(', '),
+      `${fmt(bestWall(runs))} s`,
+      fmtBytes(peak(runs)),
+    ];
+    out.push(
+      `\nYoung-generation size: does a larger young generation (fewer scavenges while the \`yaml\` parser allocates its short-lived nodes) shorten the build of the largest set? ${t.rounds} cold builds of ${t.set} with Node's defaults and with \`${t.flag}\` (which users can pass as \`NODE_OPTIONS=${t.flag}\`), interleaved. Best of ${t.rounds}, flag ÷ defaults: × ${fmt(bestWall(t.tuned) / bestWall(t.plain))} (below 1 is faster). On this shared machine the spread between runs of one setting is often wider than the difference between settings.\n`,
+    );
+    out.push(
+      table(
+        ['node flags', 'cold wall, each run', 'best', 'peak RSS (max)'],
+        [row('(defaults)', t.plain), row(`\`${t.flag}\``, t.tuned)],
+        ['l', 'l', 'r', 'r'],
+      ),
+    );
   }
   return out.join('\n');
 }

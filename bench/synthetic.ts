@@ -72,17 +72,28 @@ export function syntheticSet(name: string, o: SyntheticOptions): Record<string, 
     '  categories:',
     ...Array.from({ length: 20 }, (_, i) => `    - { name: c${i}, title: Category ${i} }`),
     '  resources:',
-    ...Array.from({ length: resources }, (_, i) => `    - { name: ${res(i)}, title: Resource ${i}, category: c${i % 20} }`),
+    ...Array.from(
+      { length: resources },
+      (_, i) => `    - { name: ${res(i)}, title: Resource ${i}, category: c${i % 20} }`,
+    ),
     '  permissions:',
   ];
   for (let i = 0; i < resources; i++) {
-    for (const a of ACTIONS) catalog.push(`    - { id: "${res(i)}:${a}", title: ${a} resource ${i}${scoped(i) ? ', scoped: true' : ''} }`);
+    for (const a of ACTIONS)
+      catalog.push(`    - { id: "${res(i)}:${a}", title: ${a} resource ${i}${scoped(i) ? ', scoped: true' : ''} }`);
   }
   files['catalog.yaml'] = `${catalog.join('\n')}\n`;
   const perRole = Math.max(1, Math.round(((o.density ?? 0.3) * resources) / 1.15));
   if (o.shape === 'hierarchical') hierarchicalRoles(files, o, random, resources, perRole, res, scoped, pad);
   for (let r = 0; o.shape !== 'hierarchical' && r < o.roles; r++) {
-    const lines = ['apiVersion: policyc/v1', 'kind: Role', `metadata: { name: role-${pad(r, 5)} }`, 'spec:', `  title: Role ${r}`, `  description: Synthetic role ${r}.`];
+    const lines = [
+      'apiVersion: policyc/v1',
+      'kind: Role',
+      `metadata: { name: role-${pad(r, 5)} }`,
+      'spec:',
+      `  title: Role ${r}`,
+      `  description: Synthetic role ${r}.`,
+    ];
     if (r > 0 && random() < 0.2) lines.push(`  inherits: [role-${pad(Math.floor(random() * r), 5)}]`);
     lines.push('  grants:');
     const chosen = new Set<number>();
@@ -105,7 +116,9 @@ export function syntheticSet(name: string, o: SyntheticOptions): Record<string, 
   for (let u = 0; u < users; u++) {
     const a = Math.floor(random() * o.roles);
     const b = Math.floor(random() * o.roles);
-    assignments.push(`    - { name: user${u}, roles: [${[...new Set([a, b])].map((x) => `role-${pad(x, 5)}`).join(', ')}] }`);
+    assignments.push(
+      `    - { name: user${u}, roles: [${[...new Set([a, b])].map((x) => `role-${pad(x, 5)}`).join(', ')}] }`,
+    );
   }
   files['assignments.yaml'] = `${assignments.join('\n')}\n`;
   return files;
@@ -123,9 +136,17 @@ function hierarchicalRoles(
 ): void {
   const bases = Math.min(o.roles, Math.max(4, Math.round(o.roles / 50)));
   const name = (r: number) => `role-${pad(r, 5)}`;
-  const grant = (i: number) => (scoped(i) ? `    - "${res(i)}:*": ${LEVELS[Math.floor(random() * 3)]}` : `    - "${res(i)}:*"`);
+  const grant = (i: number) =>
+    scoped(i) ? `    - "${res(i)}:*": ${LEVELS[Math.floor(random() * 3)]}` : `    - "${res(i)}:*"`;
   for (let r = 0; r < o.roles; r++) {
-    const lines = ['apiVersion: policyc/v1', 'kind: Role', `metadata: { name: ${name(r)} }`, 'spec:', `  title: Role ${r}`, `  description: Synthetic role ${r}.`];
+    const lines = [
+      'apiVersion: policyc/v1',
+      'kind: Role',
+      `metadata: { name: ${name(r)} }`,
+      'spec:',
+      `  title: Role ${r}`,
+      `  description: Synthetic role ${r}.`,
+    ];
     const chosen = new Set<number>();
     if (r < bases) {
       // A base role: the bulk of the grants, like the flat shape's roles.

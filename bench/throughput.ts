@@ -34,7 +34,16 @@ import { ReferenceEvaluator } from '../src/evaluate/reference.js';
 import type { Model } from '../src/model/model.js';
 import { memorySet } from '../test/support/sets.js';
 import { CONTENDERS, type Contender, floor, type Runner, type WorkloadContext } from './adapters.js';
-import { type CheckPolicy, checkPolicy, checkPolicyYaml, generateQueries, LEVELS, type Queries, Truth, type Workload } from './check-policy.js';
+import {
+  type CheckPolicy,
+  checkPolicy,
+  checkPolicyYaml,
+  generateQueries,
+  LEVELS,
+  type Queries,
+  Truth,
+  type Workload,
+} from './check-policy.js';
 import { argValue, fmt, fmtBytes, fmtMs, fmtNs, gc, median, table } from './util.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -65,8 +74,32 @@ export interface Settings {
   readonly bestOf: number;
 }
 
-export const FULL: Settings = { queries: 1_000_000, rounds: 101, targetMs: 1, warmMs: 300, sample: 20_000, sampleMs: 4000, allocChecks: 10_000_000, minChunk: 20, minSample: 300, slowSamples: 9, bestOf: 3 };
-export const QUICK: Settings = { queries: 100_000, rounds: 15, targetMs: 0.5, warmMs: 30, sample: 600, sampleMs: 80, allocChecks: 1_000_000, minChunk: 3, minSample: 10, slowSamples: 2, bestOf: 3 };
+export const FULL: Settings = {
+  queries: 1_000_000,
+  rounds: 101,
+  targetMs: 1,
+  warmMs: 300,
+  sample: 20_000,
+  sampleMs: 4000,
+  allocChecks: 10_000_000,
+  minChunk: 20,
+  minSample: 300,
+  slowSamples: 9,
+  bestOf: 3,
+};
+export const QUICK: Settings = {
+  queries: 100_000,
+  rounds: 15,
+  targetMs: 0.5,
+  warmMs: 30,
+  sample: 600,
+  sampleMs: 80,
+  allocChecks: 1_000_000,
+  minChunk: 3,
+  minSample: 10,
+  slowSamples: 2,
+  bestOf: 3,
+};
 
 export interface Agreement {
   readonly checked: number;
@@ -103,7 +136,15 @@ export interface AllocationResult {
 export interface ThroughputResults {
   readonly settings: Settings;
   readonly quick: boolean;
-  readonly policy: { roles: number; resources: number; actions: number; permissions: number; density: number; entries: number; subjects: number };
+  readonly policy: {
+    roles: number;
+    resources: number;
+    actions: number;
+    permissions: number;
+    density: number;
+    entries: number;
+    subjects: number;
+  };
   readonly compile: { plainMs: number; scopedMs: number };
   readonly contenders: readonly { name: string; how: string }[];
   readonly results: readonly ContenderResult[];
@@ -111,13 +152,20 @@ export interface ThroughputResults {
 }
 
 /** Compiles a variant of the check policy in memory and writes its module as JavaScript into `dir`; returns the file and the model. */
-function buildVariant(files: Record<string, string>, name: string, dir: string): { file: string; model: Model; ms: number } {
+function buildVariant(
+  files: Record<string, string>,
+  name: string,
+  dir: string,
+): { file: string; model: Model; ms: number } {
   const started = performance.now();
   const c = compileSet(memorySet(name, files), { outRoot: dir });
   const ms = performance.now() - started;
-  if (!c.ok || !c.model) throw new Error(`the check policy ${name} does not compile: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!c.ok || !c.model)
+    throw new Error(`the check policy ${name} does not compile: ${c.diagnostics.map((d) => d.message).join('; ')}`);
   const index = c.files.find((f) => f.name === 'index.ts')!;
-  const js = ts.transpileModule(index.text, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+  const js = ts.transpileModule(index.text, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  }).outputText;
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.ts`), index.text);
   const file = path.join(dir, `${name}.mjs`);
@@ -160,7 +208,11 @@ function memory(): number {
 }
 
 /** The reference evaluator's answer to query i of a workload. */
-export function referenceAnswer(refs: { readonly plain: ReferenceEvaluator; readonly scoped: ReferenceEvaluator }, ctx: WorkloadContext, i: number): boolean {
+export function referenceAnswer(
+  refs: { readonly plain: ReferenceEvaluator; readonly scoped: ReferenceEvaluator },
+  ctx: WorkloadContext,
+  i: number,
+): boolean {
   const { spec, q, workload } = ctx;
   const r = q.role[i]!;
   const p = q.item[i]!;
@@ -211,12 +263,18 @@ export function runRange(runner: Runner, q: Queries, start: number, count: numbe
   return [got, want, at];
 }
 
-export async function runThroughput(settings: Settings, quick: boolean, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<ThroughputResults> {
+export async function runThroughput(
+  settings: Settings,
+  quick: boolean,
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<ThroughputResults> {
   if (!gc()) log('note: run with --expose-gc for heap figures and GCs between samples');
   const t0 = performance.now();
   const prepared = prepareCheckPolicy(path.join(OUT, 'check'));
   const { spec, refs } = prepared;
-  log(`compiled the check policy: plain ${fmtMs(prepared.compileMs.plain)}, scoped ${fmtMs(prepared.compileMs.scoped)}`);
+  log(
+    `compiled the check policy: plain ${fmtMs(prepared.compileMs.plain)}, scoped ${fmtMs(prepared.compileMs.scoped)}`,
+  );
   const results: ContenderResult[] = [];
   const allocation: AllocationResult[] = [];
 
@@ -227,17 +285,33 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
     gc();
     gc();
     const allowedShare = q.prefix[q.n]! / q.n;
-    log(`\n## ${workload}: ${q.n.toLocaleString('en-US')} queries, ${fmt(allowedShare * 100)} % allowed (${fmtMs(performance.now() - t0)} so far)`);
+    log(
+      `\n## ${workload}: ${q.n.toLocaleString('en-US')} queries, ${fmt(allowedShare * 100)} % allowed (${fmtMs(performance.now() - t0)} so far)`,
+    );
 
     // The oracle's answers on the sample, once; the expected answers themselves are checked against them.
     const oracle: boolean[] = [];
     for (let i = 0; i < Math.min(q.n, settings.sample); i++) {
       oracle.push(referenceAnswer(refs, ctx, i));
-      if ((q.expected[i] === 1) !== oracle[i]) throw new Error(`benchmark bug: expected answer of query ${i} (${describeQuery(ctx, i)}) differs from the reference evaluator`);
+      if ((q.expected[i] === 1) !== oracle[i])
+        throw new Error(
+          `benchmark bug: expected answer of query ${i} (${describeQuery(ctx, i)}) differs from the reference evaluator`,
+        );
     }
 
     // Setup and agreement, one contender at a time.
-    const live: { c: Contender; runner: Runner; result: ContenderResult; samples: number[]; rounds: number[]; ratios: number[]; cursor: number; chunk: number; timed: number; slow: boolean }[] = [];
+    const live: {
+      c: Contender;
+      runner: Runner;
+      result: ContenderResult;
+      samples: number[];
+      rounds: number[];
+      ratios: number[];
+      cursor: number;
+      chunk: number;
+      timed: number;
+      slow: boolean;
+    }[] = [];
     for (const c of CONTENDERS) {
       // BENCH_ONLY=name,name limits the run to some contenders (the floor always runs): for investigating one library.
       const only = process.env.BENCH_ONLY?.split(',');
@@ -254,7 +328,12 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
       try {
         runner = await c.setup(ctx);
       } catch (error) {
-        results.push({ name: c.name, workload, status: 'error', reason: `setup failed: ${error instanceof Error ? error.message : String(error)}` });
+        results.push({
+          name: c.name,
+          workload,
+          status: 'error',
+          reason: `setup failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
         log(`  ${c.name}: setup failed: ${String(error)}`);
         continue;
       }
@@ -280,17 +359,40 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
       }
-      const agreement: Agreement = { checked, disagreements, ...(example ? { example } : {}), ...(error ? { error } : {}) };
+      const agreement: Agreement = {
+        checked,
+        disagreements,
+        ...(example ? { example } : {}),
+        ...(error ? { error } : {}),
+      };
       const base = { name: c.name, workload, setupMs, ...(heapBytes !== undefined ? { heapBytes } : {}), agreement };
       if (error || disagreements > 0) {
-        results.push({ ...base, status: error ? 'error' : 'disagrees', reason: error ?? `${disagreements} of ${checked} answers differ from the reference evaluator, e.g. ${example}` });
+        results.push({
+          ...base,
+          status: error ? 'error' : 'disagrees',
+          reason:
+            error ?? `${disagreements} of ${checked} answers differ from the reference evaluator, e.g. ${example}`,
+        });
         log(`  ${c.name}: ${error ? `error: ${error}` : `DISAGREES (${disagreements}/${checked}): ${example}`}`);
         continue;
       }
       const result: ContenderResult = { ...base, status: 'timed' };
       results.push(result);
-      live.push({ c, runner, result, samples: [], rounds: [], ratios: [], cursor: 0, chunk: 1000, timed: 0, slow: false });
-      log(`  ${c.name}: setup ${fmtMs(setupMs)}, heap ${fmtBytes(heapBytes)}, agrees on ${checked.toLocaleString('en-US')} checks`);
+      live.push({
+        c,
+        runner,
+        result,
+        samples: [],
+        rounds: [],
+        ratios: [],
+        cursor: 0,
+        chunk: 1000,
+        timed: 0,
+        slow: false,
+      });
+      log(
+        `  ${c.name}: setup ${fmtMs(setupMs)}, heap ${fmtBytes(heapBytes)}, agrees on ${checked.toLocaleString('en-US')} checks`,
+      );
     }
 
     // Warm-up and calibration: consecutive chunks for warmMs (the agreement check has already
@@ -333,7 +435,8 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
           const t0 = process.hrtime.bigint();
           const [got, want, next] = runRange(l.runner, q, l.cursor, l.chunk);
           const t1 = process.hrtime.bigint();
-          if (got !== want) throw new Error(`${l.c.name} (${workload}): ${got} allowed in a timed sample, expected ${want}`);
+          if (got !== want)
+            throw new Error(`${l.c.name} (${workload}): ${got} allowed in a timed sample, expected ${want}`);
           l.cursor = next;
           l.timed += l.chunk;
           v = Math.min(v, Number(t1 - t0) / l.chunk);
@@ -355,7 +458,9 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
         ...(l.ratios.length > 0 ? { ratioToFloor: median(l.ratios) } : {}),
         checksTimed: l.timed,
       };
-      log(`  ${l.c.name.padEnd(28)} ${fmt(median(l.samples)).padStart(8)} ns/check  ×${fmt(median(l.ratios))} floor  (${l.samples.length} samples, ${l.timed.toLocaleString('en-US')} checks timed)`);
+      log(
+        `  ${l.c.name.padEnd(28)} ${fmt(median(l.samples)).padStart(8)} ns/check  ×${fmt(median(l.ratios))} floor  (${l.samples.length} samples, ${l.timed.toLocaleString('en-US')} checks timed)`,
+      );
     }
 
     // No allocation on the check path: heap before/after N checks, and the GCs meanwhile.
@@ -375,7 +480,14 @@ export async function runThroughput(settings: Settings, quick: boolean, log: (s:
       await new Promise((r) => setTimeout(r, 20));
       obs.disconnect();
       if (got !== want) throw new Error(`${l.c.name}: wrong answers in the allocation run`);
-      allocation.push({ name: l.c.name, workload, checks, heapBeforeBytes, heapAfterBytes, gcs: gcs.filter((t) => t >= t0 && t <= t1).length });
+      allocation.push({
+        name: l.c.name,
+        workload,
+        checks,
+        heapBeforeBytes,
+        heapAfterBytes,
+        gcs: gcs.filter((t) => t >= t0 && t <= t1).length,
+      });
     }
   }
 
@@ -432,7 +544,16 @@ export function throughputMarkdown(t: ThroughputResults): string {
     out.push(`\n#### ${w.title}\n`);
     out.push(
       table(
-        ['contender', 'time per check (median)', '× floor', '× policyc', 'setup', 'retained heap', 'agreement with the reference evaluator', 'checks timed'],
+        [
+          'contender',
+          'time per check (median)',
+          '× floor',
+          '× policyc',
+          'setup',
+          'retained heap',
+          'agreement with the reference evaluator',
+          'checks timed',
+        ],
         rows.map((r) => {
           const vsPolicyc = r.status === 'timed' && r.name !== POLICYC ? pairedRatio(r, pc) : undefined;
           return [
@@ -442,7 +563,13 @@ export function throughputMarkdown(t: ThroughputResults): string {
             vsPolicyc !== undefined ? fmt(vsPolicyc) : '',
             fmtMs(r.setupMs),
             r.status === 'cannot' ? '' : heapCell(r.heapBytes),
-            r.status === 'cannot' ? (r.reason ?? '') : r.agreement ? (r.agreement.disagreements > 0 || r.agreement.error ? `**${r.reason}**` : `agrees on ${r.agreement.checked.toLocaleString('en-US')}`) : (r.reason ?? ''),
+            r.status === 'cannot'
+              ? (r.reason ?? '')
+              : r.agreement
+                ? r.agreement.disagreements > 0 || r.agreement.error
+                  ? `**${r.reason}**`
+                  : `agrees on ${r.agreement.checked.toLocaleString('en-US')}`
+                : (r.reason ?? ''),
             r.checksTimed ? r.checksTimed.toLocaleString('en-US') : '',
           ];
         }),
@@ -457,7 +584,15 @@ export function throughputMarkdown(t: ThroughputResults): string {
   out.push(
     table(
       ['check', 'workload', 'checks', 'heapUsed before', 'heapUsed after', 'Δ per check', 'GCs during'],
-      t.allocation.map((a) => [a.name, a.workload, a.checks.toLocaleString('en-US'), fmtBytes(a.heapBeforeBytes), fmtBytes(a.heapAfterBytes), `${fmt((a.heapAfterBytes - a.heapBeforeBytes) / a.checks)} B`, String(a.gcs)]),
+      t.allocation.map((a) => [
+        a.name,
+        a.workload,
+        a.checks.toLocaleString('en-US'),
+        fmtBytes(a.heapBeforeBytes),
+        fmtBytes(a.heapAfterBytes),
+        `${fmt((a.heapAfterBytes - a.heapBeforeBytes) / a.checks)} B`,
+        String(a.gcs),
+      ]),
       ['l', 'l', 'r', 'r', 'r', 'r', 'r'],
     ),
   );

@@ -53,9 +53,17 @@ export function fmtMs(ms: number | undefined): string {
 }
 
 /** A markdown table. */
-export function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+export function table(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ('l' | 'r')[],
+): string {
   const a = align ?? head.map((_, i) => (i === 0 ? 'l' : 'r'));
-  return [`| ${head.join(' | ')} |`, `| ${a.map((x) => (x === 'r' ? '---:' : '---')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${a.map((x) => (x === 'r' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export interface Machine {
@@ -76,7 +84,13 @@ export function machine(): Machine {
   } catch {
     // not Linux: os.cpus() is what we have
   }
-  return { cpu, cores: os.cpus().length, memory: fmtBytes(os.totalmem()), node: process.version, platform: `${os.platform()} ${os.release()} ${os.arch()}` };
+  return {
+    cpu,
+    cores: os.cpus().length,
+    memory: fmtBytes(os.totalmem()),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
 }
 
 /** `global.gc` when node runs with --expose-gc. */

@@ -53,25 +53,38 @@ async function chooseEdit(setDir: string): Promise<{ file: string; line: string 
   const model = analysis.model;
   if (!model) throw new Error(`${setDir} has errors`);
   const rolesDir = path.join(setDir, 'roles');
-  for (const f of readdirSync(rolesDir).filter((x) => x.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(rolesDir)
+    .filter((x) => x.endsWith('.yaml'))
+    .sort()) {
     const text = readFileSync(path.join(rolesDir, f), 'utf8');
     const name = /metadata:\s*\n\s*name:\s*(\S+)/.exec(text)?.[1] ?? /name:\s*(\S+)/.exec(text)?.[1];
     const role = model.roles.find((r) => r.name === name);
     if (!role || !/^ {2}grants:\s*$/m.test(text) || role.grants.some((g) => g.target.kind === 'all')) continue;
     // A permission the role does not hold at all, so that the edit changes its access.
-    const candidate = model.permissions.find((p) => !p.scoped && !role.effective.has(p.id)) ?? model.permissions.find((p) => !role.effective.has(p.id));
+    const candidate =
+      model.permissions.find((p) => !p.scoped && !role.effective.has(p.id)) ??
+      model.permissions.find((p) => !role.effective.has(p.id));
     if (!candidate) continue;
     const widest = model.scopes[model.scopes.length - 1]?.name;
-    return { file: path.join(rolesDir, f), line: candidate.scoped && widest ? `    - ${candidate.id}: ${widest}` : `    - ${candidate.id}` };
+    return {
+      file: path.join(rolesDir, f),
+      line: candidate.scoped && widest ? `    - ${candidate.id}: ${widest}` : `    - ${candidate.id}`,
+    };
   }
   throw new Error(`no role of ${setDir} to edit`);
 }
 
-export async function runWatchLatency(edits: number, profiledEdits: number, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<WatchResults> {
+export async function runWatchLatency(
+  edits: number,
+  profiledEdits: number,
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<WatchResults> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'policyc-bench-watch-'));
   const policies = path.join(tmp, 'policies');
   cpSync(path.join(ROOT, 'policies'), policies, { recursive: true });
-  const sets = readdirSync(policies).filter((d) => !d.startsWith('.')).sort();
+  const sets = readdirSync(policies)
+    .filter((d) => !d.startsWith('.'))
+    .sort();
   const waiting = new Map<string, (e: WatchEvent) => void>();
   const initial = new Map<string, number>();
   const handle = startWatch({
@@ -109,9 +122,11 @@ export async function runWatchLatency(edits: number, profiledEdits: number, log:
         const started = performance.now();
         const e = await edit(k);
         const ended = performance.now();
-        if (!e || e.kind !== 'built' || !e.written.some((w) => w.endsWith('index.ts'))) {
+        if (e?.kind !== 'built' || !e.written.some((w) => w.endsWith('index.ts'))) {
           failures++;
-          log(`  ${set}: edit ${k + 1}: ${e ? `${e.kind}, wrote ${e.written.join(', ') || 'nothing'}` : 'no rebuild within 10 s'}`);
+          log(
+            `  ${set}: edit ${k + 1}: ${e ? `${e.kind}, wrote ${e.written.join(', ') || 'nothing'}` : 'no rebuild within 10 s'}`,
+          );
         } else {
           rebuildMs.push(e.ms);
           endToEndMs.push(ended - started);
@@ -150,7 +165,9 @@ export async function runWatchLatency(edits: number, profiledEdits: number, log:
         ...(profile ? { profile } : {}),
       };
       results.push(r);
-      log(`  ${set}: rebuild median ${fmt(r.medianRebuildMs)} ms, write→rebuilt median ${fmt(r.medianEndToEndMs)} ms over ${rebuildMs.length} edits (initial build ${fmt(r.initialBuildMs)} ms)`);
+      log(
+        `  ${set}: rebuild median ${fmt(r.medianRebuildMs)} ms, write→rebuilt median ${fmt(r.medianEndToEndMs)} ms over ${rebuildMs.length} edits (initial build ${fmt(r.initialBuildMs)} ms)`,
+      );
     }
   } finally {
     await handle.close();
@@ -163,7 +180,16 @@ export function watchMarkdown(w: WatchResults): string {
   return [
     `\`startWatch\` (the code of \`policyc watch\`, default ${w.debounceMs} ms debounce) on a temporary copy of policies/; each edit adds a grant to one role file, the next removes it. "Rebuild" is the time the watch reports for the rebuild (read the set, compile, write); "write → rebuilt" also includes file watching and the debounce.\n`,
     table(
-      ['set', 'role edited', 'edits', 'rebuild (median)', 'rebuild (min–max)', 'write → rebuilt (median)', 'first build at start', 'failed edits'],
+      [
+        'set',
+        'role edited',
+        'edits',
+        'rebuild (median)',
+        'rebuild (min–max)',
+        'write → rebuilt (median)',
+        'first build at start',
+        'failed edits',
+      ],
       w.sets.map((s) => [
         s.set,
         `${s.roleFile}: \`${s.edit}\``,
@@ -180,9 +206,17 @@ export function watchMarkdown(w: WatchResults): string {
       s.profile
         ? [
             `\nWhere a rebuild's time goes: CPU profile of ${s.profile.set} (more edits after the timed ones; ${fmtMs(s.profile.totalMs)} of CPU time, idle left out), self time by stage and the top functions.\n`,
-            table(['stage', 'self time', 'share'], s.profile.stages.map((x) => [x.stage, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']),
+            table(
+              ['stage', 'self time', 'share'],
+              s.profile.stages.map((x) => [x.stage, fmtMs(x.ms), `${fmt(x.share * 100)} %`]),
+              ['l', 'r', 'r'],
+            ),
             '',
-            table(['function (file:line)', 'self time', 'share'], s.profile.top.slice(0, 10).map((x) => [`\`${x.fn}\``, fmtMs(x.ms), `${fmt(x.share * 100)} %`]), ['l', 'r', 'r']),
+            table(
+              ['function (file:line)', 'self time', 'share'],
+              s.profile.top.slice(0, 10).map((x) => [`\`${x.fn}\``, fmtMs(x.ms), `${fmt(x.share * 100)} %`]),
+              ['l', 'r', 'r'],
+            ),
           ]
         : [],
     ),

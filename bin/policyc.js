@@ -23,9 +23,13 @@ import(entry.href).then(
     ),
   (error) => {
     if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(entry.pathname)) {
-      process.stderr.write('policyc: dist/ is not built. In a development checkout, run `npm run build:src` (npm ci does it).\n');
+      process.stderr.write(
+        'policyc: dist/ is not built. In a development checkout, run `npm run build:src` (npm ci does it).\n',
+      );
     } else {
-      process.stderr.write(`policyc: internal error: cannot load the compiled CLI: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `policyc: internal error: cannot load the compiled CLI: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
     }
     process.exitCode = 2;
   },

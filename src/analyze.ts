@@ -9,7 +9,12 @@ import type { Model } from './model/model.js';
 import { resolveSet } from './resolve/resolve.js';
 import { type Declaration, readDeclaration } from './validate/documents.js';
 import { validateDocument } from './validate/schema.js';
-import { checkControlCharacters, checkGrantsInDescriptions, type RoleDescription, roleDescriptions } from './validate/text.js';
+import {
+  checkControlCharacters,
+  checkGrantsInDescriptions,
+  type RoleDescription,
+  roleDescriptions,
+} from './validate/text.js';
 
 /**
  * What the pipeline up to and including allocation knows about one set: its model and numbers
@@ -62,7 +67,14 @@ function analyzeFile(raw: SetSource['files'][number]): FileAnalysis {
       if (kind) declarations.push(readDeclaration(doc, kind));
     }
   }
-  return { bytes: raw.bytes, file, parsing: parsing.items, schema: schema.items, declarations, descriptions: roleDescriptions(documents) };
+  return {
+    bytes: raw.bytes,
+    file,
+    parsing: parsing.items,
+    schema: schema.items,
+    declarations,
+    descriptions: roleDescriptions(documents),
+  };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -105,10 +117,19 @@ export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
   const formerRoles = new Map<string, Span>();
   if (lockfile) {
     for (const table of ['active', 'reserved'] as const) {
-      for (const name of lockfile.lockfile.roles[table].keys()) formerRoles.set(name, lockfile.spans.at(['roles', table, name]));
+      for (const name of lockfile.lockfile.roles[table].keys())
+        formerRoles.set(name, lockfile.spans.at(['roles', table, name]));
     }
   }
-  const resolved = diagnostics.hasErrors ? undefined : resolveSet(source.name, source.dir, analyses.flatMap(([, a]) => a.declarations), diagnostics, formerRoles);
+  const resolved = diagnostics.hasErrors
+    ? undefined
+    : resolveSet(
+        source.name,
+        source.dir,
+        analyses.flatMap(([, a]) => a.declarations),
+        diagnostics,
+        formerRoles,
+      );
 
   if (resolved && !diagnostics.hasErrors) {
     checkGrantsInDescriptions(
@@ -120,7 +141,16 @@ export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
 
   // Stage 4: stable numbers from the lockfile (computed, never written here).
   const allocation =
-    resolved && !diagnostics.hasErrors ? allocate(resolved, lockfile, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, diagnostics) : undefined;
+    resolved && !diagnostics.hasErrors
+      ? allocate(resolved, lockfile, source.lockfile?.path ?? `${source.dir}/${LOCKFILE_NAME}`, diagnostics)
+      : undefined;
   const model = diagnostics.hasErrors ? undefined : resolved;
-  return { source, files, model, lockfile, allocation: model ? allocation : undefined, diagnostics: sortDiagnostics(diagnostics.items) };
+  return {
+    source,
+    files,
+    model,
+    lockfile,
+    allocation: model ? allocation : undefined,
+    diagnostics: sortDiagnostics(diagnostics.items),
+  };
 }

@@ -70,10 +70,18 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
   const oldText = source.lockfile ? new TextDecoder().decode(source.lockfile.bytes) : undefined;
   const lockfileChanged = lockText !== oldText;
   if (lockfileChanged && options.locked) {
-    const what = allocation.changes.length > 0 ? allocation.changes.slice(0, 10).join('; ') : 'the lockfile is missing or not in canonical form';
-    diagnostics.report('PC602', `the lockfile of \`${model.name}\` would change (--locked): ${what}${allocation.changes.length > 10 ? `; and ${allocation.changes.length - 10} more` : ''}`, undefined, {
-      hint: `run \`policyc build\` without --locked and commit ${lockPath}`,
-    });
+    const what =
+      allocation.changes.length > 0
+        ? allocation.changes.slice(0, 10).join('; ')
+        : 'the lockfile is missing or not in canonical form';
+    diagnostics.report(
+      'PC602',
+      `the lockfile of \`${model.name}\` would change (--locked): ${what}${allocation.changes.length > 10 ? `; and ${allocation.changes.length - 10} more` : ''}`,
+      undefined,
+      {
+        hint: `run \`policyc build\` without --locked and commit ${lockPath}`,
+      },
+    );
     return failed();
   }
 

@@ -39,7 +39,12 @@ describe('policySetArb', () => {
   it('draws valid sets under other options', () => {
     analyzeAll(fc.sample(policySetArb({ hostile: false }), 60));
     analyzeAll(fc.sample(policySetArb({ minScopes: 1, minCollections: 2, minRoles: 10, maxRoles: 10 }), 60));
-    analyzeAll(fc.sample(policySetArb({ maxScopes: 0, maxCollections: 0, maxRoles: 1, maxUsers: 0, maxActions: 1, maxResources: 1 }), 30));
+    analyzeAll(
+      fc.sample(
+        policySetArb({ maxScopes: 0, maxCollections: 0, maxRoles: 1, maxUsers: 0, maxActions: 1, maxResources: 1 }),
+        30,
+      ),
+    );
   });
 
   it('reaches every feature it claims to (the same 300 samples)', () => {
@@ -48,32 +53,60 @@ describe('policySetArb', () => {
     const seen: Record<string, number> = {
       'unscoped set': count(({ model }) => model.scopes.length === 0),
       'four scopes': count(({ model }) => model.scopes.length === 4),
-      'transitive implication chain': count(({ model }) => model.actions.some((a) => a.closure.length > a.implies.length)),
-      'implication onto an action a resource lacks': count(({ model }) =>
-        model.permissions.some((p) => model.actions.find((a) => a.name === p.action)!.closure.some((b) => !model.permissionIndex.has(`${p.resource}:${b}`))),
+      'transitive implication chain': count(({ model }) =>
+        model.actions.some((a) => a.closure.length > a.implies.length),
       ),
-      'implication declared before its target': count(({ model }) => model.actions.some((a, i) => a.implies.some((b) => model.actions.findIndex((x) => x.name === b) > i))),
+      'implication onto an action a resource lacks': count(({ model }) =>
+        model.permissions.some((p) =>
+          model.actions
+            .find((a) => a.name === p.action)!
+            .closure.some((b) => !model.permissionIndex.has(`${p.resource}:${b}`)),
+        ),
+      ),
+      'implication declared before its target': count(({ model }) =>
+        model.actions.some((a, i) => a.implies.some((b) => model.actions.findIndex((x) => x.name === b) > i)),
+      ),
       'resource without permissions': count(({ model }) => model.resources.some((r) => r.permissions.length === 0)),
-      'scoped and unscoped permissions': count(({ model }) => model.permissions.some((p) => p.scoped) && model.permissions.some((p) => !p.scoped)),
+      'scoped and unscoped permissions': count(
+        ({ model }) => model.permissions.some((p) => p.scoped) && model.permissions.some((p) => !p.scoped),
+      ),
       'self-restricted permission': count(({ model }) => model.permissions.some((p) => p.selfRestricted)),
       'sensitive permission': count(({ model }) => model.permissions.some((p) => p.sensitive)),
       'category override': count(({ set }) => set.spec.permissions.some((p) => p.category !== undefined)),
       'renamed permission': count(({ model }) => model.permissionAliases.size > 0),
-      'collection': count(({ model }) => model.collections.length > 0),
+      collection: count(({ model }) => model.collections.length > 0),
       'two collections': count(({ model }) => model.collections.length === 2),
       'implicit ancestor entry': count(({ model }) => model.collections.some((c) => c.entries.some((e) => e.implicit))),
-      'depth-3 entry': count(({ model }) => model.collections.some((c) => c.entries.some((e) => e.path.split('/').length === 3))),
+      'depth-3 entry': count(({ model }) =>
+        model.collections.some((c) => c.entries.some((e) => e.path.split('/').length === 3)),
+      ),
       'restricted modes': count(({ model }) => model.collections.some((c) => c.modes.length < 3)),
-      'all rule': count(({ model }) => model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'all'))),
-      'allow rule': count(({ model }) => model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'allow'))),
-      'except rule': count(({ model }) => model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'except'))),
+      'all rule': count(({ model }) =>
+        model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'all')),
+      ),
+      'allow rule': count(({ model }) =>
+        model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'allow')),
+      ),
+      'except rule': count(({ model }) =>
+        model.roles.some((r) => [...r.collectionRules.values()].some((x) => x.mode === 'except')),
+      ),
       'ten roles': count(({ model }) => model.roles.length === 10),
       'several parents': count(({ model }) => model.roles.some((r) => r.inherits.length >= 2)),
-      'grandparent': count(({ model }) => model.roles.some((r) => r.inherits.some((p) => model.roleIndex.get(p)!.inherits.length > 0))),
-      'child declared before its parent': count(({ model }) => model.roles.some((r, i) => r.inherits.some((p) => model.roles.findIndex((x) => x.name === p) > i))),
-      '"*" by the owner role': count(({ model }) => model.roles.some((r) => r.name === model.ownerRole && r.grants.some((g) => g.target.kind === 'all'))),
-      'resource wildcard with a level': count(({ model }) => model.roles.some((r) => r.grants.some((g) => g.target.kind === 'resource' && g.level !== undefined))),
-      'resource wildcard without a level': count(({ model }) => model.roles.some((r) => r.grants.some((g) => g.target.kind === 'resource' && g.level === undefined))),
+      grandparent: count(({ model }) =>
+        model.roles.some((r) => r.inherits.some((p) => model.roleIndex.get(p)!.inherits.length > 0)),
+      ),
+      'child declared before its parent': count(({ model }) =>
+        model.roles.some((r, i) => r.inherits.some((p) => model.roles.findIndex((x) => x.name === p) > i)),
+      ),
+      '"*" by the owner role': count(({ model }) =>
+        model.roles.some((r) => r.name === model.ownerRole && r.grants.some((g) => g.target.kind === 'all')),
+      ),
+      'resource wildcard with a level': count(({ model }) =>
+        model.roles.some((r) => r.grants.some((g) => g.target.kind === 'resource' && g.level !== undefined)),
+      ),
+      'resource wildcard without a level': count(({ model }) =>
+        model.roles.some((r) => r.grants.some((g) => g.target.kind === 'resource' && g.level === undefined)),
+      ),
       'renamed role': count(({ model }) => model.roleAliases.size > 0),
       'retired role': count(({ model }) => model.retiredRoles.length > 0),
       'default role': count(({ model }) => model.defaultRole !== undefined),
@@ -83,15 +116,27 @@ describe('policySetArb', () => {
       'several catalog documents': count(({ set }) => set.spec.layout.catalogFiles.length > 1),
       'several documents in one file': count(({ set }) => Object.values(set.files).some((t) => t.includes('\n---\n'))),
       'hostile key': count(({ model }) =>
-        [...model.roles.map((r) => r.name), ...model.permissions.flatMap((p) => [p.resource, p.action]), ...model.collections.map((c) => c.name)].some((k) =>
-          HOSTILE_KEYS.includes(k),
-        ),
+        [
+          ...model.roles.map((r) => r.name),
+          ...model.permissions.flatMap((p) => [p.resource, p.action]),
+          ...model.collections.map((c) => c.name),
+        ].some((k) => HOSTILE_KEYS.includes(k)),
       ),
-      '__proto__ key': count(({ model }) => [...model.roles.map((r) => r.name), ...model.resources.map((r) => r.name), ...model.actions.map((a) => a.name)].includes('__proto__')),
-      'title with a quote, backtick or */': count(({ model }) => model.permissions.some((p) => /["`]|\*\//.test(p.title))),
+      '__proto__ key': count(({ model }) =>
+        [
+          ...model.roles.map((r) => r.name),
+          ...model.resources.map((r) => r.name),
+          ...model.actions.map((a) => a.name),
+        ].includes('__proto__'),
+      ),
+      'title with a quote, backtick or */': count(({ model }) =>
+        model.permissions.some((p) => /["`]|\*\//.test(p.title)),
+      ),
       'title with ${': count(({ model }) => model.roles.some((r) => r.title.includes('${'))),
       'title with a line separator': count(({ model }) => model.roles.some((r) => r.title.includes('\u2028'))),
-      'title with an emoji': count(({ model }) => model.permissions.some((p) => /\p{Extended_Pictographic}/u.test(p.title))),
+      'title with an emoji': count(({ model }) =>
+        model.permissions.some((p) => /\p{Extended_Pictographic}/u.test(p.title)),
+      ),
     };
     const missing = Object.entries(seen).filter(([, n]) => n === 0);
     expect(missing, JSON.stringify(seen, null, 1)).toEqual([]);
@@ -121,7 +166,10 @@ describe('question arbitraries', () => {
         const unknown = unknownEntryPaths(c);
         for (const p of unknown) expect(c.entryIndex.has(p)).toBe(false);
         // A new child of every known entry, and a new top-level entry.
-        for (const e of c.entries) expect(unknown.some((p) => p.startsWith(`${e.path}/`) && p.split('/').length === e.path.split('/').length + 1)).toBe(true);
+        for (const e of c.entries)
+          expect(
+            unknown.some((p) => p.startsWith(`${e.path}/`) && p.split('/').length === e.path.split('/').length + 1),
+          ).toBe(true);
         expect(unknown.some((p) => !p.includes('/'))).toBe(true);
       }
       fc.sample(questionArb(model), 10);

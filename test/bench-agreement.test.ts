@@ -7,7 +7,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENDERS } from '../bench/adapters.js';
 import { checkPolicy } from '../bench/check-policy.js';
-import { describeQuery, type PreparedPolicy, prepareCheckPolicy, referenceAnswer, runRange, WORKLOADS, workloadContext } from '../bench/throughput.js';
+import {
+  describeQuery,
+  type PreparedPolicy,
+  prepareCheckPolicy,
+  referenceAnswer,
+  runRange,
+  WORKLOADS,
+  workloadContext,
+} from '../bench/throughput.js';
 
 let dir: string;
 let prepared: PreparedPolicy;

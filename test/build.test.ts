@@ -23,7 +23,14 @@ const edit = (file: string, from: string, to: string) => {
 
 describe('policyc build', () => {
   it('finds the shipped generated/ and lockfiles up to date (--check --locked)', async () => {
-    const r = await runCli(['build', path.join(ROOT, 'policies'), '--out', path.join(ROOT, 'generated'), '--check', '--locked']);
+    const r = await runCli([
+      'build',
+      path.join(ROOT, 'policies'),
+      '--out',
+      path.join(ROOT, 'generated'),
+      '--check',
+      '--locked',
+    ]);
     expect(r.stdout).toContain('up to date');
     expect(r.code).toBe(0);
   });
@@ -57,7 +64,11 @@ describe('policyc build', () => {
       '  permissions:\n',
       '  permissions:\n    - id: emails:schedule\n      title: Schedule E-mail\n',
     );
-    edit(path.join(w.policies, 'crm/catalog/00-actions.yaml'), '  actions:\n', '  actions:\n    - name: schedule\n      title: Schedule\n');
+    edit(
+      path.join(w.policies, 'crm/catalog/00-actions.yaml'),
+      '  actions:\n',
+      '  actions:\n    - name: schedule\n      title: Schedule\n',
+    );
     const lock = read(path.join(w.policies, 'crm/policyc.lock.json'));
     const r = await runCli(['build', w.policies, '--out', w.generated, '--locked']);
     expect(r.code).toBe(1);
@@ -67,7 +78,9 @@ describe('policyc build', () => {
     const ok = await runCli(['build', w.policies, '--out', w.generated]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('lockfile: permission emails:schedule gets number 49');
-    expect(JSON.parse(read(path.join(w.policies, 'crm/policyc.lock.json'))).permissions.active['emails:schedule']).toBe(49);
+    expect(JSON.parse(read(path.join(w.policies, 'crm/policyc.lock.json'))).permissions.active['emails:schedule']).toBe(
+      49,
+    );
   });
 
   it('a failing build leaves the last good output in place and exits 1', async () => {
@@ -79,7 +92,11 @@ describe('policyc build', () => {
     expect(r.stdout).toContain('error[PC301] unknown permission `campaigns:veiw`');
     expect(r.stdout).toContain('nothing written (the last good output stays in place)');
     expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
-    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json', 'role.schema.json']);
+    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual([
+      'index.ts',
+      'manifest.json',
+      'role.schema.json',
+    ]);
   });
 
   it('writes a set all or nothing: when one of its files cannot be written, none is, and the build exits 1', async () => {
@@ -96,7 +113,11 @@ describe('policyc build', () => {
     expect(r.stdout).toMatch(/✔ platform .*unchanged/);
     expect(r.stdout).toMatch(/Built 1 of 2 sets in \d+ ms: 3 files, [\d.]+ KiB\. 1 set failed\./);
     expect(read(path.join(w.generated, 'crm/index.ts'))).toBe(before);
-    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual(['index.ts', 'manifest.json', 'role.schema.json']);
+    expect(readdirSync(path.join(w.generated, 'crm')).sort()).toEqual([
+      'index.ts',
+      'manifest.json',
+      'role.schema.json',
+    ]);
   });
 
   it('refuses to remove a numbered role without a transfer, then accepts it with one', async () => {
@@ -106,13 +127,19 @@ describe('policyc build', () => {
     const r = await runCli(['build', w.policies, '--out', w.generated]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('error[PC601] role `support-agent` was removed');
-    edit(path.join(w.policies, 'crm/policyset.yaml'), 'spec:\n', 'spec:\n  retiredRoles:\n    - name: support-agent\n      transferTo: sales-agent\n');
+    edit(
+      path.join(w.policies, 'crm/policyset.yaml'),
+      'spec:\n',
+      'spec:\n  retiredRoles:\n    - name: support-agent\n      transferTo: sales-agent\n',
+    );
     const ok = await runCli(['build', w.policies, '--out', w.generated]);
     expect(ok.stdout).toContain('role support-agent removed, number');
     expect(ok.code).toBe(0);
     const lock = JSON.parse(read(path.join(w.policies, 'crm/policyc.lock.json')));
     expect(Object.keys(lock.roles.reserved)).toEqual(['support-agent']);
-    expect(read(path.join(w.generated, 'crm/index.ts'))).toContain('{ from: "support-agent", to: "sales-agent", reason: null }');
+    expect(read(path.join(w.generated, 'crm/index.ts'))).toContain(
+      '{ from: "support-agent", to: "sales-agent", reason: null }',
+    );
   });
 
   it('explains a reference to a role that was removed, using the lockfile', async () => {
@@ -121,7 +148,9 @@ describe('policyc build', () => {
     const r = await runCli(['build', w.policies, '--out', w.generated]);
     expect(r.code).toBe(1);
     // The fix first and once (PC601), with the assignment that still names the role, not a PC302 per user.
-    expect(r.stdout).toContain('error[PC601] role `support-agent` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced once');
+    expect(r.stdout).toContain(
+      'error[PC601] role `support-agent` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced once',
+    );
     expect(r.stdout).toContain('still names `support-agent` (assigned to `ivan`)');
     expect(r.stdout).not.toContain('PC302');
   });
@@ -141,7 +170,10 @@ describe('policyc build', () => {
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(true);
     expect(report.sets.map((s: { name: string }) => s.name)).toEqual(['crm', 'platform']);
-    expect(report.sets[0].files[0]).toEqual({ path: expect.stringMatching(/generated\/crm\/index\.ts$/), bytes: expect.any(Number) });
+    expect(report.sets[0].files[0]).toEqual({
+      path: expect.stringMatching(/generated\/crm\/index\.ts$/),
+      bytes: expect.any(Number),
+    });
   });
 
   it('exits 2 for a path with no policy set', async () => {

@@ -25,7 +25,10 @@ interface JsonDiagnostic {
 
 const key = (d: JsonDiagnostic) => `${d.code} ${d.file ?? '-'}:${d.line ?? 0}:${d.column ?? 0}`;
 
-async function both(dir: string, out: string): Promise<{ check: string[]; build: string[]; checkCode: number; buildCode: number }> {
+async function both(
+  dir: string,
+  out: string,
+): Promise<{ check: string[]; build: string[]; checkCode: number; buildCode: number }> {
   const c = await runCli(['check', dir, '--out', out, '--format', 'json']);
   const b = await runCli(['build', dir, '--check', '--out', out, '--format', 'json']);
   const diagnostics = (text: string, what: string): JsonDiagnostic[] => {
@@ -82,7 +85,10 @@ describe('check and build --check agree on the shipped sets', () => {
     try {
       rmSync(path.join(w.policies, 'crm/roles/support-agent.yaml'));
       const assignments = path.join(w.policies, 'crm/assignments.yaml');
-      writeFileSync(assignments, readFileSync(assignments, 'utf8').replaceAll('roles: [support-agent]', 'roles: [sales-agent]'));
+      writeFileSync(
+        assignments,
+        readFileSync(assignments, 'utf8').replaceAll('roles: [support-agent]', 'roles: [sales-agent]'),
+      );
       const r = await both(path.join(w.policies, 'crm'), w.generated);
       expect(r.check).toEqual(r.build);
       expect(r.check).toHaveLength(1);

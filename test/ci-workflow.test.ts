@@ -110,7 +110,9 @@ beforeAll(async () => {
 afterAll(() => repo?.dispose());
 
 /** Runs the workflow's policyc commands on a pull request's branch: each step's exit code, and the diff's markdown. */
-async function runWorkflow(pr: keyof typeof PRS): Promise<{ results: { line: string; code: number; stderr: string }[]; markdown: string }> {
+async function runWorkflow(
+  pr: keyof typeof PRS,
+): Promise<{ results: { line: string; code: number; stderr: string }[]; markdown: string }> {
   repo.checkout(`pr/${pr}`);
   try {
     const results: { line: string; code: number; stderr: string }[] = [];

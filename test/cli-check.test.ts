@@ -71,7 +71,7 @@ describe('policyc check on a broken set', () => {
     const file = `${broken.split(path.sep).join('/')}/roles/agent.yaml`;
     expect(r.stdout).toContain('error[PC301] unknown permission `users:veiw`');
     expect(r.stdout).toContain(`--> ${file}:11:7`);
-    expect(r.stdout).toMatch(/> 11 \|     - users:veiw\n\s+\|       \^{10}\n/);
+    expect(r.stdout).toMatch(/> 11 \| {5}- users:veiw\n\s+\| {7}\^{10}\n/);
     expect(r.stdout).toContain('hint: did you mean `users:view`?');
     expect(r.stdout).toMatch(/✖ shop \(.*\): 1 error, 0 warnings/);
   });
@@ -91,7 +91,14 @@ describe('policyc check on a broken set', () => {
     const report = JSON.parse(r.stdout) as {
       formatVersion: number;
       ok: boolean;
-      sets: { name: string; dir: string; ok: boolean; errors: number; warnings: number; diagnostics: Record<string, unknown>[] }[];
+      sets: {
+        name: string;
+        dir: string;
+        ok: boolean;
+        errors: number;
+        warnings: number;
+        diagnostics: Record<string, unknown>[];
+      }[];
     };
     expect(report).toMatchObject({ formatVersion: 1, ok: false });
     expect(report.sets).toHaveLength(1);
@@ -117,13 +124,17 @@ describe('policyc check on a broken set', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^::error file=[^,]*\/roles\/agent\.yaml,line=11,col=7,endColumn=17,title=PC301 unknown-permission::unknown permission `users:veiw`%0Ahint: did you mean `users:view`\?$/);
+    expect(lines[0]).toMatch(
+      /^::error file=[^,]*\/roles\/agent\.yaml,line=11,col=7,endColumn=17,title=PC301 unknown-permission::unknown permission `users:veiw`%0Ahint: did you mean `users:view`\?$/,
+    );
   });
 
   it('reports a policy file it cannot read among the set’s other files', async () => {
     const r = await run(['check', linked]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('error[PC108] cannot read file: it is a symbolic link to ../nowhere/auditor.yaml, which does not exist');
+    expect(r.stdout).toContain(
+      'error[PC108] cannot read file: it is a symbolic link to ../nowhere/auditor.yaml, which does not exist',
+    );
     expect(r.stdout).toContain('/roles/auditor.yaml:1:1');
   });
 });
@@ -148,7 +159,12 @@ describe('policyc check usage errors', () => {
     mkdirSync(empty);
     const r = await run(['check', empty, '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ formatVersion: 1, ok: false, sets: [], diagnostics: [{ code: 'PC902', name: 'no-policy-sets', severity: 'error' }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      formatVersion: 1,
+      ok: false,
+      sets: [],
+      diagnostics: [{ code: 'PC902', name: 'no-policy-sets', severity: 'error' }],
+    });
   });
 
   it('exits 2 for an unknown option or format, and says why', async () => {
@@ -188,7 +204,10 @@ function plainEnv(): NodeJS.ProcessEnv {
 
 describe('the compiled policyc binary', () => {
   it.skipIf(!distIsFresh())('reports a broken set without a stack trace, exit 1', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/policyc.js'), 'check', broken], { encoding: 'utf8', env: plainEnv() });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/policyc.js'), 'check', broken], {
+      encoding: 'utf8',
+      env: plainEnv(),
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('error[PC301] unknown permission `users:veiw`');

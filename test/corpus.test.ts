@@ -27,7 +27,8 @@ const FRONT_END_CODES = Object.keys(CODES).filter((c) => /^PC[1-5]\d\d$/.test(c)
 
 /** The parts of a diagnostic that identify it: what, and exactly where. */
 const where = (d: ExpectedDiagnostic) => ({ code: d.code, file: d.file, line: d.line, column: d.column, text: d.text });
-const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+const asList = (v: string | readonly string[] | undefined): readonly string[] =>
+  v === undefined ? [] : typeof v === 'string' ? [v] : v;
 
 describe('the corpus base set', () => {
   it('is clean: no errors, no warnings, a model', () => {
@@ -40,7 +41,11 @@ describe('the corpus base set', () => {
 describe('the corpus', () => {
   it('has at least 45 distinct broken inputs', () => {
     expect(cases.length).toBeGreaterThanOrEqual(45);
-    const inputs = cases.map((c) => JSON.stringify([...c.files].map(([f, b]) => [f, Buffer.from(b).toString('base64')])) + JSON.stringify(c.spec.symlinks ?? {}));
+    const inputs = cases.map(
+      (c) =>
+        JSON.stringify([...c.files].map(([f, b]) => [f, Buffer.from(b).toString('base64')])) +
+        JSON.stringify(c.spec.symlinks ?? {}),
+    );
     expect(new Set(inputs).size).toBe(cases.length);
   });
 
@@ -64,7 +69,9 @@ describe.each(cases.map((c) => [c.name, c] as const))('corpus case %s', (_name, 
     try {
       analysis = await analyzeCase(c);
     } catch (error) {
-      throw new Error(`the front end crashed on ${c.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      throw new Error(
+        `the front end crashed on ${c.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     const actual = analysis.diagnostics.map((d) => actualOf(d, analysis));
 
@@ -77,7 +84,12 @@ describe.each(cases.map((c) => [c.name, c] as const))('corpus case %s', (_name, 
       for (const part of asList(e.hint)) expect(a.hint ?? '', `${c.name} #${i} hint`).toContain(part);
       if (e.related) {
         expect(
-          a.related?.map((r, j) => ({ file: r.file, line: r.line, column: r.column, ...(e.related![j]?.message !== undefined ? { message: r.message } : {}) })),
+          a.related?.map((r, j) => ({
+            file: r.file,
+            line: r.line,
+            column: r.column,
+            ...(e.related![j]?.message !== undefined ? { message: r.message } : {}),
+          })),
           `${c.name} #${i} related`,
         ).toEqual(e.related);
       }
@@ -85,14 +97,17 @@ describe.each(cases.map((c) => [c.name, c] as const))('corpus case %s', (_name, 
 
     // Errors mean no model (no partial output); warnings alone still build one.
     const hasErrors = analysis.diagnostics.some((d) => d.severity === 'error');
-    expect(analysis.model === undefined, `${c.name}: model built despite errors, or missing without them`).toBe(hasErrors);
+    expect(analysis.model === undefined, `${c.name}: model built despite errors, or missing without them`).toBe(
+      hasErrors,
+    );
 
     // Every output format renders every diagnostic; the human form shows where it points.
     for (const d of analysis.diagnostics) {
       for (const enabled of [false, true]) {
         const human = renderHuman(d, analysis.files, colors(enabled));
         if (d.span) expect(human).toContain(`${d.span.file}:${d.span.line}:${d.span.column}`);
-        if (!enabled && d.span && analysis.files.has(d.span.file) && d.span.endOffset > d.span.offset) expect(human).toMatch(/\|\s*\^/);
+        if (!enabled && d.span && analysis.files.has(d.span.file) && d.span.endOffset > d.span.offset)
+          expect(human).toMatch(/\|\s*\^/);
       }
       expect(renderGithub(d)).toMatch(/^::(error|warning) /);
       expect(JSON.parse(JSON.stringify(toJson(d)))).toMatchObject({ code: d.code, severity: d.severity });

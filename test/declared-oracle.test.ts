@@ -46,7 +46,10 @@ async function moduleOf(source: SetSource): Promise<OracleModule> {
 const FOLDERS: [string, string][] = [
   ['crm', 'policies/crm'],
   ['platform', 'policies/platform'],
-  ...readdirSync(path.join(ROOT, 'test/fixtures/golden')).map((n): [string, string] => [n, `test/fixtures/golden/${n}/policies/${n}`]),
+  ...readdirSync(path.join(ROOT, 'test/fixtures/golden')).map((n): [string, string] => [
+    n,
+    `test/fixtures/golden/${n}/policies/${n}`,
+  ]),
 ];
 
 describe('generated modules agree with the declarations (an oracle independent of src/)', () => {

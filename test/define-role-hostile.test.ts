@@ -14,13 +14,53 @@ import { freshShipped } from './support/runtime-roles.js';
 /** A bound far above any real definition's cost: a guard against runaway loops, not a speed target (that is bench/). */
 const BOUND_MS = 2000;
 
-const throwing = new Proxy({}, { get: () => { throw new Error('get'); }, ownKeys: () => { throw new Error('ownKeys'); }, getPrototypeOf: () => { throw new Error('proto'); }, getOwnPropertyDescriptor: () => { throw new Error('descriptor'); }, has: () => { throw new Error('has'); } });
-const getter = Object.defineProperty({ title: 'X', grants: [] }, 'id', { enumerable: true, get: () => { throw new Error('getter'); } });
-const arrayGetter = Object.defineProperty(['records:view'], 0, { get: () => { throw new Error('getter'); } });
-const nested = (depth: number): unknown => { let v: unknown = 'records:view'; for (let i = 0; i < depth; i++) v = [v]; return v; };
-const nestedObject = (depth: number): unknown => { let v: unknown = 'all'; for (let i = 0; i < depth; i++) v = { 'records:view': v }; return v; };
+const throwing = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('get');
+    },
+    ownKeys: () => {
+      throw new Error('ownKeys');
+    },
+    getPrototypeOf: () => {
+      throw new Error('proto');
+    },
+    getOwnPropertyDescriptor: () => {
+      throw new Error('descriptor');
+    },
+    has: () => {
+      throw new Error('has');
+    },
+  },
+);
+const getter = Object.defineProperty({ title: 'X', grants: [] }, 'id', {
+  enumerable: true,
+  get: () => {
+    throw new Error('getter');
+  },
+});
+const arrayGetter = Object.defineProperty(['records:view'], 0, {
+  get: () => {
+    throw new Error('getter');
+  },
+});
+const nested = (depth: number): unknown => {
+  let v: unknown = 'records:view';
+  for (let i = 0; i < depth; i++) v = [v];
+  return v;
+};
+const nestedObject = (depth: number): unknown => {
+  let v: unknown = 'all';
+  for (let i = 0; i < depth; i++) v = { 'records:view': v };
+  return v;
+};
 const base = { id: 'hostile', title: 'Hostile' };
-class Definition { id = 'x'; title = 'X'; grants = []; }
+class Definition {
+  id = 'x';
+  title = 'X';
+  grants = [];
+}
 
 /** Definitions that must be rejected. */
 function hostileDefinitions(compiledId: string): [string, unknown][] {
@@ -29,48 +69,134 @@ function hostileDefinitions(compiledId: string): [string, unknown][] {
   const sparse: unknown[] = [];
   sparse[5] = 'records:view';
   return [
-    ['undefined', undefined], ['null', null], ['zero', 0], ['NaN', NaN], ['empty string', ''], ['JSON text', '{"id":"x","title":"X","grants":[]}'],
-    ['array', []], ['true', true], ['symbol', Symbol('x')], ['function', () => ({})], ['bigint', 10n], ['date', new Date()], ['map', new Map([['id', 'x']])],
-    ['class instance', new Definition()], ['inherited fields', Object.create({ id: 'x', title: 'X', grants: [] })], ['throwing proxy', throwing], ['throwing getter', getter],
-    ['empty object', {}], ['grants missing', { ...base }],
+    ['undefined', undefined],
+    ['null', null],
+    ['zero', 0],
+    ['NaN', NaN],
+    ['empty string', ''],
+    ['JSON text', '{"id":"x","title":"X","grants":[]}'],
+    ['array', []],
+    ['true', true],
+    ['symbol', Symbol('x')],
+    ['function', () => ({})],
+    ['bigint', 10n],
+    ['date', new Date()],
+    ['map', new Map([['id', 'x']])],
+    ['class instance', new Definition()],
+    ['inherited fields', Object.create({ id: 'x', title: 'X', grants: [] })],
+    ['throwing proxy', throwing],
+    ['throwing getter', getter],
+    ['empty object', {}],
+    ['grants missing', { ...base }],
     ['own __proto__ key', JSON.parse('{"id":"x","title":"X","grants":[],"__proto__":{"polluted":true}}')],
     ['constructor field', { ...base, grants: [], constructor: { prototype: { polluted: true } } }],
-    ['prototype grants', { ...base, grants: ['__proto__', 'constructor:prototype', 'toString', { __proto__: 'all' }, JSON.parse('{"__proto__":"all"}'), 'hasOwnProperty:*'] }],
-    ['prototype inherits', { ...base, grants: [], inherits: ['__proto__', 'constructor', 'hasOwnProperty', 'valueOf'] }],
-    ['prototype collections', { ...base, grants: [], collections: JSON.parse('{"__proto__":{"mode":"all"},"constructor":{"mode":"all"}}') }],
-    ['prototype level', { ...base, grants: [{ 'records:view': '__proto__' }, { 'records:update': 'constructor' }, { 'records:delete': 'toString' }] }],
+    [
+      'prototype grants',
+      {
+        ...base,
+        grants: [
+          '__proto__',
+          'constructor:prototype',
+          'toString',
+          { __proto__: 'all' },
+          JSON.parse('{"__proto__":"all"}'),
+          'hasOwnProperty:*',
+        ],
+      },
+    ],
+    [
+      'prototype inherits',
+      { ...base, grants: [], inherits: ['__proto__', 'constructor', 'hasOwnProperty', 'valueOf'] },
+    ],
+    [
+      'prototype collections',
+      { ...base, grants: [], collections: JSON.parse('{"__proto__":{"mode":"all"},"constructor":{"mode":"all"}}') },
+    ],
+    [
+      'prototype level',
+      {
+        ...base,
+        grants: [
+          { 'records:view': '__proto__' },
+          { 'records:update': 'constructor' },
+          { 'records:delete': 'toString' },
+        ],
+      },
+    ],
     ['prototype id', { id: 'constructor:prototype', title: 'X', grants: [] }],
-    ['huge id', { id: huge, title: 'X', grants: [] }], ['huge title', { id: 'x', title: huge, grants: [] }], ['huge description', { ...base, description: huge, grants: [] }],
-    ['huge permission id', { ...base, grants: [huge] }], ['huge permission with colon', { ...base, grants: [`records:${huge}`] }], ['huge level', { ...base, grants: [{ 'records:view': huge }] }],
-    ['a million grants', { ...base, grants: many }], ['array of length 2^32-1', { ...base, grants: new Array(2 ** 32 - 1) }],
-    ['a million inherits', { ...base, grants: [], inherits: many }], ['a million entries', { ...base, grants: [], collections: { connectors: { mode: 'allow', entries: many } } }],
-    ['many unknown fields', { ...base, grants: [], ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`f${i}`, i])) }],
+    ['huge id', { id: huge, title: 'X', grants: [] }],
+    ['huge title', { id: 'x', title: huge, grants: [] }],
+    ['huge description', { ...base, description: huge, grants: [] }],
+    ['huge permission id', { ...base, grants: [huge] }],
+    ['huge permission with colon', { ...base, grants: [`records:${huge}`] }],
+    ['huge level', { ...base, grants: [{ 'records:view': huge }] }],
+    ['a million grants', { ...base, grants: many }],
+    ['array of length 2^32-1', { ...base, grants: new Array(2 ** 32 - 1) }],
+    ['a million inherits', { ...base, grants: [], inherits: many }],
+    ['a million entries', { ...base, grants: [], collections: { connectors: { mode: 'allow', entries: many } } }],
+    [
+      'many unknown fields',
+      { ...base, grants: [], ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`f${i}`, i])) },
+    ],
     ['a thousand wrong grants', { ...base, grants: Array.from({ length: 1000 }, (_, i) => `nope:${i}`) }],
-    ['deeply nested array', { ...base, grants: [nested(100_000)] }], ['deeply nested object', { ...base, grants: [nestedObject(100_000)] }],
+    ['deeply nested array', { ...base, grants: [nested(100_000)] }],
+    ['deeply nested object', { ...base, grants: [nestedObject(100_000)] }],
     ['nested inherits', { ...base, grants: [], inherits: [nested(1000)] }],
     ['unknown field', { ...base, grants: [], permissions: ['records:view'] }],
-    ['string where grants go', { ...base, grants: 'records:view' }], ['string where inherits go', { ...base, grants: [], inherits: 'user' }],
-    ['string where entries go', { ...base, grants: [], collections: { connectors: { mode: 'allow', entries: 'slack' } } }],
-    ['array where collections go', { ...base, grants: [], collections: [] }], ['array as a rule', { ...base, grants: [], collections: { connectors: [] } }],
-    ['array-like grants', { ...base, grants: { 0: 'records:view', length: 1 } }], ['sparse grants', { ...base, grants: sparse }], ['accessor in grants', { ...base, grants: arrayGetter }],
-    ['number id', { id: 7, title: 'X', grants: [] }], ['array id', { id: ['x'], title: 'X', grants: [] }], ['object title', { id: 'x', title: { en: 'X' }, grants: [] }],
+    ['string where grants go', { ...base, grants: 'records:view' }],
+    ['string where inherits go', { ...base, grants: [], inherits: 'user' }],
+    [
+      'string where entries go',
+      { ...base, grants: [], collections: { connectors: { mode: 'allow', entries: 'slack' } } },
+    ],
+    ['array where collections go', { ...base, grants: [], collections: [] }],
+    ['array as a rule', { ...base, grants: [], collections: { connectors: [] } }],
+    ['array-like grants', { ...base, grants: { 0: 'records:view', length: 1 } }],
+    ['sparse grants', { ...base, grants: sparse }],
+    ['accessor in grants', { ...base, grants: arrayGetter }],
+    ['number id', { id: 7, title: 'X', grants: [] }],
+    ['array id', { id: ['x'], title: 'X', grants: [] }],
+    ['object title', { id: 'x', title: { en: 'X' }, grants: [] }],
     ['number description', { ...base, description: 3, grants: [] }],
-    ['number grant', { ...base, grants: [42] }], ['null grant', { ...base, grants: [null] }], ['two-key grant', { ...base, grants: [{ 'records:view': 'all', 'records:update': 'all' }] }],
-    ['empty-object grant', { ...base, grants: [{}] }], ['array level', { ...base, grants: [{ 'records:view': ['all'] }] }], ['object level', { ...base, grants: [{ 'records:view': {} }] }],
-    ['upper-case level', { ...base, grants: [{ 'records:view': 'ALL' }] }], ['homoglyph permission', { ...base, grants: ['rеcords:view'] }],
-    ['blank title', { id: 'x', title: '\n\t ', grants: [] }], ['id with slash', { id: '../etc', title: 'X', grants: [] }], ['empty id', { id: '', title: 'X', grants: [] }],
+    ['number grant', { ...base, grants: [42] }],
+    ['null grant', { ...base, grants: [null] }],
+    ['two-key grant', { ...base, grants: [{ 'records:view': 'all', 'records:update': 'all' }] }],
+    ['empty-object grant', { ...base, grants: [{}] }],
+    ['array level', { ...base, grants: [{ 'records:view': ['all'] }] }],
+    ['object level', { ...base, grants: [{ 'records:view': {} }] }],
+    ['upper-case level', { ...base, grants: [{ 'records:view': 'ALL' }] }],
+    ['homoglyph permission', { ...base, grants: ['rеcords:view'] }],
+    ['blank title', { id: 'x', title: '\n\t ', grants: [] }],
+    ['id with slash', { id: '../etc', title: 'X', grants: [] }],
+    ['empty id', { id: '', title: 'X', grants: [] }],
     ['compiled role id', { id: compiledId, title: 'X', grants: [] }],
     ['number mode', { ...base, grants: [], collections: { connectors: { mode: 1 } } }],
     ['unknown collection', { ...base, grants: [], collections: { widgets: { mode: 'all' } } }],
-    ...HOSTILE_TEXT.filter((t) => t !== '*').map((t, i): [string, unknown] => [`hostile text ${i} as a grant`, { ...base, grants: [t] }]),
-    ...HOSTILE_TEXT.map((t, i): [string, unknown] => [`hostile text ${i} as an inherited role`, { ...base, grants: [], inherits: [t] }]),
-    ...HOSTILE_KEYS.filter((k) => !['own', 'group', 'all'].includes(k)).map((k, i): [string, unknown] => [`hostile key ${i} as a level`, { ...base, grants: [{ 'records:view': k }] }]),
+    ...HOSTILE_TEXT.filter((t) => t !== '*').map((t, i): [string, unknown] => [
+      `hostile text ${i} as a grant`,
+      { ...base, grants: [t] },
+    ]),
+    ...HOSTILE_TEXT.map((t, i): [string, unknown] => [
+      `hostile text ${i} as an inherited role`,
+      { ...base, grants: [], inherits: [t] },
+    ]),
+    ...HOSTILE_KEYS.filter((k) => !['own', 'group', 'all'].includes(k)).map((k, i): [string, unknown] => [
+      `hostile key ${i} as a level`,
+      { ...base, grants: [{ 'records:view': k }] },
+    ]),
     ...HOSTILE_KEYS.map((k, i): [string, unknown] => [`hostile key ${i} as a field`, { ...base, grants: [], [k]: 1 }]),
   ];
 }
 
 const isResult = (r: DefineResult | CheckResult) =>
-  typeof r === 'object' && r !== null && (r.ok ? typeof r.definition === 'object' : Array.isArray(r.errors) && r.errors.length > 0 && r.errors.length <= 51 && r.errors.every((e) => typeof e.path === 'string' && typeof e.reason === 'string'));
+  typeof r === 'object' &&
+  r !== null &&
+  (r.ok
+    ? typeof r.definition === 'object'
+    : Array.isArray(r.errors) &&
+      r.errors.length > 0 &&
+      r.errors.length <= 51 &&
+      r.errors.every((e) => typeof e.path === 'string' && typeof e.reason === 'string'));
 
 describe('hostile run-time role definitions', () => {
   let tried = 0;
@@ -83,7 +209,14 @@ describe('hostile run-time role definitions', () => {
       const probe = Object.values(g.Permission)[0]!;
       const expected = g.can(owner, probe);
       for (const [what, definition] of hostileDefinitions(Object.keys(g.Role)[0]!)) {
-        for (const options of [undefined, { grantedBy: g.subject([]) }, { grantedBy: throwing }, throwing, 'options', { grantedBy: 2 ** 30 }]) {
+        for (const options of [
+          undefined,
+          { grantedBy: g.subject([]) },
+          { grantedBy: throwing },
+          throwing,
+          'options',
+          { grantedBy: 2 ** 30 },
+        ]) {
           const start = performance.now();
           let result: DefineResult | undefined;
           expect(() => {
@@ -129,9 +262,42 @@ describe('hostile run-time role definitions', () => {
 
   it('random values (fast-check anything, hostile keys): errors or a role, never an exception', async () => {
     const g = await freshShipped('platform');
-    const key = fc.oneof(fc.constantFrom(...HOSTILE_KEYS, 'id', 'title', 'grants', 'inherits', 'collections', 'mode', 'entries', 'agents:view', 'slack'), fc.string());
-    const value = fc.anything({ key, maxDepth: 4, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true, withNullPrototype: true, withObjectString: true });
-    const shaped = fc.record({ id: fc.oneof(value, fc.constant('x')), title: fc.oneof(value, fc.constant('X')), grants: fc.oneof(value, fc.array(value)), collections: value }, { requiredKeys: [] });
+    const key = fc.oneof(
+      fc.constantFrom(
+        ...HOSTILE_KEYS,
+        'id',
+        'title',
+        'grants',
+        'inherits',
+        'collections',
+        'mode',
+        'entries',
+        'agents:view',
+        'slack',
+      ),
+      fc.string(),
+    );
+    const value = fc.anything({
+      key,
+      maxDepth: 4,
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withNullPrototype: true,
+      withObjectString: true,
+    });
+    const shaped = fc.record(
+      {
+        id: fc.oneof(value, fc.constant('x')),
+        title: fc.oneof(value, fc.constant('X')),
+        grants: fc.oneof(value, fc.array(value)),
+        collections: value,
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
       fc.property(fc.oneof(value, shaped), (definition) => {
         let result: CheckResult | undefined;

@@ -12,7 +12,8 @@ import { ROOT, shippedModel } from './support/sets.js';
  * before sending them; the schema accepts the shipped roles written as definitions, rejects
  * the mistakes defineRole rejects, and agrees with defineRole on random definitions.
  */
-const schemaOf = (name: string) => JSON.parse(readFileSync(path.join(ROOT, 'generated', name, 'role.schema.json'), 'utf8')) as object;
+const schemaOf = (name: string) =>
+  JSON.parse(readFileSync(path.join(ROOT, 'generated', name, 'role.schema.json'), 'utf8')) as object;
 
 describe('role.schema.json', () => {
   for (const name of ['crm', 'platform'] as const) {
@@ -34,7 +35,12 @@ describe('role.schema.json', () => {
         ['blank title', { id: 'x', title: ' ', grants: [] }],
         ['string where an array goes', { id: 'x', title: 'X', grants: unscoped.id }],
         ['unknown inherited role', { id: 'x', title: 'X', grants: [], inherits: ['nobody'] }],
-        ...(scoped ? ([['scoped without level', { id: 'x', title: 'X', grants: [scoped.id] }], ['unknown level', { id: 'x', title: 'X', grants: [{ [scoped.id]: 'galaxy' }] }]] as [string, unknown][]) : []),
+        ...(scoped
+          ? ([
+              ['scoped without level', { id: 'x', title: 'X', grants: [scoped.id] }],
+              ['unknown level', { id: 'x', title: 'X', grants: [{ [scoped.id]: 'galaxy' }] }],
+            ] as [string, unknown][])
+          : []),
       ];
       const g = await freshShipped(name);
       for (const [what, definition] of bad) {
@@ -52,7 +58,10 @@ describe('role.schema.json', () => {
       fc.assert(
         fc.property(definitionArb(model, 'random', { invalid: true }), (definition) => {
           const r = g.checkRoleDefinition(definition);
-          expect(validate(definition), `${JSON.stringify(definition)} ${JSON.stringify(validate.errors)} ${JSON.stringify(r)}`).toBe(r.ok);
+          expect(
+            validate(definition),
+            `${JSON.stringify(definition)} ${JSON.stringify(validate.errors)} ${JSON.stringify(r)}`,
+          ).toBe(r.ok);
           if (r.ok) valid++;
           else invalid++;
         }),

@@ -21,7 +21,11 @@ import { ROOT, shippedModel } from './support/sets.js';
  */
 
 /** Ids a run-time role may not take: every role id the set knows. */
-const takenIds = (model: Model) => [...model.roles.map((r) => r.name), ...model.roleAliases.keys(), ...model.retiredRoles.map((r) => r.name)];
+const takenIds = (model: Model) => [
+  ...model.roles.map((r) => r.name),
+  ...model.roleAliases.keys(),
+  ...model.retiredRoles.map((r) => r.name),
+];
 
 describe('differential: run-time roles answer as YAML roles do', () => {
   it('on random policies, each compiled role redefined at run time from its document', async () => {
@@ -31,15 +35,23 @@ describe('differential: run-time roles answer as YAML roles do', () => {
         const model = modelOf(set);
         const allocation = allocate(model, undefined, `${set.name}/policyc.lock.json`, new Diagnostics());
         if (!allocation) throw new Error('allocation failed on a valid set');
-        const g = await evaluateModule<RuntimeRoleModule>(emitSet(model, allocation.lockfile, { generator: 'policyc test', sourceDir: set.name }).files[0]!.text);
+        const g = await evaluateModule<RuntimeRoleModule>(
+          emitSet(model, allocation.lockfile, { generator: 'policyc test', sourceDir: set.name }).files[0]!.text,
+        );
         const taken = takenIds(model);
         for (const role of model.roles) {
           const id = freshKey(taken, 'runtime');
           taken.push(id);
           const r = g.defineRole(definitionOf(model, role, id));
-          if (!r.ok) throw new Error(`the compiler accepted role ${role.name}, defineRole did not: ${JSON.stringify(r.errors)}\n${formatFiles(set.files)}`);
+          if (!r.ok)
+            throw new Error(
+              `the compiler accepted role ${role.name}, defineRole did not: ${JSON.stringify(r.errors)}\n${formatFiles(set.files)}`,
+            );
           const mismatches = compareRuntimeRole(model, g, role.name, r.role);
-          if (mismatches.length > 0) throw new Error(`${mismatches.length} mismatches for ${role.name}: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`);
+          if (mismatches.length > 0)
+            throw new Error(
+              `${mismatches.length} mismatches for ${role.name}: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`,
+            );
           roles++;
         }
       }),
@@ -60,12 +72,24 @@ describe('differential: run-time roles answer as YAML roles do', () => {
           if (!r.ok) throw new Error(`rejected: ${JSON.stringify(r.errors)} ${JSON.stringify(definition)}`);
           // The same role as a YAML document (JSON is YAML) added to the set.
           const { id, title, ...spec } = definition as { id: string; title: string };
-          const doc = { apiVersion: 'policyc/v1', kind: 'Role', metadata: { name: id }, spec: { title, description: 'Random.', ...spec } };
-          const files = [...source.files, { path: `${source.dir}/roles/zz-random.yaml`, bytes: new TextEncoder().encode(JSON.stringify(doc)) }];
+          const doc = {
+            apiVersion: 'policyc/v1',
+            kind: 'Role',
+            metadata: { name: id },
+            spec: { title, description: 'Random.', ...spec },
+          };
+          const files = [
+            ...source.files,
+            { path: `${source.dir}/roles/zz-random.yaml`, bytes: new TextEncoder().encode(JSON.stringify(doc)) },
+          ];
           const analysis = analyzeSet({ ...source, files });
-          if (!analysis.model) throw new Error(`the YAML role was rejected: ${analysis.diagnostics.map((d) => d.message).join('; ')}`);
+          if (!analysis.model)
+            throw new Error(`the YAML role was rejected: ${analysis.diagnostics.map((d) => d.message).join('; ')}`);
           const mismatches = compareRuntimeRole(analysis.model, g, id, r.role);
-          if (mismatches.length > 0) throw new Error(`${mismatches.length} mismatches: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${JSON.stringify(definition)}`);
+          if (mismatches.length > 0)
+            throw new Error(
+              `${mismatches.length} mismatches: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${JSON.stringify(definition)}`,
+            );
           compared++;
         }),
         { numRuns: 25, seed: 18_002 },
@@ -102,11 +126,14 @@ describe('no escalation (property)', () => {
             accepted++;
             for (const p of model.permissions) {
               for (const s of scopes) {
-                if (g.can(r.role, g.Permission[p.id]!, s)) expect(creator.can(g.Permission[p.id]!, s), `${p.id} at ${s}`).toBe(true);
+                if (g.can(r.role, g.Permission[p.id]!, s))
+                  expect(creator.can(g.Permission[p.id]!, s), `${p.id} at ${s}`).toBe(true);
               }
             }
             for (const c of model.collections) {
-              for (const entry of probeEntries(model, c.name)) if (g.canUse(r.role, c.name, entry)) expect(creator.canUse(c.name, entry), `${c.name} ${entry}`).toBe(true);
+              for (const entry of probeEntries(model, c.name))
+                if (g.canUse(r.role, c.name, entry))
+                  expect(creator.canUse(c.name, entry), `${c.name} ${entry}`).toBe(true);
             }
           },
         ),
@@ -118,7 +145,7 @@ describe('no escalation (property)', () => {
     }, 300_000);
   }
 
-  it('on the shipped sets: a definition that copies one of the creator\'s roles is always accepted', async () => {
+  it("on the shipped sets: a definition that copies one of the creator's roles is always accepted", async () => {
     for (const name of ['crm', 'platform'] as const) {
       const model = await shippedModel(name);
       const g = await freshShipped(name);

@@ -24,7 +24,15 @@ const ok = (r: ReturnType<RuntimeRoleModule['defineRole']>) => {
 
 describe('defineRole: a valid definition', () => {
   it('gives what it grants at the written level and narrower, inherits compiled roles, and is canonical', () => {
-    const r = ok(crm.defineRole({ id: 'night-shift', title: 'Night Shift', description: 'Covers the night.', inherits: ['user'], grants: [{ 'records:update': 'group' }, 'emails:view'] }));
+    const r = ok(
+      crm.defineRole({
+        id: 'night-shift',
+        title: 'Night Shift',
+        description: 'Covers the night.',
+        inherits: ['user'],
+        grants: [{ 'records:update': 'group' }, 'emails:view'],
+      }),
+    );
     const { Permission: P, Scope: S } = crm;
     expect(r.role).toBeGreaterThanOrEqual(2 ** 30);
     expect(crm.can(r.role, P['records:update']!, S.own)).toBe(true);
@@ -35,13 +43,20 @@ describe('defineRole: a valid definition', () => {
     expect(crm.can(r.role, P['emails:view']!)).toBe(true);
     // Everything the compiled role `user` gives, it gives.
     for (const [id, no] of Object.entries(P)) {
-      for (const s of Object.values(S)) if (crm.can(crm.Role.user!, no, s)) expect(crm.can(r.role, no, s), id).toBe(true);
+      for (const s of Object.values(S))
+        if (crm.can(crm.Role.user!, no, s)) expect(crm.can(r.role, no, s), id).toBe(true);
     }
     expect(crm.subject([r.role]).can(P['records:update']!, S.group)).toBe(true);
     expect(crm.subject([r.role, crm.Role.auditor!]).can(P['audit-logs:view']!, S.all)).toBe(true);
     expect(crm.check('night-shift', 'records:update', 'group')).toBe(true);
     expect(crm.roleNo('night-shift')).toBe(r.role);
-    expect(r.definition).toEqual({ id: 'night-shift', title: 'Night Shift', description: 'Covers the night.', inherits: ['user'], grants: [{ 'records:update': 'group' }, 'emails:view'] });
+    expect(r.definition).toEqual({
+      id: 'night-shift',
+      title: 'Night Shift',
+      description: 'Covers the night.',
+      inherits: ['user'],
+      grants: [{ 'records:update': 'group' }, 'emails:view'],
+    });
     expect(JSON.parse(JSON.stringify(crm.roleDefinition(r.role)))).toEqual(r.definition);
     expect(r.warnings).toEqual([]);
   });
@@ -59,12 +74,26 @@ describe('defineRole: a valid definition', () => {
   });
 
   it('collections: allow, except and all read as compiled rows do, unknown entries follow their nearest known ancestor', () => {
-    const r = ok(platform.defineRole({ id: 'slack-only', title: 'Slack only', grants: [], collections: { connectors: { mode: 'allow', entries: ['slack'] }, objects: { mode: 'all' } } }));
+    const r = ok(
+      platform.defineRole({
+        id: 'slack-only',
+        title: 'Slack only',
+        grants: [],
+        collections: { connectors: { mode: 'allow', entries: ['slack'] }, objects: { mode: 'all' } },
+      }),
+    );
     expect(platform.canUse(r.role, 'connectors', 'slack')).toBe(true);
     expect(platform.canUse(r.role, 'connectors', 'gmail')).toBe(false);
     expect(platform.canUse(r.role, 'objects', 'customer')).toBe(true);
     expect(platform.canUse(r.role, 'objects', 'brand-new-object')).toBe(true);
-    const e = ok(platform.defineRole({ id: 'no-gmail', title: 'No Gmail', grants: [], collections: { connectors: { mode: 'except', entries: ['gmail'] } } }));
+    const e = ok(
+      platform.defineRole({
+        id: 'no-gmail',
+        title: 'No Gmail',
+        grants: [],
+        collections: { connectors: { mode: 'except', entries: ['gmail'] } },
+      }),
+    );
     expect(platform.canUse(e.role, 'connectors', 'slack')).toBe(true);
     expect(platform.canUse(e.role, 'connectors', 'gmail')).toBe(false);
     expect(platform.canUse(e.role, 'connectors', 'gmail/actions/new-one')).toBe(false);
@@ -102,14 +131,46 @@ describe('defineRole: a valid definition', () => {
 
 describe('defineRole: errors name the JSON path and the reason', () => {
   const cases: [string, unknown, { path: string; reason: RegExp; hint?: RegExp }][] = [
-    ['unknown permission with did-you-mean', { id: 'x', title: 'X', grants: ['records:updat'] }, { path: '/grants/0', reason: /unknown permission `records:updat`/, hint: /did you mean `records:update`/ }],
-    ['missing level', { id: 'x', title: 'X', grants: ['records:update'] }, { path: '/grants/0', reason: /must name a level/, hint: /own, group, all/ }],
-    ['level not in the set', { id: 'x', title: 'X', grants: [{ 'records:update': 'team' }] }, { path: '/grants/0/records:update', reason: /"team" is not a level/ }],
-    ['level on an unscoped permission', { id: 'x', title: 'X', grants: [{ 'emails:view': 'all' }] }, { path: '/grants/0/emails:view', reason: /not scoped/ }],
-    ['inherits an unknown role', { id: 'x', title: 'X', grants: [], inherits: ['auditr'] }, { path: '/inherits/0', reason: /unknown role `auditr`/, hint: /did you mean `auditor`/ }],
-    ['unknown field', { id: 'x', title: 'X', grants: [], grant: [] }, { path: '/grant', reason: /unknown field/, hint: /did you mean `grants`/ }],
-    ['granted twice', { id: 'x', title: 'X', grants: ['emails:view', 'emails:view'] }, { path: '/grants/1', reason: /granted twice/ }],
-    ['bad wildcard', { id: 'x', title: 'X', grants: ['*:view'] }, { path: '/grants/0', reason: /not a valid wildcard/ }],
+    [
+      'unknown permission with did-you-mean',
+      { id: 'x', title: 'X', grants: ['records:updat'] },
+      { path: '/grants/0', reason: /unknown permission `records:updat`/, hint: /did you mean `records:update`/ },
+    ],
+    [
+      'missing level',
+      { id: 'x', title: 'X', grants: ['records:update'] },
+      { path: '/grants/0', reason: /must name a level/, hint: /own, group, all/ },
+    ],
+    [
+      'level not in the set',
+      { id: 'x', title: 'X', grants: [{ 'records:update': 'team' }] },
+      { path: '/grants/0/records:update', reason: /"team" is not a level/ },
+    ],
+    [
+      'level on an unscoped permission',
+      { id: 'x', title: 'X', grants: [{ 'emails:view': 'all' }] },
+      { path: '/grants/0/emails:view', reason: /not scoped/ },
+    ],
+    [
+      'inherits an unknown role',
+      { id: 'x', title: 'X', grants: [], inherits: ['auditr'] },
+      { path: '/inherits/0', reason: /unknown role `auditr`/, hint: /did you mean `auditor`/ },
+    ],
+    [
+      'unknown field',
+      { id: 'x', title: 'X', grants: [], grant: [] },
+      { path: '/grant', reason: /unknown field/, hint: /did you mean `grants`/ },
+    ],
+    [
+      'granted twice',
+      { id: 'x', title: 'X', grants: ['emails:view', 'emails:view'] },
+      { path: '/grants/1', reason: /granted twice/ },
+    ],
+    [
+      'bad wildcard',
+      { id: 'x', title: 'X', grants: ['*:view'] },
+      { path: '/grants/0', reason: /not a valid wildcard/ },
+    ],
     ['blank title', { id: 'x', title: '  ', grants: [] }, { path: '/title', reason: /title/ }],
     ['bad id', { id: 'a b', title: 'X', grants: [] }, { path: '/id', reason: /not a role id/ }],
   ];
@@ -126,12 +187,31 @@ describe('defineRole: errors name the JSON path and the reason', () => {
   }
 
   it('collection mode not allowed, unknown entry, entries on `all`', () => {
-    const r = platform.defineRole({ id: 'x', title: 'X', grants: [], collections: { objects: { mode: 'except', entries: ['customer'] }, connectors: { mode: 'allow', entries: ['slak'] } } });
+    const r = platform.defineRole({
+      id: 'x',
+      title: 'X',
+      grants: [],
+      collections: {
+        objects: { mode: 'except', entries: ['customer'] },
+        connectors: { mode: 'allow', entries: ['slak'] },
+      },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toContainEqual({ path: '/collections/objects/mode', reason: '"except" is not a mode `objects` offers', hint: '`objects` offers: all, allow' });
-    expect(r.errors).toContainEqual(expect.objectContaining({ path: '/collections/connectors/entries/0', hint: 'did you mean `slack`?' }));
-    const all = platform.defineRole({ id: 'x', title: 'X', grants: [], collections: { objects: { mode: 'all', entries: ['customer'] } } });
+    expect(r.errors).toContainEqual({
+      path: '/collections/objects/mode',
+      reason: '"except" is not a mode `objects` offers',
+      hint: '`objects` offers: all, allow',
+    });
+    expect(r.errors).toContainEqual(
+      expect.objectContaining({ path: '/collections/connectors/entries/0', hint: 'did you mean `slack`?' }),
+    );
+    const all = platform.defineRole({
+      id: 'x',
+      title: 'X',
+      grants: [],
+      collections: { objects: { mode: 'all', entries: ['customer'] } },
+    });
     expect(all.ok).toBe(false);
   });
 });
@@ -142,8 +222,15 @@ describe('no escalation: options.grantedBy', () => {
     const creator = crm.subject([R['crm-admin']!]);
     const wider = crm.defineRole({ id: 'x', title: 'X', grants: ['global-settings:edit'] }, { grantedBy: creator });
     expect(wider.ok).toBe(false);
-    if (!wider.ok) expect(wider.errors[0]).toMatchObject({ path: '/grants/0', reason: expect.stringMatching(/which the creator does not hold/) });
-    const within = crm.defineRole({ id: 'x', title: 'X', grants: [{ 'records:view': 'group' }] }, { grantedBy: creator });
+    if (!wider.ok)
+      expect(wider.errors[0]).toMatchObject({
+        path: '/grants/0',
+        reason: expect.stringMatching(/which the creator does not hold/),
+      });
+    const within = crm.defineRole(
+      { id: 'x', title: 'X', grants: [{ 'records:view': 'group' }] },
+      { grantedBy: creator },
+    );
     expect(within.ok).toBe(true);
   });
 
@@ -152,26 +239,45 @@ describe('no escalation: options.grantedBy', () => {
     const role = Object.values(R).find((r) => crm.widestScope(r, P['records:update']!) === S.group);
     expect(role, 'a compiled role holding records:update at group').toBeDefined();
     const creator = crm.subject([role!]);
-    expect(crm.defineRole({ id: 'x', title: 'X', grants: [{ 'records:update': 'all' }] }, { grantedBy: creator }).ok).toBe(false);
-    expect(crm.defineRole({ id: 'x', title: 'X', grants: [{ 'records:update': 'own' }] }, { grantedBy: creator }).ok).toBe(true);
+    expect(
+      crm.defineRole({ id: 'x', title: 'X', grants: [{ 'records:update': 'all' }] }, { grantedBy: creator }).ok,
+    ).toBe(false);
+    expect(
+      crm.defineRole({ id: 'x', title: 'X', grants: [{ 'records:update': 'own' }] }, { grantedBy: creator }).ok,
+    ).toBe(true);
   });
 
   it('inheriting a role the creator does not fully hold is rejected; grantedBy must be a subject or role', () => {
     const { Role: R } = crm;
-    const r = crm.defineRole({ id: 'x', title: 'X', grants: [], inherits: ['system-owner'] }, { grantedBy: crm.subject([R['crm-admin']!]) });
+    const r = crm.defineRole(
+      { id: 'x', title: 'X', grants: [], inherits: ['system-owner'] },
+      { grantedBy: crm.subject([R['crm-admin']!]) },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]!.path).toBe('/inherits/0');
-    expect(crm.defineRole({ id: 'x', title: 'X', grants: [], inherits: ['user'] }, { grantedBy: crm.subject([R['crm-admin']!]) }).ok).toBe(true);
+    expect(
+      crm.defineRole(
+        { id: 'x', title: 'X', grants: [], inherits: ['user'] },
+        { grantedBy: crm.subject([R['crm-admin']!]) },
+      ).ok,
+    ).toBe(true);
     expect(crm.defineRole({ id: 'x', title: 'X', grants: [] }, { grantedBy: { can: () => true } }).ok).toBe(false);
     expect(crm.defineRole({ id: 'x', title: 'X', grants: [] }, { grantedBy: undefined }).ok).toBe(false);
   });
 
   it('self-restricted permissions stay self-restricted on a run-time role', () => {
     const { Permission: P } = crm;
-    const restricted = Object.entries(P).find(([id]) => (crm as unknown as { permissions: { id: string; selfRestricted: boolean }[] }).permissions.find((p) => p.id === id)?.selfRestricted);
+    const restricted = Object.entries(P).find(
+      ([id]) =>
+        (crm as unknown as { permissions: { id: string; selfRestricted: boolean }[] }).permissions.find(
+          (p) => p.id === id,
+        )?.selfRestricted,
+    );
     expect(restricted).toBeDefined();
     const [id, no] = restricted!;
-    const meta = (crm as unknown as { permissions: { id: string; scoped: boolean }[] }).permissions.find((p) => p.id === id)!;
+    const meta = (crm as unknown as { permissions: { id: string; scoped: boolean }[] }).permissions.find(
+      (p) => p.id === id,
+    )!;
     const r = ok(crm.defineRole({ id: 'x', title: 'X', grants: [meta.scoped ? { [id]: 'all' } : id] }));
     expect(crm.can(r.role, no)).toBe(true);
     expect(crm.can(r.role, no, undefined, true)).toBe(false);
@@ -213,21 +319,42 @@ metadata: { name: agent }
 spec: { title: Agent, description: Archives tickets., grants: [tickets:archive] }
 `;
   it('a definition stored by ids under v1 loads under v2: renamed ids mapped, vanished permissions warned, retired inherits transferred', async () => {
-    const lock = readFileSync(path.join(ROOT, 'test/fixtures/golden/lifecycle/policies/lifecycle/policyc.lock.json'), 'utf8');
+    const lock = readFileSync(
+      path.join(ROOT, 'test/fixtures/golden/lifecycle/policies/lifecycle/policyc.lock.json'),
+      'utf8',
+    );
     const one = await compileMemory('lifecycle', { 'set.yaml': v1 }, lock);
-    const stored = ok(one.g.defineRole({ id: 'triage', title: 'Triage', inherits: ['agent', 'supervisor'], grants: ['tickets:edit', 'tickets:archive'] }));
+    const stored = ok(
+      one.g.defineRole({
+        id: 'triage',
+        title: 'Triage',
+        inherits: ['agent', 'supervisor'],
+        grants: ['tickets:edit', 'tickets:archive'],
+      }),
+    );
     const json = JSON.stringify(stored.definition);
-    expect(json).toBe('{"id":"triage","title":"Triage","inherits":["agent","supervisor"],"grants":["tickets:edit","tickets:archive"]}');
+    expect(json).toBe(
+      '{"id":"triage","title":"Triage","inherits":["agent","supervisor"],"grants":["tickets:edit","tickets:archive"]}',
+    );
 
     const v2 = readFileSync(path.join(ROOT, 'test/fixtures/golden/lifecycle/policies/lifecycle/set.yaml'), 'utf8');
     const two = await compileMemory('lifecycle', { 'set.yaml': v2 }, one.lockfile);
     const loaded = ok(two.g.defineRole(JSON.parse(json)));
-    expect(loaded.definition).toEqual({ id: 'triage', title: 'Triage', inherits: ['member', 'lead'], grants: ['tickets:update'] });
+    expect(loaded.definition).toEqual({
+      id: 'triage',
+      title: 'Triage',
+      inherits: ['member', 'lead'],
+      grants: ['tickets:update'],
+    });
     expect(loaded.warnings).toEqual([
       { path: '/inherits/0', reason: 'role `agent` was retired; its users and heirs transfer to `member`' },
       { path: '/inherits/1', reason: 'role `supervisor` was renamed to `lead`' },
       { path: '/grants/0', reason: 'permission `tickets:edit` was renamed to `tickets:update`' },
-      { path: '/grants/1', reason: 'permission `tickets:archive` no longer exists in this version of the catalog; the grant gives nothing and is left out' },
+      {
+        path: '/grants/1',
+        reason:
+          'permission `tickets:archive` no longer exists in this version of the catalog; the grant gives nothing and is left out',
+      },
     ]);
     const P = two.g.Permission;
     expect(two.g.can(loaded.role, P['tickets:update']!)).toBe(true);

@@ -29,7 +29,11 @@ beforeAll(() => {
   repo.checkout('base');
   repo.checkout('pr', true);
   CHANGES.widenScope(repo);
-  repo.edit('policies/crm/roles/team-lead.yaml', '    - users:deactivate: group     # self-restricted: "all users except own account"\n', '    - users:deactivate: all       # self-restricted: "all users except own account"\n');
+  repo.edit(
+    'policies/crm/roles/team-lead.yaml',
+    '    - users:deactivate: group     # self-restricted: "all users except own account"\n',
+    '    - users:deactivate: all       # self-restricted: "all users except own account"\n',
+  );
   CHANGES.renameRole(repo);
   CHANGES.deleteRole(repo);
   CHANGES.addCatalogPermission(repo);
@@ -72,8 +76,14 @@ describe('policyc diff: a scripted history of real changes', () => {
     expect(crm.roles.map((r) => [r.role, r.status])).toEqual([['support-agent', 'changed']]);
     expect(levels(crm, 'support-agent')).toEqual([['gained', 'campaigns:view', null, null]]);
     expect(crm.roles[0]!.declared.grantsAdded).toEqual(['campaigns:view']);
-    expect(crm.roles[0]!.access.permissions[0]!.via).toMatchObject({ roles: ['support-agent'], grant: 'campaigns:view', file: 'policies/crm/roles/support-agent.yaml' });
-    expect(crm.users.map((u) => [u.user, u.access.permissions.map((p) => `${p.change} ${p.permission}`)])).toEqual([['ivan', ['gained campaigns:view']]]);
+    expect(crm.roles[0]!.access.permissions[0]!.via).toMatchObject({
+      roles: ['support-agent'],
+      grant: 'campaigns:view',
+      file: 'policies/crm/roles/support-agent.yaml',
+    });
+    expect(crm.users.map((u) => [u.user, u.access.permissions.map((p) => `${p.change} ${p.permission}`)])).toEqual([
+      ['ivan', ['gained campaigns:view']],
+    ]);
     expect(crm.escalations).toEqual([]);
     expect(crm.removals).toBe(0);
     expect(crm.version).toMatchObject({ declared: 'none', required: 'minor', ok: false, suggested: '1.1.0' });
@@ -104,7 +114,9 @@ describe('policyc diff: a scripted history of real changes', () => {
 
   it('grants a sensitive permission: an escalation', async () => {
     const { report } = await diffJson('base', 'grantSensitive');
-    expect(report.escalations.map((e) => [e.subject.name, e.reasons, e.permission, e.users])).toEqual([['workflow-admin', ['sensitive'], 'roles:configure', ['judy']]]);
+    expect(report.escalations.map((e) => [e.subject.name, e.reasons, e.permission, e.users])).toEqual([
+      ['workflow-admin', ['sensitive'], 'roles:configure', ['judy']],
+    ]);
     // crm-admin inherits workflow-admin but already held roles:configure: nothing changes for it.
     expect(set(report, 'crm').roles.map((r) => r.role)).toEqual(['workflow-admin']);
     expect(await gate('grantSensitive', 'escalation')).toBe(1);
@@ -115,11 +127,21 @@ describe('policyc diff: a scripted history of real changes', () => {
     expect(code).toBe(0);
     const crm = set(report, 'crm');
     expect(crm.roles).toHaveLength(1);
-    expect(crm.roles[0]).toMatchObject({ role: 'campaign-manager', status: 'changed', renamedFrom: 'marketing-manager', titleFrom: 'Marketing Manager', title: 'Campaign Manager', users: ['dave', 'grace'] });
+    expect(crm.roles[0]).toMatchObject({
+      role: 'campaign-manager',
+      status: 'changed',
+      renamedFrom: 'marketing-manager',
+      titleFrom: 'Marketing Manager',
+      title: 'Campaign Manager',
+      users: ['dave', 'grace'],
+    });
     expect(crm.roles[0]!.access.permissions).toEqual([]);
     expect(crm.users).toEqual([]);
     expect(crm.removals).toBe(0);
-    expect(crm.version).toMatchObject({ required: 'minor', reason: 'role `marketing-manager` was renamed to `campaign-manager`' });
+    expect(crm.version).toMatchObject({
+      required: 'minor',
+      reason: 'role `marketing-manager` was renamed to `campaign-manager`',
+    });
     expect(await gate('renameRole', 'removal')).toBe(0);
     expect(await gate('renameRole', 'escalation')).toBe(0);
   });
@@ -139,9 +161,15 @@ describe('policyc diff: a scripted history of real changes', () => {
       ['narrowed', 'records:update', 'group', 'own'],
       ['gained', 'records:delete', null, 'own'],
     ]);
-    expect(crm.users.map((u) => [u.user, u.rolesFrom, u.rolesTo])).toEqual([['ivan', ['support-agent'], ['sales-agent']]]);
+    expect(crm.users.map((u) => [u.user, u.rolesFrom, u.rolesTo])).toEqual([
+      ['ivan', ['support-agent'], ['sales-agent']],
+    ]);
     expect(crm.removals).toBeGreaterThan(0);
-    expect(crm.version).toMatchObject({ required: 'major', suggested: '2.0.0', reason: 'role `support-agent` was removed' });
+    expect(crm.version).toMatchObject({
+      required: 'major',
+      suggested: '2.0.0',
+      reason: 'role `support-agent` was removed',
+    });
     expect(await gate('deleteRole', 'removal')).toBe(1);
     expect(await gate('deleteRole', 'escalation')).toBe(0);
   });
@@ -183,7 +211,11 @@ describe('policyc diff: a scripted history of real changes', () => {
       ['gained', 'code-snippets:share', null, null],
     ]);
     const via = platform.roles[0]!.access.permissions[0]!.via!;
-    expect(via).toMatchObject({ grant: 'decision-table:create', impliedBy: 'decision-table:create', implication: ['create', 'share'] });
+    expect(via).toMatchObject({
+      grant: 'decision-table:create',
+      impliedBy: 'decision-table:create',
+      implication: ['create', 'share'],
+    });
     expect(platform.roles.every((r) => r.inheritedOnly)).toBe(true);
     expect(await gate('changeImplication', 'escalation')).toBe(0);
     expect(await gate('changeImplication', 'any')).toBe(1);
@@ -200,7 +232,9 @@ describe('policyc diff: a scripted history of real changes', () => {
     expect(c.to).toEqual({ mode: 'except', entries: ['salesforce/actions/delete-record', 'stripe'] });
     expect(c.unknownTop).toEqual({ from: false, to: true });
     expect(c.lost).toEqual([]);
-    expect(c.gained).toEqual(expect.arrayContaining(['github', 'zendesk', 'jira', 'salesforce/triggers/updated-record']));
+    expect(c.gained).toEqual(
+      expect.arrayContaining(['github', 'zendesk', 'jira', 'salesforce/triggers/updated-record']),
+    );
     expect(c.gained).not.toContain('stripe');
     expect(c.gained).not.toContain('salesforce/actions/delete-record');
     // Workspace Lead inherits it: the union with integration-engineer's except list shrinks.
@@ -225,7 +259,15 @@ describe('policyc diff: a scripted history of real changes', () => {
     const { report } = await diffJson('base', 'addCatalogPermission');
     const crm = set(report, 'crm');
     expect(crm.catalog.permissions).toEqual([
-      { permission: 'calls:transfer', title: 'Transfer Calls', change: 'added', renamedFrom: null, sensitive: false, fields: [], roles: ['system-owner'] },
+      {
+        permission: 'calls:transfer',
+        title: 'Transfer Calls',
+        change: 'added',
+        renamedFrom: null,
+        sensitive: false,
+        fields: [],
+        roles: ['system-owner'],
+      },
     ]);
     expect(levels(crm, 'system-owner')).toEqual([['gained', 'calls:transfer', null, null]]);
     expect(crm.roles[0]!.access.permissions[0]!.via).toMatchObject({ grant: '"*"', wildcard: 'all' });
@@ -240,7 +282,9 @@ describe('policyc diff: a scripted history of real changes', () => {
     const { report } = await diffJson('base', 'addAllPowerfulRole');
     const platform = set(report, 'platform');
     expect(platform.roles.map((r) => [r.role, r.status])).toEqual([['break-glass', 'added']]);
-    expect(report.escalations.map((e) => [e.subject.name, e.reasons])).toEqual([['break-glass', ['grants-everything']]]);
+    expect(report.escalations.map((e) => [e.subject.name, e.reasons])).toEqual([
+      ['break-glass', ['grants-everything']],
+    ]);
     expect(await gate('addAllPowerfulRole', 'escalation')).toBe(1);
   });
 });
@@ -270,7 +314,9 @@ describe('policyc diff: a gate with no side doors', () => {
 
   it('deletes a lockfile entry: the permission gets a fresh number, which is a breaking change', async () => {
     const { report } = await diffJson('base', 'deleteLockEntry');
-    expect(set(report, 'crm').numbering.map((n) => [n.key, n.change, n.from, n.to])).toEqual([['campaigns:view', 'renumbered', 5, 49]]);
+    expect(set(report, 'crm').numbering.map((n) => [n.key, n.change, n.from, n.to])).toEqual([
+      ['campaigns:view', 'renumbered', 5, 49],
+    ]);
     expect(await gate('deleteLockEntry', 'renumbering')).toBe(1);
     expect(await gate('deleteLockEntry', 'any')).toBe(1);
   });
@@ -289,7 +335,10 @@ describe('policyc diff: a gate with no side doors', () => {
       ['platform', 'unchanged'],
     ]);
     const next = set(report, 'crm-next');
-    expect(next.escalations.find((e) => e.subject.name === 'system-owner')).toMatchObject({ reasons: ['grants-everything'], users: ['oscar', 'erin'] });
+    expect(next.escalations.find((e) => e.subject.name === 'system-owner')).toMatchObject({
+      reasons: ['grants-everything'],
+      users: ['oscar', 'erin'],
+    });
     expect(next.escalations.some((e) => e.subject.name === 'crm-admin' && e.reasons.includes('sensitive'))).toBe(true);
     expect(await gate('renameSetAddOwner', 'escalation')).toBe(1);
   });
@@ -301,7 +350,9 @@ describe('policyc diff: a gate with no side doors', () => {
       ['platform', null, 'unchanged'],
     ]);
     const next = set(report, 'crm-next');
-    expect(next.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([['user', 'oscar', ['grants-everything']]]);
+    expect(next.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons])).toEqual([
+      ['user', 'oscar', ['grants-everything']],
+    ]);
     expect(next.numbering).toEqual([]);
     expect(next.roles).toEqual([]);
     expect(await gate('renameSetDeclared', 'escalation')).toBe(1);
@@ -332,7 +383,9 @@ describe('policyc diff: a gate with no side doors', () => {
       ['crm', 'added'],
       ['platform', 'added'],
     ]);
-    expect(set(report, 'crm').escalations.find((x) => x.subject.name === 'system-owner')!.reasons).toEqual(['grants-everything']);
+    expect(set(report, 'crm').escalations.find((x) => x.subject.name === 'system-owner')!.reasons).toEqual([
+      'grants-everything',
+    ]);
     expect(set(report, 'platform').escalations.length).toBeGreaterThan(0);
   });
 });
@@ -344,7 +397,9 @@ describe('policyc diff: a gate without noise', () => {
     const crm = set(report, 'crm');
     expect(levels(crm, 'system-owner')).toEqual([['gained', 'records:export', null, 'all']]);
     expect(levels(crm, 'sales-agent')).toEqual([['gained', 'records:export', null, 'own']]);
-    expect(crm.users.find((u) => u.user === 'erin')!.access.permissions.map((p) => p.permission)).toEqual(['records:export']);
+    expect(crm.users.find((u) => u.user === 'erin')!.access.permissions.map((p) => p.permission)).toEqual([
+      'records:export',
+    ]);
     expect(report.escalations).toEqual([]);
     expect(await gate('addScopedCatalogPermission', 'escalation')).toBe(0);
     expect(await gate('addScopedCatalogPermission', 'removal')).toBe(0);
@@ -356,7 +411,9 @@ describe('policyc diff: a gate without noise', () => {
 
   it('a new permission reached by a non-owner wildcard at the widest level is an escalation', async () => {
     const { report } = await diffJson('base', 'addGroupsPermission');
-    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.permission, e.to])).toEqual([['role', 'crm-admin', ['widest-scope'], 'groups:archive', 'all']]);
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.permission, e.to])).toEqual([
+      ['role', 'crm-admin', ['widest-scope'], 'groups:archive', 'all'],
+    ]);
     expect(await gate('addGroupsPermission', 'escalation')).toBe(1);
   });
 
@@ -371,7 +428,9 @@ describe('policyc diff: a gate without noise', () => {
 
   it('retires a role into the owner role: each escalation once, for the transfer', async () => {
     const { report } = await diffJson('base', 'retireRoleToOwner');
-    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.users])).toEqual([['transfer', 'auditor', ['grants-everything'], ['carol', 'mallory']]]);
+    expect(report.escalations.map((e) => [e.subject.kind, e.subject.name, e.reasons, e.users])).toEqual([
+      ['transfer', 'auditor', ['grants-everything'], ['carol', 'mallory']],
+    ]);
     expect(await gate('retireRoleToOwner', 'escalation')).toBe(1);
   });
 });
@@ -382,33 +441,45 @@ describe('policyc diff: the roles the set protects', () => {
     const r = await repo.run(['diff', 'base', change, '--format', 'json', '--fail-on', 'escalation']);
     const crm = set(JSON.parse(r.stdout) as DiffReport, 'crm');
     expect(crm.status).toBe('error');
-    return { codes: crm.head!.errors.map((e) => String(e.code)), messages: crm.head!.errors.map((e) => String(e.message)), gate: r.code };
+    return {
+      codes: crm.head!.errors.map((e) => String(e.code)),
+      messages: crm.head!.errors.map((e) => String(e.message)),
+      gate: r.code,
+    };
   }
 
   it('an owner role that no longer holds everything is an error (PC610)', async () => {
     const { codes, messages, gate } = await headErrors('shrinkOwner');
     expect(codes).toEqual(['PC610']);
-    expect(messages[0]).toContain('the owner role `system-owner` does not hold every permission at the widest level: it lacks `ai-conversations:manage`');
+    expect(messages[0]).toContain(
+      'the owner role `system-owner` does not hold every permission at the widest level: it lacks `ai-conversations:manage`',
+    );
     expect(gate).toBe(1);
   });
 
   it('retiring the owner role has its own diagnostic (PC611)', async () => {
     const { codes, messages, gate } = await headErrors('retireOwner');
     expect(codes).toEqual(['PC611']);
-    expect(messages[0]).toBe('role `system-owner` is the owner role (the one role that holds everything), so it cannot be retired');
+    expect(messages[0]).toBe(
+      'role `system-owner` is the owner role (the one role that holds everything), so it cannot be retired',
+    );
     expect(gate).toBe(1);
   });
 
   it('a deleted role still assigned: the fix first (PC601, listing the assignments), whether or not users were moved', async () => {
     const still = await headErrors('deleteRoleStillAssigned');
     expect(still.codes).toEqual(['PC601']);
-    expect(still.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced 2 times');
+    expect(still.messages[0]).toBe(
+      'role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to; it is still referenced 2 times',
+    );
     const r = await repo.run(['diff', 'base', 'deleteRoleStillAssigned']);
     expect(r.stderr).toContain('still names `auditor` (assigned to `carol`)');
     expect(r.stderr).toContain('still names `auditor` (assigned to `mallory`)');
     const moved = await headErrors('deleteRoleWithoutTransfer');
     expect(moved.codes).toEqual(['PC601']);
-    expect(moved.messages[0]).toBe('role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to');
+    expect(moved.messages[0]).toBe(
+      'role `auditor` was removed, but the lockfile shows it existed: its users need a role to transfer to',
+    );
   });
 });
 
@@ -418,7 +489,9 @@ describe('policyc check and diff: access that reaches the widest level through a
     try {
       const check = await repo.run(['check', '--no-color']);
       expect(check.code).toBe(0);
-      expect(check.stdout).toContain('warning[PC510] `records:create` implies `records:view` (create ⇒ view) at the widest level, `all`');
+      expect(check.stdout).toContain(
+        'warning[PC510] `records:create` implies `records:view` (create ⇒ view) at the widest level, `all`',
+      );
       expect(check.stdout).toContain('add `- records:view: all`');
       expect(check.stdout).toContain('policies/crm/roles/support-agent.yaml:21:7');
       expect(check.stdout).toContain('warning[PC510] `groups:create` implies `groups:view`');
@@ -434,19 +507,28 @@ describe('policyc check and diff: access that reaches the widest level through a
   });
 });
 
-describe('explain and who-can answer the reviewer\'s follow-up questions, with an exit status', () => {
+describe("explain and who-can answer the reviewer's follow-up questions, with an exit status", () => {
   it('after connectorAllowToExcept: who may use Salesforce delete-record, and may the builder use Stripe or GitHub', async () => {
     repo.checkout('change/connectorAllowToExcept');
     try {
       const stripe = await repo.run(['explain', 'automation-builder', 'connectors:stripe', '--no-color']);
       expect(stripe.code).toBe(1);
-      expect(stripe.stdout).toContain('automation-builder: connectors: except [stripe, salesforce/actions/delete-record] (excepted)');
-      const github = await repo.run(['explain', 'automation-builder', 'connectors:github/actions/merge-pull-request', '--no-color']);
+      expect(stripe.stdout).toContain(
+        'automation-builder: connectors: except [stripe, salesforce/actions/delete-record] (excepted)',
+      );
+      const github = await repo.run([
+        'explain',
+        'automation-builder',
+        'connectors:github/actions/merge-pull-request',
+        '--no-color',
+      ]);
       expect(github.code).toBe(0);
       expect(github.stdout).toContain('(not excepted)');
       const who = await repo.run(['who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json']);
       expect(who.code).toBe(0);
-      expect((JSON.parse(who.stdout) as { roles: { role: string }[] }).roles.map((r) => r.role)).toEqual(['platform-admin']);
+      expect((JSON.parse(who.stdout) as { roles: { role: string }[] }).roles.map((r) => r.role)).toEqual([
+        'platform-admin',
+      ]);
       expect((await repo.run(['explain', 'automation-builder', 'connectors:strip'])).code).toBe(2);
     } finally {
       repo.checkout('main');
@@ -459,7 +541,9 @@ describe('policyc diff: output', () => {
     const r = await repo.run(['diff', 'base', 'base', '--format', 'json', '--fail-on', 'any']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as DiffReport;
-    expect(report.sets.map((s) => [s.name, s.status, s.roles.length, s.users.length, s.escalations.length, s.removals])).toEqual([
+    expect(
+      report.sets.map((s) => [s.name, s.status, s.roles.length, s.users.length, s.escalations.length, s.removals]),
+    ).toEqual([
       ['crm', 'unchanged', 0, 0, 0, 0],
       ['platform', 'unchanged', 0, 0, 0, 0],
     ]);
@@ -514,7 +598,12 @@ describe('policyc diff: output', () => {
     expect(r.stderr).toMatch(/--fail-on escalation: 2 escalations/);
     const v = await repo.run(['diff', 'base', 'pr', '--fail-on', 'version', '--format', 'json']);
     const report = JSON.parse(v.stdout) as DiffReport;
-    expect(set(report, 'crm').version).toMatchObject({ declared: 'minor', required: 'major', ok: false, suggested: '2.0.0' });
+    expect(set(report, 'crm').version).toMatchObject({
+      declared: 'minor',
+      required: 'major',
+      ok: false,
+      suggested: '2.0.0',
+    });
     expect(set(report, 'platform').version).toMatchObject({ declared: 'minor', required: 'minor', ok: true });
     expect(v.code).toBe(1);
   });
@@ -548,7 +637,15 @@ describe('policyc diff: sides and usage', () => {
     const report = JSON.parse(r.stdout) as DiffReport;
     expect(report.base).toMatchObject({ kind: 'folder', label: './policies' });
     expect(set(report, 'crm').roles.map((x) => x.role)).toEqual(['team-lead']);
-    const same = await repo.run(['diff', path.join(ROOT, 'policies'), './policies', '--format', 'json', '--fail-on', 'any']);
+    const same = await repo.run([
+      'diff',
+      path.join(ROOT, 'policies'),
+      './policies',
+      '--format',
+      'json',
+      '--fail-on',
+      'any',
+    ]);
     expect(same.code).toBe(0);
   });
 

@@ -24,18 +24,26 @@ describe('policyc explain', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✔ yes: role team-lead (Team Lead) can records:update (Update · CRM Modules)  [crm]');
     expect(r.stdout).toContain('held at group (covers own, group); not at all');
-    expect(r.stdout).toContain(`team-lead grants records:update: group  policies/crm/roles/team-lead.yaml:${lineOf('policies/crm/roles/team-lead.yaml', 'records:update: group')}`);
-    expect(r.stdout).toContain(`team-lead → sales-agent grants "records:*": own (every records action)  policies/crm/roles/sales-agent.yaml:${lineOf('policies/crm/roles/sales-agent.yaml', '"records:*": own')}`);
+    expect(r.stdout).toContain(
+      `team-lead grants records:update: group  policies/crm/roles/team-lead.yaml:${lineOf('policies/crm/roles/team-lead.yaml', 'records:update: group')}`,
+    );
+    expect(r.stdout).toContain(
+      `team-lead → sales-agent grants "records:*": own (every records action)  policies/crm/roles/sales-agent.yaml:${lineOf('policies/crm/roles/sales-agent.yaml', '"records:*": own')}`,
+    );
     expect(r.stdout).toContain('team-lead → sales-agent → user grants records:update: own');
   });
 
   it('says no with the nearest grant that does not reach: "has records:update at own, asked group"', async () => {
     const r = await policyc('explain', 'sales-agent', 'records:update', '--scope', 'group');
     expect(r.code).toBe(1); // the answer is no: exit 1, like kubectl auth can-i
-    expect(r.stdout).toContain('✖ no: role sales-agent (Sales Agent) cannot records:update (Update · CRM Modules) at group  [crm]');
+    expect(r.stdout).toContain(
+      '✖ no: role sales-agent (Sales Agent) cannot records:update (Update · CRM Modules) at group  [crm]',
+    );
     expect(r.stdout).toContain('has records:update at own, asked group:');
     expect(r.stdout).toContain('sales-agent grants "records:*": own (every records action)');
-    expect(r.stdout).toContain('roles that have it at group: support-agent (group), system-owner (all), team-lead (group)');
+    expect(r.stdout).toContain(
+      'roles that have it at group: support-agent (group), system-owner (all), team-lead (group)',
+    );
   });
 
   it('explains a user: default role, implication chain, self-restriction', async () => {
@@ -44,7 +52,9 @@ describe('policyc explain', () => {
     expect(r.stdout).toContain('✔ yes: user frank (Frank Costa) can users:change-role');
     expect(r.stdout).toContain('frank has no role assigned and gets the default role user');
     expect(r.stdout).toContain('user grants users:update: own ⇒ users:update implies it (update ⇒ change-role)');
-    expect(r.stdout).toContain('note: users:change-role is self-restricted: it never applies to the subject\'s own account');
+    expect(r.stdout).toContain(
+      "note: users:change-role is self-restricted: it never applies to the subject's own account",
+    );
   });
 
   it('a permission not held at all: what the subject holds on that resource, and who has it', async () => {
@@ -66,7 +76,9 @@ describe('policyc explain', () => {
   it('a name in several sets needs --set; names and scopes get did-you-mean hints', async () => {
     const ambiguous = await policyc('explain', 'auditor', 'records:view');
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain('error[PC905] `auditor` is ambiguous: role `auditor` in crm, role `auditor` in platform');
+    expect(ambiguous.stderr).toContain(
+      'error[PC905] `auditor` is ambiguous: role `auditor` in crm, role `auditor` in platform',
+    );
     expect(ambiguous.stderr).toContain('--set crm or --set platform');
     const picked = await policyc('explain', 'auditor', 'records:view', '--set', 'crm');
     expect(picked.code).toBe(0);
@@ -103,7 +115,12 @@ describe('policyc explain', () => {
       routes: [],
       grantedBy: [{ role: 'system-owner', level: 'all' }],
     });
-    expect(j.nearest[0]).toMatchObject({ roles: ['team-lead'], grant: 'records:update: group', file: 'policies/crm/roles/team-lead.yaml', level: 'group' });
+    expect(j.nearest[0]).toMatchObject({
+      roles: ['team-lead'],
+      grant: 'records:update: group',
+      file: 'policies/crm/roles/team-lead.yaml',
+      level: 'group',
+    });
   });
 });
 
@@ -111,12 +128,22 @@ describe('policyc explain and who-can: collection entries', () => {
   it('explains a collection entry: the rule that allows it, its file and line; exit 0', async () => {
     const r = await policyc('explain', 'automation-builder', 'connectors:slack');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✔ yes: role automation-builder (Automation Builder) can use connectors:slack (Slack · Connectors)  [platform]');
-    expect(r.stdout).toMatch(/automation-builder: connectors: allow \[slack, .*\] \(listed\)  policies\/platform\/roles\/automation-builder\.yaml:\d+/);
+    expect(r.stdout).toContain(
+      '✔ yes: role automation-builder (Automation Builder) can use connectors:slack (Slack · Connectors)  [platform]',
+    );
+    expect(r.stdout).toMatch(
+      /automation-builder: connectors: allow \[slack, .*\] \(listed\) {2}policies\/platform\/roles\/automation-builder\.yaml:\d+/,
+    );
   });
 
   it('an entry covered by a listed ancestor says through which; a user follows their roles', async () => {
-    const r = await policyc('explain', 'automation-builder', 'connectors:hubspot/triggers/new-contact', '--format', 'json');
+    const r = await policyc(
+      'explain',
+      'automation-builder',
+      'connectors:hubspot/triggers/new-contact',
+      '--format',
+      'json',
+    );
     const json = JSON.parse(r.stdout) as { allowed: boolean; routes: { covering: string; mode: string }[] };
     expect(r.code).toBe(0);
     expect(json.allowed).toBe(true);
@@ -126,7 +153,9 @@ describe('policyc explain and who-can: collection entries', () => {
   it('says no with the rules that do not allow it and the roles that can; exit 1', async () => {
     const r = await policyc('explain', 'automation-builder', 'connectors:salesforce/actions/delete-record');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✖ no: role automation-builder (Automation Builder) cannot use connectors:salesforce/actions/delete-record');
+    expect(r.stdout).toContain(
+      '✖ no: role automation-builder (Automation Builder) cannot use connectors:salesforce/actions/delete-record',
+    );
     expect(r.stdout).toContain('(not listed)');
     expect(r.stdout).toContain('roles that can use it: platform-admin');
   });
@@ -135,9 +164,11 @@ describe('policyc explain and who-can: collection entries', () => {
     const r = await policyc('who-can', 'connectors:salesforce/actions/delete-record');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('connectors:salesforce/actions/delete-record (Delete record · Connectors)  [platform]');
-    expect(r.stdout).toMatch(/roles \(1\)\n  platform-admin +platform-admin: connectors: all \(every entry\)/);
+    expect(r.stdout).toMatch(/roles \(1\)\n {2}platform-admin +platform-admin: connectors: all \(every entry\)/);
     expect(r.stdout).toContain('through platform-admin');
-    const json = JSON.parse((await policyc('who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json')).stdout) as { roles: { role: string }[] };
+    const json = JSON.parse(
+      (await policyc('who-can', 'connectors:salesforce/actions/delete-record', '--format', 'json')).stdout,
+    ) as { roles: { role: string }[] };
     expect(json.roles.map((x) => x.role)).toEqual(['platform-admin']);
   });
 
@@ -169,8 +200,12 @@ describe('policyc who-can', () => {
     const r = await policyc('who-can', 'Deactivate User');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('users:deactivate (Deactivate User · Users) at any level  [crm]');
-    expect(r.stdout).toMatch(/roles \(3\)\n {2}crm-admin +all +users:deactivate: all\n {2}system-owner +all +"\*"\n {2}team-lead +group +users:deactivate: group/);
-    expect(r.stdout).toMatch(/users \(4\)\n {2}bob +group +through team-lead\n {2}erin +all +through system-owner\n {2}heidi +all +through crm-admin\n {2}mallory +group +through team-lead/);
+    expect(r.stdout).toMatch(
+      /roles \(3\)\n {2}crm-admin +all +users:deactivate: all\n {2}system-owner +all +"\*"\n {2}team-lead +group +users:deactivate: group/,
+    );
+    expect(r.stdout).toMatch(
+      /users \(4\)\n {2}bob +group +through team-lead\n {2}erin +all +through system-owner\n {2}heidi +all +through crm-admin\n {2}mallory +group +through team-lead/,
+    );
   });
 
   it('--scope keeps only holders at that level or wider; --format json', async () => {
@@ -179,12 +214,18 @@ describe('policyc who-can', () => {
     expect(j.roles.map((x: { role: string; level: string }) => [x.role, x.level])).toEqual([['system-owner', 'all']]);
     expect(j.users.map((x: { user: string }) => x.user)).toEqual(['erin']);
     const group = await policyc('who-can', 'records:update', '--scope', 'group', '--format', 'json');
-    expect(JSON.parse(group.stdout).roles.map((x: { role: string }) => x.role)).toEqual(['support-agent', 'system-owner', 'team-lead']);
+    expect(JSON.parse(group.stdout).roles.map((x: { role: string }) => x.role)).toEqual([
+      'support-agent',
+      'system-owner',
+      'team-lead',
+    ]);
   });
 
   it('names the inheritance and the implication', async () => {
     const r = await policyc('who-can', 'agents:view');
-    expect(r.stdout).toMatch(/integration-engineer +inherited from member: agents:use, which implies it \(use ⇒ view\)/);
+    expect(r.stdout).toMatch(
+      /integration-engineer +inherited from member: agents:use, which implies it \(use ⇒ view\)/,
+    );
   });
 });
 
@@ -195,7 +236,9 @@ describe('policyc access', () => {
     expect(r.stdout).toContain('role team-lead (Team Lead)  [crm]');
     expect(r.stdout).toContain('users: bob, mallory');
     expect(r.stdout).toContain('inherits: sales-agent, user (through sales-agent)');
-    expect(r.stdout).toMatch(/\nCRM Modules\n {2}records:view +group +View\n {2}records:create +Create {2}from sales-agent\n {2}records:update +group +Update\n {2}records:delete +own +Delete {2}from sales-agent\n/);
+    expect(r.stdout).toMatch(
+      /\nCRM Modules\n {2}records:view +group +View\n {2}records:create +Create {2}from sales-agent\n {2}records:update +group +Update\n {2}records:delete +own +Delete {2}from sales-agent\n/,
+    );
     expect(r.stdout).toMatch(/users:deactivate +group +Deactivate User \[sensitive, not on self\]/);
   });
 
@@ -207,7 +250,11 @@ describe('policyc access', () => {
     expect(r.stdout).toContain('Objects: only customer, lead, order, product, ticket (5 of 10 entries)');
     const j = JSON.parse((await policyc('access', 'integration-engineer', '--format', 'json')).stdout);
     const connectors = j.collections.find((c: { collection: string }) => c.collection === 'connectors');
-    expect(connectors).toMatchObject({ mode: 'except', entries: ['salesforce/actions/delete-record', 'github/actions/merge-pull-request', 'stripe', 'snowflake'], unknownTop: true });
+    expect(connectors).toMatchObject({
+      mode: 'except',
+      entries: ['salesforce/actions/delete-record', 'github/actions/merge-pull-request', 'stripe', 'snowflake'],
+      unknownTop: true,
+    });
   });
 });
 
@@ -221,7 +268,10 @@ describe('explain agrees with the reference evaluator and the effective tables',
     let checked = 0;
     for (const model of models) {
       const evaluator = new ReferenceEvaluator(model);
-      const subjects: Subject[] = [...model.roles.map((role) => ({ kind: 'role', role }) as const), ...model.users.map((user) => ({ kind: 'user', user }) as const)];
+      const subjects: Subject[] = [
+        ...model.roles.map((role) => ({ kind: 'role', role }) as const),
+        ...model.users.map((user) => ({ kind: 'user', user }) as const),
+      ];
       const scopes: (number | undefined)[] = [undefined, ...model.scopes.map((s) => s.level)];
       for (const subject of subjects) {
         const roles = subject.kind === 'role' ? [subject.role.name] : subject.user.roles;
@@ -233,7 +283,9 @@ describe('explain agrees with the reference evaluator and the effective tables',
           for (const asked of scopes) {
             const e = explain(model, subject, p, asked);
             const scopeName = asked === undefined ? model.scopes[0]?.name : model.scopes[asked]!.name;
-            expect(e.allowed, `${subject.kind} ${roles} ${p.id} ${scopeName}`).toBe(evaluator.allowed(roles, p.id, p.scoped ? scopeName : undefined));
+            expect(e.allowed, `${subject.kind} ${roles} ${p.id} ${scopeName}`).toBe(
+              evaluator.allowed(roles, p.id, p.scoped ? scopeName : undefined),
+            );
             if (e.allowed) expect(e.routes.length).toBeGreaterThan(0);
             checked++;
           }
@@ -248,16 +300,23 @@ describe('explain agrees with the reference evaluator and the effective tables',
       for (const p of model.permissions) {
         const { roles, users } = whoCan(model, p, undefined);
         expect(roles.map((r) => r.name)).toEqual(model.roles.filter((r) => r.effective.has(p.id)).map((r) => r.name));
-        expect(users.map((u) => u.name)).toEqual(model.users.filter((u) => u.roles.some((r) => model.roleIndex.get(r)!.effective.has(p.id))).map((u) => u.name));
+        expect(users.map((u) => u.name)).toEqual(
+          model.users
+            .filter((u) => u.roles.some((r) => model.roleIndex.get(r)!.effective.has(p.id)))
+            .map((u) => u.name),
+        );
       }
       for (const role of model.roles) {
         const a = accessOf(model, { kind: 'role', role });
         expect(a.count).toBe(role.effective.size);
         expect(a.categories.flatMap((c) => c.permissions.map((x) => [x.permission.id, x.level]))).toEqual(
-          model.permissions.filter((p) => role.effective.has(p.id)).sort((x, y) => {
-            const order = [...model.categories.map((c) => c.name), undefined];
-            return order.indexOf(x.category) - order.indexOf(y.category);
-          }).map((p) => [p.id, role.effective.get(p.id)]),
+          model.permissions
+            .filter((p) => role.effective.has(p.id))
+            .sort((x, y) => {
+              const order = [...model.categories.map((c) => c.name), undefined];
+              return order.indexOf(x.category) - order.indexOf(y.category);
+            })
+            .map((p) => [p.id, role.effective.get(p.id)]),
         );
       }
     }

@@ -14,7 +14,9 @@ import { ROOT, shippedModel } from './support/sets.js';
 describe.each(['crm', 'platform'] as const)('the shipped %s module fails closed', (set) => {
   it('denies (or answers undefined) every out-of-domain question, and never throws', async () => {
     const model = await shippedModel(set);
-    const g = await loadGeneratedModule<LooseModule>(readFileSync(path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'));
+    const g = await loadGeneratedModule<LooseModule>(
+      readFileSync(path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'),
+    );
     const questions = outOfDomainQuestions(model, g);
     expect(questions.length).toBeGreaterThan(10_000);
     const wrong = askAll(questions);

@@ -34,7 +34,7 @@ describe('the generated API (README examples)', () => {
     expect(can(Role['team-lead'], Permission['users:deactivate'], Scope.group, true)).toBe(false); // never on oneself
   });
 
-  it('combines a user\'s roles once into a subject', () => {
+  it("combines a user's roles once into a subject", () => {
     const grace = subject([Role['sales-agent'], Role['marketing-manager']]);
     expect(grace.can(Permission['campaigns:manage'])).toBe(true);
     expect(grace.can(Permission['records:delete'], Scope.own)).toBe(true);
@@ -52,13 +52,21 @@ describe('the generated API (README examples)', () => {
     const builder = PlatformRole['automation-builder'];
     expect(canUse(builder, 'connectors', 'slack/actions/send-message')).toBe(true);
     expect(canUse(builder, 'connectors', 'salesforce')).toBe(false);
-    expect(platformSubject([PlatformRole['platform-admin']]).canUse('connectors', 'zendesk/actions/added-next-year')).toBe(true);
+    expect(
+      platformSubject([PlatformRole['platform-admin']]).canUse('connectors', 'zendesk/actions/added-next-year'),
+    ).toBe(true);
   });
 
   it('exports metadata, the set version and hash, and transfers', () => {
     expect(policySet).toMatchObject({ name: 'crm', version: '1.0.0', defaultRole: 'user', ownerRole: 'system-owner' });
     expect(policySet.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(permissions.find((p) => p.id === 'users:deactivate')).toMatchObject({ title: 'Deactivate User', category: 'users', scoped: true, selfRestricted: true, sensitive: true });
+    expect(permissions.find((p) => p.id === 'users:deactivate')).toMatchObject({
+      title: 'Deactivate User',
+      category: 'users',
+      scoped: true,
+      selfRestricted: true,
+      sensitive: true,
+    });
     expect(roles.find((r) => r.id === 'team-lead')).toMatchObject({ title: 'Team Lead', inherits: ['sales-agent'] });
     expect(users.find((u) => u.id === 'frank')).toMatchObject({ roles: ['user'], defaulted: true });
     expect(transferTarget('team-lead')).toBe('team-lead');
@@ -93,7 +101,10 @@ describe('the generated API (README examples)', () => {
 
   it('maps a record to the scope it needs, and the widest level held to a list filter', () => {
     /** The narrowest scope that covers `record` for `user`. */
-    function scopeFor(user: { id: string; groups: readonly string[] }, record: { owner: string; group: string }): ScopeNo {
+    function scopeFor(
+      user: { id: string; groups: readonly string[] },
+      record: { owner: string; group: string },
+    ): ScopeNo {
       if (record.owner === user.id) return Scope.own;
       if (user.groups.includes(record.group)) return Scope.group;
       return Scope.all;

@@ -16,19 +16,29 @@ describe('a generated module of more than 1,000 roles and users', () => {
   // Until the metadata arrays named their element type, tsc failed here with TS2590 ("union type
   // that is too complex to represent") from 1,009 roles or 1,211 users on, while `build` said ✔.
   it('type-checks under tsconfig.generated.json (1,100 roles, 1,300 users)', async () => {
-    const policies = writeSyntheticSet(dir, 'big', { roles: 1100, permissions: 300, users: 1300, density: 0.05, seed: 15 });
+    const policies = writeSyntheticSet(dir, 'big', {
+      roles: 1100,
+      permissions: 300,
+      users: 1300,
+      density: 0.05,
+      seed: 15,
+    });
     const diagnostics = new Diagnostics();
     const source = await readSetFolder(path.join(policies, 'big'), diagnostics);
     const compilation = compileSet(source, { outRoot: path.join(dir, 'generated') });
     expect(compilation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const index = compilation.files.find((f) => f.name === 'index.ts');
-    expect(index?.text).toMatch(/^  \{ id: "role-00000", .* \} as RoleMeta,$/m);
+    expect(index?.text).toMatch(/^ {2}\{ id: "role-00000", .* \} as RoleMeta,$/m);
     writeFileSync(path.join(dir, 'index.ts'), index!.text);
     writeFileSync(
       path.join(dir, 'tsconfig.json'),
       JSON.stringify({ extends: path.join(ROOT, 'tsconfig.generated.json'), include: [path.join(dir, 'index.ts')] }),
     );
-    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')],
+      { encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 180_000);

@@ -18,10 +18,14 @@ describe.each(['crm', 'platform'] as const)('generated/%s', (name) => {
   });
 
   it('matches its manifest', async () => {
-    const g = await loadGeneratedModule<GeneratedModule & { permissions: { id: string; no: number }[] }>(readFileSync(file, 'utf8'));
+    const g = await loadGeneratedModule<GeneratedModule & { permissions: { id: string; no: number }[] }>(
+      readFileSync(file, 'utf8'),
+    );
     const manifest = JSON.parse(readFileSync(path.join(ROOT, 'generated', name, 'manifest.json'), 'utf8'));
     expect(g.policySet.hash).toBe(manifest.set.hash);
-    expect(g.permissions.map((p) => [p.id, p.no])).toEqual(manifest.permissions.map((p: { id: string; no: number }) => [p.id, p.no]));
+    expect(g.permissions.map((p) => [p.id, p.no])).toEqual(
+      manifest.permissions.map((p: { id: string; no: number }) => [p.id, p.no]),
+    );
   });
 
   // Node 22.6+ runs TypeScript by stripping types; Node 20 cannot, so there tsc's
@@ -29,7 +33,17 @@ describe.each(['crm', 'platform'] as const)('generated/%s', (name) => {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const stripping = major > 22 || (major === 22 && minor >= 6);
   it.skipIf(!stripping)('runs under Node type stripping', () => {
-    const out = execFileSync(process.execPath, ['--experimental-strip-types', '--no-warnings', '--input-type=module', '-e', `import(${JSON.stringify(file)}).then((m) => console.log(m.policySet.name))`], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--experimental-strip-types',
+        '--no-warnings',
+        '--input-type=module',
+        '-e',
+        `import(${JSON.stringify(file)}).then((m) => console.log(m.policySet.name))`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(out.trim()).toBe(name);
   });
 });

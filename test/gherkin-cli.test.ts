@@ -22,14 +22,24 @@ describe('policyc test', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('4 scenarios (4 failed)');
     // A grant that exists at a narrower level, through inheritance.
-    expect(stdout).toContain('Expected the role "Team Lead" (team-lead) to be able to "Delete" (records:delete, CRM Modules) at scope group, but the role "Team Lead" cannot.');
+    expect(stdout).toContain(
+      'Expected the role "Team Lead" (team-lead) to be able to "Delete" (records:delete, CRM Modules) at scope group, but the role "Team Lead" cannot.',
+    );
     expect(stdout).toContain('Why: the widest level granted for records:delete is own, narrower than group:');
-    expect(stdout).toContain('- sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own');
+    expect(stdout).toContain(
+      '- sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own',
+    );
     // No grant at all.
-    expect(stdout).toContain('Expected "alice" (Alice Martin, roles: sales-agent) to be able to "Role Configuration" (roles:configure, Users), but "alice" cannot.');
-    expect(stdout).toContain('Why: no grant gives roles:configure: none of sales-agent, user (inherited: sales-agent → user) grants it');
+    expect(stdout).toContain(
+      'Expected "alice" (Alice Martin, roles: sales-agent) to be able to "Role Configuration" (roles:configure, Users), but "alice" cannot.',
+    );
+    expect(stdout).toContain(
+      'Why: no grant gives roles:configure: none of sales-agent, user (inherited: sales-agent → user) grants it',
+    );
     // A denial the policy contradicts.
-    expect(stdout).toContain('Expected "bob" (Bob Keller, roles: team-lead) not to be able to "View" (records:view, CRM Modules) at scope group, but "bob" can:');
+    expect(stdout).toContain(
+      'Expected "bob" (Bob Keller, roles: team-lead) not to be able to "View" (records:view, CRM Modules) at scope group, but "bob" can:',
+    );
     expect(stdout).toContain('- team-lead grants `records:view: group` → records:view at group');
     // Self-restriction.
     expect(stdout).toContain('users:deactivate is self-restricted: it never applies to the subject itself');
@@ -47,7 +57,14 @@ describe('policyc test', () => {
   it('fails below --min-coverage, and writes cucumber reports given with --format (exit 1)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'policyc-test-'));
     const junit = path.join(dir, 'report.xml');
-    const { code, stdout } = await runCli(['test', `${FIXTURES}/right.feature`, '--min-coverage', '50', '--format', `junit:${junit}`]);
+    const { code, stdout } = await runCli([
+      'test',
+      `${FIXTURES}/right.feature`,
+      '--min-coverage',
+      '50',
+      '--format',
+      `junit:${junit}`,
+    ]);
     expect(code).toBe(1);
     expect(stdout).toContain('Policy coverage of crm is 0.4 %, below --min-coverage 50 %.');
     expect(existsSync(junit)).toBe(true);
@@ -58,16 +75,36 @@ describe('policyc test', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'policyc-test-'));
     const json = path.join(dir, 'coverage/policy.json');
     const cobertura = path.join(dir, 'coverage/policy.xml');
-    const { code, stdout } = await runCli(['test', `${FIXTURES}/right.feature`, '--min-coverage', '0.1', '--coverage-json', json, '--coverage-cobertura', cobertura]);
+    const { code, stdout } = await runCli([
+      'test',
+      `${FIXTURES}/right.feature`,
+      '--min-coverage',
+      '0.1',
+      '--coverage-json',
+      json,
+      '--coverage-cobertura',
+      cobertura,
+    ]);
     expect(stdout).not.toContain('Policy coverage of platform');
     expect(code).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { sets: { set: string; grants: { total: number; covered: number; missed: { role: string; permission: string; level: string | null }[] } }[] };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      sets: {
+        set: string;
+        grants: {
+          total: number;
+          covered: number;
+          missed: { role: string; permission: string; level: string | null }[];
+        };
+      }[];
+    };
     expect(report.sets.map((s) => s.set)).toEqual(['crm']);
     expect(report.sets[0]!.grants).toMatchObject({ total: 211, covered: 1 });
     expect(report.sets[0]!.grants.missed).toContainEqual({ role: 'auditor', permission: 'groups:view', level: 'all' });
     const xml = readFileSync(cobertura, 'utf8');
     expect(xml).toContain('<package name="crm"');
-    expect(xml).toMatch(/<class name="sales-agent" filename="policies\/crm\/roles\/sales-agent.yaml" line-rate="0\.\d+"/);
+    expect(xml).toMatch(
+      /<class name="sales-agent" filename="policies\/crm\/roles\/sales-agent.yaml" line-rate="0\.\d+"/,
+    );
     expect(xml).toMatch(/<line number="\d+" hits="1" branch="false"\/>/);
     expect(xml).not.toContain('<package name="platform"');
   });
@@ -75,7 +112,9 @@ describe('policyc test', () => {
   it('annotates failed steps for GitHub with --format github', async () => {
     const { code, stdout } = await runCli(['test', `${FIXTURES}/wrong.feature`, '--format', 'github']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^::error file=test\/fixtures\/gherkin\/wrong\.feature,line=11,title=Scenario%3A A sales agent configures roles \(no grant at all\)::Then "alice" can "Role Configuration"%0AExpected "alice"/m);
+    expect(stdout).toMatch(
+      /^::error file=test\/fixtures\/gherkin\/wrong\.feature,line=11,title=Scenario%3A A sales agent configures roles \(no grant at all\)::Then "alice" can "Role Configuration"%0AExpected "alice"/m,
+    );
     expect(stdout).toContain('4 scenarios (4 failed)');
   });
 

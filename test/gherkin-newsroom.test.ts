@@ -22,8 +22,6 @@ beforeAll(async () => {
   newsroom = await loadSet(path.join(FIXTURE, 'policies'), 'newsroom');
 });
 
-
-
 /** Runs one step text (without its keyword) against a fresh scenario of the newsroom set. */
 async function run(world: object, text: string, table?: string[][]): Promise<void> {
   const matches = STEPS.filter((s) => s.pattern.test(text));
@@ -41,7 +39,12 @@ async function scenario(): Promise<object> {
 
 describe('the newsroom feature', () => {
   it('passes, every scenario, with coverage for the newsroom set only', async () => {
-    const { code, stdout } = await runCli(['test', path.join(FIXTURE, 'features'), '--policies', path.join(FIXTURE, 'policies')]);
+    const { code, stdout } = await runCli([
+      'test',
+      path.join(FIXTURE, 'features'),
+      '--policies',
+      path.join(FIXTURE, 'policies'),
+    ]);
     expect(stdout).toMatch(/14 scenarios \(14 passed\)/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/newsroom\s+\d+\/30/);
@@ -77,7 +80,7 @@ describe('scopes come from the set', () => {
     expect(parseTail(newsroom, text, newsroom.model.permissionIndex.get('stories:edit')).level).toBe(level);
   });
 
-  it('reads none of the shipped sets\' words, and lists the set\'s own phrases instead', () => {
+  it("reads none of the shipped sets' words, and lists the set's own phrases instead", () => {
     const p = newsroom.model.permissionIndex.get('stories:edit');
     const message = failure(() => parseTail(newsroom, 'of her group', p));
     expect(message).toContain('cannot read "of her group" as a scope of newsroom');
@@ -88,19 +91,23 @@ describe('scopes come from the set', () => {
   });
 });
 
-describe('collections are read in the set\'s own nouns', () => {
+describe("collections are read in the set's own nouns", () => {
   it('maps nouns and kinds to the collection', () => {
     expect(resolveNoun(newsroom, 'feed').collection.name).toBe('feeds');
     expect(resolveNoun(newsroom, 'photo desks').kind?.path).toBe('*/photos/*');
     expect(resolveNoun(newsroom, 'newsletter').collection.name).toBe('newsletters');
-    expect(failure(() => resolveNoun(newsroom, 'connector'))).toMatch(/has no collection or kind of entry called "connector".*feeds: "feed", "agency", "wire", "photo desk"/);
+    expect(failure(() => resolveNoun(newsroom, 'connector'))).toMatch(
+      /has no collection or kind of entry called "connector".*feeds: "feed", "agency", "wire", "photo desk"/,
+    );
   });
 
   it('reads an entry of a kind below another, and suggests only entries the step accepts', () => {
     const feeds = newsroom.model.collectionIndex.get('feeds')!;
     const wire = resolveNoun(newsroom, 'wire').kind;
     expect(resolveEntry(feeds, 'Politics', wire, 'Associated Press')).toBe('ap/wires/politics');
-    expect(failure(() => resolveEntry(feeds, 'Politics', wire, undefined))).toContain('"Politics" names 2 wires of feeds: reuters/wires/politics, ap/wires/politics');
+    expect(failure(() => resolveEntry(feeds, 'Politics', wire, undefined))).toContain(
+      '"Politics" names 2 wires of feeds: reuters/wires/politics, ap/wires/politics',
+    );
     const agency = resolveNoun(newsroom, 'agency').kind;
     expect(failure(() => resolveEntry(feeds, 'reuters/wires', agency, undefined))).toContain('is not an agency');
     const message = failure(() => resolveEntry(feeds, 'Sport', wire, 'Reuters'));
@@ -110,7 +117,9 @@ describe('collections are read in the set\'s own nouns', () => {
 
   it('names the entry that covers a collection check when it fails', async () => {
     const world = await scenario();
-    const message = await asyncFailure(() => run(world, 'the role "Desk Editor" cannot use the wire "Markets" of "Reuters"'));
+    const message = await asyncFailure(() =>
+      run(world, 'the role "Desk Editor" cannot use the wire "Markets" of "Reuters"'),
+    );
     expect(message).toContain('but the role "Desk Editor" can.');
     expect(message).toContain('desk-editor: mode allow: lists reuters ("Reuters"), which covers it');
     expect(message).not.toContain('[reuters, ap/wires]');
@@ -135,16 +144,24 @@ describe('changes behave like the role editor', () => {
     expect(editor.effective.has('stories:retract')).toBe(false);
     expect(editor.effective.get('stories:publish')).toBe(2);
     const message = await asyncFailure(() => run(world, 'the role "Night Editor" no longer grants "Publish Stories"'));
-    expect(message).toContain('has no grant of "Publish Stories" (stories:publish, Editorial) of its own: it inherits it from desk-editor');
+    expect(message).toContain(
+      'has no grant of "Publish Stories" (stories:publish, Editorial) of its own: it inherits it from desk-editor',
+    );
   });
 
   it('the create-role step takes the description the scenario gives', async () => {
     const world = await scenario();
-    await run(world, 'a role "copy-chief" titled "Copy Chief" described as "Checks every story before it goes out." is created with these permissions:', [
-      ['permission', 'level'],
-      ['Read Stories', 'across the newsroom'],
-    ]);
-    expect(stateOf(world).set!.model.roleIndex.get('copy-chief')?.description).toBe('Checks every story before it goes out.');
+    await run(
+      world,
+      'a role "copy-chief" titled "Copy Chief" described as "Checks every story before it goes out." is created with these permissions:',
+      [
+        ['permission', 'level'],
+        ['Read Stories', 'across the newsroom'],
+      ],
+    );
+    expect(stateOf(world).set!.model.roleIndex.get('copy-chief')?.description).toBe(
+      'Checks every story before it goes out.',
+    );
   });
 
   it('escalation steps follow policyc diff', async () => {
@@ -156,7 +173,9 @@ describe('changes behave like the role editor', () => {
 
   it('a role that can be deleted fails "cannot be deleted"', async () => {
     const world = await scenario();
-    expect(await asyncFailure(() => run(world, 'the role "Archivist" cannot be deleted'))).toContain('can be deleted (its users moving to contributor)');
+    expect(await asyncFailure(() => run(world, 'the role "Archivist" cannot be deleted'))).toContain(
+      'can be deleted (its users moving to contributor)',
+    );
   });
 });
 
@@ -168,7 +187,7 @@ describe('messages and suggestions', () => {
     expect(message).not.toMatch(/\bit cannot\b/);
   });
 
-  it('a self-restriction reads as a sentence, and an unknown one lists the set\'s', async () => {
+  it("a self-restriction reads as a sentence, and an unknown one lists the set's", async () => {
     const world = await scenario();
     await run(world, '"nadia" cannot reassign her own desk role');
     expect(await asyncFailure(() => run(world, '"nadia" cannot publish her own story'))).toContain(
@@ -176,7 +195,7 @@ describe('messages and suggestions', () => {
     );
   });
 
-  it('never suggests a permission it would then reject, nor the author\'s own words', () => {
+  it("never suggests a permission it would then reject, nor the author's own words", () => {
     const message = failure(() => resolvePermission(newsroom, 'Publish Story'));
     expect(message).toContain('did you mean "Publish Stories" (stories:publish, Editorial)?');
     const spelled = failure(() => resolvePermission(newsroom, 'Publish', 'Storys'));

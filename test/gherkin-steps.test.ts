@@ -4,7 +4,16 @@ import { checkEntry, checkPermission } from '../src/gherkin/check.js';
 import { CoverageRecorder, coverage, coverageItems, formatPercent, setCoverage } from '../src/gherkin/coverage.js';
 import { STEPS } from '../src/gherkin/definitions.js';
 import { groupCount } from '../src/gherkin/library.js';
-import { parseTail, permissionCell, resolveEntry, resolvePermission, resolveRole, resolveSubject, resolveUser, type Subject } from '../src/gherkin/lookup.js';
+import {
+  parseTail,
+  permissionCell,
+  resolveEntry,
+  resolvePermission,
+  resolveRole,
+  resolveSubject,
+  resolveUser,
+  type Subject,
+} from '../src/gherkin/lookup.js';
 import { compileEdited, type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { suggestStep } from '../src/gherkin/suggest.js';
 import type { EntryKind } from '../src/model/model.js';
@@ -19,7 +28,6 @@ beforeAll(async () => {
   [crm, platform] = await Promise.all([loadSet(POLICIES, 'crm'), loadSet(POLICIES, 'platform')]);
 });
 
-
 /** A kind of entry the set declares on one of its collections. */
 const kindOf = (set: LoadedSet, name: string): EntryKind => {
   const kind = set.model.collections.flatMap((c) => c.kinds).find((k) => k.name === name);
@@ -30,14 +38,19 @@ const kindOf = (set: LoadedSet, name: string): EntryKind => {
 const role = (key: string): Subject => ({ kind: 'roles', label: `the role "${key}"`, roles: [key] });
 
 describe('the step table', () => {
-  const examples = STEPS.flatMap((s) => s.examples.map((e) => ({ spec: s, line: e.split('\n')[0]!, table: e.includes('\n') })));
+  const examples = STEPS.flatMap((s) =>
+    s.examples.map((e) => ({ spec: s, line: e.split('\n')[0]!, table: e.includes('\n') })),
+  );
 
-  it.each(examples.map((e) => [e.line, e] as const))('%s matches exactly its own phrase', (_line, { spec, line, table }) => {
-    const text = line.replace(/^(Given|When|Then|And|But) /, '');
-    const matching = STEPS.filter((s) => s.pattern.test(text));
-    expect(matching.map((s) => s.phrase)).toEqual([spec.phrase]);
-    expect(table).toBe(spec.table === true);
-  });
+  it.each(examples.map((e) => [e.line, e] as const))(
+    '%s matches exactly its own phrase',
+    (_line, { spec, line, table }) => {
+      const text = line.replace(/^(Given|When|Then|And|But) /, '');
+      const matching = STEPS.filter((s) => s.pattern.test(text));
+      expect(matching.map((s) => s.phrase)).toEqual([spec.phrase]);
+      expect(table).toBe(spec.table === true);
+    },
+  );
 
   it('gives every step a description, an example and patterns cucumber can read', () => {
     for (const s of STEPS) {
@@ -82,11 +95,15 @@ describe('reading phrases', () => {
   });
 
   it('reads only the nouns of the permission around a scope: no word list of its own', () => {
-    expect(failure(() => parseTail(crm, 'sessions of her group', crm.model.permissionIndex.get('records:update')))).toContain('cannot read "sessions of her group" as a scope');
+    expect(
+      failure(() => parseTail(crm, 'sessions of her group', crm.model.permissionIndex.get('records:update'))),
+    ).toContain('cannot read "sessions of her group" as a scope');
   });
 
   it('fails on a misspelt scope instead of reading it as none', () => {
-    expect(failure(() => parseTail(crm, 'of her gruop'))).toMatch(/cannot read "of her gruop" as a scope of crm; did you mean "of her group"\?; the set's scopes, narrowest first, read: "at own"/);
+    expect(failure(() => parseTail(crm, 'of her gruop'))).toMatch(
+      /cannot read "of her gruop" as a scope of crm; did you mean "of her group"\?; the set's scopes, narrowest first, read: "at own"/,
+    );
     expect(failure(() => parseTail(crm, 'at grup'))).toContain('did you mean "at group"?');
     expect(failure(() => parseTail(platform, 'of her group'))).toContain('has no scopes');
   });
@@ -103,13 +120,25 @@ describe('reading phrases', () => {
   });
 
   it('answers an unknown name with a did-you-mean', () => {
-    expect(failure(() => resolvePermission(crm, 'Updte Group'))).toMatch(/unknown permission "Updte Group".*did you mean "Update Group" \(groups:update, Groups\)\?/);
-    expect(failure(() => resolvePermission(crm, 'records:updat'))).toContain('did you mean "Update" (records:update, CRM Modules)?');
+    expect(failure(() => resolvePermission(crm, 'Updte Group'))).toMatch(
+      /unknown permission "Updte Group".*did you mean "Update Group" \(groups:update, Groups\)\?/,
+    );
+    expect(failure(() => resolvePermission(crm, 'records:updat'))).toContain(
+      'did you mean "Update" (records:update, CRM Modules)?',
+    );
     expect(failure(() => resolvePermission(crm, 'Records:update'))).toContain('did you mean');
-    expect(failure(() => resolveRole(crm, 'Team Laed'))).toContain('unknown role "Team Laed" in the set crm; did you mean "Team Lead"?');
-    expect(failure(() => resolveUser(crm, new Map(), 'alcie'))).toContain('unknown user "alcie" in the set crm; did you mean "alice"?');
+    expect(failure(() => resolveRole(crm, 'Team Laed'))).toContain(
+      'unknown role "Team Laed" in the set crm; did you mean "Team Lead"?',
+    );
+    expect(failure(() => resolveUser(crm, new Map(), 'alcie'))).toContain(
+      'unknown user "alcie" in the set crm; did you mean "alice"?',
+    );
     expect(failure(() => resolveUser(crm, new Map(), 'Auditor'))).toContain('is a role: write the role "Auditor"');
-    expect(failure(() => resolveEntry(platform.model.collectionIndex.get('connectors')!, 'slak', kindOf(platform, 'app'), undefined))).toContain('did you mean "slack"?');
+    expect(
+      failure(() =>
+        resolveEntry(platform.model.collectionIndex.get('connectors')!, 'slak', kindOf(platform, 'app'), undefined),
+      ),
+    ).toContain('did you mean "slack"?');
   });
 
   it('reads subjects: users by name or title, roles by key or title', () => {
@@ -123,15 +152,23 @@ describe('reading phrases', () => {
     const c = platform.model.collectionIndex.get('connectors')!;
     expect(resolveEntry(c, 'Slack', kindOf(platform, 'app'), undefined)).toBe('slack');
     expect(resolveEntry(c, 'New lead', kindOf(platform, 'trigger'), 'Salesforce')).toBe('salesforce/triggers/new-lead');
-    expect(resolveEntry(c, 'delete-record', kindOf(platform, 'action'), 'salesforce')).toBe('salesforce/actions/delete-record');
-    expect(failure(() => resolveEntry(c, 'slack/actions', kindOf(platform, 'app'), undefined))).toContain('is not an app');
+    expect(resolveEntry(c, 'delete-record', kindOf(platform, 'action'), 'salesforce')).toBe(
+      'salesforce/actions/delete-record',
+    );
+    expect(failure(() => resolveEntry(c, 'slack/actions', kindOf(platform, 'app'), undefined))).toContain(
+      'is not an app',
+    );
     // Never suggests what the step would then reject: "Triggers" is an entry of HubSpot, but not a trigger.
-    expect(failure(() => resolveEntry(c, 'Triggers', kindOf(platform, 'trigger'), 'HubSpot'))).not.toContain('did you mean "Triggers"');
+    expect(failure(() => resolveEntry(c, 'Triggers', kindOf(platform, 'trigger'), 'HubSpot'))).not.toContain(
+      'did you mean "Triggers"',
+    );
   });
 
   it('suggests the closest phrase for a step that matches none', () => {
     expect(suggestStep('"alice" kan "View" "CRM Modules"')?.example).toBe('Then "alice" can "View" "CRM Modules"');
-    expect(suggestStep('"alice" kan "View" "CRM Modules" of her group')?.example).toBe('Then "alice" can "View" "CRM Modules" of her group');
+    expect(suggestStep('"alice" kan "View" "CRM Modules" of her group')?.example).toBe(
+      'Then "alice" can "View" "CRM Modules" of her group',
+    );
     expect(suggestStep('the role "Builder" can uses the connector "slack"')?.phrase).toContain('use|access the <noun>');
     expect(suggestStep('completely unrelated words that mean nothing here at all')).toBeUndefined();
   });
@@ -139,20 +176,40 @@ describe('reading phrases', () => {
 
 describe('checks', () => {
   it('explain a missing grant with the inheritance path', () => {
-    const message = checkPermission(crm, role('team-lead'), crm.model.permissionIndex.get('records:delete')!, 1, false, true);
-    expect(message).toContain('Expected the role "team-lead" to be able to "Delete" (records:delete, CRM Modules) at scope group, but the role "team-lead" cannot.');
-    expect(message).toContain('sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own');
+    const message = checkPermission(
+      crm,
+      role('team-lead'),
+      crm.model.permissionIndex.get('records:delete')!,
+      1,
+      false,
+      true,
+    );
+    expect(message).toContain(
+      'Expected the role "team-lead" to be able to "Delete" (records:delete, CRM Modules) at scope group, but the role "team-lead" cannot.',
+    );
+    expect(message).toContain(
+      'sales-agent (inherited: team-lead → sales-agent) grants `records:*: own` → records:delete at own',
+    );
   });
 
   it('explain an implied grant', () => {
-    const message = checkPermission(platform, role('automation-builder'), platform.model.permissionIndex.get('agents:view')!, undefined, false, false);
+    const message = checkPermission(
+      platform,
+      role('automation-builder'),
+      platform.model.permissionIndex.get('agents:view')!,
+      undefined,
+      false,
+      false,
+    );
     expect(message).toContain('automation-builder grants `agents:create` (implied: create ⇒ view) → agents:view');
   });
 
   it('explain a collection entry', () => {
     const c = platform.model.collectionIndex.get('connectors')!;
     const message = checkEntry(platform, role('workspace-lead'), c, 'stripe', true);
-    expect(message).toContain('integration-engineer (inherited: workspace-lead → integration-engineer): mode except: excepts stripe ("Stripe"), which covers it');
+    expect(message).toContain(
+      'integration-engineer (inherited: workspace-lead → integration-engineer): mode except: excepts stripe ("Stripe"), which covers it',
+    );
     expect(message).not.toContain('[stripe');
   });
 });
@@ -160,8 +217,12 @@ describe('checks', () => {
 describe('cross-checking', () => {
   it('fails loudly when the generated module and the reference evaluator disagree', () => {
     const liar: LoadedSet = { ...crm, module: { ...crm.module, can: () => true } };
-    const message = failure(() => checkPermission(liar, role('user'), crm.model.permissionIndex.get('roles:configure')!, undefined, false, false));
-    expect(message).toContain('policyc bug: the generated module and the reference evaluator disagree on whether the role "user" (roles user) may roles:configure');
+    const message = failure(() =>
+      checkPermission(liar, role('user'), crm.model.permissionIndex.get('roles:configure')!, undefined, false, false),
+    );
+    expect(message).toContain(
+      'policyc bug: the generated module and the reference evaluator disagree on whether the role "user" (roles user) may roles:configure',
+    );
     expect(message).toContain('generated can() says yes');
     expect(message).toContain('the reference evaluator says no');
   });
@@ -181,14 +242,18 @@ describe('changes', () => {
   });
 
   it('delete a role with a transfer: the users move, the transfer is exported', async () => {
-    const changed = await compileEdited(crm, [{ kind: 'delete-role', role: 'support-agent', transferTo: 'user', aliases: [] }]);
+    const changed = await compileEdited(crm, [
+      { kind: 'delete-role', role: 'support-agent', transferTo: 'user', aliases: [] },
+    ]);
     if (!changed.ok) throw new Error(changed.errors.map((d) => d.message).join('; '));
     expect(changed.set.model.userIndex.get('ivan')!.roles).toEqual(['user']);
     expect(changed.set.module.transferTarget('support-agent')).toBe('user');
   });
 
-  it('report a rejected change with the compiler\'s errors', async () => {
-    const changed = await compileEdited(crm, [{ kind: 'delete-role', role: 'support-agent', transferTo: undefined, aliases: [] }]);
+  it("report a rejected change with the compiler's errors", async () => {
+    const changed = await compileEdited(crm, [
+      { kind: 'delete-role', role: 'support-agent', transferTo: undefined, aliases: [] },
+    ]);
     expect(changed.ok).toBe(false);
     // A deleted role without a transfer: PC601 says the fix (name a role its users transfer to).
     if (!changed.ok) expect(changed.errors.map((d) => d.code)).toContain('PC601');

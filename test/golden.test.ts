@@ -29,13 +29,19 @@ describe.each(fixtures)('golden fixture %s', (name) => {
   it('compiles to the expected module, manifest and lockfile', async () => {
     const { dir, compilation } = await compileFixture(name);
     expect(compilation.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const outputs = [...compilation.files.map((f) => ({ file: path.resolve(f.path), text: f.text })), { file: path.join(dir, 'expected.lock.json'), text: compilation.lockfile!.text }];
+    const outputs = [
+      ...compilation.files.map((f) => ({ file: path.resolve(f.path), text: f.text })),
+      { file: path.join(dir, 'expected.lock.json'), text: compilation.lockfile!.text },
+    ];
     for (const { file, text } of outputs) {
       if (UPDATE) {
         mkdirSync(path.dirname(file), { recursive: true });
         writeFileSync(file, text);
       }
-      expect(text, `${relative(file)} differs: run UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts if the change is intended`).toBe(readFileSync(file, 'utf8'));
+      expect(
+        text,
+        `${relative(file)} differs: run UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts if the change is intended`,
+      ).toBe(readFileSync(file, 'utf8'));
     }
   });
 
@@ -56,10 +62,18 @@ describe('the lifecycle fixture', () => {
   it('keeps numbers across renames, reserves removed keys and exports transfers and aliases', async () => {
     const { compilation } = await compileFixture('lifecycle');
     const lock = JSON.parse(compilation.lockfile!.text);
-    expect(lock.permissions).toEqual({ next: 4, active: { 'tickets:view': 0, 'tickets:update': 1, 'tickets:close': 3 }, reserved: { 'tickets:archive': 2 } });
+    expect(lock.permissions).toEqual({
+      next: 4,
+      active: { 'tickets:view': 0, 'tickets:update': 1, 'tickets:close': 3 },
+      reserved: { 'tickets:archive': 2 },
+    });
     expect(lock.roles).toEqual({ next: 3, active: { member: 0, lead: 1 }, reserved: { agent: 2 } });
     expect(compilation.allocation!.changes).toEqual(
-      expect.arrayContaining(['permission tickets:edit renamed to tickets:update, keeps number 1', 'role supervisor renamed to lead, keeps number 1', 'role agent removed, number 2 stays reserved']),
+      expect.arrayContaining([
+        'permission tickets:edit renamed to tickets:update, keeps number 1',
+        'role supervisor renamed to lead, keeps number 1',
+        'role agent removed, number 2 stays reserved',
+      ]),
     );
     const g = await loadGeneratedModule<GeneratedModule>(compilation.files[0]!.text);
     expect(g.Role.supervisor).toBe(g.Role.lead);
@@ -80,15 +94,22 @@ describe('the hostile fixture', () => {
     expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
     expect(Object.hasOwn(g.Role, '__proto__')).toBe(true);
+    // biome-ignore lint/suspicious/noProto: the test checks that a role named `__proto__` is an own member
     expect(typeof g.Role.__proto__).toBe('number');
     expect(Object.getPrototypeOf(g.Role)).toBe(Object.prototype);
     expect(g.check('__proto__', '__proto__:hasOwnProperty', '__proto__')).toBe(true);
     expect(g.check('__proto__', '__proto__:hasOwnProperty', '__proto__', true)).toBe(false);
     expect(g.check('toString', '__proto__:hasOwnProperty')).toBe(false);
     const permissions = g.permissions as { id: string; title: string; description: string | null }[];
-    expect(permissions.find((p) => p.id === '__proto__:valueOf')).toMatchObject({ title: "*/ alert('x') /*", description: '${process.exit(1)}' });
+    expect(permissions.find((p) => p.id === '__proto__:valueOf')).toMatchObject({
+      title: "*/ alert('x') /*",
+      description: '${process.exit(1)}',
+    });
     // A line break in a title is refused (PC111); a description may hold one, and the module keeps it inert.
-    expect(permissions.find((p) => p.id === 'constructor:valueOf')).toMatchObject({ title: 'Line break', description: 'Line\nbreak' });
+    expect(permissions.find((p) => p.id === 'constructor:valueOf')).toMatchObject({
+      title: 'Line break',
+      description: 'Line\nbreak',
+    });
     expect((g.policySet as unknown as { description: string }).description).toContain('\u2028');
   });
 });

@@ -33,18 +33,29 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const quiet: Io = { stdout: { write: () => true, isTTY: false }, stderr: { write: () => true, isTTY: false }, cwd: process.cwd(), env: {} };
+const quiet: Io = {
+  stdout: { write: () => true, isTTY: false },
+  stderr: { write: () => true, isTTY: false },
+  cwd: process.cwd(),
+  env: {},
+};
 const HASH = /sha256:[0-9a-f]{64}/;
 
 /** The files of the crm set's output and lockfile, below a workspace. */
 function state(root: string) {
   const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
-  const manifest = JSON.parse(read('generated/crm/manifest.json')) as { set: { hash: string }; roles: { id: string; no: number }[] };
+  const manifest = JSON.parse(read('generated/crm/manifest.json')) as {
+    set: { hash: string };
+    roles: { id: string; no: number }[];
+  };
   return {
     lock: read('policies/crm/policyc.lock.json'),
     moduleHash: HASH.exec(read('generated/crm/index.ts'))![0],
     manifestHash: manifest.set.hash,
-    temporaries: [...readdirSync(path.join(root, 'generated/crm')), ...readdirSync(path.join(root, 'policies/crm'))].filter((f) => f.startsWith('.policyc-tmp-')),
+    temporaries: [
+      ...readdirSync(path.join(root, 'generated/crm')),
+      ...readdirSync(path.join(root, 'policies/crm')),
+    ].filter((f) => f.startsWith('.policyc-tmp-')),
   };
 }
 
@@ -98,7 +109,9 @@ describe('a build killed before each rename', () => {
       const s = state(copy);
       const moduleNew = s.moduleHash === final.moduleHash;
       const manifestNew = s.manifestHash === final.manifestHash;
-      seen.push(`${s.lock === final.lock ? 'lock new' : 'lock old'}, module ${moduleNew ? 'new' : 'old'}, manifest ${manifestNew ? 'new' : 'old'}`);
+      seen.push(
+        `${s.lock === final.lock ? 'lock new' : 'lock old'}, module ${moduleNew ? 'new' : 'old'}, manifest ${manifestNew ? 'new' : 'old'}`,
+      );
 
       // 1. No generated file is newer than the lockfile.
       if (moduleNew || manifestNew) expect(s.lock, `kill before rename ${n}`).toBe(final.lock);
@@ -126,12 +139,21 @@ describe('a build killed before each rename', () => {
       expect((await runCli(['build', set, '--out', gen])).code).toBe(0);
       const repaired = state(copy);
       expect(repaired.temporaries).toEqual([]);
-      expect(repaired).toMatchObject({ lock: final.lock, moduleHash: final.moduleHash, manifestHash: final.manifestHash });
+      expect(repaired).toMatchObject({
+        lock: final.lock,
+        moduleHash: final.moduleHash,
+        manifestHash: final.manifestHash,
+      });
       expect((await runCli(['build', set, '--check', '--out', gen])).code).toBe(0);
       expect((await runCli(['check', set, '--out', gen])).code).toBe(0);
     }
     // The last kill point: module and manifest renamed, role.schema.json (issue 18) not yet.
-    expect(seen).toEqual(['lock old, module old, manifest old', 'lock new, module old, manifest old', 'lock new, module new, manifest old', 'lock new, module new, manifest new']);
+    expect(seen).toEqual([
+      'lock old, module old, manifest old',
+      'lock new, module old, manifest old',
+      'lock new, module new, manifest old',
+      'lock new, module new, manifest new',
+    ]);
   });
 
   it('a lockfile restored on its own beside newer output: PC606 names the number it lacks', async () => {

@@ -62,7 +62,9 @@ describe('symbolic links in a set folder', () => {
     symlinkSync(path.join(tmp, 'policyc.lock.json'), path.join(set, 'policyc.lock.json'));
     const source = await readSetFolder(set, new Diagnostics());
     expect(source.lockfile).toBeUndefined();
-    expect(source.readDiagnostics?.map((d) => [d.code, d.span?.file.endsWith('policyc.lock.json')])).toEqual([['PC108', true]]);
+    expect(source.readDiagnostics?.map((d) => [d.code, d.span?.file.endsWith('policyc.lock.json')])).toEqual([
+      ['PC108', true],
+    ]);
   });
 
   it('a link that stays inside the repository (by real path) is followed', async () => {

@@ -3,7 +3,14 @@ import { analyzeSet } from '../src/analyze.js';
 import { compileSet } from '../src/compile.js';
 import type { Diagnostic } from '../src/diagnostics/diagnostic.js';
 import { colors, renderHuman } from '../src/diagnostics/render.js';
-import { LOCK_PATH, checkAndBuild, freshLockfile, tamperings, withLockfile, withNewPermission } from './support/tamper.js';
+import {
+  LOCK_PATH,
+  checkAndBuild,
+  freshLockfile,
+  tamperings,
+  withLockfile,
+  withNewPermission,
+} from './support/tamper.js';
 
 /**
  * Hostile repositories (issue 13): a lockfile changed by a pull request. Whatever its content,
@@ -13,7 +20,8 @@ import { LOCK_PATH, checkAndBuild, freshLockfile, tamperings, withLockfile, with
 
 const fresh = freshLockfile();
 const all = tamperings(fresh);
-const where = (d: Diagnostic) => `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column}` : '-'} ${d.message}`;
+const where = (d: Diagnostic) =>
+  `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column}` : '-'} ${d.message}`;
 
 describe('the issue’s reproductions', () => {
   it('next = 2,000,000,000 plus a new permission: PC603 at `next`, no internal error', () => {
@@ -54,7 +62,9 @@ describe('the issue’s reproductions', () => {
     doc.roles.active[b] = doc.roles.active[a];
     const text = JSON.stringify(doc, null, 2);
     const check = analyzeSet(withLockfile(text)).diagnostics;
-    expect(check.map((d) => d.message)).toEqual([`lockfile is not valid: \`roles\`: number ${doc.roles.active[a]} is given to both \`${a}\` and \`${b}\``]);
+    expect(check.map((d) => d.message)).toEqual([
+      `lockfile is not valid: \`roles\`: number ${doc.roles.active[a]} is given to both \`${a}\` and \`${b}\``,
+    ]);
     expect(check[0]!.span).toMatchObject({ file: LOCK_PATH });
     const frame = renderHuman(check[0]!, analyzeSet(withLockfile(text)).files, colors(false));
     expect(frame).toContain(`"${b}": ${doc.roles.active[a]}`);

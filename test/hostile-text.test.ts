@@ -24,7 +24,9 @@ const ERASE = '\u001b[2K\rNo escalations';
 
 describe('printable', () => {
   it('escapes C0, DEL and C1 controls and line separators, and masks bidi controls', () => {
-    expect(printable(`a${ERASE}\u0000\u007f\u009b\n\u2028\u202e`)).toBe('a\\x1b[2K\\rNo escalations\\x00\\x7f\\x9b\\n\\u2028\ufffd');
+    expect(printable(`a${ERASE}\u0000\u007f\u009b\n\u2028\u202e`)).toBe(
+      'a\\x1b[2K\\rNo escalations\\x00\\x7f\\x9b\\n\\u2028\ufffd',
+    );
   });
   it('keeps the length of a code frame text, LF, CRLF and tabs', () => {
     const text = 'a\r\nb\tc\rd\u001be\u2028f\n';
@@ -34,7 +36,12 @@ describe('printable', () => {
 
 describe('diagnostics', () => {
   it('a message, hint and path holding escapes print them escaped, in human and GitHub format', () => {
-    const d = diagnostic('PC301', `unknown permission \`x${ERASE}\``, { file: `roles/a\u001b.yaml`, line: 1, column: 1, endLine: 1, endColumn: 2, offset: 0, endOffset: 1 }, { hint: `did you mean \`y${ERASE}\`?` });
+    const d = diagnostic(
+      'PC301',
+      `unknown permission \`x${ERASE}\``,
+      { file: `roles/a\u001b.yaml`, line: 1, column: 1, endLine: 1, endColumn: 2, offset: 0, endOffset: 1 },
+      { hint: `did you mean \`y${ERASE}\`?` },
+    );
     for (const out of [renderHuman(d, new Map(), colors(false)), renderGithub(d)]) {
       expect(out).not.toMatch(DRIVES_TERMINAL);
       expect(out).toContain('\\x1b[2K\\rNo escalations');
@@ -44,7 +51,11 @@ describe('diagnostics', () => {
   it('a code frame of text with a lone CR, an escape and a line separator keeps them off the terminal', () => {
     const text = 'kind: Role # harmless\r    - users:delete\u001b[2K\u2028x\n';
     const file = { path: 'a.yaml', text, lines: new LineIndex(text) };
-    const d = diagnostic('PC101', 'file contains a carriage return without a line feed (a lone CR)', file.lines.span('a.yaml', 21, 22));
+    const d = diagnostic(
+      'PC101',
+      'file contains a carriage return without a line feed (a lone CR)',
+      file.lines.span('a.yaml', 21, 22),
+    );
     const out = renderHuman(d, new Map([['a.yaml', file]]), colors(false));
     expect(out).not.toMatch(DRIVES_TERMINAL);
     expect(out).toContain('> 1 | kind: Role # harmless\ufffd    - users:delete\ufffd[2K\ufffdx');
@@ -83,8 +94,22 @@ describe('review text renderers', () => {
   it('diff --format text prints titles with escapes escaped', async () => {
     const a = await analyzeFolder('policies/crm');
     const hostile = await hostileModel();
-    const set = (model: Model): PreparedSet => ({ name: 'crm', dir: 'policies/crm', analysis: a, model, errors: [], lockfile: undefined, numbering: undefined });
-    const side = (model: Model, label: string): Side => ({ kind: 'folder', label, revision: null, path: label, sets: [set(model)] });
+    const set = (model: Model): PreparedSet => ({
+      name: 'crm',
+      dir: 'policies/crm',
+      analysis: a,
+      model,
+      errors: [],
+      lockfile: undefined,
+      numbering: undefined,
+    });
+    const side = (model: Model, label: string): Side => ({
+      kind: 'folder',
+      label,
+      revision: null,
+      path: label,
+      sets: [set(model)],
+    });
     const out = renderText(buildReport(side(a.model!, 'base'), side(hostile, 'head')), colors(false));
     expect(out).toContain('\\x1b[2K\\rNo escalations');
     expect(out).not.toMatch(DRIVES_TERMINAL);

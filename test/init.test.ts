@@ -21,7 +21,9 @@ describe('policyc init', () => {
     const r = await runCli(['init', set]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('created the policy set docs');
-    expect(readFileSync(path.join(set, 'roles/member.yaml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=(\.\.\/)+.*schemas\/policyc-v1\.schema\.json/);
+    expect(readFileSync(path.join(set, 'roles/member.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=(\.\.\/)+.*schemas\/policyc-v1\.schema\.json/,
+    );
     const check = await runCli(['check', set]);
     expect(check.stdout).toContain('✔ docs');
     expect(check.code).toBe(0);

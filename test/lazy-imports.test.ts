@@ -13,7 +13,9 @@ function loadedPackages(script: string): string[] {
     ],
     { cwd: ROOT, encoding: 'utf8' },
   );
-  const names = (JSON.parse(out) as string[]).map((file) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1]).filter((n) => n !== undefined);
+  const names = (JSON.parse(out) as string[])
+    .map((file) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file)?.[1])
+    .filter((n) => n !== undefined);
   return [...new Set(names)];
 }
 

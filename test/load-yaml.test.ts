@@ -20,7 +20,12 @@ describe('parseYamlFile', () => {
     expect(diagnostics).toEqual([]);
     expect(docs).toHaveLength(1);
     expect(docs[0]!.value).toEqual({ kind: 'Role', spec: { grants: [{ 'records:*': 'group' }, 'users:view'] } });
-    expect(docs[0]!.locate(['spec', 'grants', 0, 'records:*'], 'key')).toMatchObject({ line: 4, column: 7, endLine: 4, endColumn: 18 });
+    expect(docs[0]!.locate(['spec', 'grants', 0, 'records:*'], 'key')).toMatchObject({
+      line: 4,
+      column: 7,
+      endLine: 4,
+      endColumn: 18,
+    });
     expect(docs[0]!.locate(['spec', 'grants', 0, 'records:*'])).toMatchObject({ line: 4, column: 20, endColumn: 25 });
     expect(docs[0]!.locate(['spec', 'grants', 1])).toMatchObject({ line: 5, column: 7, endColumn: 17 });
   });
@@ -50,7 +55,8 @@ describe('parseYamlFile', () => {
     for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
       const text = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
-      for (const m of text.matchAll(/\benv(?:\.([A-Za-z_]\w*)|\[\s*['"]([^'"]+)['"]\s*\]|\b)/g)) read.add(m[1] ?? m[2] ?? '(dynamic)');
+      for (const m of text.matchAll(/\benv(?:\.([A-Za-z_]\w*)|\[\s*['"]([^'"]+)['"]\s*\]|\b)/g))
+        read.add(m[1] ?? m[2] ?? '(dynamic)');
     }
     expect([...read].sort()).toEqual([...YAML_ENVIRONMENT].sort());
   });

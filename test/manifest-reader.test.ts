@@ -14,7 +14,8 @@ import { ROOT, shippedModel } from './support/sets.js';
 // every test vector of both shipped sets as the generated module does.
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas', name), 'utf8')) as object);
+const schema = (name: string) =>
+  ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas', name), 'utf8')) as object);
 const validateManifest = schema('manifest-v1.schema.json');
 const validateVectors = schema('vectors-v1.schema.json');
 const READER = path.join(ROOT, 'readers/python/policyc_manifest.py');
@@ -68,7 +69,9 @@ describe.each(['crm', 'platform'] as const)('test vectors of %s', (set) => {
     const vectors = testVectors(await shippedModel(set));
     const ok = validateVectors(JSON.parse(vectorsJson(vectors)));
     expect(ok ? [] : errorsOf(validateVectors)).toEqual([]);
-    const outOfDomain = vectors.vectors.filter((v) => v.note?.startsWith('unknown') || v.note?.startsWith('a scope on'));
+    const outOfDomain = vectors.vectors.filter(
+      (v) => v.note?.startsWith('unknown') || v.note?.startsWith('a scope on'),
+    );
     expect(outOfDomain.length).toBeGreaterThan(30);
     expect(outOfDomain.filter((v) => v.allowed)).toEqual([]);
     expect(vectors.vectors.some((v) => v.allowed)).toBe(true);
@@ -82,16 +85,23 @@ describe.each(['crm', 'platform'] as const)('test vectors of %s', (set) => {
     const vectors = testVectors(await shippedModel(set));
     const file = path.join(work, `${set}.vectors.json`);
     writeFileSync(file, vectorsJson(vectors));
-    const out = execFileSync('python3', [READER, path.join(ROOT, `generated/${set}/manifest.json`), file], { encoding: 'utf8' });
+    const out = execFileSync('python3', [READER, path.join(ROOT, `generated/${set}/manifest.json`), file], {
+      encoding: 'utf8',
+    });
     expect(out).toBe(`${set} 1.0.0: ${vectors.vectors.length} passed, 0 failed\n`);
   });
 
   it('the Python reader notices a wrong answer (exit 1), so the agreement above means something', async () => {
     const vectors = testVectors(await shippedModel(set));
-    const flipped = { ...vectors, vectors: vectors.vectors.map((v, i) => (i === 7 ? { ...v, allowed: !v.allowed } : v)) };
+    const flipped = {
+      ...vectors,
+      vectors: vectors.vectors.map((v, i) => (i === 7 ? { ...v, allowed: !v.allowed } : v)),
+    };
     const file = path.join(work, `${set}.flipped.json`);
     writeFileSync(file, vectorsJson(flipped));
-    const r = spawnSync('python3', [READER, path.join(ROOT, `generated/${set}/manifest.json`), file], { encoding: 'utf8' });
+    const r = spawnSync('python3', [READER, path.join(ROOT, `generated/${set}/manifest.json`), file], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${vectors.vectors.length - 1} passed, 1 failed`);
   });
@@ -113,9 +123,14 @@ describe('policyc vectors', () => {
 describe('the README example of the Python reader', () => {
   it('runs and prints what the README shows', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const [, code, shown] = /```python\n([\s\S]*?)```\n\n```console\n\$ python3 example\.py\n([\s\S]*?)```/.exec(readme) ?? [];
+    const [, code, shown] =
+      /```python\n([\s\S]*?)```\n\n```console\n\$ python3 example\.py\n([\s\S]*?)```/.exec(readme) ?? [];
     expect(code, 'README has the python example and its output').toBeDefined();
-    const out = execFileSync('python3', ['-c', code ?? ''], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PYTHONPATH: path.join(ROOT, 'readers/python') } });
+    const out = execFileSync('python3', ['-c', code ?? ''], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONPATH: path.join(ROOT, 'readers/python') },
+    });
     expect(out).toBe(shown);
   });
 });

@@ -31,11 +31,27 @@ describe('renderHuman over many diagnostics of one file', () => {
     const c = colors(false);
     for (let i = 0; i < N; i++) {
       const start = text.indexOf(`r${i}\r`);
-      const d = diagnostic('PC502', `role r${i} has no description`, lines.span('roles.yaml', start, start + `r${i}`.length));
+      const d = diagnostic(
+        'PC502',
+        `role r${i} has no description`,
+        lines.span('roles.yaml', start, start + `r${i}`.length),
+      );
       const out = renderHuman(d, files, c);
       if (i % 397 === 0 || i === N - 1) {
-        const whole = codeFrameColumns(text, { start: { line: d.span!.line, column: d.span!.column }, end: { line: d.span!.endLine, column: d.span!.endColumn } }, { highlightCode: false, linesAbove: 1, linesBelow: 0 });
-        expect(out).toContain(whole.split('\n').map((l) => `  ${l}`).join('\n'));
+        const whole = codeFrameColumns(
+          text,
+          {
+            start: { line: d.span!.line, column: d.span!.column },
+            end: { line: d.span!.endLine, column: d.span!.endColumn },
+          },
+          { highlightCode: false, linesAbove: 1, linesBelow: 0 },
+        );
+        expect(out).toContain(
+          whole
+            .split('\n')
+            .map((l) => `  ${l}`)
+            .join('\n'),
+        );
       }
     }
     expect(reads).toBeLessThanOrEqual(2);

@@ -59,7 +59,10 @@ describe('policyc report PATH', () => {
   it('escapes every text from the policy: a title cannot inject markup', async () => {
     const ws = tempWorkspace();
     const file = path.join(ws.policies, 'crm/roles/auditor.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('title: Auditor', 'title: "<img src=x onerror=alert(1)> Auditor"'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('title: Auditor', 'title: "<img src=x onerror=alert(1)> Auditor"'),
+    );
     const r = await runCli(['report', path.join(ws.policies, 'crm'), '-o', '-']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('&lt;img src=x onerror=alert(1)&gt; Auditor');
@@ -94,7 +97,9 @@ describe('policyc report BASE [HEAD]', () => {
     const r = await repo.run(['report', 'base', 'pr', '-o', '-']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('<h1>Access change review</h1>');
-    expect(r.stdout).toMatch(/<td class="lv2 ch ch-widened esc" title="team-lead holds records:update at all[^"]*ESCALATION: widened from group to all">/);
+    expect(r.stdout).toMatch(
+      /<td class="lv2 ch ch-widened esc" title="team-lead holds records:update at all[^"]*ESCALATION: widened from group to all">/,
+    );
     expect(r.stdout).toContain('<input type="checkbox" id="f-changed"> changed only');
     const diff = await repo.run(['diff', 'base', 'pr', '--format', 'json']);
     const escalations = (JSON.parse(diff.stdout) as { escalations: { message: string }[] }).escalations;

@@ -67,8 +67,12 @@ function side(label: string, sets: ReturnType<typeof editedSet>[]): Side {
 describe('the matrix of a set', () => {
   it('has one row per permission, grouped by category in catalog order, and one column per role', () => {
     expect(crmView.roles.map((r) => r.name)).toEqual(crm.roles.map((r) => r.name));
-    expect(crmView.categories.flatMap((c) => c.rows.map((r) => r.id)).sort()).toEqual(crm.permissions.map((p) => p.id).sort());
-    expect(crmView.categories.map((c) => c.title)).toEqual(crm.categories.filter((c) => crm.permissions.some((p) => p.category === c.name)).map((c) => c.title));
+    expect(crmView.categories.flatMap((c) => c.rows.map((r) => r.id)).sort()).toEqual(
+      crm.permissions.map((p) => p.id).sort(),
+    );
+    expect(crmView.categories.map((c) => c.title)).toEqual(
+      crm.categories.filter((c) => crm.permissions.some((p) => p.category === c.name)).map((c) => c.title),
+    );
     expect(platformView.categories.flatMap((c) => c.rows)).toHaveLength(154);
     expect(crmView.detailed && platformView.detailed).toBe(true);
   });
@@ -91,20 +95,40 @@ describe('the matrix of a set', () => {
 
   it('says how a level is reached: direct, inherited from which role, implied by which grant, wildcard', () => {
     const teamLead = cell(crmView, 'team-lead', 'records:update');
-    expect(teamLead).toMatchObject({ levelName: 'group', via: 'direct', inheritedFrom: null, grant: 'records:update: group' });
+    expect(teamLead).toMatchObject({
+      levelName: 'group',
+      via: 'direct',
+      inheritedFrom: null,
+      grant: 'records:update: group',
+    });
     expect(teamLead.at).toMatch(/^policies\/crm\/roles\/team-lead\.yaml:\d+$/);
 
     const salesAgent = cell(crmView, 'sales-agent', 'records:delete');
-    expect(salesAgent).toMatchObject({ levelName: 'own', via: 'wildcard', inheritedFrom: null, grant: '"records:*": own' });
+    expect(salesAgent).toMatchObject({
+      levelName: 'own',
+      via: 'wildcard',
+      inheritedFrom: null,
+      grant: '"records:*": own',
+    });
 
     const inherited = cell(crmView, 'team-lead', 'records:delete');
-    expect(inherited).toMatchObject({ levelName: 'own', via: 'wildcard', inheritedFrom: 'sales-agent', path: ['team-lead', 'sales-agent'] });
+    expect(inherited).toMatchObject({
+      levelName: 'own',
+      via: 'wildcard',
+      inheritedFrom: 'sales-agent',
+      path: ['team-lead', 'sales-agent'],
+    });
 
     const owner = cell(crmView, 'system-owner', 'users:deactivate');
     expect(owner).toMatchObject({ levelName: 'all', via: 'wildcard', grant: '"*"' });
 
     const implied = cell(platformView, 'automation-builder', 'agents:view');
-    expect(implied).toMatchObject({ via: 'implied', impliedBy: 'agents:create', implication: ['create', 'view'], levelName: null });
+    expect(implied).toMatchObject({
+      via: 'implied',
+      impliedBy: 'agents:create',
+      implication: ['create', 'view'],
+      levelName: null,
+    });
 
     expect(cell(crmView, 'user', 'roles:configure')).toMatchObject({ level: -1, via: null, grant: null });
   });
@@ -124,7 +148,9 @@ describe('collections, users and the role graph', () => {
     expect(admin).toMatchObject({ mode: 'all', unknown: { rule: 'anywhere', entries: [] } });
     const engineer = connectors.roles.find((r) => r.role === 'integration-engineer')!;
     expect(engineer.mode).toBe('except');
-    expect(engineer.entries).toEqual(expect.arrayContaining(['stripe', 'snowflake', 'salesforce/actions/delete-record']));
+    expect(engineer.entries).toEqual(
+      expect.arrayContaining(['stripe', 'snowflake', 'salesforce/actions/delete-record']),
+    );
     expect(engineer.unknownTop).toBe(true);
     // New entries follow their nearest known ancestor: denied below what is excluded, allowed elsewhere.
     expect(engineer.unknown.rule).toBe('except-below');
@@ -158,7 +184,8 @@ describe('collections, users and the role graph', () => {
     const at = new Map(g.nodes.map((n) => [n.name, n]));
     for (const e of g.edges) expect(at.get(e.from)!.layer).toBeGreaterThan(at.get(e.to)!.layer);
     // No two boxes overlap.
-    for (const a of g.nodes) for (const b of g.nodes) if (a !== b && a.y === b.y) expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(168);
+    for (const a of g.nodes)
+      for (const b of g.nodes) if (a !== b && a.y === b.y) expect(Math.abs(a.x - b.x)).toBeGreaterThanOrEqual(168);
     for (const n of g.nodes) expect(n.x + 168).toBeLessThanOrEqual(g.width);
   });
 });
@@ -189,7 +216,9 @@ describe('change mode', () => {
     expect(view.roles.find((r) => r.name === 'team-lead')!).toMatchObject({ status: 'changed', escalated: true });
 
     // Every delta of the diff is on a cell, and no other cell is marked.
-    const expected = diff.sets[0]!.roles.flatMap((r) => r.access.permissions.map((p) => `${r.role} ${p.permission} ${p.change}`)).sort();
+    const expected = diff.sets[0]!.roles.flatMap((r) =>
+      r.access.permissions.map((p) => `${r.role} ${p.permission} ${p.change}`),
+    ).sort();
     const marked = view.categories
       .flatMap((c) => c.rows)
       .flatMap((r) => [...r.changes].map(([i, ch]) => `${view.roles[i]!.name} ${r.id} ${ch.kind}`))
@@ -204,15 +233,31 @@ describe('change mode', () => {
     const narrowed = editedSet('crm', { 'roles/team-lead.yaml': [['    - records:update: group\n', '']] });
     const data = changeReport(side('base', [base]), side('head', [narrowed]));
     const view = data.sets[0]!;
-    expect(cell(view, 'team-lead', 'records:update').change).toEqual({ kind: 'narrowed', from: 'group', to: 'own', escalation: false });
+    expect(cell(view, 'team-lead', 'records:update').change).toEqual({
+      kind: 'narrowed',
+      from: 'group',
+      to: 'own',
+      escalation: false,
+    });
     expect(view.change!.advice).toMatch(/major/);
 
     const retired = editedSet('crm', {
-      'policyset.yaml': [['  ownerRole: system-owner\n', '  ownerRole: system-owner\n  retiredRoles:\n    - name: support-agent\n      transferTo: sales-agent\n']],
+      'policyset.yaml': [
+        [
+          '  ownerRole: system-owner\n',
+          '  ownerRole: system-owner\n  retiredRoles:\n    - name: support-agent\n      transferTo: sales-agent\n',
+        ],
+      ],
       'assignments.yaml': [['      roles: [support-agent]\n', '      roles: [sales-agent]\n']],
     });
-    const files = Object.fromEntries(retired.analysis.source.files.filter((f) => !f.path.endsWith('support-agent.yaml')).map((f) => [f.path.slice('crm/'.length), new TextDecoder().decode(f.bytes)]));
-    const removed = prepareSet(memorySet('crm', files, readFileSync(path.join(ROOT, 'policies/crm/policyc.lock.json'), 'utf8')));
+    const files = Object.fromEntries(
+      retired.analysis.source.files
+        .filter((f) => !f.path.endsWith('support-agent.yaml'))
+        .map((f) => [f.path.slice('crm/'.length), new TextDecoder().decode(f.bytes)]),
+    );
+    const removed = prepareSet(
+      memorySet('crm', files, readFileSync(path.join(ROOT, 'policies/crm/policyc.lock.json'), 'utf8')),
+    );
     expect(removed.errors).toEqual([]);
     const v2 = changeReport(side('base', [base]), side('head', [removed])).sets[0]!;
     const column = v2.roles.findIndex((r) => r.name === 'support-agent');

@@ -133,12 +133,28 @@ const pathsOf = (model: Model, collection: string): string[] => {
 };
 
 /** Role keys, previous names and retired names of a spec: what a new role key must differ from. */
-const takenRoleKeys = (spec: PolicySpec) => [...spec.roles.flatMap((r) => [r.name, ...r.previousNames]), ...spec.retiredRoles.map((r) => r.name)];
+const takenRoleKeys = (spec: PolicySpec) => [
+  ...spec.roles.flatMap((r) => [r.name, ...r.previousNames]),
+  ...spec.retiredRoles.map((r) => r.name),
+];
 
 /** A spec with one more role (no parents, not assigned), named and titled so that it collides with nothing. */
-function withProbe(spec: PolicySpec, grants: GrantSpec[], extra: Partial<RoleSpec> = {}): { spec: PolicySpec; probe: string } {
+function withProbe(
+  spec: PolicySpec,
+  grants: GrantSpec[],
+  extra: Partial<RoleSpec> = {},
+): { spec: PolicySpec; probe: string } {
   const probe = freshKey(takenRoleKeys(spec), 'probe');
-  const role: RoleSpec = { name: probe, title: 'Probe role (test only)', description: 'Added by a property test.', previousNames: [], inherits: [], grants, collections: [], ...extra };
+  const role: RoleSpec = {
+    name: probe,
+    title: 'Probe role (test only)',
+    description: 'Added by a property test.',
+    previousNames: [],
+    inherits: [],
+    grants,
+    collections: [],
+    ...extra,
+  };
   return { spec: { ...spec, roles: [...spec.roles, role] }, probe };
 }
 
@@ -148,8 +164,15 @@ function analyze(set: GeneratedSet): Model {
 
 /** A model's semantic content, independent of the order of files: for comparing sets read in different orders. */
 function normalize(model: Model): unknown {
-  const sortBy = <T>(items: readonly T[], key: (t: T) => string) => [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const access = (a: CollectionAccess) => ({ mode: a.mode, entries: a.entries, allowed: [...a.allowed], unknownUnder: [...a.unknownUnder], unknownTop: a.unknownTop });
+  const sortBy = <T>(items: readonly T[], key: (t: T) => string) =>
+    [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const access = (a: CollectionAccess) => ({
+    mode: a.mode,
+    entries: a.entries,
+    allowed: [...a.allowed],
+    unknownUnder: [...a.unknownUnder],
+    unknownTop: a.unknownTop,
+  });
   return {
     name: model.name,
     version: model.version,
@@ -194,7 +217,12 @@ describe('the model agrees with the reference evaluator', () => {
               for (const self of [false, true]) {
                 const m = modelAllows(model, roles, p.id, scope, { self });
                 const r = ref.allowed(roles, p.id, scope, { self });
-                check(set, m === r, () => `[${roles.join(', ')}] ${p.id} at ${scope ?? '(widest)'}${self ? ' on self' : ''}: model ${m}, reference ${r}`);
+                check(
+                  set,
+                  m === r,
+                  () =>
+                    `[${roles.join(', ')}] ${p.id} at ${scope ?? '(widest)'}${self ? ' on self' : ''}: model ${m}, reference ${r}`,
+                );
               }
             }
           }
@@ -214,9 +242,13 @@ describe('the model agrees with the reference evaluator', () => {
   it('on questions drawn by permissionQuestionArb and collectionQuestionArb (role subsets, previous names)', () => {
     const arb = policySetArb().chain((set) => {
       const model = analyze(set);
-      const questions = model.collections.length > 0
-        ? fc.tuple(fc.array(permissionQuestionArb(model), { minLength: 1, maxLength: 40 }), fc.array(collectionQuestionArb(model), { maxLength: 20 }))
-        : fc.tuple(fc.array(permissionQuestionArb(model), { minLength: 1, maxLength: 40 }), fc.constant([]));
+      const questions =
+        model.collections.length > 0
+          ? fc.tuple(
+              fc.array(permissionQuestionArb(model), { minLength: 1, maxLength: 40 }),
+              fc.array(collectionQuestionArb(model), { maxLength: 20 }),
+            )
+          : fc.tuple(fc.array(permissionQuestionArb(model), { minLength: 1, maxLength: 40 }), fc.constant([]));
       return fc.tuple(fc.constant(set), fc.constant(model), questions);
     });
     fc.assert(
@@ -228,7 +260,11 @@ describe('the model agrees with the reference evaluator', () => {
           check(set, m === r, () => `${JSON.stringify(q)}: model ${m}, reference ${r}`);
         }
         for (const q of collectionQuestions) {
-          check(set, q.known === model.collectionIndex.get(q.collection)!.entryIndex.has(q.path), () => `question ${JSON.stringify(q)} misstates known`);
+          check(
+            set,
+            q.known === model.collectionIndex.get(q.collection)!.entryIndex.has(q.path),
+            () => `question ${JSON.stringify(q)} misstates known`,
+          );
           const m = modelCollectionAllows(model, q.roles, q.collection, q.path);
           const r = ref.collectionAllowed(q.roles, q.collection, q.path);
           check(set, m === r, () => `${JSON.stringify(q)}: model ${m}, reference ${r}`);
@@ -245,7 +281,8 @@ describe('regressions found by these properties', () => {
     // docs:view at `own`; inheriting that grant must not widen docs:view to `all` because the
     // inherited docs:use is unscoped.
     const source = memorySet('reg', {
-      'policyset.yaml': 'apiVersion: policyc/v1\nkind: PolicySet\nmetadata:\n  name: reg\nspec:\n  version: 1.0.0\n  scopes: [{ name: own }, { name: all }]\n',
+      'policyset.yaml':
+        'apiVersion: policyc/v1\nkind: PolicySet\nmetadata:\n  name: reg\nspec:\n  version: 1.0.0\n  scopes: [{ name: own }, { name: all }]\n',
       'catalog.yaml': [
         'apiVersion: policyc/v1',
         'kind: Catalog',
@@ -302,27 +339,45 @@ describe('implications', () => {
         const model = analyze(set);
         const widest = model.levels - 1;
         for (const a of model.actions) {
-          check(set, sameSet(a.closure, specClosure(spec, a.name)), () => `closure of ${a.name}: ${a.closure.join(', ')}`);
+          check(
+            set,
+            sameSet(a.closure, specClosure(spec, a.name)),
+            () => `closure of ${a.name}: ${a.closure.join(', ')}`,
+          );
         }
         for (const role of model.roles) {
           // Each permission a role is granted brings its closure, at the level written on the grant.
           for (const r of ancestors(spec, role.name)) {
             for (const g of r.grants) {
               for (const [x, level] of grantNamed(spec, g)) {
-                check(set, (role.effective.get(x.id) ?? -1) >= level, () => `${role.name} lacks ${x.id} at ${level} (granted by ${r.name})`);
+                check(
+                  set,
+                  (role.effective.get(x.id) ?? -1) >= level,
+                  () => `${role.name} lacks ${x.id} at ${level} (granted by ${r.name})`,
+                );
                 for (const b of specClosure(spec, x.action)) {
                   const implied = model.permissionIndex.get(`${x.resource}:${b}`);
                   if (!implied) continue;
                   const want = implied.scoped ? levelIndex(spec, g.level) : widest;
-                  check(set, (role.effective.get(implied.id) ?? -1) >= want, () => `${role.name}: ${x.id} at ${level} implies ${implied.id} at ${want}, has ${role.effective.get(implied.id)}`);
+                  check(
+                    set,
+                    (role.effective.get(implied.id) ?? -1) >= want,
+                    () =>
+                      `${role.name}: ${x.id} at ${level} implies ${implied.id} at ${want}, has ${role.effective.get(implied.id)}`,
+                  );
                 }
               }
             }
           }
           // And nothing else: exactly the union of what the grants of the role and its ancestors give.
           const want = specEffective(spec, role.name);
-          check(set, sameMap(role.effective, want), () => `${role.name}: effective ${show(role.effective)}, expected ${show(want)}`);
-          for (const id of role.effective.keys()) check(set, model.permissionIndex.has(id), () => `${role.name} holds ${id}, which is not in the catalog`);
+          check(
+            set,
+            sameMap(role.effective, want),
+            () => `${role.name}: effective ${show(role.effective)}, expected ${show(want)}`,
+          );
+          for (const id of role.effective.keys())
+            check(set, model.permissionIndex.has(id), () => `${role.name} holds ${id}, which is not in the catalog`);
         }
       }),
       { numRuns: 150 },
@@ -341,7 +396,11 @@ describe('scope ordering', () => {
             const held = role.effective.get(p.id);
             for (const s of model.scopes) {
               const want = held !== undefined && (!p.scoped || s.level <= held);
-              check(set, ref.allowed([role.name], p.id, s.name) === want, () => `${role.name} ${p.id} at ${s.name}: held at ${held}`);
+              check(
+                set,
+                ref.allowed([role.name], p.id, s.name) === want,
+                () => `${role.name} ${p.id} at ${s.name}: held at ${held}`,
+              );
             }
           }
         }
@@ -361,10 +420,22 @@ describe('scope ordering', () => {
         const set = renderSet(spec);
         const model = analyze(set);
         const ref = new ReferenceEvaluator(model);
-        check(set, roleOf(model, probe).effective.get(p.id) === level, () => `probe holds ${p.id} at ${roleOf(model, probe).effective.get(p.id)}, granted at ${level}`);
+        check(
+          set,
+          roleOf(model, probe).effective.get(p.id) === level,
+          () => `probe holds ${p.id} at ${roleOf(model, probe).effective.get(p.id)}, granted at ${level}`,
+        );
         for (const s of model.scopes) {
-          check(set, ref.allowed([probe], p.id, s.name) === s.level <= level, () => `probe ${p.id} at ${s.name}, granted at ${level}`);
-          check(set, modelAllows(model, [probe], p.id, s.name) === s.level <= level, () => `model: probe ${p.id} at ${s.name}, granted at ${level}`);
+          check(
+            set,
+            ref.allowed([probe], p.id, s.name) === s.level <= level,
+            () => `probe ${p.id} at ${s.name}, granted at ${level}`,
+          );
+          check(
+            set,
+            modelAllows(model, [probe], p.id, s.name) === s.level <= level,
+            () => `model: probe ${p.id} at ${s.name}, granted at ${level}`,
+          );
         }
       }),
       { numRuns: 120 },
@@ -381,14 +452,30 @@ describe('inheritance and additivity', () => {
           for (const parentName of child.inherits) {
             const parent = roleOf(model, parentName);
             for (const [id, l] of parent.effective) {
-              check(set, (child.effective.get(id) ?? -1) >= l, () => `${child.name} holds ${id} at ${child.effective.get(id)}, its parent ${parent.name} at ${l}`);
+              check(
+                set,
+                (child.effective.get(id) ?? -1) >= l,
+                () => `${child.name} holds ${id} at ${child.effective.get(id)}, its parent ${parent.name} at ${l}`,
+              );
             }
             for (const c of model.collections) {
               const pa = parent.collections.get(c.name)!;
               const ca = child.collections.get(c.name)!;
-              check(set, isSubset(pa.allowed, ca.allowed), () => `${child.name} ${c.name}: allowed ${[...ca.allowed]} ⊉ parent's ${[...pa.allowed]}`);
-              check(set, isSubset(pa.unknownUnder, ca.unknownUnder), () => `${child.name} ${c.name}: unknownUnder ⊉ parent's`);
-              check(set, !pa.unknownTop || ca.unknownTop, () => `${child.name} ${c.name}: parent allows unknown top-level entries, child does not`);
+              check(
+                set,
+                isSubset(pa.allowed, ca.allowed),
+                () => `${child.name} ${c.name}: allowed ${[...ca.allowed]} ⊉ parent's ${[...pa.allowed]}`,
+              );
+              check(
+                set,
+                isSubset(pa.unknownUnder, ca.unknownUnder),
+                () => `${child.name} ${c.name}: unknownUnder ⊉ parent's`,
+              );
+              check(
+                set,
+                !pa.unknownTop || ca.unknownTop,
+                () => `${child.name} ${c.name}: parent allows unknown top-level entries, child does not`,
+              );
             }
           }
         }
@@ -399,52 +486,94 @@ describe('inheritance and additivity', () => {
 
   it('adding a grant, a parent or a collection rule never removes anything', () => {
     fc.assert(
-      fc.property(policySpecArb(), fc.nat(), fc.nat(2), fc.nat(), fc.nat(), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (spec, rn, kind, an, ln, en) => {
-        const role = spec.roles[rn % spec.roles.length]!;
-        const added = addSomething(spec, role, kind, an, ln, en);
-        fc.pre(added !== undefined);
-        const before = renderSet(spec);
-        const after = renderSet(added!);
-        const m0 = analyze(before);
-        const m1 = analyze(after);
-        const r0 = new ReferenceEvaluator(m0);
-        const r1 = new ReferenceEvaluator(m1);
-        for (const r of m0.roles) {
-          const r1info = roleOf(m1, r.name);
-          for (const [id, l] of r.effective) {
-            check(after, (r1info.effective.get(id) ?? -1) >= l, () => `${r.name} lost ${id} at ${l} after adding to ${role.name}`);
-          }
-          for (const c of m0.collections) {
-            const a0 = r.collections.get(c.name)!;
-            const a1 = r1info.collections.get(c.name)!;
-            check(after, isSubset(a0.allowed, a1.allowed) && isSubset(a0.unknownUnder, a1.unknownUnder) && (!a0.unknownTop || a1.unknownTop), () => `${r.name} lost access to ${c.name} after adding to ${role.name}`);
-            for (const path of pathsOf(m0, c.name)) {
-              if (r0.collectionAllowed([r.name], c.name, path)) check(after, r1.collectionAllowed([r.name], c.name, path), () => `reference: ${r.name} lost ${c.name} ${path}`);
+      fc.property(
+        policySpecArb(),
+        fc.nat(),
+        fc.nat(2),
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        (spec, rn, kind, an, ln, en) => {
+          const role = spec.roles[rn % spec.roles.length]!;
+          const added = addSomething(spec, role, kind, an, ln, en);
+          fc.pre(added !== undefined);
+          const before = renderSet(spec);
+          const after = renderSet(added!);
+          const m0 = analyze(before);
+          const m1 = analyze(after);
+          const r0 = new ReferenceEvaluator(m0);
+          const r1 = new ReferenceEvaluator(m1);
+          for (const r of m0.roles) {
+            const r1info = roleOf(m1, r.name);
+            for (const [id, l] of r.effective) {
+              check(
+                after,
+                (r1info.effective.get(id) ?? -1) >= l,
+                () => `${r.name} lost ${id} at ${l} after adding to ${role.name}`,
+              );
+            }
+            for (const c of m0.collections) {
+              const a0 = r.collections.get(c.name)!;
+              const a1 = r1info.collections.get(c.name)!;
+              check(
+                after,
+                isSubset(a0.allowed, a1.allowed) &&
+                  isSubset(a0.unknownUnder, a1.unknownUnder) &&
+                  (!a0.unknownTop || a1.unknownTop),
+                () => `${r.name} lost access to ${c.name} after adding to ${role.name}`,
+              );
+              for (const path of pathsOf(m0, c.name)) {
+                if (r0.collectionAllowed([r.name], c.name, path))
+                  check(
+                    after,
+                    r1.collectionAllowed([r.name], c.name, path),
+                    () => `reference: ${r.name} lost ${c.name} ${path}`,
+                  );
+              }
+            }
+            for (const p of m0.permissions) {
+              for (const scope of scopeChoices(m0)) {
+                if (r0.allowed([r.name], p.id, scope))
+                  check(
+                    after,
+                    r1.allowed([r.name], p.id, scope),
+                    () => `reference: ${r.name} lost ${p.id} at ${scope}`,
+                  );
+              }
             }
           }
-          for (const p of m0.permissions) {
-            for (const scope of scopeChoices(m0)) {
-              if (r0.allowed([r.name], p.id, scope)) check(after, r1.allowed([r.name], p.id, scope), () => `reference: ${r.name} lost ${p.id} at ${scope}`);
-            }
-          }
-        }
-      }),
+        },
+      ),
       { numRuns: 100 },
     );
   });
 });
 
 /** The spec with one addition to `role`: a grant it lacks, a parent that keeps inheritance acyclic, or a rule for a collection it does not mention. */
-function addSomething(spec: PolicySpec, role: RoleSpec, kind: number, an: number, ln: number, en: readonly number[]): PolicySpec | undefined {
+function addSomething(
+  spec: PolicySpec,
+  role: RoleSpec,
+  kind: number,
+  an: number,
+  ln: number,
+  en: readonly number[],
+): PolicySpec | undefined {
   const level = (scoped: boolean) => (scoped ? spec.scopes[ln % spec.scopes.length]!.name : undefined);
   let changed: RoleSpec | undefined;
   if (kind === 0) {
-    const has = new Set(role.grants.map((g) => (g.target === '*' || g.target.endsWith(':*') ? g.target : permissionSpec(spec, g.target).id)));
+    const has = new Set(
+      role.grants.map((g) =>
+        g.target === '*' || g.target.endsWith(':*') ? g.target : permissionSpec(spec, g.target).id,
+      ),
+    );
     const candidates: GrantSpec[] = [
       ...spec.permissions.filter((p) => !has.has(p.id)).map((p) => ({ target: p.id, level: level(p.scoped) })),
       ...spec.resources
         .filter((r) => !has.has(`${r.name}:*`))
-        .map((r) => ({ target: `${r.name}:*`, level: level(spec.permissions.some((p) => p.resource === r.name && p.scoped)) })),
+        .map((r) => ({
+          target: `${r.name}:*`,
+          level: level(spec.permissions.some((p) => p.resource === r.name && p.scoped)),
+        })),
       ...(has.has('*') ? [] : [{ target: '*' }]),
     ];
     if (candidates.length === 0) return undefined;
@@ -453,7 +582,9 @@ function addSomething(spec: PolicySpec, role: RoleSpec, kind: number, an: number
   } else if (kind === 1) {
     const parents = new Set(role.inherits.map((p) => roleSpec(spec, p).name));
     // s may become a parent unless it is the role itself or inherits from it.
-    const candidates = spec.roles.filter((s) => s.name !== role.name && !parents.has(s.name) && !ancestors(spec, s.name).some((a) => a.name === role.name));
+    const candidates = spec.roles.filter(
+      (s) => s.name !== role.name && !parents.has(s.name) && !ancestors(spec, s.name).some((a) => a.name === role.name),
+    );
     if (candidates.length === 0) return undefined;
     changed = { ...role, inherits: [...role.inherits, candidates[an % candidates.length]!.name] };
   } else {
@@ -464,14 +595,20 @@ function addSomething(spec: PolicySpec, role: RoleSpec, kind: number, an: number
     if (modes.length === 0) return undefined;
     const mode = modes[ln % modes.length]!;
     const paths = entryPaths(c);
-    const rule: CollectionRuleSpec = mode === 'all' ? { collection: c.name, mode } : { collection: c.name, mode, entries: [...new Set(en.map((n) => paths[n % paths.length]!))] };
+    const rule: CollectionRuleSpec =
+      mode === 'all'
+        ? { collection: c.name, mode }
+        : { collection: c.name, mode, entries: [...new Set(en.map((n) => paths[n % paths.length]!))] };
     changed = { ...role, collections: [...role.collections, rule] };
   }
   return { ...spec, roles: spec.roles.map((r) => (r.name === role.name ? changed! : r)) };
 }
 
 describe('collection union algebra (DESIGN.md), with hierarchical expansion', () => {
-  const ruleArb = fc.record({ mode: fc.constantFrom<CollectionMode>('all', 'allow', 'except'), entries: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) });
+  const ruleArb = fc.record({
+    mode: fc.constantFrom<CollectionMode>('all', 'allow', 'except'),
+    entries: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+  });
 
   /** A set whose roles are `alg-a` (rule A), `alg-b` (rule B) and `alg-ab` (inherits both), on the first collection of a random catalog. */
   const unionArb = fc
@@ -481,7 +618,9 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
       const c = { ...base.collections[0]!, modes: undefined };
       const paths = entryPaths(c);
       const rule = (r: { mode: CollectionMode; entries: number[] }): CollectionRuleSpec =>
-        r.mode === 'all' ? { collection: c.name, mode: 'all' } : { collection: c.name, mode: r.mode, entries: [...new Set(r.entries.map((n) => paths[n % paths.length]!))] };
+        r.mode === 'all'
+          ? { collection: c.name, mode: 'all' }
+          : { collection: c.name, mode: r.mode, entries: [...new Set(r.entries.map((n) => paths[n % paths.length]!))] };
       const role = (name: string, title: string, rules: CollectionRuleSpec[], inherits: string[] = []): RoleSpec => ({
         name,
         title,
@@ -496,7 +635,11 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
       const spec: PolicySpec = {
         ...base,
         collections: [c, ...base.collections.slice(1)],
-        roles: [role('alg-a', 'Rule A', [a]), role('alg-b', 'Rule B', [b]), role('alg-ab', 'Rules A and B', [], ['alg-a', 'alg-b'])],
+        roles: [
+          role('alg-a', 'Rule A', [a]),
+          role('alg-b', 'Rule B', [b]),
+          role('alg-ab', 'Rules A and B', [], ['alg-a', 'alg-b']),
+        ],
         defaultRole: undefined,
         ownerRole: undefined,
         retiredRoles: [],
@@ -506,7 +649,8 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
     });
 
   /** Whether a listed entry is `path` or one of its ancestors. */
-  const covered = (listed: readonly string[] | undefined, path: string) => (listed ?? []).some((e) => path === e || path.startsWith(`${e}/`));
+  const covered = (listed: readonly string[] | undefined, path: string) =>
+    (listed ?? []).some((e) => path === e || path.startsWith(`${e}/`));
 
   it('gives the union the algebra states, on known and unknown entries', () => {
     fc.assert(
@@ -519,23 +663,44 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
         // The algebra, case by case, on expanded sets of known entries.
         let allowed: Set<string>;
         const [x, y] = a.mode === 'all' || (a.mode === 'except' && b.mode === 'allow') ? [a, b] : [b, a];
-        if (x.mode === 'all' || y.mode === 'all') allowed = new Set(all); // all ∪ X = all
-        else if (x.mode === 'allow' && y.mode === 'allow') allowed = new Set([...E(x), ...E(y)]); // allow A ∪ allow B = allow A∪B
-        else if (x.mode === 'except' && y.mode === 'allow') allowed = new Set(all.filter((p) => !(E(x).has(p) && !E(y).has(p)))); // except A∖B
+        if (x.mode === 'all' || y.mode === 'all')
+          allowed = new Set(all); // all ∪ X = all
+        else if (x.mode === 'allow' && y.mode === 'allow')
+          allowed = new Set([...E(x), ...E(y)]); // allow A ∪ allow B = allow A∪B
+        else if (x.mode === 'except' && y.mode === 'allow')
+          allowed = new Set(all.filter((p) => !(E(x).has(p) && !E(y).has(p)))); // except A∖B
         else allowed = new Set(all.filter((p) => !(E(x).has(p) && E(y).has(p)))); // except A ∩ B
         // Unknown entries: under `all`; under `allow` when a listed entry is an ancestor; under `except` unless one is; by either role.
         const unknownAllowed = (r: CollectionRuleSpec, path: string) =>
-          r.mode === 'all' || (r.mode === 'allow' && covered(r.entries, path)) || (r.mode === 'except' && !covered(r.entries, path));
+          r.mode === 'all' ||
+          (r.mode === 'allow' && covered(r.entries, path)) ||
+          (r.mode === 'except' && !covered(r.entries, path));
 
         const ab = roleOf(model, 'alg-ab').collections.get(collection)!;
-        check(set, sameSet(ab.allowed, allowed), () => `A=${JSON.stringify(a)} B=${JSON.stringify(b)}: allowed ${[...ab.allowed]}, algebra ${[...allowed]}`);
+        check(
+          set,
+          sameSet(ab.allowed, allowed),
+          () => `A=${JSON.stringify(a)} B=${JSON.stringify(b)}: allowed ${[...ab.allowed]}, algebra ${[...allowed]}`,
+        );
         for (const path of all) {
-          check(set, ref.collectionAllowed(['alg-a', 'alg-b'], collection, path) === allowed.has(path), () => `reference on ${path}`);
-          check(set, modelCollectionAllows(model, ['alg-a', 'alg-b'], collection, path) === allowed.has(path), () => `model (two roles) on ${path}`);
+          check(
+            set,
+            ref.collectionAllowed(['alg-a', 'alg-b'], collection, path) === allowed.has(path),
+            () => `reference on ${path}`,
+          );
+          check(
+            set,
+            modelCollectionAllows(model, ['alg-a', 'alg-b'], collection, path) === allowed.has(path),
+            () => `model (two roles) on ${path}`,
+          );
         }
         for (const path of unknownEntryPaths(c)) {
           const want = unknownAllowed(a, path) || unknownAllowed(b, path);
-          check(set, accessAllows(c, ab, path) === want, () => `A=${JSON.stringify(a)} B=${JSON.stringify(b)}: unknown ${path}: model ${!want}`);
+          check(
+            set,
+            accessAllows(c, ab, path) === want,
+            () => `A=${JSON.stringify(a)} B=${JSON.stringify(b)}: unknown ${path}: model ${!want}`,
+          );
           check(set, ref.collectionAllowed(['alg-ab'], collection, path) === want, () => `reference: unknown ${path}`);
         }
         // The summary people read, where the algebra names the mode.
@@ -553,7 +718,8 @@ describe('collection union algebra (DESIGN.md), with hierarchical expansion', ()
       fc.property(arb, ([{ set, collection }, r1, r2, r3]) => {
         const c = analyze(set).collectionIndex.get(collection)!;
         const all = c.entries.map((e) => e.path);
-        const access = (r: { mode: CollectionMode; entries: number[] }) => ruleAccess(c, r.mode, r.mode === 'all' ? [] : [...new Set(r.entries.map((n) => all[n % all.length]!))]);
+        const access = (r: { mode: CollectionMode; entries: number[] }) =>
+          ruleAccess(c, r.mode, r.mode === 'all' ? [] : [...new Set(r.entries.map((n) => all[n % all.length]!))]);
         const [x, y, z] = [access(r1), access(r2), access(r3)];
         expect(unionAccess(c, x, y)).toEqual(unionAccess(c, y, x));
         expect(unionAccess(c, unionAccess(c, x, y), z)).toEqual(unionAccess(c, x, unionAccess(c, y, z)));
@@ -574,7 +740,11 @@ describe('wildcards', () => {
         for (const role of model.roles) {
           if (!role.grants.some((g) => g.target.kind === 'all')) continue;
           for (const p of model.permissions) {
-            check(set, role.effective.get(p.id) === model.levels - 1, () => `${role.name} grants * but holds ${p.id} at ${role.effective.get(p.id)}`);
+            check(
+              set,
+              role.effective.get(p.id) === model.levels - 1,
+              () => `${role.name} grants * but holds ${p.id} at ${role.effective.get(p.id)}`,
+            );
             check(set, ref.allowed([role.name], p.id), () => `reference: ${role.name} grants * but not ${p.id}`);
           }
         }
@@ -590,21 +760,39 @@ describe('wildcards', () => {
         const own = base.permissions.filter((p) => p.resource === resource);
         const scoped = own.some((p) => p.scoped);
         const level = scoped ? ln % base.scopes.length : undefined;
-        const { spec, probe } = withProbe(base, [level === undefined ? { target: `${resource}:*` } : { target: `${resource}:*`, level: base.scopes[level]!.name }]);
+        const { spec, probe } = withProbe(base, [
+          level === undefined
+            ? { target: `${resource}:*` }
+            : { target: `${resource}:*`, level: base.scopes[level]!.name },
+        ]);
         const set = renderSet(spec);
         const model = analyze(set);
         const ref = new ReferenceEvaluator(model);
         const widest = model.levels - 1;
         const held = roleOf(model, probe).effective;
         // Every permission of the resource, and nothing else.
-        check(set, sameSet(held.keys(), own.map((p) => p.id)), () => `${resource}:* at ${level}: ${show(held)}`);
+        check(
+          set,
+          sameSet(
+            held.keys(),
+            own.map((p) => p.id),
+          ),
+          () => `${resource}:* at ${level}: ${show(held)}`,
+        );
         // Unscoped ones at the widest level; scoped ones at L, even when implied through an
         // unscoped permission of the resource: a grant gives everything at the level written on it.
         for (const p of own) {
           const w = !p.scoped ? widest : level!;
-          check(set, held.get(p.id) === w, () => `${resource}:* at ${level}: ${p.id} held at ${held.get(p.id)}, expected ${w}`);
+          check(
+            set,
+            held.get(p.id) === w,
+            () => `${resource}:* at ${level}: ${p.id} held at ${held.get(p.id)}, expected ${w}`,
+          );
         }
-        const want = grantGives(spec, { target: `${resource}:*`, level: level === undefined ? undefined : base.scopes[level]!.name });
+        const want = grantGives(spec, {
+          target: `${resource}:*`,
+          level: level === undefined ? undefined : base.scopes[level]!.name,
+        });
         check(set, sameMap(held, want), () => `${resource}:* at ${level}: ${show(held)}, spec oracle ${show(want)}`);
         for (const p of model.permissions) {
           const l = want.get(p.id);
@@ -633,9 +821,17 @@ describe('self-restricted permissions', () => {
               const onOther = ref.allowed(roles, p.id, scope, { self: false });
               if (p.selfRestricted) {
                 check(set, !onSelf, () => `${roles} may ${p.id} on themselves`);
-                check(set, !modelAllows(model, roles, p.id, scope, { self: true }), () => `model: ${roles} may ${p.id} on themselves`);
+                check(
+                  set,
+                  !modelAllows(model, roles, p.id, scope, { self: true }),
+                  () => `model: ${roles} may ${p.id} on themselves`,
+                );
               } else {
-                check(set, onSelf === onOther, () => `${roles} ${p.id}: self flag changed the answer of a permission that is not self-restricted`);
+                check(
+                  set,
+                  onSelf === onOther,
+                  () => `${roles} ${p.id}: self flag changed the answer of a permission that is not self-restricted`,
+                );
               }
             }
           }
@@ -664,7 +860,9 @@ describe('determinism', () => {
   });
 
   it('reading the files in another order changes only the documented orders', () => {
-    const arb = policySetArb().chain((set) => fc.tuple(fc.constant(set), fc.shuffledSubarray([...set.source.files], { minLength: set.source.files.length })));
+    const arb = policySetArb().chain((set) =>
+      fc.tuple(fc.constant(set), fc.shuffledSubarray([...set.source.files], { minLength: set.source.files.length })),
+    );
     fc.assert(
       fc.property(arb, ([set, files]) => {
         const m1 = analyze(set);

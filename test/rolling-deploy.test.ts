@@ -19,13 +19,22 @@ const V1 = readFileSync(path.join(ROOT, 'test/fixtures/golden/shop/policies/shop
 /** v2 of the shop set, written as an author would change v1's file. */
 function v2(text: string): string {
   const edits: [string, string][] = [
-    ['    - { name: team, title: Team }\n', '    - { name: team, title: Team }\n    - { name: region, title: Region }\n'],
-    ['    - { name: deactivate, title: Deactivate }\n', '    - { name: deactivate, title: Deactivate }\n    - { name: export, title: Export, implies: [view] }\n'],
+    [
+      '    - { name: team, title: Team }\n',
+      '    - { name: team, title: Team }\n    - { name: region, title: Region }\n',
+    ],
+    [
+      '    - { name: deactivate, title: Deactivate }\n',
+      '    - { name: deactivate, title: Deactivate }\n    - { name: export, title: Export, implies: [view] }\n',
+    ],
     [
       '    - { id: staff:deactivate,',
       '    - { id: orders:export, title: Export orders, scoped: true }\n    - { id: invoices:export, title: Export invoices }\n    - { id: staff:export, title: Export staff, scoped: true }\n    - { id: staff:deactivate,',
     ],
-    ['        - { path: mailchimp, title: Mailchimp }\n', '        - { path: mailchimp, title: Mailchimp }\n        - { path: stripe/actions/capture, title: Capture a charge }\n        - { path: slack, title: Slack }\n        - { path: slack/actions/post, title: Post }\n'],
+    [
+      '        - { path: mailchimp, title: Mailchimp }\n',
+      '        - { path: mailchimp, title: Mailchimp }\n        - { path: stripe/actions/capture, title: Capture a charge }\n        - { path: slack, title: Slack }\n        - { path: slack/actions/post, title: Post }\n',
+    ],
     ['      entries: [daily, weekly, yearly]\n', '      entries: [daily, weekly, yearly, hourly]\n'],
   ];
   let out = text;
@@ -63,12 +72,18 @@ spec:
 async function build(text: string, lockfile?: string) {
   const c = compileSet(memorySet('shop', { 'policy.yaml': text }, lockfile), { outRoot: 'generated' });
   expect(c.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
-  const g = await evaluateModule<LooseModule & { policySet: { version: string } }>(c.files.find((f) => f.name === 'index.ts')!.text);
+  const g = await evaluateModule<LooseModule & { policySet: { version: string } }>(
+    c.files.find((f) => f.name === 'index.ts')!.text,
+  );
   return { model: c.model!, lockfile: c.lockfile!.text, g };
 }
 
 const idOf = (numbers: Record<string, number>, aliases: ReadonlyMap<string, string>) =>
-  new Map(Object.entries(numbers).filter(([id]) => !aliases.has(id)).map(([id, n]) => [n, id]));
+  new Map(
+    Object.entries(numbers)
+      .filter(([id]) => !aliases.has(id))
+      .map(([id, n]) => [n, id]),
+  );
 
 describe('a rolling deploy: v2 numbers handed to v1', () => {
   it('are denied, or mean the same thing for the numbers v1 knows', async () => {
@@ -124,7 +139,9 @@ describe('a rolling deploy: v2 numbers handed to v1', () => {
         for (const e of c.entries) {
           const answer = one.g.canUse(r, c.name, e.path);
           // An entry new in v2 is an unknown entry to v1: it follows v1's rule for unknown entries.
-          expect(answer, `v1.canUse(${roleId2}, ${c.name}, ${e.path})`).toBe(known ? ref1.collectionAllowed([roleId2], c.name, e.path) : false);
+          expect(answer, `v1.canUse(${roleId2}, ${c.name}, ${e.path})`).toBe(
+            known ? ref1.collectionAllowed([roleId2], c.name, e.path) : false,
+          );
         }
       }
       const stored = one.g.storedRoles!([roleId2]);

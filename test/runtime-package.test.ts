@@ -15,9 +15,21 @@ describe('the installed package', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ships the runtime sources and builds a module from them', () => {
-    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' })) as { filename: string; files: { path: string }[] }[];
+    const [packed] = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
+    ) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['src/runtime/api.ts', 'src/runtime/bits.ts', 'src/runtime/collection-table.ts', 'dist/emit/runtime.js']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'src/runtime/api.ts',
+        'src/runtime/bits.ts',
+        'src/runtime/collection-table.ts',
+        'dist/emit/runtime.js',
+      ]),
+    );
     expect(files.filter((f) => f.startsWith('src/') && !f.startsWith('src/runtime/'))).toEqual([]);
     const project = path.join(dir, 'project');
     mkdirSync(path.join(project, 'node_modules'), { recursive: true });
@@ -27,7 +39,10 @@ describe('the installed package', () => {
     // The package's dependencies, from this repository's node_modules.
     symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
     cpSync(path.join(ROOT, 'policies/crm'), path.join(project, 'policies/crm'), { recursive: true });
-    execFileSync(process.execPath, [path.join(pkg, 'bin/policyc.js'), 'build', '--locked'], { cwd: project, encoding: 'utf8' });
+    execFileSync(process.execPath, [path.join(pkg, 'bin/policyc.js'), 'build', '--locked'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     const built = readFileSync(path.join(project, 'generated/crm/index.ts'), 'utf8');
     expect(built).toContain('// ---- src/runtime/api.ts ----');
     expect(built).toBe(readFileSync(path.join(ROOT, 'generated/crm/index.ts'), 'utf8'));

@@ -1,7 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { can, canUse, check, permissionNo, roleNo, scopeNo, storedRoles, subject, transferTarget, widestScope } from '../src/runtime/api.js';
+import {
+  can,
+  canUse,
+  check,
+  permissionNo,
+  roleNo,
+  scopeNo,
+  storedRoles,
+  subject,
+  transferTarget,
+  widestScope,
+} from '../src/runtime/api.js';
 import { decodeWords, isIndex } from '../src/runtime/bits.js';
 import { Permission as P, Role as R, Scope as S } from '../src/runtime/data.js';
 import { encodeWords } from '../src/emit/bitset.js';
@@ -35,7 +46,7 @@ describe('can', () => {
 
   it('denies every number outside the domain: the retired row and bit, the count and past it, negatives, fractions, non-numbers', () => {
     expect(can(2 as typeof R.admin, P['docs:view'])).toBe(false); // the retired role's empty row
-    expect(can(R.admin, 1 as typeof P['docs:view'])).toBe(false); // the retired permission's bit
+    expect(can(R.admin, 1 as (typeof P)['docs:view'])).toBe(false); // the retired permission's bit
     for (const bad of badNumbers(4)) expect(loose(can)(bad, P['docs:view']), String(bad)).toBe(false);
     for (const bad of [...badNumbers(36), 63, 64]) expect(loose(can)(R.admin, bad), String(bad)).toBe(false);
     for (const bad of badNumbers(3)) expect(loose(can)(R.admin, P['docs:view'], bad), String(bad)).toBe(false);
@@ -62,9 +73,11 @@ describe('subject', () => {
     expect(subject([]).roles).toEqual([R.viewer]); // the default role
     expect(subject([]).can(P['docs:view'])).toBe(true);
     expect(subject([]).can(P['docs:edit'], S.own)).toBe(false);
-    for (const bad of [...badNumbers(4), 2]) expect(subject([bad as typeof R.viewer]).can(P['docs:view']), String(bad)).toBe(false);
-    for (const notList of [undefined, null, 5, 'viewer', {}, { length: 1, 0: 0 }]) expect((loose(subject)(notList) as ReturnType<typeof subject>).can(P['docs:view'])).toBe(false);
-    for (const bad of [...badNumbers(36), 63]) expect(s.can(bad as typeof P['docs:view'])).toBe(false);
+    for (const bad of [...badNumbers(4), 2])
+      expect(subject([bad as typeof R.viewer]).can(P['docs:view']), String(bad)).toBe(false);
+    for (const notList of [undefined, null, 5, 'viewer', {}, { length: 1, 0: 0 }])
+      expect((loose(subject)(notList) as ReturnType<typeof subject>).can(P['docs:view'])).toBe(false);
+    for (const bad of [...badNumbers(36), 63]) expect(s.can(bad as (typeof P)['docs:view'])).toBe(false);
     for (const bad of badNumbers(3)) expect(s.can(P['docs:view'], bad as typeof S.all)).toBe(false);
   });
 });
@@ -129,7 +142,16 @@ describe('canUse', () => {
   });
 
   it('denies strings that are not paths, wrong types, unknown collections and bad role numbers', () => {
-    for (const entry of ['', '/', '//', 'zendesk/', '/zendesk', 'zendesk//x', 'slack/', ...NON_NUMBERS.filter((v) => typeof v !== 'string')]) {
+    for (const entry of [
+      '',
+      '/',
+      '//',
+      'zendesk/',
+      '/zendesk',
+      'zendesk//x',
+      'slack/',
+      ...NON_NUMBERS.filter((v) => typeof v !== 'string'),
+    ]) {
       expect(loose(canUse)(R.admin, 'connectors', entry), String(entry)).toBe(false);
       expect(subject([R.admin]).canUse('connectors', entry as string), String(entry)).toBe(false);
     }
@@ -154,10 +176,23 @@ describe('the data contract', () => {
   it('every name the runtime reads from src/runtime/data.ts is declared by each generated module', () => {
     const contract = readFileSync(path.join(ROOT, 'src/runtime/data.ts'), 'utf8');
     const names = [...contract.matchAll(/^export (?:const|type|interface) ([A-Za-z_]+)/gm)].map((m) => m[1]!);
-    expect(names).toEqual(expect.arrayContaining(['ACCESS', 'ROWS', 'BITS', 'PLANES', 'SCOPE_ORDER', 'DEFAULT_ROLE', 'COLLECTIONS', 'RoleNo']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'ACCESS',
+        'ROWS',
+        'BITS',
+        'PLANES',
+        'SCOPE_ORDER',
+        'DEFAULT_ROLE',
+        'COLLECTIONS',
+        'RoleNo',
+      ]),
+    );
     for (const set of ['crm', 'platform']) {
       const module = readFileSync(path.join(ROOT, 'generated', set, 'index.ts'), 'utf8');
-      const missing = names.filter((n) => !new RegExp(`^(?:export )?(?:const|type|interface) ${n}\\b`, 'm').test(module));
+      const missing = names.filter(
+        (n) => !new RegExp(`^(?:export )?(?:const|type|interface) ${n}\\b`, 'm').test(module),
+      );
       expect(missing, set).toEqual([]);
       expect(module).not.toMatch(/^import /m);
     }

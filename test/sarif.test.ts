@@ -13,11 +13,17 @@ import { runCli, tempWorkspace } from './support/cli.js';
 // (a devDependency; the schema is draft-04, hence ajv-draft-04).
 
 const require = createRequire(import.meta.url);
-const schemaFile = path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib/schemas/sarif-2.1.0-rtm.5.json');
+const schemaFile = path.join(
+  path.dirname(require.resolve('@microsoft/jest-sarif/package.json')),
+  'lib/schemas/sarif-2.1.0-rtm.5.json',
+);
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
 // A CommonJS module: its class is the `default` property of what the import gives.
-const ajv = new ajvDraft04.default({ allErrors: true, strict: false, // the schema's `language` pattern (`^[a-zA-Z]{2}|…]?$`) is not valid with the u flag
-  unicodeRegExp: false });
+const ajv = new ajvDraft04.default({
+  allErrors: true,
+  strict: false, // the schema's `language` pattern (`^[a-zA-Z]{2}|…]?$`) is not valid with the u flag
+  unicodeRegExp: false,
+});
 ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && URL.canParse(s));
 ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/'));
 ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
@@ -25,7 +31,11 @@ const validateSarif = ajv.compile(schema);
 
 function expectValid(log: unknown): Log {
   const ok = validateSarif(log);
-  expect(ok ? [] : validateSarif.errors?.map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`)).toEqual([]);
+  expect(
+    ok
+      ? []
+      : validateSarif.errors?.map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`),
+  ).toEqual([]);
   return log as Log;
 }
 
@@ -75,7 +85,10 @@ describe('SARIF output', () => {
     const uri = result?.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '';
     expect(uri).toMatch(/crm\/roles\/sales-agent\.yaml$/);
     // The region underlines exactly the unknown name.
-    const line = readFileSync(path.join(w.policies, 'crm/roles/sales-agent.yaml'), 'utf8').split('\n')[(region?.startLine ?? 0) - 1] ?? '';
+    const line =
+      readFileSync(path.join(w.policies, 'crm/roles/sales-agent.yaml'), 'utf8').split('\n')[
+        (region?.startLine ?? 0) - 1
+      ] ?? '';
     expect(line.slice((region?.startColumn ?? 0) - 1, (region?.endColumn ?? 0) - 1)).toBe('usr');
     const rule = run.tool.driver.rules?.[result?.ruleIndex ?? -1];
     expect(rule).toMatchObject({ id: 'PC302', name: 'unknown-role', defaultConfiguration: { level: 'error' } });
@@ -104,7 +117,15 @@ describe('SARIF output', () => {
   });
 
   it('encodes file names as URIs and keeps the output byte-identical across runs', () => {
-    const span = { file: 'policies/my set/roles/a#b.yaml', line: 2, column: 3, endLine: 2, endColumn: 3, offset: 0, endOffset: 0 };
+    const span = {
+      file: 'policies/my set/roles/a#b.yaml',
+      line: 2,
+      column: 3,
+      endLine: 2,
+      endColumn: 3,
+      offset: 0,
+      endOffset: 0,
+    };
     const d = { code: 'PC301' as const, severity: 'error' as const, message: 'm', span };
     const log = expectValid(toSarif([d]));
     expect(log.runs[0]?.results?.[0]?.locations?.[0]?.physicalLocation).toEqual({

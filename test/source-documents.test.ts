@@ -26,7 +26,9 @@ interface PlatformRow {
 }
 
 describe('policies/crm covers the Uniconnect role management document', () => {
-  const rows = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/sources/crm-permissions.json'), 'utf8')) as CrmRow[];
+  const rows = JSON.parse(
+    readFileSync(path.join(ROOT, 'test/fixtures/sources/crm-permissions.json'), 'utf8'),
+  ) as CrmRow[];
   const text = source('uniconnect-role-management.txt');
   let model: Model;
   beforeAll(async () => {
@@ -80,7 +82,9 @@ describe('policies/crm covers the Uniconnect role management document', () => {
 });
 
 describe('policies/platform covers the UnifyApps roles document', () => {
-  const rows = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/sources/platform-permissions.json'), 'utf8')) as PlatformRow[];
+  const rows = JSON.parse(
+    readFileSync(path.join(ROOT, 'test/fixtures/sources/platform-permissions.json'), 'utf8'),
+  ) as PlatformRow[];
   const text = source('unifyapps-roles.txt');
   let model: Model;
   beforeAll(async () => {
@@ -108,14 +112,17 @@ describe('policies/platform covers the UnifyApps roles document', () => {
   });
 
   it('declares exactly the four implication rules of the document', () => {
-    const implies = Object.fromEntries(model.actions.filter((a) => a.implies.length > 0).map((a) => [a.name, [...a.implies].sort()]));
+    const implies = Object.fromEntries(
+      model.actions.filter((a) => a.implies.length > 0).map((a) => [a.name, [...a.implies].sort()]),
+    );
     expect(implies).toEqual({ edit: ['view'], create: ['edit', 'use', 'view'], use: ['view'], share: ['view'] });
   });
 
   it('offers connectors in three modes and objects in two', () => {
     expect(model.collectionIndex.get('connectors')!.modes).toEqual(['all', 'allow', 'except']);
     expect(model.collectionIndex.get('objects')!.modes).toEqual(['all', 'allow']);
-    const modes = (c: string) => new Set(model.roles.flatMap((r) => [...r.collectionRules].filter(([n]) => n === c).map(([, rule]) => rule.mode)));
+    const modes = (c: string) =>
+      new Set(model.roles.flatMap((r) => [...r.collectionRules].filter(([n]) => n === c).map(([, rule]) => rule.mode)));
     expect(modes('connectors')).toEqual(new Set(['all', 'allow', 'except']));
     expect(modes('objects')).toEqual(new Set(['all', 'allow']));
   });

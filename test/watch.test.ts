@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startWatch, type WatchEvent, type WatchHandle } from '../src/watch.js';
 import { runCli, tempWorkspace } from './support/cli.js';
 
-let cleanup: (() => Promise<void>)[] = [];
+const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
@@ -36,7 +36,10 @@ async function watching() {
   const next = (test: (e: WatchEvent) => boolean) =>
     new Promise<WatchEvent>((resolve, reject) => {
       waiters.push({ test, resolve });
-      setTimeout(() => reject(new Error(`no matching watch event; got ${events.map((e) => `${e.set}:${e.kind}`).join(', ')}`)), 15_000);
+      setTimeout(
+        () => reject(new Error(`no matching watch event; got ${events.map((e) => `${e.set}:${e.kind}`).join(', ')}`)),
+        15_000,
+      );
     });
   return { w, events, next };
 }
@@ -68,7 +71,7 @@ describe('policyc watch', () => {
     expect(events.filter((e) => e.set === 'platform' && !e.initial)).toEqual([]);
   });
 
-  it('ends up building the last write even when two writes come within the file watcher\'s throttle', async () => {
+  it("ends up building the last write even when two writes come within the file watcher's throttle", async () => {
     const { w, next } = await watching();
     const role = path.join(w.policies, 'crm/roles/auditor.yaml');
     const original = readFileSync(role, 'utf8');
@@ -88,7 +91,10 @@ describe('policyc watch', () => {
     const guest = path.join(w.policies, 'crm/roles/guest.yaml');
 
     let pending = next((e) => e.set === 'crm' && e.kind === 'built' && !e.initial);
-    writeFileSync(guest, 'apiVersion: policyc/v1\nkind: Role\nmetadata:\n  name: guest\nspec:\n  title: Guest\n  description: Looks around.\n  grants:\n    - campaigns:view\n');
+    writeFileSync(
+      guest,
+      'apiVersion: policyc/v1\nkind: Role\nmetadata:\n  name: guest\nspec:\n  title: Guest\n  description: Looks around.\n  grants:\n    - campaigns:view\n',
+    );
     const created = await pending;
     // The generated module knows the role (numbered in memory), the lockfile does not.
     expect(created.compilation!.model!.roleIndex.has('guest')).toBe(true);

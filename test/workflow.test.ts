@@ -12,7 +12,10 @@ import { ROOT } from './support/sets.js';
 const workflowFile = path.join(ROOT, '.github/workflows/policies.yml');
 const workflowText = readFileSync(workflowFile, 'utf8');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  engines: { node: string };
+  scripts: Record<string, string>;
+};
 
 interface Step {
   readonly name?: string;

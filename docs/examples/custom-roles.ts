@@ -8,8 +8,15 @@ import { defineRole, Permission, Role, roleNo, Scope, subject } from '../../gene
 
 // The table: one row per custom role, the definition as the application stored it.
 const customRoles = [
-  { id: 'night-shift', definition: '{"id":"night-shift","title":"Night Shift","inherits":["user"],"grants":[{"records:update":"group"},"emails:view"]}' },
-  { id: 'qa-listener', definition: '{"id":"qa-listener","title":"QA Listener","grants":["call-recordings:listen","call-logs:view"]}' },
+  {
+    id: 'night-shift',
+    definition:
+      '{"id":"night-shift","title":"Night Shift","inherits":["user"],"grants":[{"records:update":"group"},"emails:view"]}',
+  },
+  {
+    id: 'qa-listener',
+    definition: '{"id":"qa-listener","title":"QA Listener","grants":["call-recordings:listen","call-logs:view"]}',
+  },
 ];
 
 // At start: define every stored role. A stored definition is trusted (it was checked when it
@@ -26,12 +33,20 @@ console.log('alice updates any record:', alice.can(Permission['records:update'],
 
 // An edit from the role screen, by a Team Lead: widen Night Shift to delete all records.
 const teamLead = subject([Role['team-lead']]);
-const edit = { id: 'night-shift', title: 'Night Shift', inherits: ['user'], grants: [{ 'records:update': 'group' }, { 'records:delete': 'all' }, 'emails:view'] };
+const edit = {
+  id: 'night-shift',
+  title: 'Night Shift',
+  inherits: ['user'],
+  grants: [{ 'records:update': 'group' }, { 'records:delete': 'all' }, 'emails:view'],
+};
 const rejected = defineRole(edit, { grantedBy: teamLead });
 console.log(JSON.stringify(rejected, null, 2));
 
 // The same screen, a narrower edit: accepted; store the canonical form it returns.
-const accepted = defineRole({ ...edit, grants: [{ 'records:update': 'group' }, { 'records:view': 'group' }] }, { grantedBy: teamLead });
+const accepted = defineRole(
+  { ...edit, grants: [{ 'records:update': 'group' }, { 'records:view': 'group' }] },
+  { grantedBy: teamLead },
+);
 if (accepted.ok) {
   customRoles[0]!.definition = JSON.stringify(accepted.definition); // UPDATE custom_roles SET definition = ? WHERE id = ?
   console.log('stored:', customRoles[0]!.definition);

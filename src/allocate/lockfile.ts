@@ -55,7 +55,9 @@ export function renderLockfile(lock: Lockfile): string {
     permissions: table(lock.permissions),
     roles: table(lock.roles),
     scopes: table(lock.scopes),
-    collections: Object.fromEntries([...lock.collections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, t]) => [name, table(t)])),
+    collections: Object.fromEntries(
+      [...lock.collections].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, t]) => [name, table(t)]),
+    ),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -72,19 +74,30 @@ export interface Allocation {
  * another set, and PC601 when a role that existed in the lockfile is gone without a transfer
  * (spec.retiredRoles), at the role's line of the lockfile. Returns undefined after errors.
  */
-export function allocate(model: Model, read: ReadLockfile | undefined, lockPath: string, diagnostics: Diagnostics): Allocation | undefined {
+export function allocate(
+  model: Model,
+  read: ReadLockfile | undefined,
+  lockPath: string,
+  diagnostics: Diagnostics,
+): Allocation | undefined {
   const previous = read?.lockfile;
   // A renamed set keeps its lockfile: one that still names a previous name of the set is its own
   // (build rewrites the name); any other name is another set's lockfile.
   if (previous && previous.set !== model.name && !model.previousNames.includes(previous.set)) {
-    diagnostics.report('PC603', `lockfile is not valid: it is the lockfile of the set \`${previous.set}\`, not of \`${model.name}\``, read.spans.at(['set'], 'value'), {
-      hint: `a lockfile belongs to one set: if \`${model.name}\` was renamed from \`${previous.set}\`, list \`${previous.set}\` in its PolicySet's metadata.previousNames; otherwise restore ${lockPath} from git, or copy the right set's lockfile (numbers from another set would give its bit positions to this one)`,
-    });
+    diagnostics.report(
+      'PC603',
+      `lockfile is not valid: it is the lockfile of the set \`${previous.set}\`, not of \`${model.name}\``,
+      read.spans.at(['set'], 'value'),
+      {
+        hint: `a lockfile belongs to one set: if \`${model.name}\` was renamed from \`${previous.set}\`, list \`${previous.set}\` in its PolicySet's metadata.previousNames; otherwise restore ${lockPath} from git, or copy the right set's lockfile (numbers from another set would give its bit positions to this one)`,
+      },
+    );
     return undefined;
   }
   const old = previous ?? emptyLockfile(model.name);
   const changes: string[] = [];
-  const renames = (list: readonly { name: string; previousNames: readonly string[] }[]) => new Map(list.map((x) => [x.name, x.previousNames]));
+  const renames = (list: readonly { name: string; previousNames: readonly string[] }[]) =>
+    new Map(list.map((x) => [x.name, x.previousNames]));
 
   const permissions = assign(
     'permission',
@@ -115,10 +128,25 @@ export function allocate(model: Model, read: ReadLockfile | undefined, lockPath:
       },
     );
   }
-  const scopes = assign('scope', old.scopes, model.scopes.map((s) => s.name), new Map(), changes);
+  const scopes = assign(
+    'scope',
+    old.scopes,
+    model.scopes.map((s) => s.name),
+    new Map(),
+    changes,
+  );
   const collections = new Map<string, NumberTable>();
   for (const c of model.collections) {
-    collections.set(c.name, assign(`${c.name} entry`, old.collections.get(c.name) ?? emptyTable(), c.entries.map((e) => e.path), new Map(), changes));
+    collections.set(
+      c.name,
+      assign(
+        `${c.name} entry`,
+        old.collections.get(c.name) ?? emptyTable(),
+        c.entries.map((e) => e.path),
+        new Map(),
+        changes,
+      ),
+    );
   }
   for (const [name, t] of old.collections) {
     if (!collections.has(name)) {
@@ -132,7 +160,9 @@ export function allocate(model: Model, read: ReadLockfile | undefined, lockPath:
     // A new lockfile: one line says it all.
     const entries = [...collections.values()].reduce((n, t) => n + t.active.size, 0);
     changes.length = 0;
-    changes.push(`created: ${permissions.active.size} permissions, ${roles.active.size} roles, ${scopes.active.size} scopes, ${entries} collection entries numbered`);
+    changes.push(
+      `created: ${permissions.active.size} permissions, ${roles.active.size} roles, ${scopes.active.size} scopes, ${entries} collection entries numbered`,
+    );
   }
   return { lockfile: { set: model.name, permissions, roles, scopes, collections }, changes };
 }

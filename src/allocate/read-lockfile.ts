@@ -45,7 +45,8 @@ const TOP_FIELDS = ['$comment', 'lockfileVersion', 'set', 'permissions', 'roles'
 const TABLE_FIELDS = ['next', 'active', 'reserved'];
 /** Keys are names written in YAML: no control characters, not empty, not a novel. */
 const KEY = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
-const HINT = 'restore it from git (git checkout -- <file>); deleting it renumbers everything, which breaks stored bit positions';
+const HINT =
+  'restore it from git (git checkout -- <file>); deleting it renumbers everything, which breaks stored bit positions';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Positions in the lockfile's text, from a YAML parse of the JSON (JSON is YAML 1.2), made once when first asked. */
@@ -92,20 +93,28 @@ function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & 
  * tampering tends to break many entries the same way); `read` is undefined when there is any.
  * `file` is the decoded text, for code frames, whenever it is UTF-8.
  */
-export function readLockfile(raw: RawFile, diagnostics: Diagnostics): { read: ReadLockfile | undefined; file: SourceFile | undefined } {
+export function readLockfile(
+  raw: RawFile,
+  diagnostics: Diagnostics,
+): { read: ReadLockfile | undefined; file: SourceFile | undefined } {
   let file: SourceFile | undefined;
   const read = readChecked(raw, diagnostics, (f) => (file = f));
   return { read, file };
 }
 
-function readChecked(raw: RawFile, diagnostics: Diagnostics, decoded: (file: SourceFile) => void): ReadLockfile | undefined {
+function readChecked(
+  raw: RawFile,
+  diagnostics: Diagnostics,
+  decoded: (file: SourceFile) => void,
+): ReadLockfile | undefined {
   const size = raw.size ?? raw.bytes.length;
   const path = raw.path;
   const fail = (message: string, span: Span = fileSpan(path)): undefined => {
     diagnostics.report('PC603', `lockfile is not valid: ${message}`, span, { hint: HINT });
     return undefined;
   };
-  if (size > MAX_LOCKFILE_BYTES) return fail(`it is ${size} bytes, larger than the ${MAX_LOCKFILE_BYTES / (1024 * 1024)} MiB limit for a lockfile`);
+  if (size > MAX_LOCKFILE_BYTES)
+    return fail(`it is ${size} bytes, larger than the ${MAX_LOCKFILE_BYTES / (1024 * 1024)} MiB limit for a lockfile`);
   let text: string;
   try {
     text = decoder.decode(raw.bytes);
@@ -137,14 +146,20 @@ function readChecked(raw: RawFile, diagnostics: Diagnostics, decoded: (file: Sou
 
   for (const key of Object.keys(doc)) if (!TOP_FIELDS.includes(key)) problem(`unknown field \`${key}\``, [key]);
   if (doc.lockfileVersion !== LOCKFILE_VERSION) {
-    problem(`unsupported lockfileVersion ${JSON.stringify(doc.lockfileVersion) ?? '(missing)'} (this policyc writes ${LOCKFILE_VERSION})`, ['lockfileVersion'], 'value');
+    problem(
+      `unsupported lockfileVersion ${JSON.stringify(doc.lockfileVersion) ?? '(missing)'} (this policyc writes ${LOCKFILE_VERSION})`,
+      ['lockfileVersion'],
+      'value',
+    );
   }
   if (typeof doc.set !== 'string' || !KEY.test(doc.set)) problem('`set` must be the name of the set', ['set'], 'value');
 
   const readTable = (value: unknown, at: LockPath): NumberTable | undefined => {
     const where = at.join('.');
-    if (!isObject(value)) return void problem(`\`${where}\` must be an object with next, active and reserved`, at, 'value');
-    for (const key of Object.keys(value)) if (!TABLE_FIELDS.includes(key)) problem(`unknown field \`${where}.${key}\``, [...at, key]);
+    if (!isObject(value))
+      return void problem(`\`${where}\` must be an object with next, active and reserved`, at, 'value');
+    for (const key of Object.keys(value))
+      if (!TABLE_FIELDS.includes(key)) problem(`unknown field \`${where}.${key}\``, [...at, key]);
     const maps = new Map<string, Map<string, number>>();
     const owner = new Map<number, string>();
     let count = 0;
@@ -159,10 +174,18 @@ function readChecked(raw: RawFile, diagnostics: Diagnostics, decoded: (file: Sou
       for (const [key, n] of Object.entries(obj)) {
         count++;
         const here = [...at, part, key];
-        if (!KEY.test(key)) problem(`\`${where}.${part}\` holds a key that is empty, too long or has control characters`, here);
-        else if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) problem(`\`${where}.${part}.${key}\` must be a whole number, 0 or more (it is ${JSON.stringify(n)})`, here, 'value');
-        else if (owner.has(n)) problem(`\`${where}\`: number ${n} is given to both \`${owner.get(n)}\` and \`${key}\``, here, 'value');
-        else if (part === 'reserved' && maps.get('active')!.has(key)) problem(`\`${where}\`: \`${key}\` is both active and reserved`, here);
+        if (!KEY.test(key))
+          problem(`\`${where}.${part}\` holds a key that is empty, too long or has control characters`, here);
+        else if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+          problem(
+            `\`${where}.${part}.${key}\` must be a whole number, 0 or more (it is ${JSON.stringify(n)})`,
+            here,
+            'value',
+          );
+        else if (owner.has(n))
+          problem(`\`${where}\`: number ${n} is given to both \`${owner.get(n)}\` and \`${key}\``, here, 'value');
+        else if (part === 'reserved' && maps.get('active')!.has(key))
+          problem(`\`${where}\`: \`${key}\` is both active and reserved`, here);
         else {
           owner.set(n, key);
           m.set(key, n);
@@ -171,25 +194,37 @@ function readChecked(raw: RawFile, diagnostics: Diagnostics, decoded: (file: Sou
     }
     const next = value.next;
     if (typeof next !== 'number' || !Number.isSafeInteger(next) || next < 0) {
-      problem(`\`${where}.next\` must be a whole number, 0 or more (it is ${JSON.stringify(next) ?? 'missing'})`, [...at, 'next'], 'value');
+      problem(
+        `\`${where}.next\` must be a whole number, 0 or more (it is ${JSON.stringify(next) ?? 'missing'})`,
+        [...at, 'next'],
+        'value',
+      );
       return undefined;
     }
     if (next > maxNext(count)) {
-      problem(`\`${where}.next\` is ${next}, far above the ${count} keys the table ever numbered (at most ${maxNext(count)} is accepted)`, [...at, 'next'], 'value');
+      problem(
+        `\`${where}.next\` is ${next}, far above the ${count} keys the table ever numbered (at most ${maxNext(count)} is accepted)`,
+        [...at, 'next'],
+        'value',
+      );
       return undefined;
     }
     for (const [part, m] of maps) {
-      for (const [key, n] of m) if (n >= next) problem(`\`${where}.${part}.${key}\` is ${n}, not below next (${next})`, [...at, part, key], 'value');
+      for (const [key, n] of m)
+        if (n >= next)
+          problem(`\`${where}.${part}.${key}\` is ${n}, not below next (${next})`, [...at, part, key], 'value');
     }
     return { next, active: maps.get('active')!, reserved: maps.get('reserved')! };
   };
 
   const tables = (['permissions', 'roles', 'scopes'] as const).map((key) => readTable(doc[key], [key]));
   const collections = new Map<string, NumberTable>();
-  if (!isObject(doc.collections)) problem('`collections` must be an object of collection names to tables', ['collections'], 'value');
+  if (!isObject(doc.collections))
+    problem('`collections` must be an object of collection names to tables', ['collections'], 'value');
   else {
     for (const [name, value] of Object.entries(doc.collections)) {
-      if (!KEY.test(name)) problem('`collections` holds a name that is empty, too long or has control characters', ['collections', name]);
+      if (!KEY.test(name))
+        problem('`collections` holds a name that is empty, too long or has control characters', ['collections', name]);
       const t = readTable(value, ['collections', name]);
       if (t) collections.set(name, t);
     }

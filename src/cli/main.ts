@@ -15,9 +15,21 @@ import { registerWhoCan } from './commands/who-can.js';
 import { EXIT, type Io, processIo } from './io.js';
 import { VERSION } from './version.js';
 
-
 /** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [registerCheck, registerBuild, registerWatch, registerDiff, registerExplain, registerWhoCan, registerAccess, registerReport, registerTest, registerInit, registerFmt, registerVectors];
+const COMMANDS: readonly RegisterCommand[] = [
+  registerCheck,
+  registerBuild,
+  registerWatch,
+  registerDiff,
+  registerExplain,
+  registerWhoCan,
+  registerAccess,
+  registerReport,
+  registerTest,
+  registerInit,
+  registerFmt,
+  registerVectors,
+];
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage
@@ -50,7 +62,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     io.stderr.write(`policyc: internal error (PC999): ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,6 +1,13 @@
 import type { Analysis } from '../analyze.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { type Colors, type OutputFormat, countLabel, renderGithub, renderHuman, toJson } from '../diagnostics/render.js';
+import {
+  type Colors,
+  type OutputFormat,
+  countLabel,
+  renderGithub,
+  renderHuman,
+  toJson,
+} from '../diagnostics/render.js';
 import type { SourceFile } from '../load/source.js';
 import type { Model } from '../model/model.js';
 import { type Io, println } from './io.js';
@@ -14,7 +21,8 @@ export function modelSummary(model: Model): string {
     plural(model.users.length, 'user'),
   ];
   if (model.scopes.length > 0) parts.push(`scopes ${model.scopes.map((s) => s.name).join(' < ')}`);
-  if (model.collections.length > 0) parts.push(`collections ${model.collections.map((c) => `${c.name} (${c.entries.length})`).join(', ')}`);
+  if (model.collections.length > 0)
+    parts.push(`collections ${model.collections.map((c) => `${c.name} (${c.entries.length})`).join(', ')}`);
   return parts.join(', ');
 }
 
@@ -38,7 +46,10 @@ export function printDiagnostics(
 }
 
 /** The JSON report of several analyses (a stable, versioned shape). */
-export function analysesToJson(analyses: readonly Analysis[], extra: (a: Analysis) => Record<string, unknown> = () => ({})): string {
+export function analysesToJson(
+  analyses: readonly Analysis[],
+  extra: (a: Analysis) => Record<string, unknown> = () => ({}),
+): string {
   const sets = analyses.map((a) => ({
     name: a.model?.name ?? a.source.name,
     dir: a.source.dir,

@@ -15,7 +15,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** Line and paragraph separators: terminals and code frames treat them as line breaks. */
 const SEPARATOR = /[\u2028\u2029]/g;
 
-function escape(ch: string): string {
+function escapeChar(ch: string): string {
   const code = ch.charCodeAt(0);
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';
@@ -25,7 +25,7 @@ function escape(ch: string): string {
 
 /** One line of text for a terminal: control characters and line breaks shown as escapes (`\x1b`, `\n`), bidi controls as U+FFFD. */
 export function printable(s: string): string {
-  return s.replace(CONTROL, escape).replace(SEPARATOR, escape).replace(BIDI_CONTROL, '\ufffd');
+  return s.replace(CONTROL, escapeChar).replace(SEPARATOR, escapeChar).replace(BIDI_CONTROL, '\ufffd');
 }
 
 /** Like `printable`, but line feeds stay line feeds (a message of several lines). */
@@ -42,5 +42,8 @@ export function printableLines(s: string): string {
  * true. Line feeds, CRLF pairs and tabs stay.
  */
 export function frameText(text: string): string {
-  return text.replace(/\r(?!\n)|[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+  return text.replace(
+    /\r(?!\n)|[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    '\ufffd',
+  );
 }

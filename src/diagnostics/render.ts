@@ -37,7 +37,9 @@ export function renderHuman(d: Diagnostic, files: ReadonlyMap<string, SourceFile
     if (shown !== undefined) lines.push(indent(shown, 2));
   }
   for (const r of d.related ?? []) {
-    lines.push(`  ${c.dim('note:')} ${printable(r.message)} at ${printable(r.span.file)}:${r.span.line}:${r.span.column}`);
+    lines.push(
+      `  ${c.dim('note:')} ${printable(r.message)} at ${printable(r.span.file)}:${r.span.line}:${r.span.column}`,
+    );
   }
   if (d.hint) lines.push(`  ${c.cyan('hint:')} ${printableLines(d.hint)}`);
   return lines.join('\n');
@@ -114,7 +116,16 @@ export function toJson(d: Diagnostic): Record<string, unknown> {
         }
       : {}),
     ...(d.hint ? { hint: d.hint } : {}),
-    ...(d.related ? { related: d.related.map((r) => ({ message: r.message, file: r.span.file, line: r.span.line, column: r.span.column })) } : {}),
+    ...(d.related
+      ? {
+          related: d.related.map((r) => ({
+            message: r.message,
+            file: r.span.file,
+            line: r.span.line,
+            column: r.span.column,
+          })),
+        }
+      : {}),
   };
 }
 

@@ -16,7 +16,9 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The base every relative file URI of the log is relative to: the folder policyc ran in (the repository root in CI). */
 export const SARIF_SRCROOT = '%SRCROOT%';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /**
  * The diagnostics of one invocation as a SARIF log. Rules are the stable codes that occur, in
@@ -95,4 +97,3 @@ function encodePath(file: string): string {
     .map((segment) => encodeURIComponent(segment))
     .join('/');
 }
-

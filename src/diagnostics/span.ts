@@ -69,5 +69,11 @@ export function compareSpans(a: Span | undefined, b: Span | undefined): number {
  */
 export function narrowSpan(span: Span, text: string, start: number, end: number): Span {
   if (span.line !== span.endLine || span.endOffset - span.offset !== text.length) return span;
-  return { ...span, column: span.column + start, endColumn: span.column + end, offset: span.offset + start, endOffset: span.offset + end };
+  return {
+    ...span,
+    column: span.column + start,
+    endColumn: span.column + end,
+    offset: span.offset + start,
+    endOffset: span.offset + end,
+  };
 }

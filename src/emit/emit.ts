@@ -20,11 +20,22 @@ export interface Emitted {
  * The generated files of one set: `index.ts` (the module), `manifest.json` and `role.schema.json`
  * (run-time role definitions). Deterministic: no time, no machine.
  */
-export function emitSet(model: Model, numbering: Numbering, options: { generator: string; sourceDir: string }): Emitted {
+export function emitSet(
+  model: Model,
+  numbering: Numbering,
+  options: { generator: string; sourceDir: string },
+): Emitted {
   const tables = buildTables(model, numbering);
   const manifest = buildManifest(model, numbering, tables, options.generator);
   const hash = contentHash(manifest);
-  const module = generateModule({ model, numbering, tables, hash, generator: options.generator, sourceDir: options.sourceDir });
+  const module = generateModule({
+    model,
+    numbering,
+    tables,
+    hash,
+    generator: options.generator,
+    sourceDir: options.sourceDir,
+  });
   const manifestText = `${JSON.stringify({ ...manifest, set: { ...(manifest.set as object), hash } }, null, 2)}\n`;
   return {
     files: [

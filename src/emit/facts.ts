@@ -6,9 +6,19 @@ import type { Model } from '../model/model.js';
  * manifest), built in one place so that they cannot disagree. `no` is the lockfile number;
  * the module types it, the manifest prints it as is.
  */
-export function metadataFacts<N>(model: Model, numbering: Numbering, number: (n: number, kind: 'Permission' | 'Role' | 'Scope') => N) {
+export function metadataFacts<N>(
+  model: Model,
+  numbering: Numbering,
+  number: (n: number, kind: 'Permission' | 'Role' | 'Scope') => N,
+) {
   return {
-    scopes: model.scopes.map((s) => ({ id: s.name, no: number(numbering.scopes.active.get(s.name)!, 'Scope'), title: s.title, description: s.description ?? null, level: s.level })),
+    scopes: model.scopes.map((s) => ({
+      id: s.name,
+      no: number(numbering.scopes.active.get(s.name)!, 'Scope'),
+      title: s.title,
+      description: s.description ?? null,
+      level: s.level,
+    })),
     categories: model.categories.map((c) => ({ id: c.name, title: c.title, description: c.description ?? null })),
     permissions: model.permissions.map((p) => ({
       id: p.id,
@@ -28,7 +38,12 @@ export function metadataFacts<N>(model: Model, numbering: Numbering, number: (n:
       title: c.title,
       description: c.description ?? null,
       modes: c.modes,
-      entries: c.entries.map((e) => ({ path: e.path, no: numbering.collections.get(c.name)!.active.get(e.path)!, title: e.title, parent: e.parent ?? null })),
+      entries: c.entries.map((e) => ({
+        path: e.path,
+        no: numbering.collections.get(c.name)!.active.get(e.path)!,
+        title: e.title,
+        parent: e.parent ?? null,
+      })),
     })),
     users: model.users.map((u) => ({ id: u.name, title: u.title ?? null, roles: u.roles, defaulted: u.defaulted })),
   };

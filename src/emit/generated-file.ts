@@ -31,7 +31,13 @@ export class GeneratedFile {
 
   /** `export type Name = …;` */
   addType(name: string, type: string | WriterFunction, docs?: string): void {
-    this.statements.push({ kind: tsMorph().StructureKind.TypeAlias, name, type, isExported: true, docs: docs ? [doc(docs)] : [] });
+    this.statements.push({
+      kind: tsMorph().StructureKind.TypeAlias,
+      name,
+      type,
+      isExported: true,
+      docs: docs ? [doc(docs)] : [],
+    });
   }
 
   /** `export interface Name { … }` from member lines (each already a complete member). */
@@ -54,10 +60,16 @@ export class GeneratedFile {
   }
 
   /** `[export] const name: type = initializer;` */
-  addConst(name: string, initializer: string | WriterFunction, options: { type?: string; exported?: boolean; docs?: string } = {}): void {
+  addConst(
+    name: string,
+    initializer: string | WriterFunction,
+    options: { type?: string; exported?: boolean; docs?: string } = {},
+  ): void {
     this.statements.push((w) => {
       if (options.docs) w.writeLine(`/** ${doc(options.docs)} */`);
-      w.write(`${options.exported === false ? '' : 'export '}const ${name}${options.type ? `: ${options.type}` : ''} = `);
+      w.write(
+        `${options.exported === false ? '' : 'export '}const ${name}${options.type ? `: ${options.type}` : ''} = `,
+      );
       if (typeof initializer === 'string') w.write(initializer);
       else initializer(w);
       w.write(';');
@@ -118,7 +130,10 @@ function spaceDeclarations(text: string): string {
 export function literal(value: string): string {
   // JSON leaves U+2028/U+2029 raw; they are valid in string literals but confuse some tools.
   // `</` is escaped so that the code stays inert even if someone inlines it in an HTML <script>.
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/<\//g, '<\\/');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')
+    .replace(/<\//g, '<\\/');
 }
 
 /**

@@ -13,18 +13,39 @@ export const MANIFEST_FORMAT = 1;
  * TypeScript (a Go or Python service, a UI, a database migration). Effective access is in
  * `tables`, in the module's own encoding, described in `tables.layout`.
  */
-export function buildManifest(model: Model, numbering: Numbering, tables: Tables, generator: string): Record<string, unknown> {
+export function buildManifest(
+  model: Model,
+  numbering: Numbering,
+  tables: Tables,
+  generator: string,
+): Record<string, unknown> {
   const facts = metadataFacts(model, numbering, (n) => n);
   const body = {
     formatVersion: MANIFEST_FORMAT,
     generatedBy: generator,
-    set: { name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version },
+    set: {
+      name: model.name,
+      title: model.title ?? null,
+      description: model.description ?? null,
+      version: model.version,
+    },
     scopes: facts.scopes,
     defaultRole: model.defaultRole ?? null,
     ownerRole: model.ownerRole ?? null,
     categories: facts.categories,
-    actions: model.actions.map((a) => ({ id: a.name, title: a.title, description: a.description ?? null, implies: a.implies, closure: a.closure })),
-    resources: model.resources.map((r) => ({ id: r.name, title: r.title, description: r.description ?? null, category: r.category ?? null })),
+    actions: model.actions.map((a) => ({
+      id: a.name,
+      title: a.title,
+      description: a.description ?? null,
+      implies: a.implies,
+      closure: a.closure,
+    })),
+    resources: model.resources.map((r) => ({
+      id: r.name,
+      title: r.title,
+      description: r.description ?? null,
+      category: r.category ?? null,
+    })),
     permissions: facts.permissions,
     roles: model.roles.map((r) => ({
       id: r.name,
@@ -37,7 +58,12 @@ export function buildManifest(model: Model, numbering: Numbering, tables: Tables
         [...r.collections].map(([name, a]) => [name, { mode: a.mode, entries: a.entries }]),
       ),
     })),
-    retiredRoles: model.retiredRoles.map((r) => ({ id: r.name, no: numbering.roles.reserved.get(r.name) ?? null, transferTo: r.transferTo, reason: r.reason ?? null })),
+    retiredRoles: model.retiredRoles.map((r) => ({
+      id: r.name,
+      no: numbering.roles.reserved.get(r.name) ?? null,
+      transferTo: r.transferTo,
+      reason: r.reason ?? null,
+    })),
     aliases: {
       roles: Object.fromEntries(model.roleAliases),
       permissions: Object.fromEntries(model.permissionAliases),
@@ -53,7 +79,9 @@ export function buildManifest(model: Model, numbering: Numbering, tables: Tables
       widestPlane: tables.widest,
       access: encodeWords(tables.access),
       selfRestricted: encodeWords(tables.selfRestricted),
-      collections: Object.fromEntries(tables.collections.map((c) => [c.name, { words: c.words, data: encodeWords(c.data) }])),
+      collections: Object.fromEntries(
+        tables.collections.map((c) => [c.name, { words: c.words, data: encodeWords(c.data) }]),
+      ),
     },
   };
   return body;

@@ -32,28 +32,58 @@ export function generateModule(ctx: ModuleContext): string {
   const brand = (kind: string) => `number & { readonly __policyc: ${literal(`${model.name}.${kind}`)} }`;
   /** A union of string literals, one per line when there are several. */
   const unionText = (values: readonly string[], indent = '  ') =>
-    values.length === 0 ? 'never' : values.length === 1 ? literal(values[0]!) : values.map((v) => `\n${indent}| ${literal(v)}`).join('');
+    values.length === 0
+      ? 'never'
+      : values.length === 1
+        ? literal(values[0]!)
+        : values.map((v) => `\n${indent}| ${literal(v)}`).join('');
   const union = (values: readonly string[]) => file.data(unionText(values));
 
   // Ids.
-  file.addType('PermissionId', union(model.permissions.map((p) => p.id)), `The permission ids of ${model.name}, in catalog order.`);
-  file.addType('DeprecatedPermissionId', union([...model.permissionAliases.keys()]), 'Previous permission ids (renamed): still accepted, deprecated.');
+  file.addType(
+    'PermissionId',
+    union(model.permissions.map((p) => p.id)),
+    `The permission ids of ${model.name}, in catalog order.`,
+  );
+  file.addType(
+    'DeprecatedPermissionId',
+    union([...model.permissionAliases.keys()]),
+    'Previous permission ids (renamed): still accepted, deprecated.',
+  );
   file.addType('RoleId', union(model.roles.map((r) => r.name)), `The role ids of ${model.name}.`);
-  file.addType('DeprecatedRoleId', union([...model.roleAliases.keys()]), 'Previous role ids (renamed): still accepted, deprecated.');
-  file.addType('RetiredRoleId', union(model.retiredRoles.map((r) => r.name)), 'Roles that were deleted; `transferTarget` says where their users went.');
+  file.addType(
+    'DeprecatedRoleId',
+    union([...model.roleAliases.keys()]),
+    'Previous role ids (renamed): still accepted, deprecated.',
+  );
+  file.addType(
+    'RetiredRoleId',
+    union(model.retiredRoles.map((r) => r.name)),
+    'Roles that were deleted; `transferTarget` says where their users went.',
+  );
   file.addType('ScopeId', union(model.scopes.map((s) => s.name)), 'Scope levels, narrowest first.');
   file.addType('CategoryId', union(model.categories.map((c) => c.name)));
   file.addType('CollectionId', union(model.collections.map((c) => c.name)));
   file.addInterface(
     'CollectionEntries',
-    model.collections.map((c) => `readonly ${literal(c.name)}: ${unionText(c.entries.map((e) => e.path), '    ')};`),
+    model.collections.map(
+      (c) =>
+        `readonly ${literal(c.name)}: ${unionText(
+          c.entries.map((e) => e.path),
+          '    ',
+        )};`,
+    ),
     'The known entries of each collection.',
   );
   file.addType('EntryId<C extends CollectionId>', 'CollectionEntries[C]');
-  file.addType('UserId', union(model.users.map((u) => u.name)), 'Users of the set\'s assignments.');
+  file.addType('UserId', union(model.users.map((u) => u.name)), "Users of the set's assignments.");
 
   // Numbers.
-  file.addType('PermissionNo', brand('Permission'), 'A permission number: its bit position, stable across versions (policyc.lock.json).');
+  file.addType(
+    'PermissionNo',
+    brand('Permission'),
+    'A permission number: its bit position, stable across versions (policyc.lock.json).',
+  );
   file.addType('RoleNo', brand('Role'), 'A role number: its row in the bit tables, stable across versions.');
   file.addType('ScopeNo', brand('Scope'), 'A scope number: its plane in the bit tables, stable across versions.');
   const numbers = (
@@ -69,7 +99,10 @@ export function generateModule(ctx: ModuleContext): string {
       typeName,
       [
         ...items.flatMap((i) => [`/** ${doc(i.title)} */`, `readonly ${literal(i.id)}: ${noType};`]),
-        ...[...aliases].flatMap(([old, current]) => [`/** @deprecated Renamed to ${doc(JSON.stringify(current))}. */`, `readonly ${literal(old)}: ${noType};`]),
+        ...[...aliases].flatMap(([old, current]) => [
+          `/** @deprecated Renamed to ${doc(JSON.stringify(current))}. */`,
+          `readonly ${literal(old)}: ${noType};`,
+        ]),
       ],
       `${what} numbers by id (deprecated previous ids included).`,
     );
@@ -77,42 +110,105 @@ export function generateModule(ctx: ModuleContext): string {
       ...items.map((i) => `  ${key(i.id)}: ${i.no},`),
       ...[...aliases].map(([old, current]) => `  ${key(old)}: ${table.get(current)!},`),
     ];
-    file.addConst(constName, `/* @__PURE__ */ Object.freeze(${file.data(`{\n${members.join('\n')}\n}`)}) as unknown as ${typeName}`, {
-      type: typeName,
-      docs: `${what} numbers for the hot path: \`can(Role[…], Permission[…])\`.`,
-    });
+    file.addConst(
+      constName,
+      `/* @__PURE__ */ Object.freeze(${file.data(`{\n${members.join('\n')}\n}`)}) as unknown as ${typeName}`,
+      {
+        type: typeName,
+        docs: `${what} numbers for the hot path: \`can(Role[…], Permission[…])\`.`,
+      },
+    );
   };
   const pn = numbering.permissions.active;
   const rn = numbering.roles.active;
-  numbers('PermissionNumbers', 'Permission', 'PermissionNo', model.permissions.map((p) => ({ id: p.id, no: pn.get(p.id)!, title: p.title })), model.permissionAliases, pn, 'Permission');
-  numbers('RoleNumbers', 'Role', 'RoleNo', model.roles.map((r) => ({ id: r.name, no: rn.get(r.name)!, title: r.title })), model.roleAliases, rn, 'Role');
-  numbers('ScopeNumbers', 'Scope', 'ScopeNo', model.scopes.map((s) => ({ id: s.name, no: numbering.scopes.active.get(s.name)!, title: s.title })), new Map(), numbering.scopes.active, 'Scope');
+  numbers(
+    'PermissionNumbers',
+    'Permission',
+    'PermissionNo',
+    model.permissions.map((p) => ({ id: p.id, no: pn.get(p.id)!, title: p.title })),
+    model.permissionAliases,
+    pn,
+    'Permission',
+  );
+  numbers(
+    'RoleNumbers',
+    'Role',
+    'RoleNo',
+    model.roles.map((r) => ({ id: r.name, no: rn.get(r.name)!, title: r.title })),
+    model.roleAliases,
+    rn,
+    'Role',
+  );
+  numbers(
+    'ScopeNumbers',
+    'Scope',
+    'ScopeNo',
+    model.scopes.map((s) => ({ id: s.name, no: numbering.scopes.active.get(s.name)!, title: s.title })),
+    new Map(),
+    numbering.scopes.active,
+    'Scope',
+  );
 
   // The runtime's helpers (decoder, collection tables), then the tables they decode: the data
   // contract of src/runtime/data.ts, one name for each name the runtime imports.
   const runtime = runtimeSource();
   file.addCode(runtime.helpers);
-  file.addConst('WORDS', String(tables.words), { exported: false, docs: '32-bit words per role row (permission numbers up to 32 × WORDS).' });
-  file.addConst('ROWS', String(tables.rows), { exported: false, docs: 'Role rows per plane (retired roles keep their empty row).' });
+  file.addConst('WORDS', String(tables.words), {
+    exported: false,
+    docs: '32-bit words per role row (permission numbers up to 32 × WORDS).',
+  });
+  file.addConst('ROWS', String(tables.rows), {
+    exported: false,
+    docs: 'Role rows per plane (retired roles keep their empty row).',
+  });
   file.addConst('PLANE', String(tables.rows * tables.words), { exported: false, docs: 'Words per scope plane.' });
-  file.addConst('PLANES', String(tables.planes), { exported: false, docs: 'Scope planes (retired scopes keep their empty plane).' });
-  file.addConst('BITS', String(numbering.permissions.next), { exported: false, docs: 'Permission numbers ever allocated (retired ones read as denied).' });
-  file.addConst('WIDEST', `${tables.widest} as ScopeNo`, { exported: false, docs: 'The widest scope: the default of every check.' });
-  file.addConst('SCOPE_ORDER', `[${tables.scopeOrder.map((n) => `${n} as ScopeNo`).join(', ')}]`, { exported: false, type: 'readonly ScopeNo[]', docs: 'Scope numbers, narrowest first.' });
+  file.addConst('PLANES', String(tables.planes), {
+    exported: false,
+    docs: 'Scope planes (retired scopes keep their empty plane).',
+  });
+  file.addConst('BITS', String(numbering.permissions.next), {
+    exported: false,
+    docs: 'Permission numbers ever allocated (retired ones read as denied).',
+  });
+  file.addConst('WIDEST', `${tables.widest} as ScopeNo`, {
+    exported: false,
+    docs: 'The widest scope: the default of every check.',
+  });
+  file.addConst('SCOPE_ORDER', `[${tables.scopeOrder.map((n) => `${n} as ScopeNo`).join(', ')}]`, {
+    exported: false,
+    type: 'readonly ScopeNo[]',
+    docs: 'Scope numbers, narrowest first.',
+  });
   const defaultRole = model.defaultRole === undefined ? undefined : rn.get(model.defaultRole);
-  file.addConst('DEFAULT_ROLE', defaultRole === undefined ? 'undefined' : `${defaultRole} as RoleNo`, { exported: false, type: 'RoleNo | undefined', docs: "The role of a subject with no roles (the set's `defaultRole`)." });
+  file.addConst('DEFAULT_ROLE', defaultRole === undefined ? 'undefined' : `${defaultRole} as RoleNo`, {
+    exported: false,
+    type: 'RoleNo | undefined',
+    docs: "The role of a subject with no roles (the set's `defaultRole`).",
+  });
   file.addConst(
     'ROLE_SUCCESSOR',
     `new Map<string, RoleId>(${jsonLiteral([...model.retiredRoles.map((r) => [r.name, r.transferTo]), ...[...model.roleAliases].map(([a, b]) => [a, b])])} as [string, RoleId][])`,
-    { exported: false, type: 'ReadonlyMap<string, RoleId>', docs: 'Previous ids of renamed roles and retired roles, to the role they mean today.' },
+    {
+      exported: false,
+      type: 'ReadonlyMap<string, RoleId>',
+      docs: 'Previous ids of renamed roles and retired roles, to the role they mean today.',
+    },
   );
-  file.addConst('ACCESS', `decodeWords(${file.data(literal(encodeWords(tables.access)))}, ${tables.access.length})`, { exported: false, docs: 'Access bits: plane (scope) × row (role) × permission.' });
-  file.addConst('SELF_RESTRICTED', `decodeWords(${literal(encodeWords(tables.selfRestricted))}, ${tables.selfRestricted.length})`, { exported: false, docs: 'Permissions that never apply to the subject itself.' });
+  file.addConst('ACCESS', `decodeWords(${file.data(literal(encodeWords(tables.access)))}, ${tables.access.length})`, {
+    exported: false,
+    docs: 'Access bits: plane (scope) × row (role) × permission.',
+  });
+  file.addConst(
+    'SELF_RESTRICTED',
+    `decodeWords(${literal(encodeWords(tables.selfRestricted))}, ${tables.selfRestricted.length})`,
+    { exported: false, docs: 'Permissions that never apply to the subject itself.' },
+  );
   file.addConst(
     'COLLECTIONS',
     (w) => {
       const rows = tables.collections.map(
-        (c) => `\n  [${literal(c.name)}, [${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length})],`,
+        (c) =>
+          `\n  [${literal(c.name)}, [${c.paths.map((p) => (p === null ? 'null' : literal(p))).join(', ')}], decodeWords(${literal(encodeWords(c.data))}, ${c.data.length})],`,
       );
       w.write(`/* @__PURE__ */ collectionTables(ROWS, [${file.data(rows.length > 0 ? `${rows.join('')}\n` : '')}])`);
     },
@@ -122,32 +218,53 @@ export function generateModule(ctx: ModuleContext): string {
   // What defineRole needs to read a grant as the compiler does (src/runtime/define-role.ts).
   const scoped = new Uint32Array(tables.words);
   for (const p of model.permissions) if (p.scoped) setBit(scoped, 0, pn.get(p.id)!);
-  file.addConst('SCOPED', `decodeWords(${literal(encodeWords(scoped))}, ${scoped.length})`, { exported: false, docs: 'Scoped permissions: a grant of one names a level.' });
+  file.addConst('SCOPED', `decodeWords(${literal(encodeWords(scoped))}, ${scoped.length})`, {
+    exported: false,
+    docs: 'Scoped permissions: a grant of one names a level.',
+  });
   const closures = new Map(model.actions.map((a) => [a.name, a.closure]));
   const implies = model.permissions
-    .map((p) => [pn.get(p.id)!, (closures.get(p.action) ?? []).map((a) => pn.get(`${p.resource}:${a}`)).filter((n): n is number => n !== undefined)] as const)
+    .map(
+      (p) =>
+        [
+          pn.get(p.id)!,
+          (closures.get(p.action) ?? [])
+            .map((a) => pn.get(`${p.resource}:${a}`))
+            .filter((n): n is number => n !== undefined),
+        ] as const,
+    )
     .filter(([, list]) => list.length > 0);
   file.addConst('IMPLIES', `/* @__PURE__ */ new Map<number, readonly number[]>(${jsonLiteral(implies)})`, {
     exported: false,
     type: 'ReadonlyMap<number, readonly number[]>',
     docs: 'Per permission number, the numbers its actions imply on its resource (closed).',
   });
-  file.addConst('RESOURCES', `/* @__PURE__ */ new Map<string, readonly number[]>(${jsonLiteral(model.resources.map((r) => [r.name, r.permissions.map((id) => pn.get(id)!)]))})`, {
-    exported: false,
-    type: 'ReadonlyMap<string, readonly number[]>',
-    docs: 'Resources and their permission numbers, for `resource:*` grants.',
-  });
-  const retiredPermissions = [...numbering.permissions.reserved.keys()].filter((id) => !pn.has(id) && !model.permissionAliases.has(id)).sort();
+  file.addConst(
+    'RESOURCES',
+    `/* @__PURE__ */ new Map<string, readonly number[]>(${jsonLiteral(model.resources.map((r) => [r.name, r.permissions.map((id) => pn.get(id)!)]))})`,
+    {
+      exported: false,
+      type: 'ReadonlyMap<string, readonly number[]>',
+      docs: 'Resources and their permission numbers, for `resource:*` grants.',
+    },
+  );
+  const retiredPermissions = [...numbering.permissions.reserved.keys()]
+    .filter((id) => !pn.has(id) && !model.permissionAliases.has(id))
+    .sort();
   file.addConst('RETIRED_PERMISSIONS', `/* @__PURE__ */ new Set<string>(${jsonLiteral(retiredPermissions)})`, {
     exported: false,
     type: 'ReadonlySet<string>',
     docs: 'Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers).',
   });
-  file.addConst('COLLECTION_MODES', `/* @__PURE__ */ new Map<string, readonly ("all" | "allow" | "except")[]>(${jsonLiteral(model.collections.map((c) => [c.name, c.modes]))})`, {
-    exported: false,
-    type: 'ReadonlyMap<string, readonly ("all" | "allow" | "except")[]>',
-    docs: 'The modes each collection offers.',
-  });
+  file.addConst(
+    'COLLECTION_MODES',
+    `/* @__PURE__ */ new Map<string, readonly ("all" | "allow" | "except")[]>(${jsonLiteral(model.collections.map((c) => [c.name, c.modes]))})`,
+    {
+      exported: false,
+      type: 'ReadonlyMap<string, readonly ("all" | "allow" | "except")[]>',
+      docs: 'The modes each collection offers.',
+    },
+  );
 
   // The runtime's API (src/runtime/api.ts): the functions that read the tables.
   file.addCode(runtime.api);
@@ -186,27 +303,53 @@ export interface TransferMeta { readonly from: RetiredRoleId; readonly to: RoleI
   file.addConst(
     'policySet',
     `/* @__PURE__ */ deepFreeze(${json({ name: model.name, title: model.title ?? null, description: model.description ?? null, version: model.version, hash: ctx.hash, defaultRole: model.defaultRole ?? null, ownerRole: model.ownerRole ?? null })})`,
-    { docs: 'The set: name, version, content hash of its policies, default and owner roles.', type: '{ readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null }' },
+    {
+      docs: 'The set: name, version, content hash of its policies, default and owner roles.',
+      type: '{ readonly name: string; readonly title: string | null; readonly description: string | null; readonly version: string; readonly hash: string; readonly defaultRole: RoleId | null; readonly ownerRole: RoleId | null }',
+    },
   );
   const list = (name: string, type: string, items: readonly unknown[], docs: string) =>
-    file.addConst(name, (w) => {
-      // Each element is declared as the element type: an array of distinct object literals gets
-      // the union of their types, which tsc cannot reduce past ~1,000 elements (TS2590).
-      w.write(`/* @__PURE__ */ deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)} as ${type},`).join('')}\n` : '')}])`);
-    }, { docs, type: `readonly ${type}[]` });
+    file.addConst(
+      name,
+      (w) => {
+        // Each element is declared as the element type: an array of distinct object literals gets
+        // the union of their types, which tsc cannot reduce past ~1,000 elements (TS2590).
+        w.write(
+          `/* @__PURE__ */ deepFreeze([${file.data(items.length > 0 ? `${items.map((item) => `\n  ${json(item)} as ${type},`).join('')}\n` : '')}])`,
+        );
+      },
+      { docs, type: `readonly ${type}[]` },
+    );
   const facts = metadataFacts(model, numbering, (n, kind) => typed(n, `${kind}No`));
   list('scopes', 'ScopeMeta', facts.scopes, 'Scope levels, narrowest first.');
   list('categories', 'CategoryMeta', facts.categories, 'Permission categories.');
-  list('permissions', 'PermissionMeta', facts.permissions, 'Permissions in catalog order, with titles, descriptions and categories.');
+  list(
+    'permissions',
+    'PermissionMeta',
+    facts.permissions,
+    'Permissions in catalog order, with titles, descriptions and categories.',
+  );
   list(
     'roles',
     'RoleMeta',
-    model.roles.map((r) => ({ id: r.name, no: typed(rn.get(r.name)!, 'RoleNo'), title: r.title, description: r.description ?? null, inherits: r.inherits, previousNames: r.previousNames })),
+    model.roles.map((r) => ({
+      id: r.name,
+      no: typed(rn.get(r.name)!, 'RoleNo'),
+      title: r.title,
+      description: r.description ?? null,
+      inherits: r.inherits,
+      previousNames: r.previousNames,
+    })),
     'Roles with titles and descriptions.',
   );
   list('collections', 'CollectionMeta', facts.collections, 'Collections and their entries.');
-  list('users', 'UserMeta', facts.users, 'Users of the set\'s assignments and their roles.');
-  list('transfers', 'TransferMeta', model.retiredRoles.map((r) => ({ from: r.name, to: r.transferTo, reason: r.reason ?? null })), 'Deleted roles and the roles their users transferred to.');
+  list('users', 'UserMeta', facts.users, "Users of the set's assignments and their roles.");
+  list(
+    'transfers',
+    'TransferMeta',
+    model.retiredRoles.map((r) => ({ from: r.name, to: r.transferTo, reason: r.reason ?? null })),
+    'Deleted roles and the roles their users transferred to.',
+  );
   return file.print();
 }
 

@@ -16,7 +16,8 @@ export function roleSchema(model: Model, _numbering: Numbering, version: string)
   const aliasesOf = (id: string) => [...model.permissionAliases].filter(([, to]) => to === id).map(([from]) => from);
   const unscopedTargets: string[] = ['*'];
   const scopedTargets: string[] = [];
-  for (const p of model.permissions) for (const id of [p.id, ...aliasesOf(p.id)]) (scoped(p.id) ? scopedTargets : unscopedTargets).push(id);
+  for (const p of model.permissions)
+    for (const id of [p.id, ...aliasesOf(p.id)]) (scoped(p.id) ? scopedTargets : unscopedTargets).push(id);
   for (const r of model.resources) (r.permissions.some(scoped) ? scopedTargets : unscopedTargets).push(`${r.name}:*`);
   const roleIds = [...model.roles.map((r) => r.name), ...model.roleAliases.keys()];
   const inheritable = [...roleIds, ...model.retiredRoles.map((r) => r.name)];
@@ -43,13 +44,22 @@ export function roleSchema(model: Model, _numbering: Numbering, version: string)
       const listed = c.modes.filter((m) => m !== 'all');
       const entries = c.entries.map((e) => e.path);
       const rules: Record<string, unknown>[] = [];
-      if (c.modes.includes('all')) rules.push({ type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { const: 'all' }, entries: { type: 'array', maxItems: 0 } } });
+      if (c.modes.includes('all'))
+        rules.push({
+          type: 'object',
+          additionalProperties: false,
+          required: ['mode'],
+          properties: { mode: { const: 'all' }, entries: { type: 'array', maxItems: 0 } },
+        });
       if (listed.length > 0 && entries.length > 0) {
         rules.push({
           type: 'object',
           additionalProperties: false,
           required: ['mode', 'entries'],
-          properties: { mode: { enum: listed }, entries: { type: 'array', minItems: 1, maxItems: 4096, uniqueItems: true, items: { enum: entries } } },
+          properties: {
+            mode: { enum: listed },
+            entries: { type: 'array', minItems: 1, maxItems: 4096, uniqueItems: true, items: { enum: entries } },
+          },
         });
       }
       return [c.name, { title: c.title, oneOf: rules }];
@@ -59,15 +69,28 @@ export function roleSchema(model: Model, _numbering: Numbering, version: string)
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `policyc:${model.name}/role.schema.json`,
     title: `A role defined at run time on ${model.name} ${version}`,
-    description: 'What defineRole accepts (the generated module\'s run-time roles); escalation and duplicate grants are checked by defineRole only.',
+    description:
+      "What defineRole accepts (the generated module's run-time roles); escalation and duplicate grants are checked by defineRole only.",
     type: 'object',
     additionalProperties: false,
     required: ['id', 'title', 'grants'],
     properties: {
-      id: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$', maxLength: 128, not: { enum: inheritable }, description: 'The role\'s stable id; not an id of a compiled role.' },
+      id: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]*$',
+        maxLength: 128,
+        not: { enum: inheritable },
+        description: "The role's stable id; not an id of a compiled role.",
+      },
       title: { type: 'string', pattern: '\\S', maxLength: 1024 },
       description: { type: 'string', maxLength: 16384 },
-      inherits: { type: 'array', maxItems: 64, uniqueItems: true, items: { enum: inheritable }, description: 'Compiled roles whose access this role includes.' },
+      inherits: {
+        type: 'array',
+        maxItems: 64,
+        uniqueItems: true,
+        items: { enum: inheritable },
+        description: 'Compiled roles whose access this role includes.',
+      },
       grants: { type: 'array', maxItems: 4096, uniqueItems: true, items: grant },
       collections: { type: 'object', additionalProperties: false, properties: collections },
     },

@@ -51,7 +51,8 @@ export function buildTables(model: Model, numbering: Numbering): Tables {
     }
   }
   const selfRestricted = new Uint32Array(words);
-  for (const p of model.permissions) if (p.selfRestricted) setBit(selfRestricted, 0, numbering.permissions.active.get(p.id)!);
+  for (const p of model.permissions)
+    if (p.selfRestricted) setBit(selfRestricted, 0, numbering.permissions.active.get(p.id)!);
 
   const collections = model.collections.map((c): CollectionTable => {
     const table = numbering.collections.get(c.name)!;

@@ -94,7 +94,8 @@ export class ReferenceEvaluator {
   }
 
   private permission(id: string): PermissionInfo {
-    const p = this.model.permissionIndex.get(id) ?? this.model.permissionIndex.get(this.model.permissionAliases.get(id) ?? '');
+    const p =
+      this.model.permissionIndex.get(id) ?? this.model.permissionIndex.get(this.model.permissionAliases.get(id) ?? '');
     if (!p) throw new Error(`unknown permission ${id}`);
     return p;
   }

@@ -46,11 +46,20 @@ export function formatPolicyYaml(text: string): string {
     keepSourceTokens: true,
     uniqueKeys: true,
     customTags: (tags) =>
-      tags.map((t) => (t === stringTag ? foldedKeepingString(folded) : t === mapTag ? withPadding(mapTag, true) : t === seqTag ? withPadding(seqTag, false) : t)),
+      tags.map((t) =>
+        t === stringTag
+          ? foldedKeepingString(folded)
+          : t === mapTag
+            ? withPadding(mapTag, true)
+            : t === seqTag
+              ? withPadding(seqTag, false)
+              : t,
+      ),
   });
   if (!Array.isArray(docs)) return '';
   for (const doc of docs) {
-    if (doc.errors.length > 0) throw new FormatError(`the file is not well-formed YAML: ${doc.errors[0]?.message ?? ''}`);
+    if (doc.errors.length > 0)
+      throw new FormatError(`the file is not well-formed YAML: ${doc.errors[0]?.message ?? ''}`);
   }
   const parts = docs.map((doc, index) => {
     rememberFoldedBlocks(doc, folded);
@@ -61,7 +70,10 @@ export function formatPolicyYaml(text: string): string {
   });
   // At most one blank line anywhere, none right after a `---` (a line that is exactly `---`
   // always starts a document, so no block scalar can hold it).
-  const joined = parts.join('').replace(/\n{2,}(?=\n)/g, '\n').replace(/^---\n\n/gm, '---\n');
+  const joined = parts
+    .join('')
+    .replace(/\n{2,}(?=\n)/g, '\n')
+    .replace(/^---\n\n/gm, '---\n');
   const formatted = alignTrailingComments(`${joined.trimEnd()}\n`);
   const result = formatted.trim() === '' ? '' : formatted;
   verifySameContent(text, result);
@@ -111,7 +123,12 @@ function foldedKeepingString(folded: WeakMap<Scalar, FoldedSource>): typeof stri
 
 /** A collection tag whose flow form is written with (`{ a: 1 }`) or without (`[a]`) inner spaces. */
 function withPadding<T extends typeof mapTag | typeof seqTag>(tag: T, padding: boolean): T {
-  const stringify = (node: { toString(ctx: StringifyContext, onComment?: () => void, onChompKeep?: () => void): string }, ctx: StringifyContext, onComment?: () => void, onChompKeep?: () => void): string =>
+  const stringify = (
+    node: { toString(ctx: StringifyContext, onComment?: () => void, onChompKeep?: () => void): string },
+    ctx: StringifyContext,
+    onComment?: () => void,
+    onChompKeep?: () => void,
+  ): string =>
     // Every collection passes through its own tag, so the setting holds for this level only.
     node.toString({ ...ctx, flowCollectionPadding: padding ? ' ' : '' }, onComment, onChompKeep);
   return { ...tag, stringify } as unknown as T;
@@ -143,9 +160,13 @@ function verifySameContent(before: string, after: string): void {
   const data = (text: string) => parseAllDocuments(text, { uniqueKeys: true });
   const a = data(before);
   const b = data(after);
-  const values = (docs: typeof a) => (Array.isArray(docs) ? docs.filter((d) => d.contents !== null || d.commentBefore || d.comment).map((d) => d.toJS()) : []);
+  const values = (docs: typeof a) =>
+    Array.isArray(docs)
+      ? docs.filter((d) => d.contents !== null || d.commentBefore || d.comment).map((d) => d.toJS())
+      : [];
   if (!isDeepStrictEqual(values(a), values(b))) throw new FormatError('formatting would change the data of the file');
-  if (!isDeepStrictEqual(comments(before), comments(after))) throw new FormatError('formatting would drop or change a comment');
+  if (!isDeepStrictEqual(comments(before), comments(after)))
+    throw new FormatError('formatting would drop or change a comment');
 }
 
 /** Every comment of a YAML text, in order, with its offset, from the library's concrete syntax tree. */

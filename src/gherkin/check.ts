@@ -23,17 +23,26 @@ function roleNumber(set: LoadedSet, role: string): number {
 }
 
 /** Whether `subject` may perform `p` at `level` (see checkLevel), acting on itself when `self`. */
-export function answerPermission(set: LoadedSet, subject: Subject, p: PermissionInfo, level: number | undefined, self: boolean): boolean {
+export function answerPermission(
+  set: LoadedSet,
+  subject: Subject,
+  p: PermissionInfo,
+  level: number | undefined,
+  self: boolean,
+): boolean {
   const m = set.model;
   const lvl = checkLevel(m, p, level);
   const scope = m.scopes[lvl]?.name;
   const scopeNo = scope === undefined ? undefined : set.module.Scope[scope];
   const pNo = set.module.Permission[p.id];
-  if (pNo === undefined) fail(`policyc bug: the generated module of ${set.name} has no number for the permission ${p.id}`);
+  if (pNo === undefined)
+    fail(`policyc bug: the generated module of ${set.name} has no number for the permission ${p.id}`);
   const roles = subject.roles;
   const answers: [string, boolean][] = [];
-  if (subject.kind === 'roles' && roles.length === 1) answers.push(['can()', set.module.can(roleNumber(set, roles[0]!), pNo, scopeNo, self)]);
-  else answers.push(['subject().can()', set.module.subject(roles.map((r) => roleNumber(set, r))).can(pNo, scopeNo, self)]);
+  if (subject.kind === 'roles' && roles.length === 1)
+    answers.push(['can()', set.module.can(roleNumber(set, roles[0]!), pNo, scopeNo, self)]);
+  else
+    answers.push(['subject().can()', set.module.subject(roles.map((r) => roleNumber(set, r))).can(pNo, scopeNo, self)]);
   answers.push(['check()', set.module.check(roles, p.id, scope, self)]);
   const reference = set.evaluator.allowed(roles, p.id, scope, { self });
   if (answers.some(([, a]) => a !== reference)) {
@@ -53,7 +62,10 @@ export function answerEntry(set: LoadedSet, subject: Subject, c: CollectionInfo,
   const generated =
     subject.kind === 'roles' && roles.length === 1
       ? (['canUse()', set.module.canUse(roleNumber(set, roles[0]!), c.name, path)] as const)
-      : (['subject().canUse()', set.module.subject(roles.map((r) => roleNumber(set, r))).canUse(c.name, path)] as const);
+      : ([
+          'subject().canUse()',
+          set.module.subject(roles.map((r) => roleNumber(set, r))).canUse(c.name, path),
+        ] as const);
   const reference = set.evaluator.collectionAllowed(roles, c.name, path);
   if (generated[1] !== reference) {
     fail(
@@ -94,7 +106,8 @@ function recordGrant(set: LoadedSet, subject: Subject, p: PermissionInfo, lvl: n
 function recordEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, path: string): void {
   if (set.edits.length > 0 || !c.entryIndex.has(path)) return;
   for (const r of subject.roles) {
-    if (set.model.roleIndex.get(r)?.collections.get(c.name)?.allowed.has(path)) coverage.recordEntry(set.key, r, c.name, path);
+    if (set.model.roleIndex.get(r)?.collections.get(c.name)?.allowed.has(path))
+      coverage.recordEntry(set.key, r, c.name, path);
   }
 }
 
@@ -124,33 +137,48 @@ export function checkPermission(
     lines.push(`Expected ${who} to be able to ${what}, but ${subject.label} cannot.`);
     const withoutSelf = self && p.selfRestricted && answerPermission(set, subject, p, level, false);
     if (withoutSelf) {
-      lines.push(`Why: ${p.id} is self-restricted: it never applies to the subject itself (the grant is there, for others:`);
+      lines.push(
+        `Why: ${p.id} is self-restricted: it never applies to the subject itself (the grant is there, for others:`,
+      );
       for (const l of describeSources(m, p, sources)) lines.push(`  - ${l}`);
       lines[lines.length - 1] += ')';
     } else if (sources.length === 0) {
-      lines.push(`Why: no grant gives ${p.id}: none of ${describeAncestry(m, subject.roles)} grants it, directly, by a wildcard or by an implication.`);
+      lines.push(
+        `Why: no grant gives ${p.id}: none of ${describeAncestry(m, subject.roles)} grants it, directly, by a wildcard or by an implication.`,
+      );
     } else {
       const widest = Math.max(...sources.map((s) => s.level));
-      lines.push(`Why: the widest level granted for ${p.id} is ${levelName(m, widest)}, narrower than ${levelName(m, lvl)}:`);
+      lines.push(
+        `Why: the widest level granted for ${p.id} is ${levelName(m, widest)}, narrower than ${levelName(m, lvl)}:`,
+      );
       for (const l of describeSources(m, p, sources)) lines.push(`  - ${l}`);
     }
   } else {
     lines.push(`Expected ${who} not to be able to ${what}, but ${subject.label} can:`);
     const reaching = sources.filter((s) => s.level >= lvl);
     for (const l of describeSources(m, p, reaching.length > 0 ? reaching : sources)) lines.push(`  - ${l}`);
-    if (self && !p.selfRestricted) lines.push(`  (${p.id} is not self-restricted, so it applies to the subject itself too)`);
+    if (self && !p.selfRestricted)
+      lines.push(`  (${p.id} is not self-restricted, so it applies to the subject itself too)`);
   }
   return lines.join('\n');
 }
 
 /** Checks that `subject` can (or cannot) use `path` of `c`; a message with why when not. */
-export function checkEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, path: string, expected: boolean): string | undefined {
+export function checkEntry(
+  set: LoadedSet,
+  subject: Subject,
+  c: CollectionInfo,
+  path: string,
+  expected: boolean,
+): string | undefined {
   const actual = answerEntry(set, subject, c, path);
   if (actual && expected) recordEntry(set, subject, c, path);
   if (actual === expected) return undefined;
   const who = describeSubject(set, subject);
   const entry = c.entryIndex.has(path) ? describeEntry(c, path) : `${path} (not in the catalog: added after the build)`;
-  const lines = [`Expected ${who} ${expected ? 'to be able' : 'not to be able'} to use ${entry} of ${c.name}, but ${subject.label} ${expected ? 'cannot' : 'can'}.`];
+  const lines = [
+    `Expected ${who} ${expected ? 'to be able' : 'not to be able'} to use ${entry} of ${c.name}, but ${subject.label} ${expected ? 'cannot' : 'can'}.`,
+  ];
   const rules: string[] = [];
   for (const [name, chain] of ancestry(set.model, subject.roles)) {
     const rule = set.model.roleIndex.get(name)?.collectionRules.get(c.name);
@@ -158,7 +186,10 @@ export function checkEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, 
     const inherited = chain.length > 1 ? ` (inherited: ${chain.join(' → ')})` : '';
     rules.push(`  - ${name}${inherited}: ${ruleText(c, rule.mode, rule.entries, path)}`);
   }
-  if (rules.length === 0) lines.push(`Why: none of ${describeAncestry(set.model, subject.roles)} mentions ${c.name}, so no entry is allowed.`);
+  if (rules.length === 0)
+    lines.push(
+      `Why: none of ${describeAncestry(set.model, subject.roles)} mentions ${c.name}, so no entry is allowed.`,
+    );
   else lines.push(`Why (${c.name} access of each role; a listed entry covers what is below it):`, ...rules);
   return lines.join('\n');
 }
@@ -171,9 +202,13 @@ function ruleText(c: CollectionInfo, mode: string, entries: readonly string[], p
     case 'all':
       return 'mode all: every entry';
     case 'allow':
-      return listed ? `mode allow: lists ${listed}, which covers it` : `mode allow: no listed entry covers it (${entries.length} listed)`;
+      return listed
+        ? `mode allow: lists ${listed}, which covers it`
+        : `mode allow: no listed entry covers it (${entries.length} listed)`;
     default:
-      return listed ? `mode except: excepts ${listed}, which covers it` : `mode except: no excepted entry covers it, so it is allowed`;
+      return listed
+        ? `mode except: excepts ${listed}, which covers it`
+        : `mode except: no excepted entry covers it, so it is allowed`;
   }
 }
 

@@ -107,7 +107,8 @@ export function coverageItems(model: Model): { grants: GrantItem[]; entries: Ent
     }
     for (const c of model.collections) {
       const access = role.collections.get(c.name);
-      for (const e of c.entries) if (access?.allowed.has(e.path)) entries.push({ role: role.name, collection: c.name, path: e.path });
+      for (const e of c.entries)
+        if (access?.allowed.has(e.path)) entries.push({ role: role.name, collection: c.name, path: e.path });
     }
   }
   return { grants, entries };
@@ -144,7 +145,11 @@ function ratio(covered: number, total: number): string {
 }
 
 /** The coverage table and the list of what no scenario exercised. */
-export function renderCoverage(report: readonly SetCoverage[], c: Colors, options: { limit?: number; width?: number } = {}): string {
+export function renderCoverage(
+  report: readonly SetCoverage[],
+  c: Colors,
+  options: { limit?: number; width?: number } = {},
+): string {
   const limit = options.limit ?? 200;
   const width = options.width ?? 100;
   const rows = report.map((r) => [
@@ -155,7 +160,8 @@ export function renderCoverage(report: readonly SetCoverage[], c: Colors, option
   ]);
   const header = ['set', 'grants', 'collection entries', 'total'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')}`;
+  const line = (cells: readonly string[]) =>
+    `  ${cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('   ')}`;
   const out: string[] = [c.bold('Policy coverage'), line(header)];
   report.forEach((r, i) => {
     const text = line(rows[i]!);
@@ -166,8 +172,10 @@ export function renderCoverage(report: readonly SetCoverage[], c: Colors, option
     const m = r.model;
     out.push('');
     const parts: string[] = [];
-    if (r.missedGrants.length > 0) parts.push(`${r.missedGrants.length} grant${r.missedGrants.length === 1 ? '' : 's'}`);
-    if (r.missedEntries.length > 0) parts.push(`${r.missedEntries.length} collection entr${r.missedEntries.length === 1 ? 'y' : 'ies'}`);
+    if (r.missedGrants.length > 0)
+      parts.push(`${r.missedGrants.length} grant${r.missedGrants.length === 1 ? '' : 's'}`);
+    if (r.missedEntries.length > 0)
+      parts.push(`${r.missedEntries.length} collection entr${r.missedEntries.length === 1 ? 'y' : 'ies'}`);
     out.push(`  ${c.bold(r.set)}: ${parts.join(' and ')} not exercised by any scenario:`);
     let shown = 0;
     const byRole = new Map<string, string[]>();
@@ -210,13 +218,22 @@ function wrap(label: string, items: readonly string[], width: number): string[] 
 export function coverageJson(report: readonly SetCoverage[]): string {
   const sets = report.map((r) => {
     const m = r.model;
-    const level = (g: GrantItem) => (m.permissionIndex.get(g.permission)?.scoped ? (m.scopes[g.level]?.name ?? null) : null);
+    const level = (g: GrantItem) =>
+      m.permissionIndex.get(g.permission)?.scoped ? (m.scopes[g.level]?.name ?? null) : null;
     return {
       set: r.set,
       version: m.version,
       percent: Math.round(r.percent * 100) / 100,
-      grants: { total: r.grants, covered: r.grants - r.missedGrants.length, missed: r.missedGrants.map((g) => ({ role: g.role, permission: g.permission, level: level(g) })) },
-      entries: { total: r.entries, covered: r.entries - r.missedEntries.length, missed: r.missedEntries.map((e) => ({ role: e.role, collection: e.collection, path: e.path })) },
+      grants: {
+        total: r.grants,
+        covered: r.grants - r.missedGrants.length,
+        missed: r.missedGrants.map((g) => ({ role: g.role, permission: g.permission, level: level(g) })),
+      },
+      entries: {
+        total: r.entries,
+        covered: r.entries - r.missedEntries.length,
+        missed: r.missedEntries.map((e) => ({ role: e.role, collection: e.collection, path: e.path })),
+      },
     };
   });
   return `${JSON.stringify({ tool: 'policyc', kind: 'policy-coverage', sets }, null, 2)}\n`;
@@ -232,7 +249,12 @@ function xml(text: string): string {
  * scenario exercised an item that grant gives the role (a collection rule's line counts for the
  * role's entries). Lines are the policy's lines: a reviewer sees which grants no scenario proves.
  */
-export function coverageCobertura(report: readonly SetCoverage[], recorder: CoverageRecorder, keys: ReadonlyMap<SetCoverage, string>, root: string): string {
+export function coverageCobertura(
+  report: readonly SetCoverage[],
+  recorder: CoverageRecorder,
+  keys: ReadonlyMap<SetCoverage, string>,
+  root: string,
+): string {
   let allValid = 0;
   let allCovered = 0;
   const packages: string[] = [];
@@ -266,7 +288,9 @@ export function coverageCobertura(report: readonly SetCoverage[], recorder: Cove
       classes.push(
         `        <class name="${xml(role.name)}" filename="${xml(file)}" line-rate="${(covered / sorted.length).toFixed(4)}" branch-rate="0" complexity="0">\n` +
           '          <methods/>\n          <lines>\n' +
-          sorted.map(([line, hits]) => `            <line number="${line}" hits="${hits}" branch="false"/>`).join('\n') +
+          sorted
+            .map(([line, hits]) => `            <line number="${line}" hits="${hits}" branch="false"/>`)
+            .join('\n') +
           '\n          </lines>\n        </class>',
       );
     }
@@ -290,7 +314,11 @@ function grantGives(m: Model, target: GrantTarget, p: { id: string; resource: st
   if (target.kind === 'resource') return p.resource === target.resource;
   if (p.id === target.permission) return true;
   const named = m.permissionIndex.get(target.permission);
-  return named !== undefined && named.resource === p.resource && (m.actions.find((a) => a.name === named.action)?.closure.includes(p.action) ?? false);
+  return (
+    named !== undefined &&
+    named.resource === p.resource &&
+    (m.actions.find((a) => a.name === named.action)?.closure.includes(p.action) ?? false)
+  );
 }
 
 function relativeTo(root: string, file: string): string {

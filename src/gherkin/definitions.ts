@@ -1,5 +1,13 @@
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
-import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
+import {
+  answerEntry,
+  answerPermission,
+  checkEntry,
+  checkLevel,
+  checkPermission,
+  describeSubject,
+  failAll,
+} from './check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
 import { ancestry, grantSources } from './explain.js';
@@ -42,7 +50,11 @@ export interface StepSpec {
   readonly examples: readonly string[];
   /** Whether the step takes a data table. */
   readonly table?: boolean;
-  readonly run: (state: ScenarioState, args: readonly (string | undefined)[], table: readonly (readonly string[])[] | undefined) => Promise<void> | void;
+  readonly run: (
+    state: ScenarioState,
+    args: readonly (string | undefined)[],
+    table: readonly (readonly string[])[] | undefined,
+  ) => Promise<void> | void;
 }
 
 /** A subject: `"alice"` or `the user "alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
@@ -67,7 +79,11 @@ function permissionOf(set: LoadedSet, name: string | undefined, qualifier: strin
 }
 
 /** Reads the tail after a permission and checks it fits the permission. */
-function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { level: number | undefined; self: boolean } {
+function tailOf(
+  set: LoadedSet,
+  p: PermissionInfo,
+  text: string | undefined,
+): { level: number | undefined; self: boolean } {
   const tail = parseTail(set, text ?? '', p);
   if (tail.level !== undefined && !p.scoped) {
     fail(`${describePermission(set, p)} is not scoped (it has no access levels): drop "${tail.text}"`);
@@ -85,10 +101,15 @@ type Cell = { readonly kind: 'yes' } | { readonly kind: 'no' } | { readonly kind
 
 function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Cell {
   const t = text.trim();
-  if (t === '') fail(`empty cell${p ? ` for ${describePermission(set, p)}` : ''}: write yes or no${p?.scoped ? `, or a level (${set.model.scopes.map((s) => s.name).join(', ')})` : ''}`);
+  if (t === '')
+    fail(
+      `empty cell${p ? ` for ${describePermission(set, p)}` : ''}: write yes or no${p?.scoped ? `, or a level (${set.model.scopes.map((s) => s.name).join(', ')})` : ''}`,
+    );
   if (YES.test(t)) {
     if (p?.scoped) {
-      fail(`${describePermission(set, p)} is scoped: write the widest level it is held at (${set.model.scopes.map((s) => s.name).join(', ')}) instead of "${t}"`);
+      fail(
+        `${describePermission(set, p)} is scoped: write the widest level it is held at (${set.model.scopes.map((s) => s.name).join(', ')}) instead of "${t}"`,
+      );
     }
     return { kind: 'yes' };
   }
@@ -101,7 +122,13 @@ function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Ce
 }
 
 /** Checks a cell: a level means "at this level and every narrower one, and not at the next wider one". */
-function checkCell(set: LoadedSet, subject: Subject, p: PermissionInfo, cell: Cell, self = false): (string | undefined)[] {
+function checkCell(
+  set: LoadedSet,
+  subject: Subject,
+  p: PermissionInfo,
+  cell: Cell,
+  self = false,
+): (string | undefined)[] {
   if (cell.kind === 'yes') return [checkPermission(set, subject, p, undefined, self, true)];
   if (cell.kind === 'no') return [checkPermission(set, subject, p, undefined, self, false)];
   const out: (string | undefined)[] = [];
@@ -154,13 +181,25 @@ function newEntryProbe(named: Named): string {
 /** The entries a phrase covers: of its kind, below its entry; fails when there are none. */
 function coveredEntries(named: Named): string[] {
   const out = entriesOf(named.c, named.kind, named.parent);
-  if (out.length === 0) fail(`${named.c.name} has no ${named.kind?.plural ?? 'entries'}${named.parent ? ` below ${describeEntry(named.c, named.parent)}` : ''}`);
+  if (out.length === 0)
+    fail(
+      `${named.c.name} has no ${named.kind?.plural ?? 'entries'}${named.parent ? ` below ${describeEntry(named.c, named.parent)}` : ''}`,
+    );
   return out;
 }
 
 /** The header words a table of entries of `c` may start with. */
 function entryHeaders(c: CollectionInfo): string[] {
-  return [c.noun, c.plural, fold(c.name), fold(c.title), ...c.kinds.flatMap((k) => [k.name, k.plural]), 'entry', 'entries', 'path'];
+  return [
+    c.noun,
+    c.plural,
+    fold(c.name),
+    fold(c.title),
+    ...c.kinds.flatMap((k) => [k.name, k.plural]),
+    'entry',
+    'entries',
+    'path',
+  ];
 }
 
 /** Entries listed in a table (paths or titles), resolved in `c`. */
@@ -176,7 +215,10 @@ function under(path: string, listed: readonly string[]): boolean {
 /** How a difference reads: `could before, cannot now` (a change) or `"alice" can, the role "X" cannot` (two subjects). */
 type Wording = (x: boolean, y: boolean, verb: 'do' | 'use') => string;
 
-const beforeAfter: Wording = (x, y, verb) => (verb === 'use' ? `${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now` : `${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`);
+const beforeAfter: Wording = (x, y, verb) =>
+  verb === 'use'
+    ? `${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now`
+    : `${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`;
 
 function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject, say: Wording = beforeAfter): string[] {
   const out: string[] = [];
@@ -192,7 +234,9 @@ function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject,
         const x = answerPermission(before, a, p, level, self);
         const y = answerPermission(after, b, q, level, self);
         if (x !== y) {
-          out.push(`${p.id}${p.scoped ? ` at ${before.model.scopes[level]?.name}` : ''}${self ? ' on itself' : ''}: ${say(x, y, 'do')}`);
+          out.push(
+            `${p.id}${p.scoped ? ` at ${before.model.scopes[level]?.name}` : ''}${self ? ' on itself' : ''}: ${say(x, y, 'do')}`,
+          );
         }
       }
     }
@@ -221,7 +265,6 @@ function scopeName(set: LoadedSet, level: number | undefined): string | undefine
   return level === undefined ? undefined : set.model.scopes[level]?.name;
 }
 
-
 /**
  * Reasons an error states besides its own words: the compiler stops at the first stage with
  * errors, so an error of an early stage stands for one a later stage would have reported for
@@ -237,14 +280,17 @@ const ALSO_STATES: Readonly<Record<string, readonly string[]>> = {
 function statesReason(d: Diagnostic, reason: string): boolean {
   const plain = (t: string) => fold(t).replace(/[`"'“”]/g, '');
   const needle = plain(reason);
-  return [d.message, d.hint ?? '', ...(d.related ?? []).map((r) => r.message), ...(ALSO_STATES[d.code] ?? [])].some((t) => plain(t).includes(needle));
+  return [d.message, d.hint ?? '', ...(d.related ?? []).map((r) => r.message), ...(ALSO_STATES[d.code] ?? [])].some(
+    (t) => plain(t).includes(needle),
+  );
 }
 
 /** The self-restricted permission a sentence names: its action (name or title), or the action and the thing together. */
 function selfRestrictionOf(set: LoadedSet, verb: string, thing: string): PermissionInfo {
   const m = set.model;
   const restricted = m.permissions.filter((p) => p.selfRestricted);
-  if (restricted.length === 0) fail(`no permission of ${set.name} is self-restricted, so "cannot ${verb} her own ${thing}" says nothing`);
+  if (restricted.length === 0)
+    fail(`no permission of ${set.name} is self-restricted, so "cannot ${verb} her own ${thing}" says nothing`);
   const v = fold(verb);
   const t = fold(thing);
   const actionOf = (p: PermissionInfo) => m.actions.find((a) => a.name === p.action);
@@ -263,8 +309,13 @@ function selfRestrictionOf(set: LoadedSet, verb: string, thing: string): Permiss
   }
   if (found.length === 1) return found[0]!;
   const list = restricted.map((p) => `"${fold(actionOf(p)?.title ?? p.action)}" (${p.id})`).join(', ');
-  if (found.length > 1) fail(`"${verb} her own ${thing}" reads as ${found.map((p) => p.id).join(', ')}: write "cannot "<permission>" for herself"`);
-  fail(`no self-restricted permission of ${set.name} reads "${verb} her own ${thing}"; its self-restricted actions: ${list}`);
+  if (found.length > 1)
+    fail(
+      `"${verb} her own ${thing}" reads as ${found.map((p) => p.id).join(', ')}: write "cannot "<permission>" for herself"`,
+    );
+  fail(
+    `no self-restricted permission of ${set.name} reads "${verb} her own ${thing}"; its self-restricted actions: ${list}`,
+  );
 }
 
 export const STEPS: readonly StepSpec[] = [
@@ -294,7 +345,10 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`a user "([^"]*)" with the roles? ${LIST}`),
     description:
       "Introduces a user holding these roles (by key or title); the user has the union of their access. Users of the set's Assignments are known by name (or title) without this step.",
-    examples: ['Given a user "zoe" with the role "Sales Agent"', 'Given a user "yann" with the roles "Sales Agent" and "Marketing Manager"'],
+    examples: [
+      'Given a user "zoe" with the role "Sales Agent"',
+      'Given a user "yann" with the roles "Sales Agent" and "Marketing Manager"',
+    ],
     run: (state, [name, list]) => {
       const set = currentSet(state);
       const roles = quotedList(list ?? '').map((r) => resolveRole(set, r).name);
@@ -311,7 +365,10 @@ export const STEPS: readonly StepSpec[] = [
     run: (state, [name]) => {
       const set = currentSet(state);
       const d = set.model.defaultRole;
-      if (d === undefined) fail(`the set ${set.name} has no defaultRole, so a user without a role has no access at all; give the user a role`);
+      if (d === undefined)
+        fail(
+          `the set ${set.name} has no defaultRole, so a user without a role has no access at all; give the user a role`,
+        );
       state.users.set(name ?? '', [d]);
     },
   },
@@ -351,7 +408,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: '<subject> has every permission',
     pattern: re(`${SUBJECT} (?:has|have) every permission`),
-    description: 'Checks that the subject holds every permission of the catalog, scoped ones at the widest level (the System Owner).',
+    description:
+      'Checks that the subject holds every permission of the catalog, scoped ones at the widest level (the System Owner).',
     examples: ['Then the role "System Owner" has every permission', 'Then "erin" has every permission'],
     run: (state, [subject]) => {
       const set = currentSet(state);
@@ -370,7 +428,10 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`${SUBJECT} can do everything ${SUBJECT} can`),
     description:
       'Checks that the first subject holds every permission of the second at least at the same level, and may use every collection entry the second may use (a role hierarchy, or combining roles).',
-    examples: ['Then the role "Team Lead" can do everything the role "Sales Agent" can', 'Then "grace" can do everything the role "Marketing Manager" can'],
+    examples: [
+      'Then the role "Team Lead" can do everything the role "Sales Agent" can',
+      'Then "grace" can do everything the role "Marketing Manager" can',
+    ],
     run: (state, [first, second]) => {
       const set = currentSet(state);
       const a = subjectOf(state, set, first);
@@ -383,7 +444,8 @@ export const STEPS: readonly StepSpec[] = [
         if (widest !== undefined) messages.push(checkPermission(set, a, p, p.scoped ? widest : undefined, false, true));
       }
       for (const c of set.model.collections) {
-        for (const e of c.entries) if (checkEntryAnswer(set, b, c, e.path)) messages.push(checkEntry(set, a, c, e.path, true));
+        for (const e of c.entries)
+          if (checkEntryAnswer(set, b, c, e.path)) messages.push(checkEntry(set, a, c, e.path, true));
       }
       failAll(`${describeSubject(set, a)} cannot do {n} thing(s) ${describeSubject(set, b)} can:`, messages);
     },
@@ -393,8 +455,12 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: '<subject> cannot "<permission>" or "<permission>" [or "<permission>"] [<scope>]',
     pattern: re(`${SUBJECT} cannot ((?:"[^"]*"(?:, | or ))+"[^"]*")${TAIL}`),
-    description: 'Checks several permissions at once, none of which the subject may have (at the scope, or at any level). A title shared by several permissions takes its qualifier in brackets: `"Delete (CRM Modules)"`.',
-    examples: ['Then "frank" cannot "Create User" or "Delete Group"', 'Then the role "Reporter" cannot "Publish Stories" or "Retract Stories" at any level'],
+    description:
+      'Checks several permissions at once, none of which the subject may have (at the scope, or at any level). A title shared by several permissions takes its qualifier in brackets: `"Delete (CRM Modules)"`.',
+    examples: [
+      'Then "frank" cannot "Create User" or "Delete Group"',
+      'Then the role "Reporter" cannot "Publish Stories" or "Retract Stories" at any level',
+    ],
     run: (state, [subject, list, tail]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
@@ -428,14 +494,22 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: '<subject> has no sensitive permission',
     pattern: re(`${SUBJECT} (?:has|have) no sensitive permissions?`),
-    description: 'Checks that the subject holds none of the permissions the catalog marks `sensitive` (those that manage access itself), at any level.',
-    examples: ['Then the role "Sales Agent" has no sensitive permission', 'Then the user "omar" has no sensitive permission'],
+    description:
+      'Checks that the subject holds none of the permissions the catalog marks `sensitive` (those that manage access itself), at any level.',
+    examples: [
+      'Then the role "Sales Agent" has no sensitive permission',
+      'Then the user "omar" has no sensitive permission',
+    ],
     run: (state, [subject]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
       const sensitive = set.model.permissions.filter((p) => p.sensitive);
-      if (sensitive.length === 0) fail(`the catalog of ${set.name} marks no permission sensitive, so this checks nothing`);
-      failAll(`${describeSubject(set, s)} holds {n} sensitive permission(s):`, sensitive.map((p) => checkPermission(set, s, p, undefined, false, false)));
+      if (sensitive.length === 0)
+        fail(`the catalog of ${set.name} marks no permission sensitive, so this checks nothing`);
+      failAll(
+        `${describeSubject(set, s)} holds {n} sensitive permission(s):`,
+        sensitive.map((p) => checkPermission(set, s, p, undefined, false, false)),
+      );
     },
   },
   {
@@ -443,8 +517,12 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: 'the role "<role>" inherits from "<role>" | does not inherit from "<role>"',
     pattern: re('the role "([^"]*)" (inherits|does not inherit) from (?:the role )?"([^"]*)"'),
-    description: 'Checks the role hierarchy: the first role inherits from the second, directly or through other roles (or does not).',
-    examples: ['Then the role "Team Lead" inherits from "Sales Agent"', 'Then the role "Archivist" does not inherit from "Contributor"'],
+    description:
+      'Checks the role hierarchy: the first role inherits from the second, directly or through other roles (or does not).',
+    examples: [
+      'Then the role "Team Lead" inherits from "Sales Agent"',
+      'Then the role "Archivist" does not inherit from "Contributor"',
+    ],
     run: (state, [child, verb, parent]) => {
       const set = currentSet(state);
       const a = resolveRole(set, child ?? '');
@@ -453,9 +531,12 @@ export const STEPS: readonly StepSpec[] = [
       const chain = ancestry(set.model, [a.name]).get(b.name);
       if (verb === 'inherits' && !chain) {
         const parents = [...ancestry(set.model, [a.name]).keys()].filter((r) => r !== a.name);
-        fail(`the role "${a.title}" (${a.name}) does not inherit from "${b.title}" (${b.name}): ${parents.length > 0 ? `it inherits from ${parents.join(', ')}` : 'it inherits from no role'}`);
+        fail(
+          `the role "${a.title}" (${a.name}) does not inherit from "${b.title}" (${b.name}): ${parents.length > 0 ? `it inherits from ${parents.join(', ')}` : 'it inherits from no role'}`,
+        );
       }
-      if (verb !== 'inherits' && chain) fail(`the role "${a.title}" (${a.name}) inherits from "${b.title}" (${b.name}): ${chain.join(' → ')}`);
+      if (verb !== 'inherits' && chain)
+        fail(`the role "${a.title}" (${a.name}) inherits from "${b.title}" (${b.name}): ${chain.join(' → ')}`);
     },
   },
   {
@@ -463,24 +544,44 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: '<subject> has the same access as <other subject>',
     pattern: re(`${SUBJECT} (?:has|have) the same access as ${SUBJECT}`),
-    description: 'Compares two subjects (users or roles alike) in the set: every permission at every level, as self and not, and every collection entry. Symmetric: each may do exactly what the other may.',
-    examples: ['Then the role "Night Editor" has the same access as the role "Desk Editor"', 'Then "priya" has the same access as the role "Desk Editor"'],
+    description:
+      'Compares two subjects (users or roles alike) in the set: every permission at every level, as self and not, and every collection entry. Symmetric: each may do exactly what the other may.',
+    examples: [
+      'Then the role "Night Editor" has the same access as the role "Desk Editor"',
+      'Then "priya" has the same access as the role "Desk Editor"',
+    ],
     run: (state, [first, second]) => {
       const set = currentSet(state);
       const a = subjectOf(state, set, first);
       const b = subjectOf(state, set, second);
-      const diff = sameAccess(set, a, set, b, (x, y, verb) => `${a.label} ${x ? 'can' : 'cannot'}${verb === 'use' ? ' use it' : ''}, ${b.label} ${y ? 'can' : 'cannot'}`);
-      if (diff.length > 0) fail(`${describeSubject(set, a)} and ${describeSubject(set, b)} differ in ${diff.length} way(s):\n${diff.slice(0, 40).map((l) => `  ${l}`).join('\n')}${diff.length > 40 ? '\n  …' : ''}`);
+      const diff = sameAccess(
+        set,
+        a,
+        set,
+        b,
+        (x, y, verb) =>
+          `${a.label} ${x ? 'can' : 'cannot'}${verb === 'use' ? ' use it' : ''}, ${b.label} ${y ? 'can' : 'cannot'}`,
+      );
+      if (diff.length > 0)
+        fail(
+          `${describeSubject(set, a)} and ${describeSubject(set, b)} differ in ${diff.length} way(s):\n${diff
+            .slice(0, 40)
+            .map((l) => `  ${l}`)
+            .join('\n')}${diff.length > 40 ? '\n  …' : ''}`,
+        );
     },
   },
   // ------------------------------------------------------------------------------ Collections
   {
     keyword: 'Then',
     group: 'Collections',
-    phrase: '<subject> can|cannot use|access the <noun> "<entry>" [of "<entry>"] | a new <noun> "<path>" | the entry "<path>" of "<collection>"',
-    pattern: re(`${SUBJECT} (can|cannot) (use|access) (the|a new) ${NOUN} "([^"]*)"(?: of (?:the [a-z][a-z -]*? )?"([^"]*)")?`),
+    phrase:
+      '<subject> can|cannot use|access the <noun> "<entry>" [of "<entry>"] | a new <noun> "<path>" | the entry "<path>" of "<collection>"',
+    pattern: re(
+      `${SUBJECT} (can|cannot) (use|access) (the|a new) ${NOUN} "([^"]*)"(?: of (?:the [a-z][a-z -]*? )?"([^"]*)")?`,
+    ),
     description:
-      "Checks one entry of a collection. <noun> is a noun the set declares on the collection (`noun`, its name or title: `the connector \"slack/actions/send-message\"`, `the object \"invoice\"`) or a kind of its entries (`kinds`: `the app \"Slack\"`, `the trigger \"New lead\" of \"Salesforce\"`), by path or title; `of \"<entry>\"` names the entry it is below. `the entry \"<path>\" of \"<collection>\"` works for any collection. " +
+      'Checks one entry of a collection. <noun> is a noun the set declares on the collection (`noun`, its name or title: `the connector "slack/actions/send-message"`, `the object "invoice"`) or a kind of its entries (`kinds`: `the app "Slack"`, `the trigger "New lead" of "Salesforce"`), by path or title; `of "<entry>"` names the entry it is below. `the entry "<path>" of "<collection>"` works for any collection. ' +
       'Listing an entry in a role covers its descendants, those added after the build too. `a new <noun> "<path>"` checks an entry that is not in the catalog, as if added after the build: it follows its nearest known ancestor.',
     examples: [
       'Then the role "Automation Builder" can use the connector "slack/actions/send-message"',
@@ -498,7 +599,8 @@ export const STEPS: readonly StepSpec[] = [
       let path: string;
       if (article === 'a new') {
         path = text ?? '';
-        if (c.entryIndex.has(path)) fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${c.noun} "${path}"`);
+        if (c.entryIndex.has(path))
+          fail(`${describeEntry(c, path)} is in the catalog of ${c.name}: write the ${c.noun} "${path}"`);
       } else {
         path = resolveEntry(c, text ?? '', named.kind, fold(noun ?? '') === 'entry' ? undefined : (of ?? undefined));
       }
@@ -513,7 +615,11 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`${SUBJECT} can (use|access) every ${NOUN}(?: of "([^"]*)")?`),
     description:
       'With a collection\'s noun: mode "all", every entry of the collection and entries added after the build too. With a kind and `of "<entry>"` (`every trigger of "Slack"`): every entry of that kind below it, and one added there after the build.',
-    examples: ['Then the role "Platform Admin" can use every connector', 'Then the role "Auditor" can access every object', 'Then the role "Integration Engineer" can use every trigger of "Slack"'],
+    examples: [
+      'Then the role "Platform Admin" can use every connector',
+      'Then the role "Auditor" can access every object',
+      'Then the role "Integration Engineer" can use every trigger of "Slack"',
+    ],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
@@ -532,17 +638,22 @@ export const STEPS: readonly StepSpec[] = [
     table: true,
     description:
       'Mode "except": every entry but the listed ones and their descendants (one path or title per row). Entries added after the build are allowed, unless below a listed one.',
-    examples: ['Then the role "Integration Engineer" can use every connector except:\n  | stripe                            |\n  | snowflake                         |\n  | salesforce/actions/delete-record  |\n  | github/actions/merge-pull-request |'],
+    examples: [
+      'Then the role "Integration Engineer" can use every connector except:\n  | stripe                            |\n  | snowflake                         |\n  | salesforce/actions/delete-record  |\n  | github/actions/merge-pull-request |',
+    ],
     run: (state, [subject, , noun, of], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
       const { c } = namedBy(set, noun, of ?? undefined);
       const listed = listedEntries(c, body(table, entryHeaders(c)));
-      failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "every entry except the listed ones": {n} difference(s):`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, !under(e.path, listed))),
-        checkEntry(set, s, c, NEW_ENTRY, true),
-        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
-      ]);
+      failAll(
+        `the ${c.name} access of ${describeSubject(set, s)} is not "every entry except the listed ones": {n} difference(s):`,
+        [
+          ...c.entries.map((e) => checkEntry(set, s, c, e.path, !under(e.path, listed))),
+          checkEntry(set, s, c, NEW_ENTRY, true),
+          ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, false)),
+        ],
+      );
     },
   },
   {
@@ -559,11 +670,14 @@ export const STEPS: readonly StepSpec[] = [
       const s = subjectOf(state, set, subject);
       const { c } = namedBy(set, noun, of ?? undefined);
       const listed = listedEntries(c, body(table, entryHeaders(c)));
-      failAll(`the ${c.name} access of ${describeSubject(set, s)} is not "only the listed entries": {n} difference(s):`, [
-        ...c.entries.map((e) => checkEntry(set, s, c, e.path, under(e.path, listed))),
-        checkEntry(set, s, c, NEW_ENTRY, false),
-        ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, true)),
-      ]);
+      failAll(
+        `the ${c.name} access of ${describeSubject(set, s)} is not "only the listed entries": {n} difference(s):`,
+        [
+          ...c.entries.map((e) => checkEntry(set, s, c, e.path, under(e.path, listed))),
+          checkEntry(set, s, c, NEW_ENTRY, false),
+          ...listed.map((l) => checkEntry(set, s, c, `${l}/${NEW_ENTRY}`, true)),
+        ],
+      );
     },
   },
   {
@@ -573,7 +687,10 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`${SUBJECT} cannot (use|access) any ${NOUN}(?: of "([^"]*)")?`),
     description:
       'With a collection\'s noun: no entry of the collection, not even one added after the build. With a kind and `of "<entry>"` (`any action of "Salesforce"`): no entry of that kind below it.',
-    examples: ['Then the role "Auditor" cannot use any connector', 'Then the role "Member" cannot use any action of "Salesforce"'],
+    examples: [
+      'Then the role "Auditor" cannot use any connector',
+      'Then the role "Member" cannot use any action of "Salesforce"',
+    ],
     run: (state, [subject, , noun, of]) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
@@ -602,15 +719,26 @@ export const STEPS: readonly StepSpec[] = [
       const set = currentSet(state);
       const rows = [...(table ?? [])];
       const header = rows.shift();
-      if (!header || header.length < 2 || rows.length === 0) fail('the access matrix needs a header row (role | <permission> | …) and at least one row');
+      if (!header || header.length < 2 || rows.length === 0)
+        fail('the access matrix needs a header row (role | <permission> | …) and at least one row');
       const kind = fold(header[0] ?? '');
-      const prefer = kind === 'role' || kind === 'roles' ? 'role' : kind === 'user' || kind === 'users' ? 'user' : undefined;
-      type Column = { kind: 'permission'; p: PermissionInfo; self: boolean } | { kind: 'entry'; c: CollectionInfo; path: string };
+      const prefer =
+        kind === 'role' || kind === 'roles' ? 'role' : kind === 'user' || kind === 'users' ? 'user' : undefined;
+      type Column =
+        | { kind: 'permission'; p: PermissionInfo; self: boolean }
+        | { kind: 'entry'; c: CollectionInfo; path: string };
       const columns: Column[] = header.slice(1).map((h) => {
         const entry = /^(the|a new) ([a-z][a-z -]*?) "([^"]*)"(?: of "([^"]*)")?$/.exec(h.trim());
         if (entry) {
           const named = namedBy(set, entry[2], entry[4]);
-          return { kind: 'entry', c: named.c, path: entry[1] === 'a new' ? entry[3]! : resolveEntry(named.c, entry[3]!, named.kind, fold(entry[2]!) === 'entry' ? undefined : entry[4]) };
+          return {
+            kind: 'entry',
+            c: named.c,
+            path:
+              entry[1] === 'a new'
+                ? entry[3]!
+                : resolveEntry(named.c, entry[3]!, named.kind, fold(entry[2]!) === 'entry' ? undefined : entry[4]),
+          };
         }
         const self = SELF_COLUMN.exec(h.trim());
         const cell = permissionCell(self ? h.trim().slice(0, self.index) : h);
@@ -636,7 +764,9 @@ export const STEPS: readonly StepSpec[] = [
     table: true,
     description:
       'The complete list of what the subject may do: one permission per row (id, title or `Title (Qualifier)`), with the widest level in a second column for scoped permissions. Every permission not listed must be denied at every level.',
-    examples: ['Then the role "Member" has exactly these permissions:\n  | permission            |\n  | View Copilot          |\n  | View Data Catalog     |\n  | View Projects         |\n  | View Applications     |\n  | View Template Library |\n  | Use Agents            |\n  | View Agents           |'],
+    examples: [
+      'Then the role "Member" has exactly these permissions:\n  | permission            |\n  | View Copilot          |\n  | View Data Catalog     |\n  | View Projects         |\n  | View Applications     |\n  | View Template Library |\n  | Use Agents            |\n  | View Agents           |',
+    ],
     run: (state, [subject], table) => {
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
@@ -661,7 +791,10 @@ export const STEPS: readonly StepSpec[] = [
     table: true,
     description:
       "Every role of the set (or every user: the set's and the scenario's) is checked: the listed ones (one per row, key or title) must hold the permission at the scope (or at any level), all others must not.",
-    examples: ['Then only these roles can "Role Configuration":\n  | role         |\n  | System Owner |\n  | CRM Admin    |', 'Then only these users can "Update User" at all:\n  | user  |\n  | erin  |\n  | heidi |'],
+    examples: [
+      'Then only these roles can "Role Configuration":\n  | role         |\n  | System Owner |\n  | CRM Admin    |',
+      'Then only these users can "Update User" at all:\n  | user  |\n  | erin  |\n  | heidi |',
+    ],
     run: (state, [kind, name, qualifier, tail], table) => {
       const set = currentSet(state);
       const p = permissionOf(set, name, qualifier);
@@ -670,7 +803,10 @@ export const STEPS: readonly StepSpec[] = [
       const messages: (string | undefined)[] = [];
       if (kind === 'roles') {
         const listed = new Set(rows.map((r) => resolveRole(set, r).name));
-        for (const role of set.model.roles) messages.push(checkPermission(set, roleSubject(role.name, role.title), p, t.level, t.self, listed.has(role.name)));
+        for (const role of set.model.roles)
+          messages.push(
+            checkPermission(set, roleSubject(role.name, role.title), p, t.level, t.self, listed.has(role.name)),
+          );
       } else {
         const listed = new Set(rows.map((r) => resolveUser(set, state.users, r).user));
         const names = [...new Set([...set.model.users.map((u) => u.name), ...state.users.keys()])];
@@ -679,7 +815,10 @@ export const STEPS: readonly StepSpec[] = [
           messages.push(checkPermission(set, s, p, t.level, t.self, listed.has(s.user)));
         }
       }
-      failAll(`not only these ${kind} can ${describePermission(set, p)}${t.level === undefined ? '' : ` at ${scopeName(set, t.level)}`}: {n} difference(s):`, messages);
+      failAll(
+        `not only these ${kind} can ${describePermission(set, p)}${t.level === undefined ? '' : ` at ${scopeName(set, t.level)}`}: {n} difference(s):`,
+        messages,
+      );
     },
   },
   // -------------------------------------------------------------------------------- Set facts
@@ -688,7 +827,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: 'the default role is "<role>" | the owner role is "<role>"',
     pattern: re('the (default|owner) role is "([^"]*)"'),
-    description: "Checks the set's defaultRole (what users without a role get) or ownerRole (the one role that grants everything), in the model and in the generated module.",
+    description:
+      "Checks the set's defaultRole (what users without a role get) or ownerRole (the one role that grants everything), in the model and in the generated module.",
     examples: ['Then the default role is "User"', 'Then the owner role is "System Owner"'],
     run: (state, [which, name]) => {
       const set = currentSet(state);
@@ -696,7 +836,9 @@ export const STEPS: readonly StepSpec[] = [
       const model = which === 'default' ? set.model.defaultRole : set.model.ownerRole;
       const generated = which === 'default' ? set.module.policySet.defaultRole : set.module.policySet.ownerRole;
       if (model !== role.name || generated !== role.name) {
-        fail(`the ${which} role of ${set.name} is ${model === undefined ? 'not set' : `"${set.model.roleIndex.get(model)?.title ?? model}" (${model})`}, not "${role.title}" (${role.name})`);
+        fail(
+          `the ${which} role of ${set.name} is ${model === undefined ? 'not set' : `"${set.model.roleIndex.get(model)?.title ?? model}" (${model})`}, not "${role.title}" (${role.name})`,
+        );
       }
     },
   },
@@ -711,7 +853,8 @@ export const STEPS: readonly StepSpec[] = [
       const set = currentSet(state);
       for (const name of quotedList(list ?? '')) {
         const role = resolveRole(set, name);
-        if (set.module.roleNo(role.name) === undefined) fail(`policyc bug: the generated module of ${set.name} lacks the role ${role.name}`);
+        if (set.module.roleNo(role.name) === undefined)
+          fail(`policyc bug: the generated module of ${set.name} lacks the role ${role.name}`);
       }
     },
   },
@@ -727,7 +870,9 @@ export const STEPS: readonly StepSpec[] = [
       const missing = set.model.roles.filter((r) => r.title.trim() === '' || (r.description ?? '').trim() === '');
       const generated = set.module.roles.filter((r) => r.title.trim() === '' || (r.description ?? '').trim() === '');
       if (missing.length > 0 || generated.length > 0) {
-        fail(`roles without a name or a description: ${[...new Set([...missing.map((r) => r.name), ...generated.map((r) => r.id)])].join(', ')}`);
+        fail(
+          `roles without a name or a description: ${[...new Set([...missing.map((r) => r.name), ...generated.map((r) => r.id)])].join(', ')}`,
+        );
       }
     },
   },
@@ -736,7 +881,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Checks',
     phrase: '[the user] "<user>" has the role "<role>" | has the roles "<role>" and "<role>"',
     pattern: re(`(?:the user )?"([^"]*)" (?:has|holds) the roles? ${LIST}`),
-    description: "Checks exactly which roles a user holds (the default role when none was assigned), in the model and in the generated module's users.",
+    description:
+      "Checks exactly which roles a user holds (the default role when none was assigned), in the model and in the generated module's users.",
     examples: ['Then "frank" has the role "User"', 'Then "grace" has the roles "Sales Agent" and "Marketing Manager"'],
     run: (state, [user, list]) => {
       const set = currentSet(state);
@@ -760,7 +906,11 @@ export const STEPS: readonly StepSpec[] = [
     examples: ['When the role "Team Lead" is renamed to "Group Lead"'],
     run: async (state, [name, title]) => {
       const role = resolveRole(currentSet(state), name ?? '');
-      await change(state, { kind: 'retitle-role', role: role.name, title: title ?? '' }, `rename the role ${role.name} to "${title}"`);
+      await change(
+        state,
+        { kind: 'retitle-role', role: role.name, title: title ?? '' },
+        `rename the role ${role.name} to "${title}"`,
+      );
     },
   },
   {
@@ -773,7 +923,11 @@ export const STEPS: readonly StepSpec[] = [
     examples: ['When the role "team-lead" is renamed to the key "group-lead"'],
     run: async (state, [name, key]) => {
       const role = resolveRole(currentSet(state), name ?? '');
-      await change(state, { kind: 'rekey-role', role: role.name, key: key ?? '' }, `rename the key ${role.name} to ${key}`);
+      await change(
+        state,
+        { kind: 'rekey-role', role: role.name, key: key ?? '' },
+        `rename the key ${role.name} to ${key}`,
+      );
     },
   },
   {
@@ -781,13 +935,18 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Changes',
     phrase: 'the role "<role>" is deleted and its users move to "<other role>"',
     pattern: re('the role "([^"]*)" is deleted and its users move to "([^"]*)"'),
-    description: "Deletes the role the way the language prescribes: its document goes, PolicySet.retiredRoles names the transfer, and the users assigned to it are assigned to the other role.",
+    description:
+      'Deletes the role the way the language prescribes: its document goes, PolicySet.retiredRoles names the transfer, and the users assigned to it are assigned to the other role.',
     examples: ['When the role "Support Agent" is deleted and its users move to "User"'],
     run: async (state, [name, target]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const to = resolveRole(set, target ?? '');
-      await change(state, { kind: 'delete-role', role: role.name, transferTo: to.name, aliases: role.previousNames }, `delete the role ${role.name}, moving its users to ${to.name}`);
+      await change(
+        state,
+        { kind: 'delete-role', role: role.name, transferTo: to.name, aliases: role.previousNames },
+        `delete the role ${role.name}, moving its users to ${to.name}`,
+      );
     },
   },
   {
@@ -795,23 +954,32 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Changes',
     phrase: 'the role "<role>" is deleted without moving its users',
     pattern: re('the role "([^"]*)" is deleted without moving its users'),
-    description: 'Removes the role\'s document and nothing else. Expected to be rejected (a role that ever existed needs a transfer): follow it with "Then the change is rejected".',
+    description:
+      'Removes the role\'s document and nothing else. Expected to be rejected (a role that ever existed needs a transfer): follow it with "Then the change is rejected".',
     examples: ['When the role "Support Agent" is deleted without moving its users'],
     run: async (state, [name]) => {
       const role = resolveRole(currentSet(state), name ?? '');
-      await change(state, { kind: 'delete-role', role: role.name, transferTo: undefined, aliases: role.previousNames }, `delete the role ${role.name} without moving its users`);
+      await change(
+        state,
+        { kind: 'delete-role', role: role.name, transferTo: undefined, aliases: role.previousNames },
+        `delete the role ${role.name} without moving its users`,
+      );
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
     phrase: 'a role "<key>" titled "<name>" [described as "<description>"] is created with these permissions:',
-    pattern: re('a role "([^"]*)" titled "([^"]*)"(?: (?:described as|with the description) "([^"]*)")? is created with these permissions:'),
+    pattern: re(
+      'a role "([^"]*)" titled "([^"]*)"(?: (?:described as|with the description) "([^"]*)")? is created with these permissions:',
+    ),
     table: true,
     description:
       'Adds a role document with these grants: one permission per row (id or title), with its level in a second column for scoped permissions. A scoped permission without a level is written without one, so the compiler rejects it (least privilege). ' +
       'Without `described as "…"` the description is "Created by a scenario."',
-    examples: ['When a role "support-lead" titled "Support Lead" described as "Leads the support desk; sees its tickets." is created with these permissions:\n  | permission       | level |\n  | records:view     | group |\n  | Manage Workflow  |       |'],
+    examples: [
+      'When a role "support-lead" titled "Support Lead" described as "Leads the support desk; sees its tickets." is created with these permissions:\n  | permission       | level |\n  | records:view     | group |\n  | Manage Workflow  |       |',
+    ],
     run: async (state, [key, title, description], table) => {
       const set = currentSet(state);
       const grants = body(table, ['permission', 'permissions']).map((row) => {
@@ -821,7 +989,17 @@ export const STEPS: readonly StepSpec[] = [
         const level = levelText === '' ? undefined : scopeName(set, parseTail(set, levelText).level);
         return { permission: p.id, level };
       });
-      await change(state, { kind: 'create-role', key: key ?? '', title: title ?? '', description: description ?? 'Created by a scenario.', grants }, `create the role ${key}`);
+      await change(
+        state,
+        {
+          kind: 'create-role',
+          key: key ?? '',
+          title: title ?? '',
+          description: description ?? 'Created by a scenario.',
+          grants,
+        },
+        `create the role ${key}`,
+      );
     },
   },
   {
@@ -829,7 +1007,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Changes',
     phrase: '[the user] "<user>" is assigned the role "<role>" | is also assigned the role "<role>"',
     pattern: re(`(?:the user )?"([^"]*)" is (also )?assigned the roles? ${LIST}`),
-    description: "Assigns roles to a user: replacing the user's roles, or with `also` adding to them. Users of the set's Assignments are changed in a recompiled copy of the set.",
+    description:
+      "Assigns roles to a user: replacing the user's roles, or with `also` adding to them. Users of the set's Assignments are changed in a recompiled copy of the set.",
     examples: ['When "frank" is assigned the role "Team Lead"', 'When "alice" is also assigned the role "Auditor"'],
     run: async (state, [user, also, list]) => {
       const set = currentSet(state);
@@ -841,7 +1020,11 @@ export const STEPS: readonly StepSpec[] = [
         return;
       }
       const s = resolveUser(set, state.users, user ?? '');
-      await change(state, { kind: 'assign', user: s.user ?? '', roles, mode }, `assign ${roles.join(', ')} to ${s.user}`);
+      await change(
+        state,
+        { kind: 'assign', user: s.user ?? '', roles, mode },
+        `assign ${roles.join(', ')} to ${s.user}`,
+      );
     },
   },
   {
@@ -851,51 +1034,86 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`the role "([^"]*)" is granted ${PERMISSION}${TAIL}`),
     description:
       "Sets the role's own grant of the permission (Change Permission), as a role editor does: a level replaces the level the role's grant had, and granting a permission the role already grants changes nothing. What it inherits stays.",
-    examples: ['When the role "User" is granted "Create Group"', 'When the role "Sales Agent" is granted "View" "CRM Modules" of her group'],
+    examples: [
+      'When the role "User" is granted "Create Group"',
+      'When the role "Sales Agent" is granted "View" "CRM Modules" of her group',
+    ],
     run: async (state, [name, perm, qualifier, tail]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const p = permissionOf(set, perm, qualifier);
       const t = tailOf(set, p, tail);
       const level = scopeName(set, t.level);
-      await change(state, { kind: 'grant', role: role.name, permission: p.id, level }, `grant ${p.id}${level ? ` at ${level}` : ''} to ${role.name}`);
+      await change(
+        state,
+        { kind: 'grant', role: role.name, permission: p.id, level },
+        `grant ${p.id}${level ? ` at ${level}` : ''} to ${role.name}`,
+      );
     },
   },
   {
     keyword: 'When',
     group: 'Changes',
-    phrase: 'the role "<role>" no longer grants "<permission>" ["<qualifier>"] | no longer grants "*" | no longer grants "<resource>:*"',
+    phrase:
+      'the role "<role>" no longer grants "<permission>" ["<qualifier>"] | no longer grants "*" | no longer grants "<resource>:*"',
     pattern: re(`the role "([^"]*)" no longer grants ${PERMISSION}`),
     description:
-      "Takes the permission away from the role's own grants, as unticking it in a role editor does. A grant written with the permission's id is removed; a permission the role holds through its own wildcard (`\"*\"`, `resource:*`) is taken out of it: the wildcard is replaced by the other permissions it gave, at the level it gave them. `\"*\"` and `\"<resource>:*\"` remove that wildcard grant itself. What the role inherits stays (the step says which role to change instead).",
-    examples: ['When the role "Team Lead" no longer grants "Download Call Recordings"', 'When the role "System Owner" no longer grants "*"', 'When the role "CRM Admin" no longer grants "Delete" "CRM Modules"'],
+      'Takes the permission away from the role\'s own grants, as unticking it in a role editor does. A grant written with the permission\'s id is removed; a permission the role holds through its own wildcard (`"*"`, `resource:*`) is taken out of it: the wildcard is replaced by the other permissions it gave, at the level it gave them. `"*"` and `"<resource>:*"` remove that wildcard grant itself. What the role inherits stays (the step says which role to change instead).',
+    examples: [
+      'When the role "Team Lead" no longer grants "Download Call Recordings"',
+      'When the role "System Owner" no longer grants "*"',
+      'When the role "CRM Admin" no longer grants "Delete" "CRM Modules"',
+    ],
     run: async (state, [name, perm, qualifier]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const text = perm ?? '';
       if (qualifier === undefined && (text === '*' || /^[^:]+:\*$/.test(text))) {
-        await change(state, { kind: 'revoke', role: role.name, permission: text }, `remove the grant ${text} from ${role.name}`);
+        await change(
+          state,
+          { kind: 'revoke', role: role.name, permission: text },
+          `remove the grant ${text} from ${role.name}`,
+        );
         return;
       }
       const p = permissionOf(set, perm, qualifier);
       const m = set.model;
       if (role.grants.some((g) => g.target.kind === 'permission' && g.target.permission === p.id)) {
-        await change(state, { kind: 'revoke', role: role.name, permission: p.id }, `remove the grant ${p.id} from ${role.name}`);
+        await change(
+          state,
+          { kind: 'revoke', role: role.name, permission: p.id },
+          `remove the grant ${p.id} from ${role.name}`,
+        );
         return;
       }
-      const wildcard = role.grants.find((g) => g.target.kind === 'all' || (g.target.kind === 'resource' && g.target.resource === p.resource));
+      const wildcard = role.grants.find(
+        (g) => g.target.kind === 'all' || (g.target.kind === 'resource' && g.target.resource === p.resource),
+      );
       if (wildcard) {
         const widest = m.scopes[m.levels - 1]?.name;
-        const level = (q: PermissionInfo) => (q.scoped ? (wildcard.level === undefined ? widest : m.scopes[wildcard.level]?.name) : undefined);
-        const gave = m.permissions.filter((q) => q.id !== p.id && (wildcard.target.kind === 'all' || q.resource === p.resource));
+        const level = (q: PermissionInfo) =>
+          q.scoped ? (wildcard.level === undefined ? widest : m.scopes[wildcard.level]?.name) : undefined;
+        const gave = m.permissions.filter(
+          (q) => q.id !== p.id && (wildcard.target.kind === 'all' || q.resource === p.resource),
+        );
         const replacement = gave.map((q) => ({ permission: q.id, level: level(q) }));
-        await change(state, { kind: 'revoke', role: role.name, permission: wildcard.text, replacement }, `take ${p.id} out of the grant ${wildcard.text} of ${role.name}`);
+        await change(
+          state,
+          { kind: 'revoke', role: role.name, permission: wildcard.text, replacement },
+          `take ${p.id} out of the grant ${wildcard.text} of ${role.name}`,
+        );
         return;
       }
-      const from = grantSources(m, [role.name], p).map((g) => g.role).filter((r) => r !== role.name);
+      const from = grantSources(m, [role.name], p)
+        .map((g) => g.role)
+        .filter((r) => r !== role.name);
       fail(
         `the role "${role.title}" (${role.name}) has no grant of ${describePermission(set, p)} of its own` +
-          (from.length > 0 ? `: it inherits it from ${[...new Set(from)].join(', ')}; take it away there, or stop inheriting` : answerPermission(set, roleSubject(role.name, role.title), p, undefined, false) ? ': it holds it by an implication of another grant' : ': it does not hold it'),
+          (from.length > 0
+            ? `: it inherits it from ${[...new Set(from)].join(', ')}; take it away there, or stop inheriting`
+            : answerPermission(set, roleSubject(role.name, role.title), p, undefined, false)
+              ? ': it holds it by an implication of another grant'
+              : ': it does not hold it'),
       );
     },
   },
@@ -910,8 +1128,13 @@ export const STEPS: readonly StepSpec[] = [
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const { c, kind, parent } = namedBy(set, noun, of ?? undefined);
-      if (kind !== undefined || parent !== undefined) fail(`mode all gives every entry of ${c.name}: write every ${c.noun}`);
-      await change(state, { kind: 'collection', role: role.name, collection: c.name, mode: 'all', entries: [] }, `give ${role.name} every entry of ${c.name}`);
+      if (kind !== undefined || parent !== undefined)
+        fail(`mode all gives every entry of ${c.name}: write every ${c.noun}`);
+      await change(
+        state,
+        { kind: 'collection', role: role.name, collection: c.name, mode: 'all', entries: [] },
+        `give ${role.name} every entry of ${c.name}`,
+      );
     },
   },
   {
@@ -920,15 +1143,27 @@ export const STEPS: readonly StepSpec[] = [
     phrase: 'the role "<role>" gets access to only these <nouns>: | to every <noun> except:',
     pattern: re(`the role "([^"]*)" gets access to (only these|every) ${NOUN}(?: of "([^"]*)")?( except)?:`),
     table: true,
-    description: "Sets the role's access to the collection to mode allow (`only these …:`) or except (`every … except:`), with the entries of the table (paths or titles).",
+    description:
+      "Sets the role's access to the collection to mode allow (`only these …:`) or except (`every … except:`), with the entries of the table (paths or titles).",
     examples: ['When the role "Member" gets access to every object except:\n  | employee |'],
     run: async (state, [name, which, noun, of, except], table) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const { c } = namedBy(set, noun, of ?? undefined);
-      const mode = which === 'only these' ? (except ? fail('write either "only these …:" or "every … except:"') : 'allow') : except ? 'except' : fail('write "every … except:" with a table, or "every …" without one');
+      const mode =
+        which === 'only these'
+          ? except
+            ? fail('write either "only these …:" or "every … except:"')
+            : 'allow'
+          : except
+            ? 'except'
+            : fail('write "every … except:" with a table, or "every …" without one');
       const entries = listedEntries(c, body(table, entryHeaders(c)));
-      await change(state, { kind: 'collection', role: role.name, collection: c.name, mode, entries }, `give ${role.name} ${mode} ${entries.join(', ')} of ${c.name}`);
+      await change(
+        state,
+        { kind: 'collection', role: role.name, collection: c.name, mode, entries },
+        `give ${role.name} ${mode} ${entries.join(', ')} of ${c.name}`,
+      );
     },
   },
   {
@@ -941,11 +1176,15 @@ export const STEPS: readonly StepSpec[] = [
     examples: ['Then the change is rejected because "its users need a role to transfer to"'],
     run: (state, [text]) => {
       shippedSet(state);
-      if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
+      if (state.lastChange === undefined)
+        fail('no change was made: this step follows a "When …" step that changes the set');
       if (!state.rejected) fail(`the change "${state.lastChange}" was accepted: the set compiles without errors`);
       if (text) {
         const found = state.rejected.errors.some((d) => statesReason(d, text));
-        if (!found) fail(`the change was rejected, but no error says "${text}":\n${state.rejected.errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`);
+        if (!found)
+          fail(
+            `the change was rejected, but no error says "${text}":\n${state.rejected.errors.map((d) => `  ${d.code} ${d.message}`).join('\n')}`,
+          );
       }
       state.edits = state.edits.slice(0, -1);
       state.rejected = undefined;
@@ -958,17 +1197,31 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re('the role "([^"]*)" cannot be deleted(?: because "([^"]*)")?'),
     description:
       "Tries to delete the role the way the language prescribes (its users moving to the default role, or to another role when it is the default one) on a copy of the set, and checks that the compiler refuses (with an error that states the text, when given). The scenario's set is not changed.",
-    examples: ['Then the role "User" cannot be deleted', 'Then the role "System Owner" cannot be deleted because "ownerRole"'],
+    examples: [
+      'Then the role "User" cannot be deleted',
+      'Then the role "System Owner" cannot be deleted because "ownerRole"',
+    ],
     run: async (state, [name, text]) => {
       const set = currentSet(state);
       const role = resolveRole(set, name ?? '');
       const m = set.model;
-      const to = m.defaultRole !== undefined && m.defaultRole !== role.name ? m.defaultRole : m.roles.find((r) => r.name !== role.name)?.name;
+      const to =
+        m.defaultRole !== undefined && m.defaultRole !== role.name
+          ? m.defaultRole
+          : m.roles.find((r) => r.name !== role.name)?.name;
       if (to === undefined) fail(`the role "${role.title}" is the only role of ${set.name}`);
-      const result = await compileEdited(shippedSet(state), [...state.edits, { kind: 'delete-role', role: role.name, transferTo: to, aliases: role.previousNames }]);
-      if (result.ok) fail(`the role "${role.title}" (${role.name}) can be deleted (its users moving to ${to}): the set compiles without errors`);
+      const result = await compileEdited(shippedSet(state), [
+        ...state.edits,
+        { kind: 'delete-role', role: role.name, transferTo: to, aliases: role.previousNames },
+      ]);
+      if (result.ok)
+        fail(
+          `the role "${role.title}" (${role.name}) can be deleted (its users moving to ${to}): the set compiles without errors`,
+        );
       if (text && !result.errors.some((d) => statesReason(d, text))) {
-        fail(`deleting the role "${role.title}" is refused, but no error says "${text}":\n${formatErrors(result.errors)}`);
+        fail(
+          `deleting the role "${role.title}" is refused, but no error says "${text}":\n${formatErrors(result.errors)}`,
+        );
       }
     },
   },
@@ -982,14 +1235,21 @@ export const STEPS: readonly StepSpec[] = [
     examples: ['Then the change escalates access', 'Then the change is not an escalation'],
     run: async (state, [which]) => {
       const before = shippedSet(state);
-      if (state.lastChange === undefined) fail('no change was made: this step follows a "When …" step that changes the set');
+      if (state.lastChange === undefined)
+        fail('no change was made: this step follows a "When …" step that changes the set');
       const after = currentSet(state);
       // Loaded on demand: the review code is needed only by these steps.
       const { diffModels } = await import('../review/diff.js');
       const escalations = diffModels(before.model, after.model).escalations;
-      if (which === 'escalates access' && escalations.length === 0) fail(`the change "${state.lastChange}" is not an escalation by the rules of policyc diff`);
+      if (which === 'escalates access' && escalations.length === 0)
+        fail(`the change "${state.lastChange}" is not an escalation by the rules of policyc diff`);
       if (which !== 'escalates access' && escalations.length > 0) {
-        fail(`the change "${state.lastChange}" escalates access (${escalations.length}):\n${escalations.slice(0, 20).map((e) => `  ${e.message}`).join('\n')}`);
+        fail(
+          `the change "${state.lastChange}" escalates access (${escalations.length}):\n${escalations
+            .slice(0, 20)
+            .map((e) => `  ${e.message}`)
+            .join('\n')}`,
+        );
       }
     },
   },
@@ -1015,7 +1275,13 @@ export const STEPS: readonly StepSpec[] = [
         const b = resolveUser(after, state.users, name);
         for (const d of sameAccess(before, a, after, b)) out.push(`${name}: ${d}`);
       }
-      if (out.length > 0) fail(`${out.length} access change(s):\n${out.slice(0, 40).map((l) => `  ${l}`).join('\n')}${out.length > 40 ? '\n  …' : ''}`);
+      if (out.length > 0)
+        fail(
+          `${out.length} access change(s):\n${out
+            .slice(0, 40)
+            .map((l) => `  ${l}`)
+            .join('\n')}${out.length > 40 ? '\n  …' : ''}`,
+        );
     },
   },
   {
@@ -1023,7 +1289,8 @@ export const STEPS: readonly StepSpec[] = [
     group: 'Changes',
     phrase: 'the role "<role>" has the same access as the role "<old role>" had',
     pattern: re('the role "([^"]*)" has the same access as the role "([^"]*)" had'),
-    description: 'Compares a role of the changed set with a role of the set as shipped (by key or title there): every permission, level and collection entry.',
+    description:
+      'Compares a role of the changed set with a role of the set as shipped (by key or title there): every permission, level and collection entry.',
     examples: ['Then the role "group-lead" has the same access as the role "team-lead" had'],
     run: (state, [now, then]) => {
       const before = shippedSet(state);
@@ -1031,7 +1298,10 @@ export const STEPS: readonly StepSpec[] = [
       const a = resolveRole(before, then ?? '');
       const b = resolveRole(after, now ?? '');
       const diff = sameAccess(before, roleSubject(a.name, a.title), after, roleSubject(b.name, b.title));
-      if (diff.length > 0) fail(`the role "${now}" (${b.name}) differs from what "${then}" (${a.name}) had:\n${diff.map((l) => `  ${l}`).join('\n')}`);
+      if (diff.length > 0)
+        fail(
+          `the role "${now}" (${b.name}) differs from what "${then}" (${a.name}) had:\n${diff.map((l) => `  ${l}`).join('\n')}`,
+        );
     },
   },
   {
@@ -1040,7 +1310,7 @@ export const STEPS: readonly StepSpec[] = [
     phrase: 'the old key "<key>" still refers to the role "<role>"',
     pattern: re('the old key "([^"]*)" still refers to the role "([^"]*)"'),
     description:
-      "After a key rename: the generated module still accepts the old key as a deprecated alias of the role, with the number the role had before (stored numbers keep their meaning), and `transferTarget` maps it to the new key.",
+      'After a key rename: the generated module still accepts the old key as a deprecated alias of the role, with the number the role had before (stored numbers keep their meaning), and `transferTarget` maps it to the new key.',
     examples: ['Then the old key "team-lead" still refers to the role "Team Lead"'],
     run: (state, [old, name]) => {
       const before = shippedSet(state);
@@ -1051,10 +1321,15 @@ export const STEPS: readonly StepSpec[] = [
       const now = after.module.roleNo(key);
       const problems: string[] = [];
       if (now === undefined) problems.push(`the generated module does not accept "${key}" any more`);
-      else if (now !== after.module.Role[role.name]) problems.push(`"${key}" has the number ${now}, the role ${role.name} ${after.module.Role[role.name]}`);
+      else if (now !== after.module.Role[role.name])
+        problems.push(`"${key}" has the number ${now}, the role ${role.name} ${after.module.Role[role.name]}`);
       if (was !== undefined && now !== was) problems.push(`the number changed from ${was} to ${now ?? 'none'}`);
-      if (after.module.transferTarget(key) !== role.name) problems.push(`transferTarget("${key}") is ${after.module.transferTarget(key) ?? 'undefined'}, not ${role.name}`);
-      if (problems.length > 0) fail(`the old key "${key}" does not refer to the role "${role.title}" (${role.name}): ${problems.join('; ')}`);
+      if (after.module.transferTarget(key) !== role.name)
+        problems.push(
+          `transferTarget("${key}") is ${after.module.transferTarget(key) ?? 'undefined'}, not ${role.name}`,
+        );
+      if (problems.length > 0)
+        fail(`the old key "${key}" does not refer to the role "${role.title}" (${role.name}): ${problems.join('; ')}`);
     },
   },
   {
@@ -1071,12 +1346,18 @@ export const STEPS: readonly StepSpec[] = [
       const gone = resolveRole(before, old ?? '');
       const to = resolveRole(after, target ?? '');
       const problems: string[] = [];
-      if (after.module.roleNo(gone.name) !== undefined) problems.push(`the generated module still has the role ${gone.name}`);
-      if (after.module.transferTarget(gone.name) !== to.name) problems.push(`transferTarget("${gone.name}") is ${after.module.transferTarget(gone.name) ?? 'undefined'}`);
-      if (!after.module.transfers.some((t) => t.from === gone.name && t.to === to.name)) problems.push(`the exported transfers do not list ${gone.name} → ${to.name}`);
+      if (after.module.roleNo(gone.name) !== undefined)
+        problems.push(`the generated module still has the role ${gone.name}`);
+      if (after.module.transferTarget(gone.name) !== to.name)
+        problems.push(`transferTarget("${gone.name}") is ${after.module.transferTarget(gone.name) ?? 'undefined'}`);
+      if (!after.module.transfers.some((t) => t.from === gone.name && t.to === to.name))
+        problems.push(`the exported transfers do not list ${gone.name} → ${to.name}`);
       const holders = after.model.users.filter((u) => u.roles.includes(gone.name)).map((u) => u.name);
       if (holders.length > 0) problems.push(`users still hold it: ${holders.join(', ')}`);
-      if (problems.length > 0) fail(`the deleted role "${gone.title}" (${gone.name}) does not transfer to "${to.title}" (${to.name}): ${problems.join('; ')}`);
+      if (problems.length > 0)
+        fail(
+          `the deleted role "${gone.title}" (${gone.name}) does not transfer to "${to.title}" (${to.name}): ${problems.join('; ')}`,
+        );
     },
   },
 ];

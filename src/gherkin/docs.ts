@@ -14,8 +14,17 @@ export const END = '<!-- steps:end -->';
 const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: string; readonly intro: string }[] = [
   { group: 'Context', title: 'Context', intro: 'Which set a scenario checks, and the users it introduces.' },
   { group: 'Checks', title: 'Checks', intro: 'One question at a time, on a user or on roles.' },
-  { group: 'Collections', title: 'Collections', intro: "Instance-level access, in the nouns the set declares for its collections and kinds of entries (platform: connectors with apps, triggers and actions; objects)." },
-  { group: 'Tables', title: 'Tables', intro: 'Many questions at once; every cell is checked and every difference is reported.' },
+  {
+    group: 'Collections',
+    title: 'Collections',
+    intro:
+      'Instance-level access, in the nouns the set declares for its collections and kinds of entries (platform: connectors with apps, triggers and actions; objects).',
+  },
+  {
+    group: 'Tables',
+    title: 'Tables',
+    intro: 'Many questions at once; every cell is checked and every difference is reported.',
+  },
   {
     group: 'Changes',
     title: 'Changes',
@@ -32,16 +41,16 @@ export function renderStepDocs(): string {
     'Authors of acceptance tests write only `.feature` files. `policyc test [paths…]` runs them (default `features/`) with these steps preloaded,',
     "prints cucumber's progress and summary (`--format html:<file>`, `--format junit:<file>` and the other cucumber formats pass through) and exits 1 when a",
     'scenario fails. In a cucumber setup of your own, `import "policyc/steps"` in a support file registers the same steps (the world parameter',
-    '`policies` names the folder of the sets, default `policies`); `@cucumber/cucumber` is a peer dependency (12 or 13), so your project\'s cucumber is the one',
+    "`policies` names the folder of the sets, default `policies`); `@cucumber/cucumber` is a peer dependency (12 or 13), so your project's cucumber is the one",
     'the steps register with. Other options of `policyc test`: `--policies <dir>`, `--tags <expression>`, `--name <regexp>`, `--fail-fast`, `--import <file>`',
     '(support files of your own, loaded after the steps), `--min-coverage <percent>`, `--coverage-json <file>`, `--coverage-cobertura <file>`, and',
     '`--format github`, which prints a GitHub Actions `::error file=…,line=…` annotation for each failed step. `policyc init` writes a first feature beside the',
     'new set that passes as it is.',
     '',
-    '- **Your set\'s words.** Nothing of the shipped sets is built in. Scopes are read by name and title (`at team`, `at the team level`, `of her team`,',
+    "- **Your set's words.** Nothing of the shipped sets is built in. Scopes are read by name and title (`at team`, `at the team level`, `of her team`,",
     '  `of team members`, `at Organisation`), by the phrases a PolicySet declares for each scope (`phrases: [created by her, across the organisation]`;',
     '  "her" reads "his" and "their" too), and as `at any level` (the same as naming none); the permission\'s own resource and category words may stand',
-    '  around them (`records of her group`). Collections are named by the noun a Catalog declares (`noun: connector`, default: the collection\'s name less',
+    "  around them (`records of her group`). Collections are named by the noun a Catalog declares (`noun: connector`, default: the collection's name less",
     '  its final s) and by kinds of entries with the shape of their paths (`kinds: [{ name: trigger, path: "*/triggers/*" }]`): `the trigger "New lead" of',
     '  "Salesforce"`, `every action of "Slack"`.',
     '- **Names.** Roles by key (`team-lead`, exact) or title (`"Team Lead"`, any case); users by name or title (`"alice"` or `the user "alice"`); permissions by id',
@@ -64,7 +73,16 @@ export function renderStepDocs(): string {
     if (steps.length === 0) continue;
     out.push('', `### ${g.title}`, '', g.intro);
     for (const s of steps) {
-      out.push('', `**\`${s.keyword} ${s.phrase}\`**${s.table ? ' (with a table)' : ''}`, '', escapeProse(s.description), '', '```gherkin', ...s.examples, '```');
+      out.push(
+        '',
+        `**\`${s.keyword} ${s.phrase}\`**${s.table ? ' (with a table)' : ''}`,
+        '',
+        escapeProse(s.description),
+        '',
+        '```gherkin',
+        ...s.examples,
+        '```',
+      );
     }
   }
   return out.join('\n');

@@ -20,8 +20,19 @@ export type Edit =
       /** The role's previous keys: assignments may still use them. */
       readonly aliases: readonly string[];
     }
-  | { readonly kind: 'create-role'; readonly key: string; readonly title: string; readonly description: string; readonly grants: readonly GrantSpec[] }
-  | { readonly kind: 'assign'; readonly user: string; readonly roles: readonly string[]; readonly mode: 'replace' | 'add' }
+  | {
+      readonly kind: 'create-role';
+      readonly key: string;
+      readonly title: string;
+      readonly description: string;
+      readonly grants: readonly GrantSpec[];
+    }
+  | {
+      readonly kind: 'assign';
+      readonly user: string;
+      readonly roles: readonly string[];
+      readonly mode: 'replace' | 'add';
+    }
   | { readonly kind: 'grant'; readonly role: string; readonly permission: string; readonly level: string | undefined }
   | {
       readonly kind: 'revoke';
@@ -31,7 +42,13 @@ export type Edit =
       /** Grants written in its place: what a wildcard gave, but the permission taken away. */
       readonly replacement?: readonly GrantSpec[];
     }
-  | { readonly kind: 'collection'; readonly role: string; readonly collection: string; readonly mode: string; readonly entries: readonly string[] };
+  | {
+      readonly kind: 'collection';
+      readonly role: string;
+      readonly collection: string;
+      readonly mode: string;
+      readonly entries: readonly string[];
+    };
 
 /** A grant as written in a Role document: an id, or an id with its scope level. */
 export interface GrantSpec {
@@ -53,7 +70,10 @@ const encoder = new TextEncoder();
 /** The set with `edits` applied in order, as a new source (the original is not touched). */
 export function applyEdits(source: SetSource, edits: readonly Edit[]): SetSource {
   if (edits.length === 0) return source;
-  let files: WorkFile[] = source.files.map((f) => ({ path: f.path, docs: parseAllDocuments(decoder.decode(f.bytes)) as Document.Parsed[] }));
+  let files: WorkFile[] = source.files.map((f) => ({
+    path: f.path,
+    docs: parseAllDocuments(decoder.decode(f.bytes)) as Document.Parsed[],
+  }));
   for (const edit of edits) files = applyEdit(source, files, edit);
   const raw: RawFile[] = files
     .filter((f) => f.docs.length > 0)
@@ -169,7 +189,8 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
           if (!isMap(user) || user.get('name') !== edit.user) continue;
           const current = user.get('roles', true);
           const had = isSeq(current) ? current.items.map((r) => String(itemKey(r))) : [];
-          const next = edit.mode === 'replace' ? [...edit.roles] : [...had, ...edit.roles.filter((r) => !had.includes(r))];
+          const next =
+            edit.mode === 'replace' ? [...edit.roles] : [...had, ...edit.roles.filter((r) => !had.includes(r))];
           user.set('roles', doc.createNode(next, { flow: true }));
           return files;
         }
@@ -202,7 +223,8 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
         throw new EditError(`the role \`${edit.role}\` has no grant written \`${edit.permission}\``);
       }
       for (const g of edit.replacement ?? []) {
-        if (!grants.items.some((i) => itemKey(i) === g.permission)) grants.add(doc.createNode(g.level === undefined ? g.permission : { [g.permission]: g.level }));
+        if (!grants.items.some((i) => itemKey(i) === g.permission))
+          grants.add(doc.createNode(g.level === undefined ? g.permission : { [g.permission]: g.level }));
       }
       return files;
     }

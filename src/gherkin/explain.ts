@@ -66,5 +66,7 @@ export function describeSources(model: Model, p: PermissionInfo, sources: readon
 
 /** The roles considered, for "none of …" messages: `sales-agent, user (inherited: sales-agent → user)`. */
 export function describeAncestry(model: Model, roles: readonly string[]): string {
-  return [...ancestry(model, roles)].map(([name, chain]) => (chain.length > 1 ? `${name} (inherited: ${chain.join(' → ')})` : name)).join(', ');
+  return [...ancestry(model, roles)]
+    .map(([name, chain]) => (chain.length > 1 ? `${name} (inherited: ${chain.join(' → ')})` : name))
+    .join(', ');
 }

@@ -54,8 +54,16 @@ export function registerPolicySteps(): void {
  * files (imported after the steps, so they can add steps and hooks). Built directly with
  * cucumber's support code builder: the steps need no loader and no compiled copy on disk.
  */
-export async function buildSupportLibrary(cwd: string, importPaths: readonly string[] = []): Promise<ISupportCodeLibrary> {
-  supportCodeLibraryBuilder.reset(cwd, () => randomUUID(), { requireModules: [], requirePaths: [], importPaths: [...importPaths], loaders: [] });
+export async function buildSupportLibrary(
+  cwd: string,
+  importPaths: readonly string[] = [],
+): Promise<ISupportCodeLibrary> {
+  supportCodeLibraryBuilder.reset(cwd, () => randomUUID(), {
+    requireModules: [],
+    requirePaths: [],
+    importPaths: [...importPaths],
+    loaders: [],
+  });
   registerPolicySteps();
   for (const file of importPaths) await import(pathToFileURL(file).href);
   return supportCodeLibraryBuilder.finalize() as unknown as ISupportCodeLibrary;

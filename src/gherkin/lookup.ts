@@ -41,7 +41,10 @@ export function resolveRole(set: LoadedSet, text: string): RoleInfo {
   const byTitle = m.roles.filter((r) => fold(r.title) === folded);
   if (byTitle.length === 1) return byTitle[0]!;
   const retired = m.retiredRoles.find((r) => r.name === text);
-  if (retired) fail(`the role "${text}" was deleted from the set ${m.name}: its users moved to "${m.roleIndex.get(retired.transferTo)?.title ?? retired.transferTo}" (${retired.transferTo})`);
+  if (retired)
+    fail(
+      `the role "${text}" was deleted from the set ${m.name}: its users moved to "${m.roleIndex.get(retired.transferTo)?.title ?? retired.transferTo}" (${retired.transferTo})`,
+    );
   const user = findUserInfo(set, text);
   const hint = suggestion(text, [...m.roles.map((r) => r.title), ...m.roles.map((r) => r.name)]);
   fail(
@@ -88,16 +91,23 @@ export function canonicalRole(set: LoadedSet, key: string): string {
 /** A user by name (the scenario's first, then the set's) or by title. */
 export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string): Subject {
   const own = users.get(text);
-  if (own) return { kind: 'user', label: `"${text}"`, user: text, roles: [...new Set(own.map((r) => canonicalRole(set, r)))] };
+  if (own)
+    return { kind: 'user', label: `"${text}"`, user: text, roles: [...new Set(own.map((r) => canonicalRole(set, r)))] };
   const info = findUserInfo(set, text);
   if (info) return { kind: 'user', label: `"${text}"`, user: info.name, roles: info.roles };
-  const candidates = [...users.keys(), ...set.model.users.map((u) => u.name), ...set.model.users.flatMap((u) => (u.title ? [u.title] : []))];
+  const candidates = [
+    ...users.keys(),
+    ...set.model.users.map((u) => u.name),
+    ...set.model.users.flatMap((u) => (u.title ? [u.title] : [])),
+  ];
   const hint = suggestion(text, candidates);
   const role = set.model.roles.find((r) => r.name === text || fold(r.title) === fold(text));
   fail(
     `unknown user "${text}" in the set ${set.model.name}${hint}` +
       (role ? `; "${text}" is a role: write the role "${text}"` : '') +
-      (hint || role ? '' : ` (users: ${quoteList([...users.keys(), ...set.model.users.map((u) => u.name)])}; or add one with: Given a user "${text}" with the role "…")`),
+      (hint || role
+        ? ''
+        : ` (users: ${quoteList([...users.keys(), ...set.model.users.map((u) => u.name)])}; or add one with: Given a user "${text}" with the role "…")`),
   );
 }
 
@@ -115,17 +125,30 @@ export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: strin
 }
 
 /** A row of a table: a role (by key or title) or a user (by name or title). */
-export function resolveRowSubject(set: LoadedSet, users: ScenarioUsers, text: string, prefer: 'role' | 'user' | undefined): Subject {
+export function resolveRowSubject(
+  set: LoadedSet,
+  users: ScenarioUsers,
+  text: string,
+  prefer: 'role' | 'user' | undefined,
+): Subject {
   const cell = text.trim().replace(/^"(.*)"$/, '$1');
   if (prefer === 'user') return resolveUser(set, users, cell);
   if (prefer === 'role') return { kind: 'roles', label: `the role "${cell}"`, roles: [resolveRole(set, cell).name] };
   const m = set.model;
-  const role = m.roleIndex.get(cell) ?? m.roleIndex.get(m.roleAliases.get(cell) ?? '') ?? m.roles.find((r) => fold(r.title) === fold(cell));
+  const role =
+    m.roleIndex.get(cell) ??
+    m.roleIndex.get(m.roleAliases.get(cell) ?? '') ??
+    m.roles.find((r) => fold(r.title) === fold(cell));
   const isUser = users.has(cell) || findUserInfo(set, cell) !== undefined;
   if (role && isUser) fail(`"${cell}" is both a role and a user: name the first column "role" or "user"`);
   if (role) return { kind: 'roles', label: `the role "${cell}"`, roles: [role.name] };
   if (isUser) return resolveUser(set, users, cell);
-  const hint = suggestion(cell, [...m.roles.map((r) => r.title), ...m.roles.map((r) => r.name), ...users.keys(), ...m.users.map((u) => u.name)]);
+  const hint = suggestion(cell, [
+    ...m.roles.map((r) => r.title),
+    ...m.roles.map((r) => r.name),
+    ...users.keys(),
+    ...m.users.map((u) => u.name),
+  ]);
   fail(`"${cell}" is neither a role nor a user of the set ${m.name}${hint}`);
 }
 
@@ -179,13 +202,21 @@ export function resolvePermission(set: LoadedSet, name: string, qualifier?: stri
   let hint = '';
   if (match !== undefined) {
     const f = forms.get(match)!;
-    hint = f.qualifier === undefined ? `; did you mean ${describePermission(set, f.p)}?` : `; did you mean "${f.name}" "${f.qualifier}" (${f.p.id})?`;
+    hint =
+      f.qualifier === undefined
+        ? `; did you mean ${describePermission(set, f.p)}?`
+        : `; did you mean "${f.name}" "${f.qualifier}" (${f.p.id})?`;
   }
   fail(`unknown permission "${written}" in the set ${m.name}${hint}`);
 }
 
 /** A permission as `resolvePermission` reads it; undefined when nothing matches (or, when `quiet`, when several do). */
-function findPermission(set: LoadedSet, name: string, qualifier: string | undefined, quiet = false): PermissionInfo | undefined {
+function findPermission(
+  set: LoadedSet,
+  name: string,
+  qualifier: string | undefined,
+  quiet = false,
+): PermissionInfo | undefined {
   const m = set.model;
   const all = m.permissions;
   if (qualifier === undefined) {
@@ -216,7 +247,10 @@ function findPermission(set: LoadedSet, name: string, qualifier: string | undefi
       return nameOk && qualOk;
     });
     if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1 && !quiet) fail(`"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`);
+    if (matches.length > 1 && !quiet)
+      fail(
+        `"${name}" "${qualifier}" names ${matches.length} permissions: ${matches.map((p) => p.id).join(', ')}; write the id`,
+      );
   }
   return undefined;
 }
@@ -263,7 +297,20 @@ function scopePhrases(m: Model): ReadonlyMap<string, Level> {
   const bases = [...m.scopes.map((s) => [s.name, s] as const), ...m.scopes.map((s) => [s.title, s] as const)];
   for (const [base, s] of bases) {
     const b = pronouns(fold(base.replace(/[-_]/g, ' ')));
-    for (const form of [b, `the ${b}`, `her ${b}`, `her own ${b}`, `${b} members`, `her ${b} members`, `${b} level`, `the ${b} level`, `${b} scope`, `the ${b} scope`, `scope ${b}`, `level ${b}`]) {
+    for (const form of [
+      b,
+      `the ${b}`,
+      `her ${b}`,
+      `her own ${b}`,
+      `${b} members`,
+      `her ${b} members`,
+      `${b} level`,
+      `the ${b} level`,
+      `${b} scope`,
+      `the ${b} scope`,
+      `scope ${b}`,
+      `level ${b}`,
+    ]) {
       add(form, s.level);
     }
   }
@@ -278,7 +325,13 @@ function scopePhrases(m: Model): ReadonlyMap<string, Level> {
 function scopeForms(m: Model): string {
   return m.scopes
     .map((s) => {
-      const forms = [`at ${s.name}`, `of her ${s.name}`, `of ${s.name} members`, ...(fold(s.title) !== fold(s.name) ? [`at ${s.title}`] : []), ...s.phrases];
+      const forms = [
+        `at ${s.name}`,
+        `of her ${s.name}`,
+        `of ${s.name} members`,
+        ...(fold(s.title) !== fold(s.name) ? [`at ${s.title}`] : []),
+        ...s.phrases,
+      ];
       return forms.map((f) => `"${f}"`).join(', ');
     })
     .join('; ');
@@ -291,10 +344,16 @@ export function resolveScope(set: LoadedSet, text: string): number {
   if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes, so "${t}" means nothing here: drop it`);
   const level = scopePhrases(m).get(pronouns(fold(t)));
   if (typeof level === 'number') return level;
-  fail(`unknown scope "${t}" in the set ${m.name}${suggestion(t, m.scopes.map((x) => x.name))} (scopes, narrowest first: ${m.scopes.map((x) => x.name).join(', ')})`);
+  fail(
+    `unknown scope "${t}" in the set ${m.name}${suggestion(
+      t,
+      m.scopes.map((x) => x.name),
+    )} (scopes, narrowest first: ${m.scopes.map((x) => x.name).join(', ')})`,
+  );
 }
 
-const SELF = /(?:^|\s)(?:for (?:herself|himself|themselves|itself|oneself)|(?:on )?(?:her|his|their|its|one's|the user's) own account|on (?:herself|himself|themselves|itself))$/;
+const SELF =
+  /(?:^|\s)(?:for (?:herself|himself|themselves|itself|oneself)|(?:on )?(?:her|his|their|its|one's|the user's) own account|on (?:herself|himself|themselves|itself))$/;
 
 /** What follows a permission in a check: its scope (a level, or undefined when none is named) and whether the subject acts on itself. */
 export interface Tail {
@@ -309,7 +368,11 @@ function nounsOf(set: LoadedSet, p: PermissionInfo | undefined): Set<string> {
   const out = new Set<string>();
   if (!p) return out;
   const m = set.model;
-  const texts = [p.resource, m.resources.find((r) => r.name === p.resource)?.title ?? '', m.categories.find((c) => c.name === p.category)?.title ?? ''];
+  const texts = [
+    p.resource,
+    m.resources.find((r) => r.name === p.resource)?.title ?? '',
+    m.categories.find((c) => c.name === p.category)?.title ?? '',
+  ];
   for (const t of texts) {
     for (const w of fold(t.replace(/[-_]/g, ' ')).split(' ')) {
       if (w === '') continue;
@@ -342,7 +405,9 @@ function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionIn
   if (s === '') return undefined;
   const m = set.model;
   const table = scopePhrases(m);
-  const words = pronouns(s).split(' ').map((w) => w.replace(/'s?$/, ''));
+  const words = pronouns(s)
+    .split(' ')
+    .map((w) => w.replace(/'s?$/, ''));
   const nouns = nounsOf(set, p);
   // The phrase as written, then without the permission's nouns before it, after it, or both.
   let from = 0;
@@ -386,10 +451,13 @@ function collectionNouns(m: Model): ReadonlyMap<string, CollectionNoun | 'ambigu
     const w = fold(word);
     const had = out.get(w);
     if (had === undefined) out.set(w, noun);
-    else if (had !== 'ambiguous' && (had.collection !== noun.collection || had.kind !== noun.kind)) out.set(w, 'ambiguous');
+    else if (had !== 'ambiguous' && (had.collection !== noun.collection || had.kind !== noun.kind))
+      out.set(w, 'ambiguous');
   };
-  for (const c of m.collections) for (const w of [c.noun, c.plural, c.name, c.title]) add(w, { collection: c, kind: undefined });
-  for (const c of m.collections) for (const k of c.kinds) for (const w of [k.name, k.plural]) add(w, { collection: c, kind: k });
+  for (const c of m.collections)
+    for (const w of [c.noun, c.plural, c.name, c.title]) add(w, { collection: c, kind: undefined });
+  for (const c of m.collections)
+    for (const k of c.kinds) for (const w of [k.name, k.plural]) add(w, { collection: c, kind: k });
   table = out;
   nounTables.set(m, table);
   return table;
@@ -397,7 +465,9 @@ function collectionNouns(m: Model): ReadonlyMap<string, CollectionNoun | 'ambigu
 
 /** Every noun the set's collections may be named by, for messages. */
 function nounList(m: Model): string {
-  return m.collections.map((c) => `${c.name}: ${[c.noun, ...c.kinds.map((k) => k.name)].map((n) => `"${n}"`).join(', ')}`).join('; ');
+  return m.collections
+    .map((c) => `${c.name}: ${[c.noun, ...c.kinds.map((k) => k.name)].map((n) => `"${n}"`).join(', ')}`)
+    .join('; ');
 }
 
 /** The collection (and entry kind) a step's noun names: `connector`, `trigger`, `objects`, a collection's name or title. */
@@ -405,10 +475,13 @@ export function resolveNoun(set: LoadedSet, noun: string): CollectionNoun {
   const m = set.model;
   const n = fold(noun).replace(/^"(.*)"$/, '$1');
   const found = collectionNouns(m).get(n);
-  if (found === 'ambiguous') fail(`"${n}" names entries of several collections of ${m.name}: write the entry "<path>" of "<collection>"`);
+  if (found === 'ambiguous')
+    fail(`"${n}" names entries of several collections of ${m.name}: write the entry "<path>" of "<collection>"`);
   if (found) return found;
   if (m.collections.length === 0) fail(`the set ${m.name} has no collections, so "${n}" names nothing`);
-  fail(`the set ${m.name} has no collection or kind of entry called "${n}"${suggestion(n, [...collectionNouns(m).keys()])} (nouns: ${nounList(m)})`);
+  fail(
+    `the set ${m.name} has no collection or kind of entry called "${n}"${suggestion(n, [...collectionNouns(m).keys()])} (nouns: ${nounList(m)})`,
+  );
 }
 
 /** A collection by the noun a step uses (`connector`, `objects`), or by its name or title. */
@@ -437,7 +510,9 @@ export function isKind(kind: EntryKind, path: string): boolean {
 /** The entries of `c` of `kind` (any kind when undefined) below `parent` (anywhere when undefined). */
 export function entriesOf(c: CollectionInfo, kind: EntryKind | undefined, parent: string | undefined): string[] {
   return c.entries
-    .filter((e) => (kind === undefined || isKind(kind, e.path)) && (parent === undefined || e.path.startsWith(`${parent}/`)))
+    .filter(
+      (e) => (kind === undefined || isKind(kind, e.path)) && (parent === undefined || e.path.startsWith(`${parent}/`)),
+    )
     .map((e) => e.path);
 }
 
@@ -446,29 +521,54 @@ export function entriesOf(c: CollectionInfo, kind: EntryKind | undefined, parent
  * declared by the collection: `app`, `trigger`…); `of` names an entry it is below (the app a
  * trigger belongs to), by path or title. A did-you-mean proposes only entries the step accepts.
  */
-export function resolveEntry(c: CollectionInfo, text: string, kind: EntryKind | undefined, of: string | undefined): string {
+export function resolveEntry(
+  c: CollectionInfo,
+  text: string,
+  kind: EntryKind | undefined,
+  of: string | undefined,
+): string {
   const noun = kind?.name ?? c.noun;
   const parent = of === undefined ? undefined : resolveParent(c, of);
-  const accepted = (path: string) => (kind === undefined || isKind(kind, path)) && (parent === undefined || path.startsWith(`${parent}/`));
+  const accepted = (path: string) =>
+    (kind === undefined || isKind(kind, path)) && (parent === undefined || path.startsWith(`${parent}/`));
   let path: string | undefined;
   if (c.entryIndex.has(text) && (parent === undefined || accepted(text))) path = text;
   else {
     const folded = fold(text);
-    const candidates = c.entries.filter((e) => accepted(e.path) && (fold(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)));
+    const candidates = c.entries.filter(
+      (e) =>
+        accepted(e.path) &&
+        (fold(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)),
+    );
     if (candidates.length === 1) path = candidates[0]!.path;
     else if (candidates.length > 1) {
-      fail(`"${text}" names ${candidates.length} ${kind?.plural ?? 'entries'} of ${c.name}: ${candidates.map((e) => e.path).join(', ')}; write the path${kind && !of ? ', or add of "<…>"' : ''}`);
+      fail(
+        `"${text}" names ${candidates.length} ${kind?.plural ?? 'entries'} of ${c.name}: ${candidates.map((e) => e.path).join(', ')}; write the path${kind && !of ? ', or add of "<…>"' : ''}`,
+      );
     }
   }
   if (path === undefined) {
     const ok = c.entries.filter((e) => accepted(e.path));
-    const hint = suggestion(text, [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)));
-    const known = ok.length === 0 ? ` (${c.name} has no ${kind?.plural ?? 'entries'}${parent ? ` below ${parent}` : ''})` : hint ? '' : ` (${kind?.plural ?? 'entries'}${parent ? ` of ${parent}` : ''}: ${quoteList(ok.map((e) => e.path))})`;
-    const probe = kind === undefined && parent === undefined ? `; to check an entry added after the build, write a new ${c.noun} "${text}"` : '';
+    const hint = suggestion(
+      text,
+      [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)),
+    );
+    const known =
+      ok.length === 0
+        ? ` (${c.name} has no ${kind?.plural ?? 'entries'}${parent ? ` below ${parent}` : ''})`
+        : hint
+          ? ''
+          : ` (${kind?.plural ?? 'entries'}${parent ? ` of ${parent}` : ''}: ${quoteList(ok.map((e) => e.path))})`;
+    const probe =
+      kind === undefined && parent === undefined
+        ? `; to check an entry added after the build, write a new ${c.noun} "${text}"`
+        : '';
     fail(`unknown ${noun} "${text}"${of ? ` of "${of}"` : ''} in ${c.name}${hint}${known}${probe}`);
   }
   if (kind !== undefined && !isKind(kind, path)) {
-    fail(`${describeEntry(c, path)} is not ${article(kind.name)} ${kind.name} (${article(kind.name)} ${kind.name} has a path like ${kind.path}): write the ${c.noun} "${path}"`);
+    fail(
+      `${describeEntry(c, path)} is not ${article(kind.name)} ${kind.name} (${article(kind.name)} ${kind.name} has a path like ${kind.path}): write the ${c.noun} "${path}"`,
+    );
   }
   return path;
 }
@@ -481,6 +581,11 @@ function resolveParent(c: CollectionInfo, text: string): string {
   const top = Math.min(...matches.map((e) => e.path.split('/').length));
   const highest = matches.filter((e) => e.path.split('/').length === top);
   if (highest.length === 1) return highest[0]!.path;
-  if (highest.length > 1) fail(`"${text}" names ${highest.length} entries of ${c.name}: ${highest.map((e) => e.path).join(', ')}; write the path`);
-  fail(`unknown ${c.noun} "${text}" in ${c.name}${suggestion(text, [...c.entries.map((e) => e.path), ...c.entries.map((e) => e.title)])}`);
+  if (highest.length > 1)
+    fail(
+      `"${text}" names ${highest.length} entries of ${c.name}: ${highest.map((e) => e.path).join(', ')}; write the path`,
+    );
+  fail(
+    `unknown ${c.noun} "${text}" in ${c.name}${suggestion(text, [...c.entries.map((e) => e.path), ...c.entries.map((e) => e.title)])}`,
+  );
 }

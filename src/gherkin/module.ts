@@ -25,7 +25,12 @@ export interface GeneratedModule {
     readonly defaultRole: string | null;
     readonly ownerRole: string | null;
   };
-  readonly roles: readonly { readonly id: string; readonly no: number; readonly title: string; readonly description: string | null }[];
+  readonly roles: readonly {
+    readonly id: string;
+    readonly no: number;
+    readonly title: string;
+    readonly description: string | null;
+  }[];
   readonly users: readonly { readonly id: string; readonly roles: readonly string[]; readonly defaulted: boolean }[];
   readonly transfers: readonly { readonly from: string; readonly to: string; readonly reason: string | null }[];
 }

@@ -77,7 +77,10 @@ interface GherkinStep {
 export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeaturesResult> {
   coverage.reset();
   clearSetCache();
-  const support = await buildSupportLibrary(options.cwd, (options.imports ?? []).map((p) => path.resolve(options.cwd, p)));
+  const support = await buildSupportLibrary(
+    options.cwd,
+    (options.imports ?? []).map((p) => path.resolve(options.cwd, p)),
+  );
   // Cucumber's formatters take colour from FORCE_COLOR (their colorsEnabled option is deprecated).
   const env: Record<string, string | undefined> = { ...options.env, FORCE_COLOR: options.colors ? '1' : '0' };
   const environment = { cwd: options.cwd, stdout: options.stdout, stderr: options.stderr, env };
@@ -114,14 +117,20 @@ export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeatu
     if (m.gherkinDocument?.feature) collect(m.gherkinDocument.feature.children);
     if (m.pickle) {
       scenarios++;
-      for (const s of m.pickle.steps) pickleSteps.set(s.id, { uri: m.pickle.uri, scenario: m.pickle.name, text: s.text, astNodeIds: s.astNodeIds });
+      for (const s of m.pickle.steps)
+        pickleSteps.set(s.id, { uri: m.pickle.uri, scenario: m.pickle.name, text: s.text, astNodeIds: s.astNodeIds });
     }
     if (m.testCase) for (const s of m.testCase.testSteps) if (s.pickleStepId) testSteps.set(s.id, s.pickleStepId);
     if (m.testStepFinished && m.testStepFinished.testStepResult.status === 'UNDEFINED') {
       const pickleStep = pickleSteps.get(testSteps.get(m.testStepFinished.testStepId) ?? '');
       if (pickleStep) {
         const ast = steps.get(pickleStep.astNodeIds[0] ?? '');
-        undefinedSteps.push({ uri: pickleStep.uri, line: ast?.location.line, keyword: ast?.keyword.trim() ?? '', text: pickleStep.text });
+        undefinedSteps.push({
+          uri: pickleStep.uri,
+          line: ast?.location.line,
+          keyword: ast?.keyword.trim() ?? '',
+          text: pickleStep.text,
+        });
       }
     }
     if (m.testStepFinished && m.testStepFinished.testStepResult.status === 'FAILED') {

@@ -34,7 +34,9 @@ export interface LoadedSet {
 }
 
 /** A compiled edit: the new set, or the errors that rejected the change. */
-export type EditResult = { readonly ok: true; readonly set: LoadedSet } | { readonly ok: false; readonly errors: readonly Diagnostic[] };
+export type EditResult =
+  | { readonly ok: true; readonly set: LoadedSet }
+  | { readonly ok: false; readonly errors: readonly Diagnostic[] };
 
 const cache = new Map<string, Promise<LoadedSet | EditResult>>();
 
@@ -64,7 +66,12 @@ export function formatErrors(errors: readonly Diagnostic[], limit = 8): string {
   return lines.join('\n');
 }
 
-async function compileLoaded(key: string, shipped: SetSource, source: SetSource, edits: readonly Edit[]): Promise<EditResult> {
+async function compileLoaded(
+  key: string,
+  shipped: SetSource,
+  source: SetSource,
+  edits: readonly Edit[],
+): Promise<EditResult> {
   const compilation = compileSet(source, { outRoot: 'generated' });
   const errors = compilation.diagnostics.filter((d) => d.severity === 'error');
   const index = compilation.files.find((f) => f.name === 'index.ts');

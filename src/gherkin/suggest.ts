@@ -18,7 +18,9 @@ function head(text: string): string {
 
 /** Every example of the library, without its keyword and table. */
 function examples(): { spec: StepSpec; text: string }[] {
-  return STEPS.flatMap((spec) => spec.examples.map((e) => ({ spec, text: e.split('\n')[0]!.replace(/^(Given|When|Then|And|But)\s+/, '') })));
+  return STEPS.flatMap((spec) =>
+    spec.examples.map((e) => ({ spec, text: e.split('\n')[0]!.replace(/^(Given|When|Then|And|But)\s+/, '') })),
+  );
 }
 
 /**

@@ -31,7 +31,9 @@ function setFolderOf(file: string): string | undefined {
         (e) =>
           e.isFile() &&
           (e.name === LOCKFILE_NAME ||
-            (/\.ya?ml$/.test(e.name) && statSync(path.join(dir, e.name)).size <= MAX_FILE_BYTES && /^kind:\s*PolicySet\s*$/m.test(readFileSync(path.join(dir, e.name), 'utf8')))),
+            (/\.ya?ml$/.test(e.name) &&
+              statSync(path.join(dir, e.name)).size <= MAX_FILE_BYTES &&
+              /^kind:\s*PolicySet\s*$/m.test(readFileSync(path.join(dir, e.name), 'utf8')))),
       );
       if (isSetRoot) return dir;
     } catch {
@@ -110,11 +112,18 @@ export async function readSetFolder(folder: string, _diagnostics: Diagnostics): 
   const lockPath = path.join(absolute, LOCKFILE_NAME);
   let lockfile: RawFile | undefined;
   try {
-    if (statSync(lockPath).isFile() && staysInside(lockPath, boundary, problems)) lockfile = readRaw(lockPath, problems);
+    if (statSync(lockPath).isFile() && staysInside(lockPath, boundary, problems))
+      lockfile = readRaw(lockPath, problems);
   } catch {
     lockfile = undefined;
   }
-  return { name: path.basename(absolute), dir: displayPath(absolute), files, lockfile, readDiagnostics: problems.items };
+  return {
+    name: path.basename(absolute),
+    dir: displayPath(absolute),
+    files,
+    lockfile,
+    readDiagnostics: problems.items,
+  };
 }
 
 /**
@@ -151,9 +160,14 @@ function staysInside(file: string, boundary: string, diagnostics: Diagnostics): 
   } catch {
     // Keep the general wording: the link changed while we looked.
   }
-  diagnostics.report('PC108', `refused to read file: ${how}, which leads outside the repository (${displayPath(boundary)})`, fileSpan(displayPath(file)), {
-    hint: 'policyc reads only files inside the repository that holds the set: copy the file into the repository instead of linking to it',
-  });
+  diagnostics.report(
+    'PC108',
+    `refused to read file: ${how}, which leads outside the repository (${displayPath(boundary)})`,
+    fileSpan(displayPath(file)),
+    {
+      hint: 'policyc reads only files inside the repository that holds the set: copy the file into the repository instead of linking to it',
+    },
+  );
   return false;
 }
 
@@ -166,7 +180,13 @@ function reportBrokenLinks(absolute: string, diagnostics: Diagnostics): void {
   const broken = entries
     .filter((e) => e.isSymbolicLink() && /\.ya?ml$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
-    .filter((full) => !path.relative(absolute, full).split(path.sep).some((s) => s.startsWith('.') || s === 'node_modules'))
+    .filter(
+      (full) =>
+        !path
+          .relative(absolute, full)
+          .split(path.sep)
+          .some((s) => s.startsWith('.') || s === 'node_modules'),
+    )
     .sort();
   for (const full of broken) {
     try {
@@ -196,9 +216,14 @@ function readRaw(file: string, diagnostics: Diagnostics): RawFile | undefined {
     if (size > MAX_FILE_BYTES) return { path: shown, bytes: new Uint8Array(0), size };
     return { path: shown, bytes: readFileSync(file) };
   } catch (error) {
-    diagnostics.report('PC108', `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fileSpan(shown), {
-      hint: 'check that the file exists and is readable',
-    });
+    diagnostics.report(
+      'PC108',
+      `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      fileSpan(shown),
+      {
+        hint: 'check that the file exists and is readable',
+      },
+    );
     return undefined;
   }
 }

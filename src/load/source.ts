@@ -1,4 +1,4 @@
-import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { BIDI_CONTROL } from '../diagnostics/printable.js';
 import { LineIndex, fileSpan } from '../diagnostics/span.js';
 
@@ -60,7 +60,12 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
     return undefined;
   }
   // UTF-16 without a byte order mark: text that starts with ASCII has a zero byte in every pair.
-  if (bytes.length >= 4 && (bytes[1] === 0 && bytes[3] === 0 ? bytes[0] !== 0 && bytes[2] !== 0 : bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0 && bytes[3] !== 0)) {
+  if (
+    bytes.length >= 4 &&
+    (bytes[1] === 0 && bytes[3] === 0
+      ? bytes[0] !== 0 && bytes[2] !== 0
+      : bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0 && bytes[3] !== 0)
+  ) {
     diagnostics.report('PC106', 'file looks UTF-16 encoded (every other byte is zero), not UTF-8', fileSpan(path), {
       hint: 'save the file as UTF-8',
     });
@@ -87,9 +92,14 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
   if (loneCr && (!control || loneCr.index < control.index)) {
     // A terminal or a diff viewer returns to the start of the line and draws over it: what
     // follows on the same line in the file (a grant) hides what came before (a comment).
-    diagnostics.report('PC101', 'file contains a carriage return without a line feed (a lone CR)', lines.span(path, loneCr.index, loneCr.index + 1), {
-      hint: 'a lone CR makes a line display differently from what YAML reads: end lines with LF (or CRLF)',
-    });
+    diagnostics.report(
+      'PC101',
+      'file contains a carriage return without a line feed (a lone CR)',
+      lines.span(path, loneCr.index, loneCr.index + 1),
+      {
+        hint: 'a lone CR makes a line display differently from what YAML reads: end lines with LF (or CRLF)',
+      },
+    );
     return undefined;
   }
   if (control) {
@@ -120,7 +130,9 @@ function reportBidiControls(path: string, text: string, lines: LineIndex, diagno
     byLine.set(line, [...(byLine.get(line) ?? []), m.index]);
   }
   for (const offsets of byLine.values()) {
-    const codes = [...new Set(offsets.map((o) => `U+${text.charCodeAt(o).toString(16).toUpperCase().padStart(4, '0')}`))];
+    const codes = [
+      ...new Set(offsets.map((o) => `U+${text.charCodeAt(o).toString(16).toUpperCase().padStart(4, '0')}`)),
+    ];
     diagnostics.report(
       'PC504',
       `this line holds invisible bidirectional control characters (${codes.join(', ')}) that can make it display differently from what it says`,

@@ -11,7 +11,7 @@ import {
   parseAllDocuments,
   visit,
 } from 'yaml';
-import { Diagnostics } from '../diagnostics/diagnostic.js';
+import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { fileSpan, type Span } from '../diagnostics/span.js';
 import type { SourceFile } from './source.js';
 
@@ -60,9 +60,14 @@ export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlD
     // Under YAML 1.1, `yes`, `no`, `on` and `off` are booleans and `0777` is octal: the same text
     // would mean something else to policyc's schema than to a reviewer who knows the language.
     const m = /^%YAML[ \t]+[^\s#]*/m.exec(file.text);
-    diagnostics.report('PC110', `the file asks for ${m ? m[0].replace(/\s+/, ' ') : 'another YAML version'}; policy files are YAML 1.2`, m ? file.lines.span(file.path, m.index, m.index + m[0].length) : fileSpan(file.path), {
-      hint: 'delete the %YAML line: policy files are plain YAML 1.2 (no yes/no booleans, no octal 0777)',
-    });
+    diagnostics.report(
+      'PC110',
+      `the file asks for ${m ? m[0].replace(/\s+/, ' ') : 'another YAML version'}; policy files are YAML 1.2`,
+      m ? file.lines.span(file.path, m.index, m.index + m[0].length) : fileSpan(file.path),
+      {
+        hint: 'delete the %YAML line: policy files are plain YAML 1.2 (no yes/no booleans, no octal 0777)',
+      },
+    );
     return [];
   }
   parsed.forEach((doc, index) => {
@@ -150,7 +155,9 @@ function reportYamlError(file: SourceFile, doc: Document.Parsed, error: YAMLErro
     const name = key && isScalar(key) ? String(key.value) : file.text.slice(start, end).trim() || 'key';
     diagnostics.report('PC102', `duplicate key \`${name}\` in this mapping`, keySpan, {
       hint: 'each key may appear once; merge the two entries, or remove one',
-      related: first?.range ? [{ message: 'first used here', span: file.lines.span(file.path, first.range[0], first.range[1]) }] : [],
+      related: first?.range
+        ? [{ message: 'first used here', span: file.lines.span(file.path, first.range[0], first.range[1]) }]
+        : [],
     });
   } else if (error.code === 'TAG_RESOLVE_FAILED') {
     const tag = /^!\S*/.exec(file.text.slice(start, end))?.[0] ?? message.replace(/^.*: /, '');
@@ -161,7 +168,8 @@ function reportYamlError(file: SourceFile, doc: Document.Parsed, error: YAMLErro
     const quote = message.includes('"') ? '"' : "'";
     const open = openingQuote(file.text, start, quote);
     const lineEnd = open === undefined ? -1 : file.text.indexOf('\n', open);
-    const at = open === undefined ? span : file.lines.span(file.path, open, lineEnd === -1 ? file.text.length : lineEnd);
+    const at =
+      open === undefined ? span : file.lines.span(file.path, open, lineEnd === -1 ? file.text.length : lineEnd);
     diagnostics.report('PC101', `this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed`, at, {
       hint: `add the closing \`${quote}\` at the end of the value`,
     });
@@ -185,12 +193,17 @@ function reportYamlError(file: SourceFile, doc: Document.Parsed, error: YAMLErro
 }
 
 /** The key node of the duplicate key that starts at `offset`, and the earlier key of the same mapping it repeats. */
-function duplicateKey(doc: Document.Parsed, offset: number): { key: YamlNode | undefined; first: YamlNode | undefined } {
+function duplicateKey(
+  doc: Document.Parsed,
+  offset: number,
+): { key: YamlNode | undefined; first: YamlNode | undefined } {
   let key: YamlNode | undefined;
   let first: YamlNode | undefined;
   visit(doc, {
     Map(_, map) {
-      const keys = map.items.map((p) => p.key as YamlNode | null).filter((k): k is YamlNode => k !== null && isScalar(k));
+      const keys = map.items
+        .map((p) => p.key as YamlNode | null)
+        .filter((k): k is YamlNode => k !== null && isScalar(k));
       const dup = keys.find((k) => k.range?.[0] === offset);
       if (!dup) return undefined;
       key = dup;
@@ -256,9 +269,14 @@ function checkPlainData(file: SourceFile, doc: Document.Parsed, diagnostics: Dia
         ok = false;
         const tag = propertyBefore(file.text, node, /(![^\s]*)(?:\s+&\S+)?\s*$/);
         const shown = tag ? file.text.slice(tag.start, tag.end) : node.tag;
-        diagnostics.report('PC104', `explicit tag \`${shown}\` is not allowed in policy files`, tag ? file.lines.span(file.path, tag.start, tag.end) : spanOf(node), {
-          hint: 'remove the tag; quote the value if it must be a string',
-        });
+        diagnostics.report(
+          'PC104',
+          `explicit tag \`${shown}\` is not allowed in policy files`,
+          tag ? file.lines.span(file.path, tag.start, tag.end) : spanOf(node),
+          {
+            hint: 'remove the tag; quote the value if it must be a string',
+          },
+        );
       }
     },
     Pair(_, pair) {
@@ -283,14 +301,18 @@ function checkPlainData(file: SourceFile, doc: Document.Parsed, diagnostics: Dia
     const uses = aliases.length === 1 ? 'its alias' : `its ${aliases.length} aliases`;
     diagnostics.report(
       'PC103',
-      aliases.length === 0 ? `anchor \`&${name}\` is not allowed in policy files` : `anchor \`&${name}\` and ${uses} \`*${name}\` are not allowed in policy files`,
+      aliases.length === 0
+        ? `anchor \`&${name}\` is not allowed in policy files`
+        : `anchor \`&${name}\` and ${uses} \`*${name}\` are not allowed in policy files`,
       span,
       {
         hint:
           aliases.length === 0
             ? `remove \`&${name}\``
             : 'write the value out in full wherever it is used, so reviewers see every grant',
-        related: aliases.slice(0, 1).map((a) => ({ message: aliases.length === 1 ? 'the alias' : 'first alias', span: spanOf(a) })),
+        related: aliases
+          .slice(0, 1)
+          .map((a) => ({ message: aliases.length === 1 ? 'the alias' : 'first alias', span: spanOf(a) })),
       },
     );
   }
@@ -328,7 +350,9 @@ type Range = readonly [start: number, end: number, collection: boolean];
  * of thousands of grants): for a mapping, its key names and per key [keyStart, keyEnd,
  * valueStart, valueEnd, valueIsCollection]; for a list, per item [start, end, isCollection].
  */
-type Positions = { readonly names: string[]; readonly at: number[] } | { readonly names: undefined; readonly at: number[] };
+type Positions =
+  | { readonly names: string[]; readonly at: number[] }
+  | { readonly names: undefined; readonly at: number[] };
 
 const NOT_PLAIN = Symbol('not plain data');
 
@@ -337,7 +361,9 @@ const NOT_PLAIN = Symbol('not plain data');
  * value was written (offsets only, so the tree can be dropped). Returns NOT_PLAIN at the first
  * alias, anchor, tag, merge key or collection key.
  */
-function toPlain(root: YamlNode): { value: unknown; positions: WeakMap<object, Positions>; root: Range } | typeof NOT_PLAIN {
+function toPlain(
+  root: YamlNode,
+): { value: unknown; positions: WeakMap<object, Positions>; root: Range } | typeof NOT_PLAIN {
   const positions = new WeakMap<object, Positions>();
   const walk = (node: YamlNode | null): unknown => {
     if (node === null) return null;
@@ -354,7 +380,8 @@ function toPlain(root: YamlNode): { value: unknown; positions: WeakMap<object, P
         const value = pair.value as YamlNode | null;
         const v = walk(value);
         // `__proto__` must become an own property, never the object's prototype.
-        if (name === '__proto__') Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
+        if (name === '__proto__')
+          Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
         else out[name] = v;
         const ks = key?.range?.[0] ?? 0;
         const ke = key?.range?.[1] ?? 0;
@@ -387,7 +414,14 @@ function toPlain(root: YamlNode): { value: unknown; positions: WeakMap<object, P
 }
 
 /** The span of the value (or key) at `pointer`, descending as far as the document allows. */
-function locate(file: SourceFile, value: unknown, positions: WeakMap<object, Positions>, root: Range, pointer: Pointer, part: 'key' | 'value'): Span {
+function locate(
+  file: SourceFile,
+  value: unknown,
+  positions: WeakMap<object, Positions>,
+  root: Range,
+  pointer: Pointer,
+  part: 'key' | 'value',
+): Span {
   let current = value;
   let range: Range = root;
   let keyRange: Range | undefined;

@@ -1,4 +1,4 @@
-import type { CollectionAccess, CollectionInfo, CollectionMode, EntryInfo } from './model.js';
+import type { CollectionAccess, CollectionInfo, CollectionMode } from './model.js';
 
 /** The access of a role that says nothing about a collection: nothing allowed. */
 export function noAccess(): CollectionAccess {
@@ -13,7 +13,11 @@ function expand(collection: CollectionInfo, paths: readonly string[]): Set<strin
 }
 
 /** The exact access one declared rule gives. */
-export function ruleAccess(collection: CollectionInfo, mode: CollectionMode, entries: readonly string[]): CollectionAccess {
+export function ruleAccess(
+  collection: CollectionInfo,
+  mode: CollectionMode,
+  entries: readonly string[],
+): CollectionAccess {
   const all = collection.entries.map((e) => e.path);
   switch (mode) {
     case 'all':
@@ -66,7 +70,13 @@ export function summarize(
     mode = 'except';
     entries = compactEntries(collection, new Set(collection.entries.map((e) => e.path).filter((p) => !allowed.has(p))));
   }
-  return { mode, entries, allowed: sorted(collection, allowed), unknownUnder: sorted(collection, unknownUnder), unknownTop };
+  return {
+    mode,
+    entries,
+    allowed: sorted(collection, allowed),
+    unknownUnder: sorted(collection, unknownUnder),
+    unknownTop,
+  };
 }
 
 /**

@@ -12,7 +12,8 @@ import { fileSpan } from '../diagnostics/span.js';
  * the repair: `policyc build` rewrites the set's output from the policies.
  */
 
-const REPAIR = 'an interrupted build or a partial checkout left it: run `policyc build` (it rewrites the set\'s output from the policies and the lockfile) and commit the result';
+const REPAIR =
+  "an interrupted build or a partial checkout left it: run `policyc build` (it rewrites the set's output from the policies and the lockfile) and commit the result";
 const HASH = /sha256:[0-9a-f]{64}/;
 
 interface Numbered {
@@ -32,7 +33,8 @@ function read(file: string): string | undefined {
 /** Numbers of one table as the manifest lists them, by key. */
 function numbersOf(list: unknown, key: 'id' | 'path'): Map<string, unknown> {
   const out = new Map<string, unknown>();
-  if (Array.isArray(list)) for (const x of list as Numbered[]) if (typeof x?.[key] === 'string') out.set(x[key] as string, x.no);
+  if (Array.isArray(list))
+    for (const x of list as Numbered[]) if (typeof x?.[key] === 'string') out.set(x[key] as string, x.no);
   return out;
 }
 
@@ -40,7 +42,8 @@ function numbersOf(list: unknown, key: 'id' | 'path'): Map<string, unknown> {
 function disagreement(manifest: Map<string, unknown>, table: NumberTable | undefined): string | undefined {
   for (const [key, no] of manifest) {
     const locked = table?.active.get(key) ?? table?.reserved.get(key);
-    if (locked !== no) return `\`${key}\` is number ${String(no)} in the manifest, ${locked === undefined ? 'but the lockfile does not record it' : `${locked} in the lockfile`}`;
+    if (locked !== no)
+      return `\`${key}\` is number ${String(no)} in the manifest, ${locked === undefined ? 'but the lockfile does not record it' : `${locked} in the lockfile`}`;
   }
   return undefined;
 }
@@ -56,7 +59,9 @@ export function checkGeneratedConsistency(outDir: string, lockfile: Lockfile | u
   const moduleText = read(modulePath);
   const manifestText = read(manifestPath);
   if (moduleText === undefined || manifestText === undefined) return [];
-  const report = (message: string, file: string) => [diagnostic('PC606', message, fileSpan(shown(file)), { hint: REPAIR })];
+  const report = (message: string, file: string) => [
+    diagnostic('PC606', message, fileSpan(shown(file)), { hint: REPAIR }),
+  ];
 
   let manifest: Record<string, unknown>;
   try {
@@ -83,7 +88,8 @@ export function checkGeneratedConsistency(outDir: string, lockfile: Lockfile | u
       if (typeof c?.id === 'string') collections.set(c.id, c.entries);
     }
   }
-  for (const [name, entries] of collections) tables.push([`${name} entry`, numbersOf(entries, 'path'), lockfile?.collections.get(name)]);
+  for (const [name, entries] of collections)
+    tables.push([`${name} entry`, numbersOf(entries, 'path'), lockfile?.collections.get(name)]);
   for (const [noun, numbers, table] of tables) {
     const wrong = disagreement(numbers, table);
     if (wrong) return report(`${shown(outDir)} does not match the lockfile: ${noun} ${wrong}`, manifestPath);

@@ -75,11 +75,15 @@ export function writeFilesAtomic(files: readonly OutputFile[], options: WriteOpt
       continue;
     }
     const dir = path.dirname(f.path);
-    const temp = path.join(dir, `.policyc-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(f.path)}`);
+    const temp = path.join(
+      dir,
+      `.policyc-tmp-${process.pid}-${Math.random().toString(36).slice(2)}-${path.basename(f.path)}`,
+    );
     staged.push({ temp, file: f.path });
     try {
       // A folder in the way would only fail at the rename, after other files were replaced.
-      if (statSync(f.path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
+      if (statSync(f.path, { throwIfNoEntry: false })?.isDirectory())
+        throw Object.assign(new Error('a folder is in the way'), { code: 'EISDIR' });
       mkdirSync(dir, { recursive: true });
       writeFileSync(temp, f.text);
     } catch (error) {

@@ -107,7 +107,10 @@ export interface CollectionCell {
    * What an entry added to the catalog after the build gets (it follows its nearest known
    * ancestor): allowed anywhere, anywhere but below `entries`, only below `entries`, or nowhere.
    */
-  readonly unknown: { readonly rule: 'anywhere' | 'except-below' | 'only-below' | 'denied'; readonly entries: readonly string[] };
+  readonly unknown: {
+    readonly rule: 'anywhere' | 'except-below' | 'only-below' | 'denied';
+    readonly entries: readonly string[];
+  };
   readonly change: CollectionDelta | null;
   readonly escalated: boolean;
 }
@@ -130,7 +133,10 @@ export interface UserView {
   /** Number of permissions held (any level). */
   readonly held: number;
   /** What the user holds, by category (category title, then `id: level`); empty for large sets. */
-  readonly access: readonly { readonly category: string; readonly permissions: readonly { readonly id: string; readonly level: string | null }[] }[];
+  readonly access: readonly {
+    readonly category: string;
+    readonly permissions: readonly { readonly id: string; readonly level: string | null }[];
+  }[];
   readonly collections: readonly { readonly collection: string; readonly summary: string }[];
   readonly change: UserChange | null;
   readonly escalated: boolean;
@@ -168,10 +174,27 @@ export interface SetChange {
 }
 
 /** A cell not held, with nothing to explain. */
-const EMPTY_CELL: MatrixCell = { level: -1, levelName: null, via: null, inheritedFrom: null, path: [], grant: null, impliedBy: null, implication: [], at: null, change: null };
+const EMPTY_CELL: MatrixCell = {
+  level: -1,
+  levelName: null,
+  via: null,
+  inheritedFrom: null,
+  path: [],
+  grant: null,
+  impliedBy: null,
+  implication: [],
+  at: null,
+  change: null,
+};
 
 /** How a route reads in a cell. */
-function cellOf(model: Model, role: RoleInfo, permission: PermissionInfo, level: number, route: Route | undefined): MatrixCell {
+function cellOf(
+  model: Model,
+  role: RoleInfo,
+  permission: PermissionInfo,
+  level: number,
+  route: Route | undefined,
+): MatrixCell {
   const levelName = level >= 0 && permission.scoped ? (model.scopes[level]?.name ?? null) : null;
   if (level < 0 || !route) return { ...EMPTY_CELL, level, levelName };
   const declaring = route.roles[route.roles.length - 1]!;
@@ -197,7 +220,9 @@ export function unknownEntryRule(collection: CollectionInfo, access: CollectionA
   const paths = collection.entries.map((e) => e.path);
   if (access.unknownTop) {
     const below = new Set(paths.filter((p) => !access.unknownUnder.has(p)));
-    return below.size === 0 ? { rule: 'anywhere', entries: [] } : { rule: 'except-below', entries: compactEntries(collection, below) };
+    return below.size === 0
+      ? { rule: 'anywhere', entries: [] }
+      : { rule: 'except-below', entries: compactEntries(collection, below) };
   }
   if (access.unknownUnder.size === 0) return { rule: 'denied', entries: [] };
   return { rule: 'only-below', entries: compactEntries(collection, access.unknownUnder) };
@@ -205,7 +230,8 @@ export function unknownEntryRule(collection: CollectionInfo, access: CollectionA
 
 function collectionCell(model: Model, name: string, role: string, access: CollectionAccess): CollectionCell {
   const collection = model.collectionIndex.get(name)!;
-  const none = access.mode === 'allow' && access.entries.length === 0 && !access.unknownTop && access.unknownUnder.size === 0;
+  const none =
+    access.mode === 'allow' && access.entries.length === 0 && !access.unknownTop && access.unknownUnder.size === 0;
   return {
     role,
     mode: none ? 'none' : access.mode,
@@ -223,8 +249,18 @@ function levelWord(model: Model, p: PermissionInfo, level: number): string | nul
 }
 
 /** The catalog facts a row shows about its permission. */
-function permissionFacts(p: PermissionInfo): Pick<MatrixRow, 'id' | 'title' | 'description' | 'resource' | 'scoped' | 'selfRestricted' | 'sensitive'> {
-  return { id: p.id, title: p.title, description: p.description ?? null, resource: p.resource, scoped: p.scoped, selfRestricted: p.selfRestricted, sensitive: p.sensitive };
+function permissionFacts(
+  p: PermissionInfo,
+): Pick<MatrixRow, 'id' | 'title' | 'description' | 'resource' | 'scoped' | 'selfRestricted' | 'sensitive'> {
+  return {
+    id: p.id,
+    title: p.title,
+    description: p.description ?? null,
+    resource: p.resource,
+    scoped: p.scoped,
+    selfRestricted: p.selfRestricted,
+    sensitive: p.sensitive,
+  };
 }
 
 /** A category's title; `Other` for permissions without one. */
@@ -257,7 +293,11 @@ export function setView(model: Model): SetView {
   }));
   const rowOf = (p: PermissionInfo, position: number): MatrixRow => {
     const levels = model.roles.map((r) => r.effective.at(position));
-    const cells = detailed ? model.roles.map((r, i) => cellOf(model, r, p, levels[i]!, levels[i]! >= 0 ? findRoutes(model, [r.name], p)[0] : undefined)) : null;
+    const cells = detailed
+      ? model.roles.map((r, i) =>
+          cellOf(model, r, p, levels[i]!, levels[i]! >= 0 ? findRoutes(model, [r.name], p)[0] : undefined),
+        )
+      : null;
     return {
       ...permissionFacts(p),
       status: null,
@@ -307,7 +347,13 @@ export function setView(model: Model): SetView {
       access: [...byCategory].map(([category, permissions]) => ({ category, permissions })),
       collections: model.collections.map((c) => {
         const cell = collectionCell(model, c.name, u.name, access!.collections.get(c.name)!);
-        return { collection: c.name, summary: cell.mode === 'all' || cell.mode === 'none' ? cell.mode : `${cell.mode === 'allow' ? 'only' : 'all except'} ${cell.entries.join(', ')}` };
+        return {
+          collection: c.name,
+          summary:
+            cell.mode === 'all' || cell.mode === 'none'
+              ? cell.mode
+              : `${cell.mode === 'allow' ? 'only' : 'all except'} ${cell.entries.join(', ')}`,
+        };
       }),
       change: null,
       escalated: false,
@@ -335,8 +381,18 @@ export function setView(model: Model): SetView {
 /** The version advice of a diff, as one sentence. */
 export function versionAdvice(v: VersionCheck | null): string | null {
   if (!v) return null;
-  if (v.ok) return v.required === 'none' ? `version ${v.to}: no bump needed` : `version ${v.from} → ${v.to} covers this change (${v.required})`;
-  const declared = v.declared === 'invalid' ? 'is not valid semver' : v.declared === 'downgrade' ? 'goes down' : v.declared === 'none' ? 'is unchanged' : `is a ${v.declared} bump`;
+  if (v.ok)
+    return v.required === 'none'
+      ? `version ${v.to}: no bump needed`
+      : `version ${v.from} → ${v.to} covers this change (${v.required})`;
+  const declared =
+    v.declared === 'invalid'
+      ? 'is not valid semver'
+      : v.declared === 'downgrade'
+        ? 'goes down'
+        : v.declared === 'none'
+          ? 'is unchanged'
+          : `is a ${v.declared} bump`;
   return `this change calls for a ${v.required} bump${v.suggested ? ` (${v.suggested})` : ''}${v.reason ? ` because ${v.reason}` : ''}; the declared version ${v.from} → ${v.to} ${declared}`;
 }
 
@@ -349,10 +405,22 @@ export function changeView(set: SetReport, base: Model | undefined, head: Model 
   const model = head ?? base!;
   const view = setView(model);
   const escalations = set.escalations;
-  const roleEscalation = new Set(escalations.filter((e) => e.subject.kind === 'role' || e.subject.kind === 'transfer').map((e) => e.subject.name));
-  const cellEscalation = new Set(escalations.filter((e) => e.subject.kind === 'role' && e.permission).map((e) => `${e.subject.name}\0${e.permission}`));
-  const collectionEscalation = new Set(escalations.filter((e) => e.subject.kind === 'role' && e.collection).map((e) => `${e.subject.name}\0${e.collection}`));
-  const permissionEscalation = new Set(escalations.filter((e) => e.subject.kind === 'permission').map((e) => e.permission ?? e.subject.name));
+  const roleEscalation = new Set(
+    escalations.filter((e) => e.subject.kind === 'role' || e.subject.kind === 'transfer').map((e) => e.subject.name),
+  );
+  const cellEscalation = new Set(
+    escalations
+      .filter((e) => e.subject.kind === 'role' && e.permission)
+      .map((e) => `${e.subject.name}\0${e.permission}`),
+  );
+  const collectionEscalation = new Set(
+    escalations
+      .filter((e) => e.subject.kind === 'role' && e.collection)
+      .map((e) => `${e.subject.name}\0${e.collection}`),
+  );
+  const permissionEscalation = new Set(
+    escalations.filter((e) => e.subject.kind === 'permission').map((e) => e.permission ?? e.subject.name),
+  );
   const userEscalation = new Set(escalations.filter((e) => e.subject.kind === 'user').map((e) => e.subject.name));
 
   // Columns: HEAD's roles, then the removed ones (BASE only).
@@ -393,7 +461,12 @@ export function changeView(set: SetReport, base: Model | undefined, head: Model 
     const column = columnIndex.get(rc.role);
     if (column === undefined) continue;
     for (const p of rc.access.permissions) {
-      note(p.permission, column, { kind: p.change, from: p.from, to: p.to, escalation: cellEscalation.has(`${rc.role}\0${p.permission}`) });
+      note(p.permission, column, {
+        kind: p.change,
+        from: p.from,
+        to: p.to,
+        escalation: cellEscalation.has(`${rc.role}\0${p.permission}`),
+      });
     }
   }
 
@@ -402,7 +475,10 @@ export function changeView(set: SetReport, base: Model | undefined, head: Model 
   const extra = columns.length - view.roles.length;
   const mark = (row: MatrixRow): MatrixRow => {
     const changes = deltas.get(row.id) ?? new Map<number, CellChange>();
-    const pad = <T>(xs: readonly T[], fill: (i: number) => T): T[] => [...xs, ...Array.from({ length: extra }, (_, i) => fill(view.roles.length + i))];
+    const pad = <T>(xs: readonly T[], fill: (i: number) => T): T[] => [
+      ...xs,
+      ...Array.from({ length: extra }, (_, i) => fill(view.roles.length + i)),
+    ];
     const levels = pad(row.levels, () => -1);
     const cells = row.cells
       ? pad(row.cells, () => EMPTY_CELL).map((c, i) => (changes.has(i) ? { ...c, change: changes.get(i)! } : c))
@@ -438,9 +514,14 @@ export function changeView(set: SetReport, base: Model | undefined, head: Model 
     }),
   }));
   const userChanges = new Map(set.users.map((u) => [u.user, u]));
-  const users: UserView[] = view.users.map((u) => ({ ...u, change: userChanges.get(u.name) ?? null, escalated: userEscalation.has(u.name) }));
+  const users: UserView[] = view.users.map((u) => ({
+    ...u,
+    change: userChanges.get(u.name) ?? null,
+    escalated: userEscalation.has(u.name),
+  }));
   const changedCells =
-    categories.reduce((n, g) => n + g.rows.reduce((m, r) => m + r.changes.size, 0), 0) + collections.reduce((n, c) => n + c.roles.filter((r) => r.change !== null).length, 0);
+    categories.reduce((n, g) => n + g.rows.reduce((m, r) => m + r.changes.size, 0), 0) +
+    collections.reduce((n, c) => n + c.roles.filter((r) => r.change !== null).length, 0);
   return {
     ...view,
     roles: columns,

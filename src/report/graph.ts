@@ -76,7 +76,13 @@ export function roleGraph(model: Model): RoleGraph {
     const rowWidth = names.length * NODE_WIDTH + (names.length - 1) * GAP_X;
     const left = (width - rowWidth) / 2;
     names.forEach((name, i) => {
-      nodes.push({ name, title: model.roleIndex.get(name)!.title, layer, x: Math.round(left + i * (NODE_WIDTH + GAP_X)), y: MARGIN + layer * (NODE_HEIGHT + GAP_Y) });
+      nodes.push({
+        name,
+        title: model.roleIndex.get(name)!.title,
+        layer,
+        x: Math.round(left + i * (NODE_WIDTH + GAP_X)),
+        y: MARGIN + layer * (NODE_HEIGHT + GAP_Y),
+      });
     });
   });
   const height = 2 * MARGIN + layers.length * NODE_HEIGHT + Math.max(0, layers.length - 1) * GAP_Y;

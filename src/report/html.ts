@@ -33,7 +33,10 @@ function hash(text: string): string {
 
 /** A JSON value safe inside `<script type="application/json">`: no `</script`, no `<!--`. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const VIA_MARK: Record<string, [string, string]> = {
@@ -60,12 +63,15 @@ function levelText(view: SetView, row: { scoped: boolean }, level: number): stri
 function cellTitle(view: SetView, role: RoleColumn, row: MatrixRow, cell: MatrixCell): string {
   const parts: string[] = [];
   if (cell.level >= 0) {
-    parts.push(`${role.name} holds ${row.id}${row.scoped ? ` at ${cell.levelName ?? levelText(view, row, cell.level)}` : ''}`);
+    parts.push(
+      `${role.name} holds ${row.id}${row.scoped ? ` at ${cell.levelName ?? levelText(view, row, cell.level)}` : ''}`,
+    );
     if (cell.grant) {
       let how = `grant ${cell.grant}`;
       if (cell.via === 'implied') how += ` (implies it: ${cell.implication.join(' ⇒ ')})`;
       if (cell.via === 'wildcard') how += ' (wildcard)';
-      if (cell.inheritedFrom) how += `, inherited from ${cell.inheritedFrom}${cell.path.length > 2 ? ` via ${cell.path.slice(1, -1).join(' → ')}` : ''}`;
+      if (cell.inheritedFrom)
+        how += `, inherited from ${cell.inheritedFrom}${cell.path.length > 2 ? ` via ${cell.path.slice(1, -1).join(' → ')}` : ''}`;
       parts.push(how);
       if (cell.at) parts.push(cell.at);
     }
@@ -77,7 +83,11 @@ function cellTitle(view: SetView, role: RoleColumn, row: MatrixRow, cell: Matrix
 
 function changeWords(c: CellChange): string {
   const what =
-    c.kind === 'gained' ? `gained${c.to ? ` at ${c.to}` : ''}` : c.kind === 'lost' ? `lost${c.from ? ` (was ${c.from})` : ''}` : `${c.kind} from ${c.from ?? 'held'} to ${c.to ?? 'held'}`;
+    c.kind === 'gained'
+      ? `gained${c.to ? ` at ${c.to}` : ''}`
+      : c.kind === 'lost'
+        ? `lost${c.from ? ` (was ${c.from})` : ''}`
+        : `${c.kind} from ${c.from ?? 'held'} to ${c.to ?? 'held'}`;
   return `${c.escalation ? 'ESCALATION: ' : ''}${what}`;
 }
 
@@ -86,7 +96,8 @@ function cellHtml(view: SetView, role: RoleColumn, row: MatrixRow, cell: MatrixC
   let body = esc(levelText(view, row, cell.level));
   const via = cell.inheritedFrom ? 'inherited' : cell.via && cell.via !== 'direct' ? cell.via : undefined;
   if (via) body += `<span class="via" aria-hidden="true">${VIA_MARK[via]![0]}</span>`;
-  if (cell.inheritedFrom && cell.via && cell.via !== 'direct') body += `<span class="via" aria-hidden="true">${VIA_MARK[cell.via]![0]}</span>`;
+  if (cell.inheritedFrom && cell.via && cell.via !== 'direct')
+    body += `<span class="via" aria-hidden="true">${VIA_MARK[cell.via]![0]}</span>`;
   const c = cell.change;
   if (c) {
     classes.push('ch', `ch-${c.kind}`);
@@ -107,12 +118,19 @@ function marks(row: { sensitive: boolean; selfRestricted: boolean }): string {
 }
 
 function statusMark(status: string | null, escalated = false): string {
-  return (status ? `<span class="mark ${status}">${status}</span>` : '') + (escalated ? '<span class="mark esc">escalation</span>' : '');
+  return (
+    (status ? `<span class="mark ${status}">${status}</span>` : '') +
+    (escalated ? '<span class="mark esc">escalation</span>' : '')
+  );
 }
 
 function roleHeader(role: RoleColumn, extra = ''): string {
   const classes = [role.status ? `st-${role.status}` : '', role.escalated ? 'esc' : ''].filter(Boolean).join(' ');
-  const title = [role.description ?? '', role.users.length > 0 ? `users: ${role.users.join(', ')}` : 'no users', role.inherits.length > 0 ? `inherits ${role.inherits.join(', ')}` : '']
+  const title = [
+    role.description ?? '',
+    role.users.length > 0 ? `users: ${role.users.join(', ')}` : 'no users',
+    role.inherits.length > 0 ? `inherits ${role.inherits.join(', ')}` : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   const notes = [role.isDefault ? 'default' : '', role.isOwner ? 'owner' : ''].filter(Boolean);
@@ -134,10 +152,16 @@ function staticMatrix(view: SetView, id: string): string {
   let position = 0;
   const out: string[] = [];
   out.push(`<div class="scroll" role="region" aria-label="Access matrix of ${esc(view.name)}" tabindex="0">`);
-  out.push(`<table class="matrix" data-static id="${id}-matrix"><caption class="hidden">Permissions of ${esc(view.name)} by role</caption>`);
-  out.push(`<thead><tr><th scope="col" class="corner">Permission</th>${view.roles.map((r) => roleHeader(r)).join('')}</tr></thead>`);
+  out.push(
+    `<table class="matrix" data-static id="${id}-matrix"><caption class="hidden">Permissions of ${esc(view.name)} by role</caption>`,
+  );
+  out.push(
+    `<thead><tr><th scope="col" class="corner">Permission</th>${view.roles.map((r) => roleHeader(r)).join('')}</tr></thead>`,
+  );
   for (const group of view.categories) {
-    out.push(`<tbody data-cat="${esc(group.name ?? '')}"><tr class="cat"><th scope="rowgroup" colspan="${view.roles.length + 1}">${esc(group.title)}</th></tr>`);
+    out.push(
+      `<tbody data-cat="${esc(group.name ?? '')}"><tr class="cat"><th scope="rowgroup" colspan="${view.roles.length + 1}">${esc(group.title)}</th></tr>`,
+    );
     for (const row of group.rows) {
       const classes = [row.changed ? 'changed' : '', row.escalated ? 'esc' : ''].filter(Boolean).join(' ');
       const cells = row.cells!.map((cell, i) => cellHtml(view, view.roles[i]!, row, cell)).join('');
@@ -168,11 +192,19 @@ function pagedMatrix(view: SetView, id: string): string {
       `<button type="button" data-page="cols-prev" disabled>◀ roles</button><button type="button" data-page="cols-next" disabled>roles ▶</button>` +
       `<output data-page-info>permissions 1–${first.length} of ${rows.length} · roles 1–${cols.length} of ${view.roles.length}</output></div>`,
   );
-  out.push(`<div class="scroll" role="region" aria-label="Access matrix of ${esc(view.name)}" tabindex="0"><table class="matrix">`);
-  out.push(`<thead><tr><th scope="col" class="corner">Permission</th>${cols.map((r) => roleHeader(r)).join('')}</tr></thead><tbody>`);
+  out.push(
+    `<div class="scroll" role="region" aria-label="Access matrix of ${esc(view.name)}" tabindex="0"><table class="matrix">`,
+  );
+  out.push(
+    `<thead><tr><th scope="col" class="corner">Permission</th>${cols.map((r) => roleHeader(r)).join('')}</tr></thead><tbody>`,
+  );
   for (const { r } of first) {
-    const cells = cols.map((_, i) => `<td class="${levelClass(view, r, r.levels[i]!)}">${esc(levelText(view, r, r.levels[i]!))}</td>`).join('');
-    out.push(`<tr><th scope="row"><code>${esc(r.id)}</code><span class="title">${esc(r.title)}</span>${marks(r)}</th>${cells}</tr>`);
+    const cells = cols
+      .map((_, i) => `<td class="${levelClass(view, r, r.levels[i]!)}">${esc(levelText(view, r, r.levels[i]!))}</td>`)
+      .join('');
+    out.push(
+      `<tr><th scope="row"><code>${esc(r.id)}</code><span class="title">${esc(r.title)}</span>${marks(r)}</th>${cells}</tr>`,
+    );
   }
   out.push('</tbody></table></div></div>');
   const data = {
@@ -182,7 +214,11 @@ function pagedMatrix(view: SetView, id: string): string {
     categories: view.categories.map((g) => [g.name ?? '', g.title]),
     roles: view.roles.map((r) => [r.name, r.title]),
     rows: rows.map(({ r, gi }) => [r.id, r.title, gi, (r.sensitive ? 1 : 0) | (r.selfRestricted ? 2 : 0)]),
-    levels: rows.map(({ r }) => r.levels.map((l) => (l < 0 ? '.' : r.scoped && view.scopes.length > 0 ? String.fromCharCode(48 + l) : 'F')).join('')),
+    levels: rows.map(({ r }) =>
+      r.levels
+        .map((l) => (l < 0 ? '.' : r.scoped && view.scopes.length > 0 ? String.fromCharCode(48 + l) : 'F'))
+        .join(''),
+    ),
   };
   out.push(`<script type="application/json" data-matrix="${id}-pages">${scriptJson(data)}</script>`);
   return out.join('\n');
@@ -190,12 +226,20 @@ function pagedMatrix(view: SetView, id: string): string {
 
 function legend(view: SetView, change: boolean): string {
   const items = [
-    ...view.scopes.map((s, i) => `<li><span class="lv ${levelClass(view, { scoped: true }, i)}">${esc(s)}</span> held at ${esc(s)}${i > 0 ? ' (and narrower)' : ''}</li>`),
+    ...view.scopes.map(
+      (s, i) =>
+        `<li><span class="lv ${levelClass(view, { scoped: true }, i)}">${esc(s)}</span> held at ${esc(s)}${i > 0 ? ' (and narrower)' : ''}</li>`,
+    ),
     '<li><span class="lv full">✓</span> held (unscoped)</li>',
-    view.detailed ? '<li><b>i</b> inherited</li><li><b>⇒</b> implied by another action</li><li><b>*</b> through a wildcard</li>' : '',
+    view.detailed
+      ? '<li><b>i</b> inherited</li><li><b>⇒</b> implied by another action</li><li><b>*</b> through a wildcard</li>'
+      : '',
     '<li><span class="mark sensitive">sensitive</span> manages access</li><li><span class="mark self">self</span> never for oneself</li>',
   ];
-  if (change) items.push('<li><b>+</b> gained</li><li><b>−</b> lost</li><li><b>▲</b> widened</li><li><b>▼</b> narrowed</li><li><span class="mark esc">⚠ escalation</span></li>');
+  if (change)
+    items.push(
+      '<li><b>+</b> gained</li><li><b>−</b> lost</li><li><b>▲</b> widened</li><li><b>▼</b> narrowed</li><li><span class="mark esc">⚠ escalation</span></li>',
+    );
   return `<ul class="legend" aria-label="Legend">${items.join('')}</ul>`;
 }
 
@@ -203,17 +247,31 @@ function collectionsHtml(view: SetView, collections: readonly CollectionView[]):
   if (collections.length === 0) return '';
   const out: string[] = [`<h3 id="${esc(view.name)}-collections">Collections</h3>`];
   for (const c of collections) {
-    out.push(`<h4>${esc(c.title)} <code>${esc(c.name)}</code> <span class="muted">modes ${esc(c.modes.join(', '))}, ${c.entries.length} entries</span></h4>`);
+    out.push(
+      `<h4>${esc(c.title)} <code>${esc(c.name)}</code> <span class="muted">modes ${esc(c.modes.join(', '))}, ${c.entries.length} entries</span></h4>`,
+    );
     if (c.description) out.push(`<p class="muted">${esc(c.description)}</p>`);
-    out.push('<table class="plain"><thead><tr><th scope="col">Role</th><th scope="col">Mode</th><th scope="col">Entries</th><th scope="col">An entry added after the build</th></tr></thead><tbody>');
+    out.push(
+      '<table class="plain"><thead><tr><th scope="col">Role</th><th scope="col">Mode</th><th scope="col">Entries</th><th scope="col">An entry added after the build</th></tr></thead><tbody>',
+    );
     for (const r of c.roles) {
       const classes = [r.change ? 'changed' : '', r.escalated ? 'esc' : ''].filter(Boolean).join(' ');
       const change = r.change
         ? `<br><span class="mark changed">changed</span> ${esc(r.change.from.mode)} → ${esc(r.change.to.mode)}${r.change.gained.length > 0 ? `; gains ${esc(r.change.gained.join(', '))}` : ''}${r.change.lost.length > 0 ? `; loses ${esc(r.change.lost.join(', '))}` : ''}`
         : '';
-      const entries = r.mode === 'all' ? 'every entry' : r.mode === 'none' ? '—' : r.entries.map((e) => `<code>${esc(e)}</code>`).join(', ');
+      const entries =
+        r.mode === 'all'
+          ? 'every entry'
+          : r.mode === 'none'
+            ? '—'
+            : r.entries.map((e) => `<code>${esc(e)}</code>`).join(', ');
       const list = r.unknown.entries.map((e) => `<code>${esc(e)}</code>`).join(', ');
-      const unknown = { anywhere: 'allowed anywhere', 'except-below': `allowed, except below ${list}`, 'only-below': `allowed only below ${list}`, denied: 'denied' }[r.unknown.rule];
+      const unknown = {
+        anywhere: 'allowed anywhere',
+        'except-below': `allowed, except below ${list}`,
+        'only-below': `allowed only below ${list}`,
+        denied: 'denied',
+      }[r.unknown.rule];
       out.push(
         `<tr data-crole="${esc(r.role)}"${classes ? ` class="${classes}"` : ''}><td><code>${esc(r.role)}</code>${r.escalated ? '<span class="mark esc">escalation</span>' : ''}</td><td>${esc(r.mode === 'allow' ? 'only listed' : r.mode === 'except' ? 'all except listed' : r.mode)}${change}</td><td>${entries}</td><td>${unknown}</td></tr>`,
       );
@@ -225,18 +283,29 @@ function collectionsHtml(view: SetView, collections: readonly CollectionView[]):
 
 function userHtml(u: UserView, withCollections: boolean): string {
   const classes = [u.change ? 'changed' : '', u.escalated ? 'esc' : ''].filter(Boolean).join(' ');
-  const roles = u.roles.map((r) => `<code>${esc(r)}</code>`).join(', ') + (u.defaulted ? ' <span class="muted">(default role: no role assigned)</span>' : '');
+  const roles =
+    u.roles.map((r) => `<code>${esc(r)}</code>`).join(', ') +
+    (u.defaulted ? ' <span class="muted">(default role: no role assigned)</span>' : '');
   const access =
     u.access.length > 0
       ? `<details><summary>${u.held} permission${u.held === 1 ? '' : 's'}</summary>${u.access
-          .map((c) => `<p><b>${esc(c.category)}</b>: ${c.permissions.map((p) => `<code>${esc(p.id)}</code>${p.level ? ` ${esc(p.level)}` : ''}`).join(', ')}</p>`)
+          .map(
+            (c) =>
+              `<p><b>${esc(c.category)}</b>: ${c.permissions.map((p) => `<code>${esc(p.id)}</code>${p.level ? ` ${esc(p.level)}` : ''}`).join(', ')}</p>`,
+          )
           .join('')}</details>`
       : `${u.held} permission${u.held === 1 ? '' : 's'}`;
   const collections = u.collections.map((c) => `<div><b>${esc(c.collection)}</b>: ${esc(c.summary)}</div>`).join('');
   let change = '';
   if (u.change) {
-    const d = u.change.access.permissions.map((p) => `${CHANGE_MARK[p.change]}&nbsp;<code>${esc(p.permission)}</code>${p.from || p.to ? ` ${esc([p.from, p.to].filter(Boolean).join(' → '))}` : ''}`);
-    const roleChange = u.change.rolesFrom.join(',') !== u.change.rolesTo.join(',') ? `roles ${esc(u.change.rolesFrom.join(', ') || '—')} → ${esc(u.change.rolesTo.join(', ') || '—')}; ` : '';
+    const d = u.change.access.permissions.map(
+      (p) =>
+        `${CHANGE_MARK[p.change]}&nbsp;<code>${esc(p.permission)}</code>${p.from || p.to ? ` ${esc([p.from, p.to].filter(Boolean).join(' → '))}` : ''}`,
+    );
+    const roleChange =
+      u.change.rolesFrom.join(',') !== u.change.rolesTo.join(',')
+        ? `roles ${esc(u.change.rolesFrom.join(', ') || '—')} → ${esc(u.change.rolesTo.join(', ') || '—')}; `
+        : '';
     change = `<div><span class="mark changed">${esc(u.change.status)}</span> ${roleChange}${d.join(', ')}</div>`;
   }
   const text = `${u.name} ${u.title ?? ''} ${u.roles.join(' ')}`;
@@ -248,7 +317,10 @@ function graphSvg(view: SetView): string {
   if (!g.drawn) {
     const inheriting = view.roles.filter((r) => r.inherits.length > 0);
     return `<p class="muted">${view.roles.length} roles: too many to draw; ${inheriting.length} inherit from others.</p><details><summary>Inheritance as a list</summary><ul>${inheriting
-      .map((r) => `<li><code>${esc(r.name)}</code> inherits ${r.inherits.map((p) => `<code>${esc(p)}</code>`).join(', ')}</li>`)
+      .map(
+        (r) =>
+          `<li><code>${esc(r.name)}</code> inherits ${r.inherits.map((p) => `<code>${esc(p)}</code>`).join(', ')}</li>`,
+      )
       .join('')}</ul></details>`;
   }
   const at = new Map(g.nodes.map((n) => [n.name, n]));
@@ -265,7 +337,14 @@ function graphSvg(view: SetView): string {
   const nodes = g.nodes
     .map((n) => {
       const r = column.get(n.name);
-      const classes = [r?.isDefault ? 'default' : '', r?.isOwner ? 'owner' : '', r?.status ?? '', r?.escalated ? 'esc' : ''].filter(Boolean).join(' ');
+      const classes = [
+        r?.isDefault ? 'default' : '',
+        r?.isOwner ? 'owner' : '',
+        r?.status ?? '',
+        r?.escalated ? 'esc' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       return `<g${classes ? ` class="${classes}"` : ''}><title>${esc(n.title)} (${esc(n.name)})${r && r.users.length > 0 ? `: ${esc(r.users.join(', '))}` : ''}</title><rect x="${n.x}" y="${n.y}" width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="${n.x + NODE_WIDTH / 2}" y="${n.y + 16}" text-anchor="middle">${esc(short(n.title, 24))}</text><text class="key" x="${n.x + NODE_WIDTH / 2}" y="${n.y + 31}" text-anchor="middle">${esc(short(n.name, 28))}</text></g>`;
     })
     .join('');
@@ -286,8 +365,12 @@ function escalationItem(e: Escalation, anchor: string | undefined): string {
 function setSection(view: SetView, index: number, change: boolean): string {
   const id = `set-${index}`;
   const out: string[] = [`<section class="set" id="${id}" data-set="${esc(view.name)}" aria-labelledby="${id}-h">`];
-  const setStatus = view.change ? statusMark(view.change.status === 'unchanged' || view.change.status === 'changed' ? null : view.change.status) : '';
-  out.push(`<h2 id="${id}-h">${esc(view.title ?? view.name)} <code>${esc(view.name)}</code> <span class="muted">${esc(view.change?.baseVersion && view.change.baseVersion !== view.version ? `${view.change.baseVersion} → ${view.version}` : view.version)}</span>${setStatus}</h2>`);
+  const setStatus = view.change
+    ? statusMark(view.change.status === 'unchanged' || view.change.status === 'changed' ? null : view.change.status)
+    : '';
+  out.push(
+    `<h2 id="${id}-h">${esc(view.title ?? view.name)} <code>${esc(view.name)}</code> <span class="muted">${esc(view.change?.baseVersion && view.change.baseVersion !== view.version ? `${view.change.baseVersion} → ${view.version}` : view.version)}</span>${setStatus}</h2>`,
+  );
   const facts = [
     `${view.permissionCount} permissions in ${view.categories.length} categories`,
     `${view.roles.length} roles`,
@@ -300,8 +383,13 @@ function setSection(view: SetView, index: number, change: boolean): string {
   if (view.description) out.push(`<p>${esc(view.description)}</p>`);
   if (view.change) {
     const v = view.change.version;
-    out.push(`<p class="advice${v && !v.ok ? ' bad' : ''}">${prose(view.change.status === 'unchanged' ? 'No change to effective access.' : (view.change.advice ?? `set ${view.change.status}`))}</p>`);
-    if (view.change.status !== 'unchanged') out.push(`<p class="muted">${view.change.changedCells} changed cell${view.change.changedCells === 1 ? '' : 's'} · ${view.change.escalations.length} escalation${view.change.escalations.length === 1 ? '' : 's'}</p>`);
+    out.push(
+      `<p class="advice${v && !v.ok ? ' bad' : ''}">${prose(view.change.status === 'unchanged' ? 'No change to effective access.' : (view.change.advice ?? `set ${view.change.status}`))}</p>`,
+    );
+    if (view.change.status !== 'unchanged')
+      out.push(
+        `<p class="muted">${view.change.changedCells} changed cell${view.change.changedCells === 1 ? '' : 's'} · ${view.change.escalations.length} escalation${view.change.escalations.length === 1 ? '' : 's'}</p>`,
+      );
   }
   out.push(`<h3 id="${id}-matrix-h">Access matrix</h3>`);
   out.push(legend(view, change));
@@ -310,7 +398,9 @@ function setSection(view: SetView, index: number, change: boolean): string {
   out.push(`<h3 id="${id}-users">Users</h3>`);
   if (view.users.length === 0) out.push('<p class="muted">No users assigned.</p>');
   else {
-    out.push(`<div class="scroll" role="region" aria-label="Users of ${esc(view.name)}" tabindex="0"><table class="plain users"><thead><tr><th scope="col">User</th><th scope="col">Roles</th><th scope="col">Effective access</th>${view.collections.length > 0 ? '<th scope="col">Collections</th>' : ''}</tr></thead><tbody>`);
+    out.push(
+      `<div class="scroll" role="region" aria-label="Users of ${esc(view.name)}" tabindex="0"><table class="plain users"><thead><tr><th scope="col">User</th><th scope="col">Roles</th><th scope="col">Effective access</th>${view.collections.length > 0 ? '<th scope="col">Collections</th>' : ''}</tr></thead><tbody>`,
+    );
     for (const u of view.users) out.push(userHtml(u, view.collections.length > 0));
     out.push('</tbody></table></div>');
   }
@@ -323,7 +413,8 @@ function setSection(view: SetView, index: number, change: boolean): string {
 function controlsHtml(data: ReportData): string {
   const roles = [...new Set(data.sets.flatMap((s) => s.roles.map((r) => r.name)))];
   const categories = new Map<string, string>();
-  for (const s of data.sets) for (const g of s.categories) if (!categories.has(g.name ?? '')) categories.set(g.name ?? '', g.title);
+  for (const s of data.sets)
+    for (const g of s.categories) if (!categories.has(g.name ?? '')) categories.set(g.name ?? '', g.title);
   return (
     '<form class="controls" id="controls" hidden role="search" aria-label="Filter the report">' +
     '<label>Permission<input type="search" id="f-text" placeholder="id, title or category"></label>' +
@@ -337,7 +428,9 @@ function controlsHtml(data: ReportData): string {
 
 function changeSummary(data: ReportData): string {
   const c = data.change!;
-  const out: string[] = [`<section class="changes${c.escalations.length > 0 ? ' alarm' : ''}" id="changes" aria-labelledby="changes-h">`];
+  const out: string[] = [
+    `<section class="changes${c.escalations.length > 0 ? ' alarm' : ''}" id="changes" aria-labelledby="changes-h">`,
+  ];
   out.push(`<h2 id="changes-h">${c.escalations.length > 0 ? '⚠ ' : ''}${esc(c.headline)}</h2>`);
   if (c.escalations.length > 0) {
     out.push(`<h3>Escalations</h3><ol class="escalations">`);
@@ -351,7 +444,10 @@ function changeSummary(data: ReportData): string {
   const advice = data.sets.filter((s) => s.change && s.change.status !== 'unchanged');
   if (advice.length > 0) {
     out.push('<h3>Versions</h3><ul>');
-    for (const s of advice) out.push(`<li class="advice${s.change!.version && !s.change!.version.ok ? ' bad' : ''}"><code>${esc(s.name)}</code>: ${prose(s.change!.advice ?? s.change!.status)}</li>`);
+    for (const s of advice)
+      out.push(
+        `<li class="advice${s.change!.version && !s.change!.version.ok ? ' bad' : ''}"><code>${esc(s.name)}</code>: ${prose(s.change!.advice ?? s.change!.status)}</li>`,
+      );
     out.push('</ul>');
   }
   out.push('</section>');
@@ -361,7 +457,9 @@ function changeSummary(data: ReportData): string {
 /** The whole page. */
 export function renderHtml(data: ReportData, generator: string): string {
   const change = data.mode === 'change';
-  const title = change ? `policyc report: ${data.source}` : `policyc report: ${data.sets.map((s) => s.name).join(', ')}`;
+  const title = change
+    ? `policyc report: ${data.source}`
+    : `policyc report: ${data.sets.map((s) => s.name).join(', ')}`;
   const csp = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const toc = data.sets.map((s, i) => `<a href="#set-${i}">${esc(s.title ?? s.name)}</a>`).join('');
   const body = [

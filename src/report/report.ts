@@ -42,7 +42,13 @@ export function changeReport(base: Side, head: Side): ReportData {
   return {
     mode: 'change',
     source: `${sideLabel(diff.base)} → ${sideLabel(diff.head)}`,
-    change: { base: diff.base, head: diff.head, headline: reportHeadline(diff), summary: diff.summary, escalations: diff.escalations },
+    change: {
+      base: diff.base,
+      head: diff.head,
+      headline: reportHeadline(diff),
+      summary: diff.summary,
+      escalations: diff.escalations,
+    },
     sets,
   };
 }

@@ -52,20 +52,34 @@ export function resolveCatalog(
   const scopeNames = new Namespace<ScopeInfo>('scope', 'PC303', diagnostics);
   const scopes: ScopeInfo[] = [];
   for (const s of scopeDecls) {
-    const info: ScopeInfo = { name: s.name.value, title: s.title ?? humanize(s.name.value), description: s.description, level: scopes.length, phrases: s.phrases };
+    const info: ScopeInfo = {
+      name: s.name.value,
+      title: s.title ?? humanize(s.name.value),
+      description: s.description,
+      level: scopes.length,
+      phrases: s.phrases,
+    };
     if (scopeNames.declare(s.name, info)) scopes.push(info);
   }
 
   // Actions and their implications.
-  const actionNames = new Namespace<{ name: string; title: string; description: string | undefined; implies: Located<string>[] }>(
-    'action',
-    'PC307',
-    diagnostics,
-  );
+  const actionNames = new Namespace<{
+    name: string;
+    title: string;
+    description: string | undefined;
+    implies: Located<string>[];
+  }>('action', 'PC307', diagnostics);
   const actionOrder: string[] = [];
   for (const c of catalogs) {
     for (const a of c.actions) {
-      if (actionNames.declare(a.name, { name: a.name.value, title: a.title ?? humanize(a.name.value), description: a.description, implies: [...a.implies] })) {
+      if (
+        actionNames.declare(a.name, {
+          name: a.name.value,
+          title: a.title ?? humanize(a.name.value),
+          description: a.description,
+          implies: [...a.implies],
+        })
+      ) {
         actionOrder.push(a.name.value);
       }
     }
@@ -76,7 +90,9 @@ export function resolveCatalog(
     const targets: string[] = [];
     for (const ref of a.implies) {
       if (ref.value === name) {
-        diagnostics.report('PC405', `action \`${name}\` implies itself`, ref.span, { hint: 'remove it from its own implies list' });
+        diagnostics.report('PC405', `action \`${name}\` implies itself`, ref.span, {
+          hint: 'remove it from its own implies list',
+        });
         continue;
       }
       const target = actionNames.resolve(ref, ` in the implications of \`${name}\``);
@@ -90,14 +106,25 @@ export function resolveCatalog(
     (cycle) => {
       const first = actionNames.get(cycle[0]!)!;
       const ref = first.implies.find((r) => r.value === cycle[1]) ?? first.implies[0];
-      diagnostics.report('PC405', `implication cycle: ${cycle.join(' → ')}`, ref?.span ?? actionNames.spanOf(cycle[0]!), {
-        hint: 'implications must be acyclic; remove one of these implies entries',
-      });
+      diagnostics.report(
+        'PC405',
+        `implication cycle: ${cycle.join(' → ')}`,
+        ref?.span ?? actionNames.spanOf(cycle[0]!),
+        {
+          hint: 'implications must be acyclic; remove one of these implies entries',
+        },
+      );
     },
   );
   const actions: ActionInfo[] = actionOrder.map((name) => {
     const a = actionNames.get(name)!;
-    return { name, title: a.title, description: a.description, implies: implies.get(name) ?? [], closure: cyclic.has(name) ? [] : closure(name, implies) };
+    return {
+      name,
+      title: a.title,
+      description: a.description,
+      implies: implies.get(name) ?? [],
+      closure: cyclic.has(name) ? [] : closure(name, implies),
+    };
   });
 
   // Categories.
@@ -113,11 +140,24 @@ export function resolveCatalog(
   // Resources.
   const resourceNames = new Namespace<ResourceInfo>('resource', 'PC306', diagnostics);
   const resourcePermissions = new Map<string, string[]>();
-  const resourceDecls: { name: string; title: string; description: string | undefined; category: string | undefined }[] = [];
+  const resourceDecls: {
+    name: string;
+    title: string;
+    description: string | undefined;
+    category: string | undefined;
+  }[] = [];
   for (const c of catalogs) {
     for (const r of c.resources) {
-      const category = r.category ? categoryNames.resolve(r.category, ` (category of resource \`${r.name.value}\`)`) : undefined;
-      const info = { name: r.name.value, title: r.title, description: r.description, category, permissions: [] as string[] };
+      const category = r.category
+        ? categoryNames.resolve(r.category, ` (category of resource \`${r.name.value}\`)`)
+        : undefined;
+      const info = {
+        name: r.name.value,
+        title: r.title,
+        description: r.description,
+        category,
+        permissions: [] as string[],
+      };
       if (resourceNames.declare(r.name, info)) {
         resourceDecls.push(info);
         resourcePermissions.set(info.name, info.permissions);
@@ -146,11 +186,18 @@ export function resolveCatalog(
           );
       if (p.scoped && scopes.length === 0) {
         scopedWithoutScopes.add(p.id.value);
-        diagnostics.report('PC415', `permission \`${p.id.value}\` is scoped but the set declares no scopes`, p.id.span, {
-          hint: 'declare scopes in the PolicySet (narrowest first), or remove `scoped: true`',
-        });
+        diagnostics.report(
+          'PC415',
+          `permission \`${p.id.value}\` is scoped but the set declares no scopes`,
+          p.id.span,
+          {
+            hint: 'declare scopes in the PolicySet (narrowest first), or remove `scoped: true`',
+          },
+        );
       }
-      const explicitCategory = p.category ? categoryNames.resolve(p.category, ` (category of permission \`${p.id.value}\`)`) : undefined;
+      const explicitCategory = p.category
+        ? categoryNames.resolve(p.category, ` (category of permission \`${p.id.value}\`)`)
+        : undefined;
       if (resource === undefined || action === undefined) continue;
       const info: PermissionInfo = {
         id: p.id.value,
@@ -171,13 +218,17 @@ export function resolveCatalog(
       }
     }
   }
-  for (const c of catalogs) for (const p of c.permissions) for (const old of p.previousNames) permissionNames.declarePrevious(old, p.id.value);
+  for (const c of catalogs)
+    for (const p of c.permissions) for (const old of p.previousNames) permissionNames.declarePrevious(old, p.id.value);
   if (scopes.length > 0 && permissions.length > 0 && !permissions.some((p) => p.scoped)) {
     diagnostics.report('PC506', 'the set declares scopes but no permission is scoped', scopeDecls[0]!.name.span, {
       hint: 'mark the permissions that take a level with `scoped: true`, or remove the scopes',
     });
   }
-  const resources: ResourceInfo[] = resourceDecls.map((r) => ({ ...r, permissions: resourcePermissions.get(r.name) ?? [] }));
+  const resources: ResourceInfo[] = resourceDecls.map((r) => ({
+    ...r,
+    permissions: resourcePermissions.get(r.name) ?? [],
+  }));
 
   // Collections.
   const collectionNames = new Namespace<CollectionInfo>('collection', 'PC304', diagnostics);
@@ -204,12 +255,24 @@ export function resolveCatalog(
           const parent = i > 1 ? segments.slice(0, i - 1).join('/') : undefined;
           const existing = index.get(p);
           if (i === segments.length) {
-            const info: EntryInfo = { path: p, title: e.title ?? segments[i - 1]!, description: e.description, parent, implicit: false };
+            const info: EntryInfo = {
+              path: p,
+              title: e.title ?? segments[i - 1]!,
+              description: e.description,
+              parent,
+              implicit: false,
+            };
             if (existing) entries[entries.indexOf(existing)] = info;
             else entries.push(info);
             index.set(p, info);
           } else if (!existing) {
-            const info: EntryInfo = { path: p, title: segments[i - 1]!, description: undefined, parent, implicit: true };
+            const info: EntryInfo = {
+              path: p,
+              title: segments[i - 1]!,
+              description: undefined,
+              parent,
+              implicit: true,
+            };
             entries.push(info);
             index.set(p, info);
           }
@@ -217,7 +280,8 @@ export function resolveCatalog(
       }
       const subtree = new Map<string, string[]>(entries.map((e) => [e.path, [] as string[]]));
       for (const e of entries) {
-        for (let p: string | undefined = e.path; p !== undefined; p = index.get(p)!.parent) subtree.get(p)!.push(e.path);
+        for (let p: string | undefined = e.path; p !== undefined; p = index.get(p)!.parent)
+          subtree.get(p)!.push(e.path);
       }
       const info: CollectionInfo = {
         name: coll.name.value,

@@ -93,7 +93,10 @@ export class Namespace<T> {
         'PC414',
         `previous name \`${oldKey.value}\` of ${this.noun} \`${key}\` is the key of another ${this.noun}`,
         oldKey.span,
-        { hint: 'a previous name must no longer be in use', related: [{ message: 'in use here', span: this.byKey.get(oldKey.value)!.span }] },
+        {
+          hint: 'a previous name must no longer be in use',
+          related: [{ message: 'in use here', span: this.byKey.get(oldKey.value)!.span }],
+        },
       );
       return;
     }
@@ -103,7 +106,10 @@ export class Namespace<T> {
         'PC414',
         `previous name \`${oldKey.value}\` is claimed by both \`${other.key}\` and \`${key}\``,
         oldKey.span,
-        { hint: 'a renamed key can only have one successor', related: [{ message: 'also claimed here', span: other.span }] },
+        {
+          hint: 'a renamed key can only have one successor',
+          related: [{ message: 'also claimed here', span: other.span }],
+        },
       );
       return;
     }
@@ -144,12 +150,9 @@ export class Namespace<T> {
     if (this.byKey.has(ref.value)) return ref.value;
     const renamed = this.previous.get(ref.value);
     if (renamed) {
-      this.diagnostics.report(
-        'PC503',
-        `\`${ref.value}\` was renamed to \`${renamed.key}\`${context}`,
-        ref.span,
-        { hint: `write \`${renamed.key}\`; the previous name keeps working until it is removed from previousNames` },
-      );
+      this.diagnostics.report('PC503', `\`${ref.value}\` was renamed to \`${renamed.key}\`${context}`, ref.span, {
+        hint: `write \`${renamed.key}\`; the previous name keeps working until it is removed from previousNames`,
+      });
       return renamed.key;
     }
     const suggestion = closest(ref.value, [...this.byKey.keys(), ...this.previous.keys()]);

@@ -1,13 +1,7 @@
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import type { Model, UserInfo } from '../model/model.js';
-import type {
-  AssignmentsDecl,
-  CatalogDecl,
-  Declaration,
-  PolicySetDecl,
-  RoleDecl,
-} from '../validate/documents.js';
+import type { AssignmentsDecl, CatalogDecl, Declaration, PolicySetDecl, RoleDecl } from '../validate/documents.js';
 import { resolveCatalog } from './catalog.js';
 import { Namespace } from './names.js';
 import { resolveRoleRef, resolveRoles } from './roles.js';
@@ -45,16 +39,26 @@ export function resolveSet(
   }
   const set = sets[0]!;
   if (set.name.value !== setName) {
-    diagnostics.report('PC417', `the PolicySet is named \`${set.name.value}\` but its folder is \`${setName}\``, set.name.span, {
-      hint: `rename the folder or set metadata.name to \`${setName}\`: the name decides generated/${setName}/`,
-    });
+    diagnostics.report(
+      'PC417',
+      `the PolicySet is named \`${set.name.value}\` but its folder is \`${setName}\``,
+      set.name.span,
+      {
+        hint: `rename the folder or set metadata.name to \`${setName}\`: the name decides generated/${setName}/`,
+      },
+    );
   }
 
   for (const previous of set.previousNames) {
     if (previous.value === set.name.value) {
-      diagnostics.report('PC414', `policy set \`${set.name.value}\` lists its own name as a previous name`, previous.span, {
-        hint: 'previousNames holds the names the set had before a rename; remove this one',
-      });
+      diagnostics.report(
+        'PC414',
+        `policy set \`${set.name.value}\` lists its own name as a previous name`,
+        previous.span,
+        {
+          hint: 'previousNames holds the names the set had before a rename; remove this one',
+        },
+      );
     }
   }
 
@@ -78,10 +82,20 @@ export function resolveSet(
     for (const u of doc.users) {
       const assigned: string[] = [];
       for (const ref of u.roles) {
-        const role = resolveRoleRef(roles.roleNames, roles.retired, ref.value, ref.span, ` (assigned to \`${u.name.value}\`)`, diagnostics, roles.formerRoles);
+        const role = resolveRoleRef(
+          roles.roleNames,
+          roles.retired,
+          ref.value,
+          ref.span,
+          ` (assigned to \`${u.name.value}\`)`,
+          diagnostics,
+          roles.formerRoles,
+        );
         if (role === undefined) continue;
         if (assigned.includes(role)) {
-          diagnostics.report('PC413', `user \`${u.name.value}\` is assigned \`${role}\` twice`, ref.span, { hint: 'list each role once' });
+          diagnostics.report('PC413', `user \`${u.name.value}\` is assigned \`${role}\` twice`, ref.span, {
+            hint: 'list each role once',
+          });
           continue;
         }
         assigned.push(role);

@@ -59,14 +59,22 @@ export class FormerRoles {
   /** Reports PC601 for each deleted role, at the PolicySet (where retiredRoles goes), with its remaining references. */
   report(at: Span, diagnostics: Diagnostics): void {
     for (const [name, refs] of [...this.refs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const still = refs.length > 0 ? `; it is still referenced ${refs.length === 1 ? 'once' : `${refs.length} times`}` : '';
-      diagnostics.report('PC601', `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to${still}`, at, {
-        hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, then replace the references with that role; or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
-        related: [
-          ...refs.map((r) => ({ message: `still names \`${name}\`${r.context}`, span: r.span })),
-          ...this.numbered.get(name) ? [{ message: `the lockfile numbers \`${name}\` here`, span: this.numbered.get(name)! }] : [],
-        ],
-      });
+      const still =
+        refs.length > 0 ? `; it is still referenced ${refs.length === 1 ? 'once' : `${refs.length} times`}` : '';
+      diagnostics.report(
+        'PC601',
+        `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to${still}`,
+        at,
+        {
+          hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, then replace the references with that role; or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
+          related: [
+            ...refs.map((r) => ({ message: `still names \`${name}\`${r.context}`, span: r.span })),
+            ...(this.numbered.get(name)
+              ? [{ message: `the lockfile numbers \`${name}\` here`, span: this.numbered.get(name)! }]
+              : []),
+          ],
+        },
+      );
     }
   }
 }
@@ -96,7 +104,9 @@ export function resolveRoles(
           : `the title "${decl.title.value}" of role \`${decl.name.value}\` looks the same as "${clash.title.value}" of role \`${clash.name.value}\``,
         decl.title.span,
         {
-          hint: same ? 'give each role a distinct title' : 'the titles differ only by case, spacing or look-alike characters (such as Cyrillic letters); give each role a distinct title',
+          hint: same
+            ? 'give each role a distinct title'
+            : 'the titles differ only by case, spacing or look-alike characters (such as Cyrillic letters); give each role a distinct title',
           related: [{ message: 'the other title', span: clash.title.span }],
         },
       );
@@ -117,10 +127,15 @@ export function resolveRoles(
     const name = r.name.value;
     if (roleNames.has(name) || roleNames.successor(name) !== undefined) {
       const current = roleNames.has(name) ? name : roleNames.successor(name)!;
-      diagnostics.report('PC410', `retired role \`${name}\` is still defined${current !== name ? ` (renamed to \`${current}\`)` : ''}`, r.name.span, {
-        hint: 'delete the role document, or remove it from retiredRoles',
-        related: [{ message: 'defined here', span: roleNames.spanOf(current)! }],
-      });
+      diagnostics.report(
+        'PC410',
+        `retired role \`${name}\` is still defined${current !== name ? ` (renamed to \`${current}\`)` : ''}`,
+        r.name.span,
+        {
+          hint: 'delete the role document, or remove it from retiredRoles',
+          related: [{ message: 'defined here', span: roleNames.spanOf(current)! }],
+        },
+      );
       continue;
     }
     if (retired.has(name)) {
@@ -129,18 +144,31 @@ export function resolveRoles(
     }
     const retiredTarget = set.retiredRoles.find((o) => o.name.value === r.transferTo.value);
     if (retiredTarget) {
-      diagnostics.report('PC410', `retired role \`${name}\` transfers its users to \`${r.transferTo.value}\`, which is retired too`, r.transferTo.span, {
-        hint: `transfer them to an active role, such as \`${retiredTarget.transferTo.value}\``,
-      });
+      diagnostics.report(
+        'PC410',
+        `retired role \`${name}\` transfers its users to \`${r.transferTo.value}\`, which is retired too`,
+        r.transferTo.span,
+        {
+          hint: `transfer them to an active role, such as \`${retiredTarget.transferTo.value}\``,
+        },
+      );
       continue;
     }
     const target = roleNames.resolve(r.transferTo, ` (transfer target of retired role \`${name}\`)`);
     if (target !== undefined) retired.set(name, { name, transferTo: target, reason: r.reason });
   }
 
-  const formerRoles = new FormerRoles(new Map([...lockfileRoles].filter(([n]) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))));
-  const defaultRole = set.defaultRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.defaultRole, 'defaultRole', diagnostics) : undefined;
-  const ownerRole = set.ownerRole ? resolveProtectedRole(roleNames, retired, formerRoles, set.ownerRole, 'ownerRole', diagnostics) : undefined;
+  const formerRoles = new FormerRoles(
+    new Map(
+      [...lockfileRoles].filter(([n]) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n)),
+    ),
+  );
+  const defaultRole = set.defaultRole
+    ? resolveProtectedRole(roleNames, retired, formerRoles, set.defaultRole, 'defaultRole', diagnostics)
+    : undefined;
+  const ownerRole = set.ownerRole
+    ? resolveProtectedRole(roleNames, retired, formerRoles, set.ownerRole, 'ownerRole', diagnostics)
+    : undefined;
 
   // References inside each role.
   const drafts = new Map<string, RoleDraft>();
@@ -148,13 +176,25 @@ export function resolveRoles(
     const inherits: string[] = [];
     for (const ref of decl.inherits) {
       if (ref.value === decl.name.value) {
-        diagnostics.report('PC416', `role \`${decl.name.value}\` inherits from itself`, ref.span, { hint: 'remove it from its own inherits list' });
+        diagnostics.report('PC416', `role \`${decl.name.value}\` inherits from itself`, ref.span, {
+          hint: 'remove it from its own inherits list',
+        });
         continue;
       }
-      const parent = resolveRoleRef(roleNames, retired, ref.value, ref.span, ` (inherited by \`${decl.name.value}\`)`, diagnostics, formerRoles);
+      const parent = resolveRoleRef(
+        roleNames,
+        retired,
+        ref.value,
+        ref.span,
+        ` (inherited by \`${decl.name.value}\`)`,
+        diagnostics,
+        formerRoles,
+      );
       if (parent === undefined) continue;
       if (inherits.includes(parent)) {
-        diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span, { hint: 'list each role once' });
+        diagnostics.report('PC413', `role \`${decl.name.value}\` inherits \`${parent}\` twice`, ref.span, {
+          hint: 'list each role once',
+        });
         continue;
       }
       inherits.push(parent);
@@ -191,7 +231,9 @@ export function resolveRoles(
   const scoped = catalog.permissions.map((p) => p.scoped);
   const closures = new Map(catalog.actions.map((a) => [a.name, a.closure]));
   const implied = catalog.permissions.map((p) =>
-    (closures.get(p.action) ?? []).map((a) => position.get(`${p.resource}:${a}`)).filter((i): i is number => i !== undefined),
+    (closures.get(p.action) ?? [])
+      .map((a) => position.get(`${p.resource}:${a}`))
+      .filter((i): i is number => i !== undefined),
   );
   const byResource = new Map(catalog.resources.map((r) => [r.name, r.permissions.map((id) => position.get(id)!)]));
   /**
@@ -222,7 +264,8 @@ export function resolveRoles(
         compute(parent);
         const theirs = levelsOf.get(parent)!;
         for (let i = 0; i < held.length; i++) if (theirs[i]! > held[i]!) held[i] = theirs[i]!;
-        for (const c of catalog.collections) colls.set(c.name, unionAccess(c, colls.get(c.name)!, access.get(parent)!.get(c.name)!));
+        for (const c of catalog.collections)
+          colls.set(c.name, unionAccess(c, colls.get(c.name)!, access.get(parent)!.get(c.name)!));
       }
       const inherited = draft.inherits.length > 0 ? held.slice() : undefined;
       for (const g of draft.grants) {
@@ -254,7 +297,11 @@ export function resolveRoles(
     const widestName = catalog.scopes[widest]!.name;
     for (const name of names) {
       const draft = drafts.get(name)!;
-      const explicitWidest = new Set(draft.grants.filter((g) => g.target.kind === 'permission' && (g.level ?? widest) === widest).map((g) => (g.target as { permission: string }).permission));
+      const explicitWidest = new Set(
+        draft.grants
+          .filter((g) => g.target.kind === 'permission' && (g.level ?? widest) === widest)
+          .map((g) => (g.target as { permission: string }).permission),
+      );
       for (const g of draft.grants) {
         if (g.target.kind !== 'permission') continue;
         const i = position.get(g.target.permission)!;
@@ -262,9 +309,14 @@ export function resolveRoles(
         for (const j of implied[i]!) {
           if (!scoped[j] || explicitWidest.has(ids[j]!)) continue;
           const from = catalog.permissions[i]!;
-          diagnostics.report('PC510', `\`${ids[i]}\` implies \`${ids[j]}\` (${from.action} ⇒ ${catalog.permissions[j]!.action}) at the widest level, \`${widestName}\`: \`${ids[i]}\` is unscoped, so the grant carries no level to what it implies`, g.span, {
-            hint: `if \`${widestName}\` is intended, say so in role \`${name}\`: add \`- ${ids[j]}: ${widestName}\`; otherwise make \`${ids[i]}\` scoped in the catalog, so that the grant names a level (\`- ${ids[i]}: ${catalog.scopes[0]!.name}\`) and the implication keeps it`,
-          });
+          diagnostics.report(
+            'PC510',
+            `\`${ids[i]}\` implies \`${ids[j]}\` (${from.action} ⇒ ${catalog.permissions[j]!.action}) at the widest level, \`${widestName}\`: \`${ids[i]}\` is unscoped, so the grant carries no level to what it implies`,
+            g.span,
+            {
+              hint: `if \`${widestName}\` is intended, say so in role \`${name}\`: add \`- ${ids[j]}: ${widestName}\`; otherwise make \`${ids[i]}\` scoped in the catalog, so that the grant names a level (\`- ${ids[i]}: ${catalog.scopes[0]!.name}\`) and the implication keeps it`,
+            },
+          );
         }
       }
     }
@@ -273,15 +325,30 @@ export function resolveRoles(
   // The owner role holds everything: the set's declared intent, which diff relies on (its gains are not escalations).
   // (Not when one of its grants is itself in error: that error says what is wrong.)
   const ownerDraft = ownerRole === undefined ? undefined : drafts.get(ownerRole);
-  if (ownerRole !== undefined && set.ownerRole && ownerDraft && ownerDraft.grants.length === ownerDraft.decl.grants.length && !cyclic.has(ownerRole)) {
+  if (
+    ownerRole !== undefined &&
+    set.ownerRole &&
+    ownerDraft &&
+    ownerDraft.grants.length === ownerDraft.decl.grants.length &&
+    !cyclic.has(ownerRole)
+  ) {
     const held = levelsOf.get(ownerRole);
     const missing = held ? ids.filter((_, i) => held[i]! < widest) : [];
     if (missing.length > 0) {
-      const list = missing.slice(0, 5).map((id) => `\`${id}\``).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
-      diagnostics.report('PC610', `the owner role \`${ownerRole}\` does not hold every permission at the widest level: it lacks ${list}`, set.ownerRole.span, {
-        hint: `grant \`"*"\` in role \`${ownerRole}\` (the owner role holds everything), or name the role that does in spec.ownerRole`,
-        related: [{ message: 'the owner role', span: drafts.get(ownerRole)!.decl.name.span }],
-      });
+      const list =
+        missing
+          .slice(0, 5)
+          .map((id) => `\`${id}\``)
+          .join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');
+      diagnostics.report(
+        'PC610',
+        `the owner role \`${ownerRole}\` does not hold every permission at the widest level: it lacks ${list}`,
+        set.ownerRole.span,
+        {
+          hint: `grant \`"*"\` in role \`${ownerRole}\` (the owner role holds everything), or name the role that does in spec.ownerRole`,
+          related: [{ message: 'the owner role', span: drafts.get(ownerRole)!.decl.name.span }],
+        },
+      );
     }
   }
 
@@ -340,21 +407,34 @@ function resolveProtectedRole(
   field: 'defaultRole' | 'ownerRole',
   diagnostics: Diagnostics,
 ): string | undefined {
-  const what = field === 'defaultRole' ? 'the default role (what users without a role get)' : 'the owner role (the one role that holds everything)';
+  const what =
+    field === 'defaultRole'
+      ? 'the default role (what users without a role get)'
+      : 'the owner role (the one role that holds everything)';
   const r = retired.get(ref.value);
   if (r || formerRoles.has(ref.value)) {
-    diagnostics.report('PC611', `role \`${ref.value}\` is ${what}, so it cannot be ${r ? 'retired' : 'deleted'}`, ref.span, {
-      hint: r
-        ? `keep the role, or first make another role ${field} (such as \`${r.transferTo}\`), then retire it`
-        : `restore the role, or first name another role in spec.${field}, then delete it and list it in retiredRoles with the role its users transfer to`,
-    });
+    diagnostics.report(
+      'PC611',
+      `role \`${ref.value}\` is ${what}, so it cannot be ${r ? 'retired' : 'deleted'}`,
+      ref.span,
+      {
+        hint: r
+          ? `keep the role, or first make another role ${field} (such as \`${r.transferTo}\`), then retire it`
+          : `restore the role, or first name another role in spec.${field}, then delete it and list it in retiredRoles with the role its users transfer to`,
+      },
+    );
     return undefined;
   }
   return roleNames.resolve(ref, ` (${field})`);
 }
 
 /** Parses and checks the grants a role declares. */
-function resolveGrants(decl: RoleDecl, catalog: ResolvedCatalog, ownerRole: string | undefined, diagnostics: Diagnostics): GrantInfo[] {
+function resolveGrants(
+  decl: RoleDecl,
+  catalog: ResolvedCatalog,
+  ownerRole: string | undefined,
+  diagnostics: Diagnostics,
+): GrantInfo[] {
   const out: GrantInfo[] = [];
   const seen = new Map<string, GrantDecl>();
   const role = decl.name.value;
@@ -403,9 +483,11 @@ function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagno
   if (text.includes('*')) {
     const [res, act] = text.split(':');
     let hint = 'a wildcard is `*` (everything) or `resource:*` (every action of one resource)';
-    if (res === '*' && act && act !== '*') hint = `wildcards across resources are not supported; grant \`resource:${act}\` for each resource, or \`*\` for everything`;
+    if (res === '*' && act && act !== '*')
+      hint = `wildcards across resources are not supported; grant \`resource:${act}\` for each resource, or \`*\` for everything`;
     else if (/^\*+(:\*)*$/.test(text)) hint = 'did you mean `"*"` (everything)?';
-    else if (res && !res.includes('*') && catalog.resourceNames.has(res)) hint = `did you mean \`"${res}:*"\` (every action of ${res})?`;
+    else if (res && !res.includes('*') && catalog.resourceNames.has(res))
+      hint = `did you mean \`"${res}:*"\` (every action of ${res})?`;
     diagnostics.report('PC408', `\`${text}\` is not a valid wildcard`, span, { hint });
     return undefined;
   }
@@ -442,7 +524,10 @@ function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | 
   if (res !== undefined) {
     const id = `${res}:${action}`;
     if (catalog.permissionNames.has(id)) return `did you mean \`${id}\`?`;
-    return `no resource \`${resource}\`; did you mean \`${res}\` (actions: ${catalog.resourceNames.get(res)!.permissions.map((p) => p.split(':')[1]).join(', ')})?`;
+    return `no resource \`${resource}\`; did you mean \`${res}\` (actions: ${catalog.resourceNames
+      .get(res)!
+      .permissions.map((p) => p.split(':')[1])
+      .join(', ')})?`;
   }
   const suggestion = closest(ref, [...catalog.permissionNames.keys(), ...catalog.permissionNames.aliases().keys()]);
   if (suggestion) return `did you mean \`${catalog.permissionNames.successor(suggestion) ?? suggestion}\`?`;
@@ -453,7 +538,12 @@ function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | 
  * The level a grant names, checked against its target: scoped permissions need one, unscoped
  * ones take none. Returns null after reporting a problem; undefined when no level applies.
  */
-function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog, diagnostics: Diagnostics): number | undefined | null {
+function checkLevel(
+  g: GrantDecl,
+  target: GrantTarget,
+  catalog: ResolvedCatalog,
+  diagnostics: Diagnostics,
+): number | undefined | null {
   const scoped =
     target.kind === 'permission'
       ? catalog.permissionNames.get(target.permission)!.scoped
@@ -469,7 +559,10 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
   }
   if (!g.level) {
     if (!scoped) return undefined;
-    const what = target.kind === 'permission' ? `\`${target.permission}\` is scoped` : `\`${g.target.value}\` includes scoped permissions`;
+    const what =
+      target.kind === 'permission'
+        ? `\`${target.permission}\` is scoped`
+        : `\`${g.target.value}\` includes scoped permissions`;
     diagnostics.report('PC406', `${what}: the grant must name a level`, g.target.span, {
       hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}: ${catalog.scopes[0]?.name ?? 'own'}\` (levels, narrowest first: ${levelNames()}); there is no default level`,
     });
@@ -480,9 +573,13 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
     const declaredScoped =
       target.kind === 'permission'
         ? catalog.scopedWithoutScopes.has(target.permission)
-        : target.kind === 'resource' && catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.scopedWithoutScopes.has(p));
+        : target.kind === 'resource' &&
+          catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.scopedWithoutScopes.has(p));
     if (declaredScoped) return null;
-    const what = target.kind === 'permission' ? `permission \`${target.permission}\` is not scoped` : `resource \`${g.target.value.split(':')[0]}\` has no scoped permissions`;
+    const what =
+      target.kind === 'permission'
+        ? `permission \`${target.permission}\` is not scoped`
+        : `resource \`${g.target.value.split(':')[0]}\` has no scoped permissions`;
     diagnostics.report('PC407', `${what}, so the grant cannot name a level`, g.level.span, {
       hint: `write \`- ${g.target.value.includes('*') ? `"${g.target.value}"` : g.target.value}\` without \`: ${g.level.value}\``,
     });
@@ -493,16 +590,30 @@ function checkLevel(g: GrantDecl, target: GrantTarget, catalog: ResolvedCatalog,
 }
 
 /** Warns about a grant that gives nothing the role's parents do not already give. */
-function warnRedundant(draft: RoleDraft, g: GrantInfo, levelsOf: ReadonlyMap<string, Int16Array>, diagnostics: Diagnostics): void {
+function warnRedundant(
+  draft: RoleDraft,
+  g: GrantInfo,
+  levelsOf: ReadonlyMap<string, Int16Array>,
+  diagnostics: Diagnostics,
+): void {
   if (g.target.kind !== 'permission') return;
   const from = draft.inherits.find((p) => levelsOf.get(p)!.some((l) => l >= 0)) ?? draft.inherits[0];
-  diagnostics.report('PC505', `role \`${draft.decl.name.value}\` already has \`${g.target.permission}\` through \`${from}\``, g.span, {
-    hint: 'remove this grant, or stop inheriting if the role should not have everything its parent has',
-  });
+  diagnostics.report(
+    'PC505',
+    `role \`${draft.decl.name.value}\` already has \`${g.target.permission}\` through \`${from}\``,
+    g.span,
+    {
+      hint: 'remove this grant, or stop inheriting if the role should not have everything its parent has',
+    },
+  );
 }
 
 /** Checks the collection rules a role declares. */
-function resolveCollectionRules(decl: RoleDecl, catalog: ResolvedCatalog, diagnostics: Diagnostics): Map<string, CollectionRule> {
+function resolveCollectionRules(
+  decl: RoleDecl,
+  catalog: ResolvedCatalog,
+  diagnostics: Diagnostics,
+): Map<string, CollectionRule> {
   const rules = new Map<string, CollectionRule>();
   for (const c of decl.collections) {
     const name = catalog.collectionNames.resolve(c.collection, ` in role \`${decl.name.value}\``);
@@ -526,7 +637,10 @@ function resolveCollectionRules(decl: RoleDecl, catalog: ResolvedCatalog, diagno
     } else {
       if (!c.entries || c.entries.length === 0) {
         diagnostics.report('PC412', `mode \`${mode}\` needs entries`, c.mode.span, {
-          hint: mode === 'allow' ? 'list the entries to allow; to allow none, remove the collection from the role' : 'list the entries to exclude; to allow everything, use mode `all`',
+          hint:
+            mode === 'allow'
+              ? 'list the entries to allow; to allow none, remove the collection from the role'
+              : 'list the entries to exclude; to allow everything, use mode `all`',
         });
         continue;
       }

@@ -1,4 +1,11 @@
-import type { CollectionAccess, CollectionInfo, CollectionMode, Model, PermissionInfo, RoleInfo } from '../model/model.js';
+import type {
+  CollectionAccess,
+  CollectionInfo,
+  CollectionMode,
+  Model,
+  PermissionInfo,
+  RoleInfo,
+} from '../model/model.js';
 import { noAccess } from '../model/collections.js';
 import {
   compactEntries,
@@ -185,7 +192,11 @@ export type { EscalationReason } from './escalation.js';
 
 export interface Escalation {
   readonly set: string;
-  readonly subject: { readonly kind: 'role' | 'user' | 'transfer' | 'permission'; readonly name: string; readonly title: string | null };
+  readonly subject: {
+    readonly kind: 'role' | 'user' | 'transfer' | 'permission';
+    readonly name: string;
+    readonly title: string | null;
+  };
   readonly reasons: readonly EscalationReason[];
   readonly permission: string | null;
   readonly collection: string | null;
@@ -254,13 +265,24 @@ function emptyModel(like: Model): Model {
  * Compares two versions of a set. Either may be missing (a set added or removed). `numbering`
  * is what changed in the lockfile numbers (numbering.ts): a breaking change of its own.
  */
-export function diffModels(baseModel: Model | undefined, headModel: Model | undefined, numbering: readonly NumberChange[] = []): SetChanges {
+export function diffModels(
+  baseModel: Model | undefined,
+  headModel: Model | undefined,
+  numbering: readonly NumberChange[] = [],
+): SetChanges {
   const base = baseModel ?? emptyModel(headModel!);
   const head = headModel ?? emptyModel(baseModel!);
   const permissionMap = mapPermissions(base, head);
   const baseOf = new Map<string, string>();
   for (const [b, h] of permissionMap) if (!baseOf.has(h) || b === h) baseOf.set(h, b);
-  const ctx: Ctx = { base, head, permissionMap, roleMap: mapRoles(base, head), baseOf, explain: baseModel !== undefined && headModel !== undefined };
+  const ctx: Ctx = {
+    base,
+    head,
+    permissionMap,
+    roleMap: mapRoles(base, head),
+    baseOf,
+    explain: baseModel !== undefined && headModel !== undefined,
+  };
 
   const roles = diffRoles(ctx);
   const users = diffUsers(ctx, roles);
@@ -270,9 +292,20 @@ export function diffModels(baseModel: Model | undefined, headModel: Model | unde
   // and widest-level grants are escalations, or adding a set would be a way around the gate.
   const escalations = headModel !== undefined ? findEscalations(ctx, roles, users, catalog) : [];
   const removals = countRemovals(roles, users, catalog);
-  const changed = roles.length > 0 || users.length > 0 || catalogChanged(catalog) || settings.length > 0 || numbering.length > 0 || baseModel === undefined || headModel === undefined;
-  const { bump, reason } = numbering.length > 0 ? { bump: 'major' as const, reason: numbering[0]!.message } : requiredBump(roles, users, catalog, settings);
-  const version = baseModel && headModel ? checkVersion(base.version, head.version, changed ? bump : 'none', reason) : null;
+  const changed =
+    roles.length > 0 ||
+    users.length > 0 ||
+    catalogChanged(catalog) ||
+    settings.length > 0 ||
+    numbering.length > 0 ||
+    baseModel === undefined ||
+    headModel === undefined;
+  const { bump, reason } =
+    numbering.length > 0
+      ? { bump: 'major' as const, reason: numbering[0]!.message }
+      : requiredBump(roles, users, catalog, settings);
+  const version =
+    baseModel && headModel ? checkVersion(base.version, head.version, changed ? bump : 'none', reason) : null;
   return { escalations, roles, users, catalog, settings, numbering, version, removals, changed };
 }
 
@@ -325,7 +358,8 @@ function summarizeRoute(model: Model, route: Route | undefined): RouteSummary | 
 }
 
 function accessMode(access: CollectionAccess): { mode: AccessMode; entries: readonly string[] } {
-  if (access.mode === 'allow' && access.entries.length === 0 && !access.unknownTop && access.unknownUnder.size === 0) return { mode: 'none', entries: [] };
+  if (access.mode === 'allow' && access.entries.length === 0 && !access.unknownTop && access.unknownUnder.size === 0)
+    return { mode: 'none', entries: [] };
   return { mode: access.mode, entries: access.entries };
 }
 
@@ -333,7 +367,13 @@ function accessMode(access: CollectionAccess): { mode: AccessMode; entries: read
  * What a subject gains and loses between `before` (BASE, holding `baseRoles`) and `after`
  * (HEAD, holding `headRoles`); the roles are used to explain each change.
  */
-function accessDelta(ctx: Ctx, before: SubjectAccess, baseRoles: readonly string[], after: SubjectAccess, headRoles: readonly string[]): AccessDelta {
+function accessDelta(
+  ctx: Ctx,
+  before: SubjectAccess,
+  baseRoles: readonly string[],
+  after: SubjectAccess,
+  headRoles: readonly string[],
+): AccessDelta {
   const { base, head } = ctx;
   const permissions: PermissionDelta[] = [];
   // BASE levels in HEAD terms, by HEAD id.
@@ -365,17 +405,41 @@ function accessDelta(ctx: Ctx, before: SubjectAccess, baseRoles: readonly string
     const now = after.permissions.get(hp.id);
     const was = mapped.get(hp.id);
     if (now === undefined && was === undefined) continue;
-    const common = { permission: hp.id, title: hp.title, category: hp.category ?? null, sensitive: hp.sensitive, scoped: hp.scoped };
+    const common = {
+      permission: hp.id,
+      title: hp.title,
+      category: hp.category ?? null,
+      sensitive: hp.sensitive,
+      scoped: hp.scoped,
+    };
     if (was === undefined) {
-      permissions.push({ ...common, change: 'gained', from: null, to: levelName(head, hp, now!) ?? null, via: viaHead(hp) });
+      permissions.push({
+        ...common,
+        change: 'gained',
+        from: null,
+        to: levelName(head, hp, now!) ?? null,
+        via: viaHead(hp),
+      });
     } else if (now === undefined) {
       const bp = baseOf(hp.id)!;
       permissions.push({ ...common, change: 'lost', from: baseLevelName(hp.id), to: null, via: viaBase(bp) });
     } else if (now > was) {
-      permissions.push({ ...common, change: 'widened', from: baseLevelName(hp.id), to: levelName(head, hp, now) ?? null, via: viaHead(hp) });
+      permissions.push({
+        ...common,
+        change: 'widened',
+        from: baseLevelName(hp.id),
+        to: levelName(head, hp, now) ?? null,
+        via: viaHead(hp),
+      });
     } else if (now < was) {
       const bp = baseOf(hp.id)!;
-      permissions.push({ ...common, change: 'narrowed', from: baseLevelName(hp.id), to: levelName(head, hp, now) ?? null, via: viaBase(bp) });
+      permissions.push({
+        ...common,
+        change: 'narrowed',
+        from: baseLevelName(hp.id),
+        to: levelName(head, hp, now) ?? null,
+        via: viaBase(bp),
+      });
     }
   }
   for (const [bp, level] of removed) {
@@ -426,7 +490,12 @@ function accessDelta(ctx: Ctx, before: SubjectAccess, baseRoles: readonly string
   };
 }
 
-function collectionDelta(c: CollectionInfo, bc: CollectionInfo | undefined, was: CollectionAccess, now: CollectionAccess): CollectionDelta | undefined {
+function collectionDelta(
+  c: CollectionInfo,
+  bc: CollectionInfo | undefined,
+  was: CollectionAccess,
+  now: CollectionAccess,
+): CollectionDelta | undefined {
   const gained = new Set<string>();
   const lost = new Set<string>();
   const underGained = new Set<string>();
@@ -436,14 +505,19 @@ function collectionDelta(c: CollectionInfo, bc: CollectionInfo | undefined, was:
     const after = now.allowed.has(e.path);
     if (after && !before) gained.add(e.path);
     if (before && !after) lost.add(e.path);
-    const underBefore = bc ? (bc.entryIndex.has(e.path) ? was.unknownUnder.has(e.path) : unknownAllowed(bc, was, `${e.path}/\u0000`)) : false;
+    const underBefore = bc
+      ? bc.entryIndex.has(e.path)
+        ? was.unknownUnder.has(e.path)
+        : unknownAllowed(bc, was, `${e.path}/\u0000`)
+      : false;
     const underAfter = now.unknownUnder.has(e.path);
     if (underAfter && !underBefore) underGained.add(e.path);
     if (underBefore && !underAfter) underLost.add(e.path);
   }
   const topBefore = bc ? was.unknownTop : false;
   const topChanged = topBefore !== now.unknownTop;
-  if (gained.size === 0 && lost.size === 0 && underGained.size === 0 && underLost.size === 0 && !topChanged) return undefined;
+  if (gained.size === 0 && lost.size === 0 && underGained.size === 0 && underLost.size === 0 && !topChanged)
+    return undefined;
   return {
     collection: c.name,
     title: c.title,
@@ -469,7 +543,8 @@ export function deltaEmpty(d: AccessDelta): boolean {
 function grantKeys(ctx: Ctx, model: Model, role: RoleInfo, isBase: boolean): string[] {
   return role.grants.map((g) => {
     let text = g.text;
-    if (isBase && g.target.kind === 'permission') text = ctx.permissionMap.get(g.target.permission) ?? g.target.permission;
+    if (isBase && g.target.kind === 'permission')
+      text = ctx.permissionMap.get(g.target.permission) ?? g.target.permission;
     else if (g.target.kind === 'permission') text = g.target.permission;
     return grantLabel(model, { ...g, text });
   });
@@ -484,18 +559,29 @@ function declaredChanges(ctx: Ctx, before: RoleInfo | undefined, after: RoleInfo
   const a = after ? grantKeys(ctx, ctx.head, after, false) : [];
   const bi = before ? before.inherits.map((r) => ctx.roleMap.get(r) ?? r) : [];
   const ai = after ? after.inherits : [];
-  const names = [...new Set([...(before ? before.collectionRules.keys() : []), ...(after ? after.collectionRules.keys() : [])])].sort();
+  const names = [
+    ...new Set([...(before ? before.collectionRules.keys() : []), ...(after ? after.collectionRules.keys() : [])]),
+  ].sort();
   return {
     grantsAdded: a.filter((x) => !b.includes(x)),
     grantsRemoved: b.filter((x) => !a.includes(x)),
     inheritsAdded: ai.filter((x) => !bi.includes(x)),
     inheritsRemoved: bi.filter((x) => !ai.includes(x)),
-    collections: names.filter((n) => ruleKey(before?.collectionRules.get(n)) !== ruleKey(after?.collectionRules.get(n))),
+    collections: names.filter(
+      (n) => ruleKey(before?.collectionRules.get(n)) !== ruleKey(after?.collectionRules.get(n)),
+    ),
   };
 }
 
 function declaredEmpty(d: DeclaredChanges): boolean {
-  return d.grantsAdded.length + d.grantsRemoved.length + d.inheritsAdded.length + d.inheritsRemoved.length + d.collections.length === 0;
+  return (
+    d.grantsAdded.length +
+      d.grantsRemoved.length +
+      d.inheritsAdded.length +
+      d.inheritsRemoved.length +
+      d.collections.length ===
+    0
+  );
 }
 
 function diffRoles(ctx: Ctx): RoleChange[] {
@@ -516,7 +602,8 @@ function diffRoles(ctx: Ctx): RoleChange[] {
     const renamedFrom = before && before.name !== role.name ? before.name : null;
     const titleFrom = before && before.title !== role.title ? before.title : null;
     const descriptionChanged = before !== undefined && (before.description ?? '') !== (role.description ?? '');
-    if (before && deltaEmpty(access) && declaredEmpty(declared) && !renamedFrom && !titleFrom && !descriptionChanged) continue;
+    if (before && deltaEmpty(access) && declaredEmpty(declared) && !renamedFrom && !titleFrom && !descriptionChanged)
+      continue;
     out.push({
       role: role.name,
       title: role.title,
@@ -566,7 +653,8 @@ function diffRoles(ctx: Ctx): RoleChange[] {
 function diffUsers(ctx: Ctx, roles: readonly RoleChange[]): UserChange[] {
   const { base, head } = ctx;
   const out: UserChange[] = [];
-  const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
+  const sameList = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && a.every((x) => b.includes(x));
   // A user's access is the union of their roles' access: when they hold the same roles and none
   // of them changed, it did not change either.
   const changedRoles = new Set(roles.filter((r) => r.status !== 'changed' || !deltaEmpty(r.access)).map((r) => r.role));
@@ -583,10 +671,23 @@ function diffUsers(ctx: Ctx, roles: readonly RoleChange[]): UserChange[] {
       continue;
     // For a whole set added, users are listed with their roles; their roles' tables say what they hold.
     const access = ctx.explain
-      ? accessDelta(ctx, before ? rolesAccess(base, before.roles) : emptyAccess(base), before?.roles ?? [], rolesAccess(head, user.roles), user.roles)
+      ? accessDelta(
+          ctx,
+          before ? rolesAccess(base, before.roles) : emptyAccess(base),
+          before?.roles ?? [],
+          rolesAccess(head, user.roles),
+          user.roles,
+        )
       : NO_DELTA;
     const defaultedFrom = before?.defaulted ?? false;
-    if (before && deltaEmpty(access) && sameList(rolesFrom, user.roles) && defaultedFrom === user.defaulted && (before.title ?? null) === (user.title ?? null)) continue;
+    if (
+      before &&
+      deltaEmpty(access) &&
+      sameList(rolesFrom, user.roles) &&
+      defaultedFrom === user.defaulted &&
+      (before.title ?? null) === (user.title ?? null)
+    )
+      continue;
     out.push({
       user: user.name,
       title: user.title ?? null,
@@ -608,7 +709,9 @@ function diffUsers(ctx: Ctx, roles: readonly RoleChange[]): UserChange[] {
       rolesTo: [],
       defaultedFrom: user.defaulted,
       defaultedTo: false,
-      access: ctx.explain ? accessDelta(ctx, rolesAccess(base, user.roles), user.roles, emptyAccess(head), []) : NO_DELTA,
+      access: ctx.explain
+        ? accessDelta(ctx, rolesAccess(base, user.roles), user.roles, emptyAccess(head), [])
+        : NO_DELTA,
     });
   }
   return out;
@@ -617,7 +720,12 @@ function diffUsers(ctx: Ctx, roles: readonly RoleChange[]): UserChange[] {
 // ---------------------------------------------------------------------------------------------
 // The catalog and the PolicySet.
 
-function field(out: FieldChange[], name: string, from: string | boolean | null | undefined, to: string | boolean | null | undefined): void {
+function field(
+  out: FieldChange[],
+  name: string,
+  from: string | boolean | null | undefined,
+  to: string | boolean | null | undefined,
+): void {
   if ((from ?? null) !== (to ?? null)) out.push({ field: name, from: from ?? null, to: to ?? null });
 }
 
@@ -627,7 +735,8 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
   const changes = new Map<string, { role: string; change: PermissionChangeKind }[]>();
   for (const r of roles) {
     if (r.status === 'removed') continue;
-    for (const d of r.access.permissions) changes.set(d.permission, [...(changes.get(d.permission) ?? []), { role: r.role, change: d.change }]);
+    for (const d of r.access.permissions)
+      changes.set(d.permission, [...(changes.get(d.permission) ?? []), { role: r.role, change: d.change }]);
   }
   const rolesWith = (permission: string, kind?: PermissionChangeKind) =>
     (changes.get(permission) ?? []).filter((c) => kind === undefined || c.change === kind).map((c) => c.role);
@@ -684,7 +793,10 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
   }
 
   const actions: CatalogActionChange[] = [];
-  const actionNames = [...head.actions.map((a) => a.name), ...base.actions.map((a) => a.name).filter((n) => !head.actions.some((a) => a.name === n))];
+  const actionNames = [
+    ...head.actions.map((a) => a.name),
+    ...base.actions.map((a) => a.name).filter((n) => !head.actions.some((a) => a.name === n)),
+  ];
   for (const name of actionNames) {
     const b = base.actions.find((a) => a.name === name);
     const h = head.actions.find((a) => a.name === name);
@@ -707,7 +819,9 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
       .filter((r) => r.status === 'changed')
       .filter((r) =>
         r.access.permissions.some(
-          (d) => ((d.change === 'gained' || d.change === 'widened') && gainedPerms.includes(d.permission)) || ((d.change === 'lost' || d.change === 'narrowed') && lostPerms.includes(d.permission)),
+          (d) =>
+            ((d.change === 'gained' || d.change === 'widened') && gainedPerms.includes(d.permission)) ||
+            ((d.change === 'lost' || d.change === 'narrowed') && lostPerms.includes(d.permission)),
         ),
       )
       .map((r) => r.role);
@@ -723,18 +837,31 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
     });
   }
   // Actions that only exist as names (no permission, no implication) are not worth a line.
-  const meaningfulActions = actions.filter((a) => a.change === 'changed' || a.impliesFrom.length + a.impliesTo.length > 0 || a.permissions.length > 0);
+  const meaningfulActions = actions.filter(
+    (a) => a.change === 'changed' || a.impliesFrom.length + a.impliesTo.length > 0 || a.permissions.length > 0,
+  );
 
   const collections: CatalogCollectionChange[] = [];
   for (const hc of head.collections) {
     const bc = base.collectionIndex.get(hc.name);
     if (!bc) {
-      collections.push({ collection: hc.name, change: 'added', entriesAdded: compactEntries(hc, new Set(hc.entries.map((e) => e.path))), entriesRemoved: [], entriesRetitled: [], modesFrom: [], modesTo: hc.modes, fields: [] });
+      collections.push({
+        collection: hc.name,
+        change: 'added',
+        entriesAdded: compactEntries(hc, new Set(hc.entries.map((e) => e.path))),
+        entriesRemoved: [],
+        entriesRetitled: [],
+        modesFrom: [],
+        modesTo: hc.modes,
+        fields: [],
+      });
       continue;
     }
     const added = new Set(hc.entries.filter((e) => !bc.entryIndex.has(e.path)).map((e) => e.path));
     const removed = new Set(bc.entries.filter((e) => !hc.entryIndex.has(e.path)).map((e) => e.path));
-    const retitled = hc.entries.filter((e) => bc.entryIndex.has(e.path) && bc.entryIndex.get(e.path)!.title !== e.title).map((e) => e.path);
+    const retitled = hc.entries
+      .filter((e) => bc.entryIndex.has(e.path) && bc.entryIndex.get(e.path)!.title !== e.title)
+      .map((e) => e.path);
     const fields: FieldChange[] = [];
     field(fields, 'title', bc.title, hc.title);
     field(fields, 'description', bc.description, hc.description);
@@ -753,12 +880,24 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
   }
   for (const bc of base.collections) {
     if (head.collectionIndex.has(bc.name)) continue;
-    collections.push({ collection: bc.name, change: 'removed', entriesAdded: [], entriesRemoved: compactEntries(bc, new Set(bc.entries.map((e) => e.path))), entriesRetitled: [], modesFrom: bc.modes, modesTo: [], fields: [] });
+    collections.push({
+      collection: bc.name,
+      change: 'removed',
+      entriesAdded: [],
+      entriesRemoved: compactEntries(bc, new Set(bc.entries.map((e) => e.path))),
+      entriesRetitled: [],
+      modesFrom: bc.modes,
+      modesTo: [],
+      fields: [],
+    });
   }
 
   const bs = base.scopes.map((s) => s.name);
   const hs = head.scopes.map((s) => s.name);
-  const scopes = bs.join('<') === hs.join('<') || base.permissions.length === 0 || head.permissions.length === 0 ? null : { from: bs, to: hs };
+  const scopes =
+    bs.join('<') === hs.join('<') || base.permissions.length === 0 || head.permissions.length === 0
+      ? null
+      : { from: bs, to: hs };
 
   const other: FieldChange[] = [];
   if (base.permissions.length > 0 && head.permissions.length > 0) {
@@ -767,13 +906,17 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
       if (b) field(other, `category ${c.name} title`, b.title, c.title);
       else other.push({ field: `category ${c.name}`, from: null, to: c.title });
     }
-    for (const c of base.categories) if (!head.categories.some((x) => x.name === c.name)) other.push({ field: `category ${c.name}`, from: c.title, to: null });
+    for (const c of base.categories)
+      if (!head.categories.some((x) => x.name === c.name))
+        other.push({ field: `category ${c.name}`, from: c.title, to: null });
     for (const r of head.resources) {
       const b = base.resources.find((x) => x.name === r.name);
       if (b) field(other, `resource ${r.name} title`, b.title, r.title);
       else other.push({ field: `resource ${r.name}`, from: null, to: r.title });
     }
-    for (const r of base.resources) if (!head.resources.some((x) => x.name === r.name)) other.push({ field: `resource ${r.name}`, from: r.title, to: null });
+    for (const r of base.resources)
+      if (!head.resources.some((x) => x.name === r.name))
+        other.push({ field: `resource ${r.name}`, from: r.title, to: null });
     for (const s of head.scopes) {
       const b = base.scopes.find((x) => x.name === s.name);
       if (b) field(other, `scope ${s.name} title`, b.title, s.title);
@@ -783,7 +926,13 @@ function diffCatalog(ctx: Ctx, roles: readonly RoleChange[]): CatalogChanges {
 }
 
 function catalogChanged(c: CatalogChanges): boolean {
-  return c.permissions.length > 0 || c.actions.length > 0 || c.collections.length > 0 || c.scopes !== null || c.other.length > 0;
+  return (
+    c.permissions.length > 0 ||
+    c.actions.length > 0 ||
+    c.collections.length > 0 ||
+    c.scopes !== null ||
+    c.other.length > 0
+  );
 }
 
 function diffSettings(ctx: Ctx, both: boolean): FieldChange[] {
@@ -793,7 +942,12 @@ function diffSettings(ctx: Ctx, both: boolean): FieldChange[] {
   field(out, 'version', base.version, head.version);
   field(out, 'title', base.title, head.title);
   field(out, 'description', base.description, head.description);
-  field(out, 'defaultRole', base.defaultRole && (ctx.roleMap.get(base.defaultRole) ?? base.defaultRole), head.defaultRole);
+  field(
+    out,
+    'defaultRole',
+    base.defaultRole && (ctx.roleMap.get(base.defaultRole) ?? base.defaultRole),
+    head.defaultRole,
+  );
   field(out, 'ownerRole', base.ownerRole && (ctx.roleMap.get(base.ownerRole) ?? base.ownerRole), head.ownerRole);
   return out;
 }
@@ -809,19 +963,34 @@ function levelText(to: string | null): string {
   return to === null ? '' : ` at ${to}`;
 }
 
-function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly UserChange[], catalog: CatalogChanges): Escalation[] {
+function findEscalations(
+  ctx: Ctx,
+  roles: readonly RoleChange[],
+  users: readonly UserChange[],
+  catalog: CatalogChanges,
+): Escalation[] {
   const { head } = ctx;
   const set = head.name;
   const widest = head.scopes[head.levels - 1]?.name;
   const out: Escalation[] = [];
 
-  const describe = (noun: string, subject: Escalation['subject']) => `${noun} \`${subject.name}\`${subject.title ? ` (${subject.title})` : ''}`;
+  const describe = (noun: string, subject: Escalation['subject']) =>
+    `${noun} \`${subject.name}\`${subject.title ? ` (${subject.title})` : ''}`;
   // The owner role holds everything by design: when the same role held everything before, what it (or a user holding it) gains is routine.
   const owner = head.ownerRole;
   const baseOwner = ctx.base.ownerRole;
   const ownerContinues =
-    owner !== undefined && baseOwner !== undefined && (ctx.roleMap.get(baseOwner) ?? baseOwner) === owner && holdsEverything(ctx.base, rolesAccess(ctx.base, [baseOwner]));
-  const fromDelta = (subject: Escalation['subject'], who: string, delta: AccessDelta, users: readonly string[], holder: GainHolder): Escalation[] => {
+    owner !== undefined &&
+    baseOwner !== undefined &&
+    (ctx.roleMap.get(baseOwner) ?? baseOwner) === owner &&
+    holdsEverything(ctx.base, rolesAccess(ctx.base, [baseOwner]));
+  const fromDelta = (
+    subject: Escalation['subject'],
+    who: string,
+    delta: AccessDelta,
+    users: readonly string[],
+    holder: GainHolder,
+  ): Escalation[] => {
     const list: Escalation[] = [];
     const verb = (one: string, many: string) => (subject.kind === 'transfer' ? many : one);
     if (delta.everything?.to === true) {
@@ -838,7 +1007,11 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
       });
     } else {
       for (const p of gains(delta)) {
-        const reasons = gainReasons(head, { permission: p.permission, change: p.change as 'gained' | 'widened', to: p.to }, holder);
+        const reasons = gainReasons(
+          head,
+          { permission: p.permission, change: p.change as 'gained' | 'widened', to: p.to },
+          holder,
+        );
         if (reasons.length === 0) continue;
         const what =
           p.change === 'widened'
@@ -879,7 +1052,13 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
     if (r.status === 'removed') continue;
     const subject = { kind: 'role', name: r.role, title: r.title } as const;
     const holder = { ownerBefore: ownerContinues && r.status === 'changed' && r.role === owner };
-    const list = fromDelta(subject, describe(r.status === 'added' ? 'new role' : 'role', subject), r.access, r.users, holder);
+    const list = fromDelta(
+      subject,
+      describe(r.status === 'added' ? 'new role' : 'role', subject),
+      r.access,
+      r.users,
+      holder,
+    );
     roleEscalations.set(r.role, list);
     out.push(...list);
   }
@@ -888,25 +1067,43 @@ function findEscalations(ctx: Ctx, roles: readonly RoleChange[], users: readonly
   for (const r of roles) {
     if (!r.transfer) continue;
     const who = `users of removed role \`${r.role}\` (moved to \`${r.transfer.to}\`)`;
-    const list = fromDelta({ kind: 'transfer', name: r.role, title: r.title }, who, r.transfer.access, r.transfer.users, { ownerBefore: false });
+    const list = fromDelta(
+      { kind: 'transfer', name: r.role, title: r.title },
+      who,
+      r.transfer.access,
+      r.transfer.users,
+      { ownerBefore: false },
+    );
     for (const u of r.transfer.users) transferEscalations.set(u, [...(transferEscalations.get(u) ?? []), ...list]);
     out.push(...list);
   }
-  const key = (e: Escalation) => (e.reasons.includes('grants-everything') ? '*' : `${e.permission ?? ''}|${e.collection ?? ''}`);
+  const key = (e: Escalation) =>
+    e.reasons.includes('grants-everything') ? '*' : `${e.permission ?? ''}|${e.collection ?? ''}`;
   for (const u of users) {
     if (u.status === 'removed') continue;
-    const covered = new Set([...u.rolesTo.flatMap((r) => roleEscalations.get(r) ?? []), ...(transferEscalations.get(u.user) ?? [])].map(key));
-    const subject = { kind: 'user', name: u.user, title: u.title } as const;
-    const holder = { ownerBefore: ownerContinues && u.status === 'changed' && u.rolesFrom.includes(owner!) && u.rolesTo.includes(owner!) };
-    const list = fromDelta(subject, describe(u.status === 'added' ? 'new user' : 'user', subject), u.access, [u.user], holder).filter(
-      (e) => !covered.has(key(e)) && !(covered.has('*') && e.permission !== null),
+    const covered = new Set(
+      [...u.rolesTo.flatMap((r) => roleEscalations.get(r) ?? []), ...(transferEscalations.get(u.user) ?? [])].map(key),
     );
+    const subject = { kind: 'user', name: u.user, title: u.title } as const;
+    const holder = {
+      ownerBefore:
+        ownerContinues && u.status === 'changed' && u.rolesFrom.includes(owner!) && u.rolesTo.includes(owner!),
+    };
+    const list = fromDelta(
+      subject,
+      describe(u.status === 'added' ? 'new user' : 'user', subject),
+      u.access,
+      [u.user],
+      holder,
+    ).filter((e) => !covered.has(key(e)) && !(covered.has('*') && e.permission !== null));
     out.push(...list);
   }
   for (const p of catalog.permissions) {
     const lifted = p.fields.find((f) => f.field === 'selfRestricted' && f.from === true && f.to === false);
     if (!lifted || p.roles.length === 0) continue;
-    const holders = head.users.filter((u) => u.roles.some((r) => head.roleIndex.get(r)?.effective.has(p.permission))).map((u) => u.name);
+    const holders = head.users
+      .filter((u) => u.roles.some((r) => head.roleIndex.get(r)?.effective.has(p.permission)))
+      .map((u) => u.name);
     out.push({
       set,
       subject: { kind: 'permission', name: p.permission, title: p.title },
@@ -935,11 +1132,16 @@ function countRemovals(roles: readonly RoleChange[], users: readonly UserChange[
   for (const u of users) n += u.status === 'removed' ? 1 : lossCount(u.access);
   n += catalog.permissions.filter((p) => p.change === 'removed').length;
   n += catalog.collections.filter((c) => c.change === 'removed' || c.entriesRemoved.length > 0).length;
-  if (catalog.scopes && catalog.scopes.from.some((s) => !catalog.scopes!.to.includes(s))) n++;
+  if (catalog.scopes?.from.some((s) => !catalog.scopes!.to.includes(s))) n++;
   return n;
 }
 
-function requiredBump(roles: readonly RoleChange[], users: readonly UserChange[], catalog: CatalogChanges, settings: readonly FieldChange[]): { bump: Bump; reason: string | null } {
+function requiredBump(
+  roles: readonly RoleChange[],
+  users: readonly UserChange[],
+  catalog: CatalogChanges,
+  settings: readonly FieldChange[],
+): { bump: Bump; reason: string | null } {
   let bump: Bump = 'none';
   let reason: string | null = null;
   const need = (b: Bump, why: string) => {
@@ -954,8 +1156,20 @@ function requiredBump(roles: readonly RoleChange[], users: readonly UserChange[]
     if (p.change === 'renamed') need('minor', `permission \`${p.renamedFrom}\` was renamed to \`${p.permission}\``);
   }
   for (const c of catalog.collections) {
-    if (c.change === 'removed' || c.entriesRemoved.length > 0) need('major', c.change === 'removed' ? `collection \`${c.collection}\` was removed` : `${c.collection} entry \`${c.entriesRemoved[0]}\` was removed`);
-    if (c.change === 'added' || c.entriesAdded.length > 0) need('minor', c.change === 'added' ? `collection \`${c.collection}\` was added` : `${c.collection} entry \`${c.entriesAdded[0]}\` was added`);
+    if (c.change === 'removed' || c.entriesRemoved.length > 0)
+      need(
+        'major',
+        c.change === 'removed'
+          ? `collection \`${c.collection}\` was removed`
+          : `${c.collection} entry \`${c.entriesRemoved[0]}\` was removed`,
+      );
+    if (c.change === 'added' || c.entriesAdded.length > 0)
+      need(
+        'minor',
+        c.change === 'added'
+          ? `collection \`${c.collection}\` was added`
+          : `${c.collection} entry \`${c.entriesAdded[0]}\` was added`,
+      );
   }
   if (catalog.scopes) {
     const gone = catalog.scopes.from.find((s) => !catalog.scopes!.to.includes(s));
@@ -969,12 +1183,22 @@ function requiredBump(roles: readonly RoleChange[], users: readonly UserChange[]
     if (r.status === 'added') need('minor', `role \`${r.role}\` was added`);
     if (r.renamedFrom) need('minor', `role \`${r.renamedFrom}\` was renamed to \`${r.role}\``);
     const lost = r.access.permissions.find((p) => p.change === 'lost' || p.change === 'narrowed');
-    if (r.status !== 'removed' && lost) need('major', `role \`${r.role}\` ${lost.change === 'lost' ? 'loses' : 'narrows'} \`${lost.permission}\``);
-    if (r.status !== 'removed' && r.access.collections.some((c) => c.lost.length > 0 || c.unknownTop?.to === false || c.unknownUnderLost.length > 0))
+    if (r.status !== 'removed' && lost)
+      need('major', `role \`${r.role}\` ${lost.change === 'lost' ? 'loses' : 'narrows'} \`${lost.permission}\``);
+    if (
+      r.status !== 'removed' &&
+      r.access.collections.some((c) => c.lost.length > 0 || c.unknownTop?.to === false || c.unknownUnderLost.length > 0)
+    )
       need('major', `role \`${r.role}\` loses collection access`);
     const gained = gains(r.access)[0];
-    if (r.status === 'changed' && gained) need('minor', `role \`${r.role}\` ${gained.change === 'gained' ? 'gains' : 'widens'} \`${gained.permission}\``);
-    if (r.status === 'changed' && r.access.collections.some((c) => c.gained.length > 0 || c.unknownTop?.to === true || c.unknownUnderGained.length > 0))
+    if (r.status === 'changed' && gained)
+      need('minor', `role \`${r.role}\` ${gained.change === 'gained' ? 'gains' : 'widens'} \`${gained.permission}\``);
+    if (
+      r.status === 'changed' &&
+      r.access.collections.some(
+        (c) => c.gained.length > 0 || c.unknownTop?.to === true || c.unknownUnderGained.length > 0,
+      )
+    )
       need('minor', `role \`${r.role}\` gains collection access`);
     need('patch', `role \`${r.role}\` changed`);
   }
@@ -985,7 +1209,8 @@ function requiredBump(roles: readonly RoleChange[], users: readonly UserChange[]
     if (gains(u.access).length > 0 || u.access.collections.length > 0) need('minor', `user \`${u.user}\` gains access`);
     need('patch', `user \`${u.user}\` changed`);
   }
-  for (const p of catalog.permissions) if (p.change === 'changed') need('patch', `permission \`${p.permission}\` changed`);
+  for (const p of catalog.permissions)
+    if (p.change === 'changed') need('patch', `permission \`${p.permission}\` changed`);
   for (const a of catalog.actions) need('patch', `action \`${a.action}\` changed`);
   for (const c of catalog.collections) need('patch', `collection \`${c.collection}\` changed`);
   for (const o of catalog.other) need('patch', `${o.field} changed`);

@@ -7,7 +7,12 @@ import type { Model } from '../model/model.js';
  * wolf on routine changes.
  */
 
-export type EscalationReason = 'sensitive' | 'widest-scope' | 'collection-all' | 'grants-everything' | 'self-restriction-lifted';
+export type EscalationReason =
+  | 'sensitive'
+  | 'widest-scope'
+  | 'collection-all'
+  | 'grants-everything'
+  | 'self-restriction-lifted';
 
 /** A permission a subject gains, or holds at a wider level than before. */
 export interface PermissionGain {

@@ -57,7 +57,12 @@ export function entryRoutes(model: Model, roles: readonly string[], entry: Entry
     const rule = model.roleIndex.get(name)?.collectionRules.get(entry.collection.name);
     if (!rule) continue;
     const allows = entryAllowed(entry.collection, ruleAccess(entry.collection, rule.mode, rule.entries), entry.path);
-    out.push({ roles: path, rule, allows, covering: rule.mode === 'all' ? undefined : coveringEntry(rule, entry.path) });
+    out.push({
+      roles: path,
+      rule,
+      allows,
+      covering: rule.mode === 'all' ? undefined : coveringEntry(rule, entry.path),
+    });
   }
   return out;
 }
@@ -72,7 +77,13 @@ export function explainEntry(model: Model, subject: Subject, entry: EntryRef): E
 }
 
 /** Roles and users that may use an entry; each role with the nearest rule that allows it. */
-export function whoCanUse(model: Model, entry: EntryRef): { roles: { role: string; title: string; route: EntryRoute | undefined }[]; users: { user: string; title: string | undefined; through: string[] }[] } {
+export function whoCanUse(
+  model: Model,
+  entry: EntryRef,
+): {
+  roles: { role: string; title: string; route: EntryRoute | undefined }[];
+  users: { user: string; title: string | undefined; through: string[] }[];
+} {
   const allowedFor = (role: string) => {
     const access = model.roleIndex.get(role)?.collections.get(entry.collection.name);
     return access !== undefined && entryAllowed(entry.collection, access, entry.path);

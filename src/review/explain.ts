@@ -110,7 +110,12 @@ function grantIndex(model: Model): Map<string, Map<string, { grant: GrantInfo; a
     const byResource = new Map<string, { grant: GrantInfo; at: number }[]>();
     role.grants.forEach((grant, at) => {
       const t = grant.target;
-      const key = t.kind === 'all' ? '*' : t.kind === 'resource' ? t.resource : (model.permissionIndex.get(t.permission)?.resource ?? '');
+      const key =
+        t.kind === 'all'
+          ? '*'
+          : t.kind === 'resource'
+            ? t.resource
+            : (model.permissionIndex.get(t.permission)?.resource ?? '');
       byResource.set(key, [...(byResource.get(key) ?? []), { grant, at }]);
     });
     index.set(role.name, byResource);
@@ -143,7 +148,9 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
   const index = grantIndex(model);
   for (const [name, path] of inheritancePaths(model, roles)) {
     const byResource = index.get(name);
-    const grants = [...(byResource?.get(permission.resource) ?? []), ...(byResource?.get('*') ?? [])].sort((a, b) => a.at - b.at);
+    const grants = [...(byResource?.get(permission.resource) ?? []), ...(byResource?.get('*') ?? [])].sort(
+      (a, b) => a.at - b.at,
+    );
     for (const { grant } of grants) {
       for (const q of grantNamesOn(model, grant, permission.resource)) {
         const chain = q.id === permission.id ? [] : implicationChain(model, q.action, permission.action);
@@ -164,7 +171,10 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
     }
   }
   const indirection = (r: Route) => (r.implication.length > 0 ? 2 : r.wildcard ? 1 : 0);
-  routes.sort((a, b) => b.level - a.level || a.roles.length - b.roles.length || indirection(a) - indirection(b) || a.order - b.order);
+  routes.sort(
+    (a, b) =>
+      b.level - a.level || a.roles.length - b.roles.length || indirection(a) - indirection(b) || a.order - b.order,
+  );
   return routes.map(({ order: _order, ...r }) => r);
 }
 
@@ -188,7 +198,12 @@ export interface Explanation {
   readonly grantedBy: readonly { readonly role: string; readonly level: number }[];
 }
 
-export function explain(model: Model, subject: Subject, permission: PermissionInfo, asked: number | undefined): Explanation {
+export function explain(
+  model: Model,
+  subject: Subject,
+  permission: PermissionInfo,
+  asked: number | undefined,
+): Explanation {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
   const held = access.permissions.get(permission.id);
@@ -231,13 +246,24 @@ export interface Holder {
 }
 
 /** Which roles and users hold `permission` (at `asked` or wider; any level when undefined). */
-export function whoCan(model: Model, permission: PermissionInfo, asked: number | undefined): { roles: Holder[]; users: Holder[] } {
+export function whoCan(
+  model: Model,
+  permission: PermissionInfo,
+  asked: number | undefined,
+): { roles: Holder[]; users: Holder[] } {
   const needed = permission.scoped ? (asked ?? 0) : 0;
   const roles: Holder[] = [];
   for (const role of model.roles) {
     const level = role.effective.get(permission.id);
     if (level === undefined || level < needed) continue;
-    roles.push({ kind: 'role', name: role.name, title: role.title, level, route: findRoutes(model, [role.name], permission)[0], through: [] });
+    roles.push({
+      kind: 'role',
+      name: role.name,
+      title: role.title,
+      level,
+      route: findRoutes(model, [role.name], permission)[0],
+      through: [],
+    });
   }
   const users: Holder[] = [];
   for (const user of model.users) {
@@ -258,7 +284,11 @@ export interface AccessReport {
   readonly categories: readonly {
     readonly category: string | undefined;
     readonly title: string;
-    readonly permissions: readonly { readonly permission: PermissionInfo; readonly level: number; readonly route: Route | undefined }[];
+    readonly permissions: readonly {
+      readonly permission: PermissionInfo;
+      readonly level: number;
+      readonly route: Route | undefined;
+    }[];
   }[];
   readonly access: SubjectAccess;
   readonly count: number;
@@ -267,14 +297,22 @@ export interface AccessReport {
 export function accessOf(model: Model, subject: Subject): AccessReport {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
-  const categories: { category: string | undefined; title: string; permissions: { permission: PermissionInfo; level: number; route: Route | undefined }[] }[] = [];
+  const categories: {
+    category: string | undefined;
+    title: string;
+    permissions: { permission: PermissionInfo; level: number; route: Route | undefined }[];
+  }[] = [];
   const order = [...model.categories.map((c) => c.name), undefined];
   for (const name of order) {
     const permissions = model.permissions
       .filter((p) => p.category === name && access.permissions.has(p.id))
       .map((p) => ({ permission: p, level: access.permissions.get(p.id)!, route: findRoutes(model, roles, p)[0] }));
     if (permissions.length === 0) continue;
-    categories.push({ category: name, title: name === undefined ? 'Other' : (model.categories.find((c) => c.name === name)?.title ?? name), permissions });
+    categories.push({
+      category: name,
+      title: name === undefined ? 'Other' : (model.categories.find((c) => c.name === name)?.title ?? name),
+      permissions,
+    });
   }
   return {
     model,

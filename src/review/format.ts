@@ -25,8 +25,14 @@ export function routePhrase(via: RouteSummary | null, subjectIsRole: boolean, ti
   if (!via) return '';
   const declaring = via.roles[via.roles.length - 1]!;
   const parts = [tick(via.grant)];
-  if (subjectIsRole && via.roles.length > 1) parts.push(`inherited from ${tick(declaring)}${via.roles.length > 2 ? ` (via ${via.roles.slice(1, -1).map(tick).join(' → ')})` : ''}`);
-  if (!subjectIsRole) parts.push(`in ${tick(declaring)}${via.roles.length > 1 ? ` (through ${via.roles.slice(0, -1).map(tick).join(' → ')})` : ''}`);
+  if (subjectIsRole && via.roles.length > 1)
+    parts.push(
+      `inherited from ${tick(declaring)}${via.roles.length > 2 ? ` (via ${via.roles.slice(1, -1).map(tick).join(' → ')})` : ''}`,
+    );
+  if (!subjectIsRole)
+    parts.push(
+      `in ${tick(declaring)}${via.roles.length > 1 ? ` (through ${via.roles.slice(0, -1).map(tick).join(' → ')})` : ''}`,
+    );
   const implied = via.impliedBy ? ` (${via.implication.join(' ⇒ ')})` : '';
   return `${parts[0]}${implied}${parts.length > 1 ? `, ${parts.slice(1).join(', ')}` : ''}`;
 }
@@ -34,7 +40,10 @@ export function routePhrase(via: RouteSummary | null, subjectIsRole: boolean, ti
 /** A collection access as words: "all", "none", "allow slack, gmail", "all except stripe". */
 export function modeText(m: CollectionDelta['from'], tick: (s: string) => string, limit = 6): string {
   if (m.mode === 'all' || m.mode === 'none') return m.mode;
-  const list = m.entries.length > limit ? `${m.entries.slice(0, limit).map(tick).join(', ')} and ${m.entries.length - limit} more` : m.entries.map(tick).join(', ');
+  const list =
+    m.entries.length > limit
+      ? `${m.entries.slice(0, limit).map(tick).join(', ')} and ${m.entries.length - limit} more`
+      : m.entries.map(tick).join(', ');
   return m.mode === 'allow' ? `only ${list}` : `all except ${list}`;
 }
 
@@ -53,13 +62,21 @@ function within(path: string, roots: readonly string[]): boolean {
 
 /** What a collection change does, as phrases: gained entries, lost entries, entries added later. */
 export function collectionPhrases(c: CollectionDelta, tick: (s: string) => string, limit = 8): string[] {
-  const list = (xs: readonly string[]) => (xs.length > limit ? `${xs.slice(0, limit).map(tick).join(', ')} and ${xs.length - limit} more` : xs.map(tick).join(', '));
+  const list = (xs: readonly string[]) =>
+    xs.length > limit
+      ? `${xs.slice(0, limit).map(tick).join(', ')} and ${xs.length - limit} more`
+      : xs.map(tick).join(', ');
   const gained = displayEntries(c.gained);
   const lost = displayEntries(c.lost);
   const out: string[] = [];
   if (gained.length > 0) out.push(`gains ${list(gained)}`);
   if (lost.length > 0) out.push(`loses ${list(lost)}`);
-  if (c.unknownTop) out.push(c.unknownTop.to ? 'entries added to the catalog later: now allowed' : 'entries added to the catalog later: no longer allowed');
+  if (c.unknownTop)
+    out.push(
+      c.unknownTop.to
+        ? 'entries added to the catalog later: now allowed'
+        : 'entries added to the catalog later: no longer allowed',
+    );
   else {
     const underGained = displayEntries(c.unknownUnderGained.filter((e) => !within(e, c.gained)));
     const underLost = displayEntries(c.unknownUnderLost.filter((e) => !within(e, c.lost)));
@@ -91,12 +108,22 @@ export function setSummary(s: SetReport): string {
   const changed = s.roles.filter((r) => r.status === 'changed').length;
   const added = s.roles.filter((r) => r.status === 'added').length;
   const removed = s.roles.filter((r) => r.status === 'removed').length;
-  const roleBits = [changed > 0 ? `${changed} changed` : '', added > 0 ? `${added} added` : '', removed > 0 ? `${removed} removed` : ''].filter(Boolean);
+  const roleBits = [
+    changed > 0 ? `${changed} changed` : '',
+    added > 0 ? `${added} added` : '',
+    removed > 0 ? `${removed} removed` : '',
+  ].filter(Boolean);
   if (roleBits.length > 0) parts.push(`roles: ${roleBits.join(', ')}`);
-  if (s.users.length > 0) parts.push(plural(s.users.length, 'user') + ' affected');
-  const catalog = s.catalog.permissions.length + s.catalog.actions.length + s.catalog.collections.length + (s.catalog.scopes ? 1 : 0) + s.catalog.other.length;
+  if (s.users.length > 0) parts.push(`${plural(s.users.length, 'user')} affected`);
+  const catalog =
+    s.catalog.permissions.length +
+    s.catalog.actions.length +
+    s.catalog.collections.length +
+    (s.catalog.scopes ? 1 : 0) +
+    s.catalog.other.length;
   if (catalog > 0) parts.push(plural(catalog, 'catalog change'));
-  if (s.settings.some((f) => f.field !== 'version')) parts.push(plural(s.settings.filter((f) => f.field !== 'version').length, 'setting') + ' changed');
+  if (s.settings.some((f) => f.field !== 'version'))
+    parts.push(`${plural(s.settings.filter((f) => f.field !== 'version').length, 'setting')} changed`);
   return parts.join(' · ');
 }
 
@@ -110,7 +137,16 @@ export function reportHeadline(r: DiffReport): string {
   parts.push(plural(s.escalations, 'escalation'));
   parts.push(`${plural(s.removals, 'removal')}`);
   if (s.rolesAdded + s.rolesRemoved + s.rolesChanged > 0)
-    parts.push([s.rolesChanged > 0 ? `${s.rolesChanged} changed` : '', s.rolesAdded > 0 ? `${s.rolesAdded} added` : '', s.rolesRemoved > 0 ? `${s.rolesRemoved} removed` : ''].filter(Boolean).join(', ').replace(/^/, 'roles: '));
+    parts.push(
+      [
+        s.rolesChanged > 0 ? `${s.rolesChanged} changed` : '',
+        s.rolesAdded > 0 ? `${s.rolesAdded} added` : '',
+        s.rolesRemoved > 0 ? `${s.rolesRemoved} removed` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')
+        .replace(/^/, 'roles: '),
+    );
   if (s.usersChanged > 0) parts.push(`${plural(s.usersChanged, 'user')} affected`);
   return parts.join(' · ');
 }

@@ -35,7 +35,9 @@ export class GitRepo {
   commit(revision: string): string | undefined {
     if (revision.startsWith('-') || revision.includes('\0')) return undefined;
     try {
-      const out = git(this.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`]).toString('utf8').trim();
+      const out = git(this.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${revision}^{commit}`])
+        .toString('utf8')
+        .trim();
       return /^[0-9a-f]{40,64}$/.test(out) ? out : undefined;
     } catch {
       return undefined;
@@ -65,7 +67,10 @@ export class GitRepo {
   }
 
   /** Every file below `folder` (repository-relative, `''` for the root) at `commit`. */
-  listFiles(commit: string, folder: string): { mode: string; type: string; object: string; size: number; path: string }[] {
+  listFiles(
+    commit: string,
+    folder: string,
+  ): { mode: string; type: string; object: string; size: number; path: string }[] {
     const args = ['ls-tree', '-r', '-z', '-l', '--full-tree', commit];
     if (folder !== '') args.push('--', folder);
     const out = git(this.root, args).toString('utf8');
@@ -159,15 +164,22 @@ export function readSetsAtCommit(repo: GitRepo, commit: string, folder: string):
       })
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const lock = inner.find((e) => e.path === `${dir}/${LOCKFILE_NAME}` && e.type === 'blob');
-    const readable = [...wanted, ...(lock ? [lock] : [])].filter((e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES);
+    const readable = [...wanted, ...(lock ? [lock] : [])].filter(
+      (e) => e.type === 'blob' && e.mode !== '120000' && e.size <= MAX_FILE_BYTES,
+    );
     const blobs = repo.readBlobs(readable.map((e) => e.object));
     const files: RawFile[] = [];
     for (const e of wanted) {
       if (e.type !== 'blob') continue;
       if (e.mode === '120000') {
-        problems.report('PC108', 'cannot read file: it is a symbolic link, which policyc does not follow inside a git revision', fileSpan(e.path), {
-          hint: 'commit the file itself instead of a link to it',
-        });
+        problems.report(
+          'PC108',
+          'cannot read file: it is a symbolic link, which policyc does not follow inside a git revision',
+          fileSpan(e.path),
+          {
+            hint: 'commit the file itself instead of a link to it',
+          },
+        );
         continue;
       }
       if (e.size > MAX_FILE_BYTES) {
@@ -177,8 +189,15 @@ export function readSetsAtCommit(repo: GitRepo, commit: string, folder: string):
       files.push({ path: e.path, bytes: new Uint8Array(blobs.get(e.object) ?? Buffer.alloc(0)) });
     }
     if (files.length === 0 && problems.items.length === 0) continue;
-    const lockfile = lock && blobs.has(lock.object) ? { path: lock.path, bytes: new Uint8Array(blobs.get(lock.object)!) } : undefined;
-    sets.push({ name: path.posix.basename(dir === '' ? repo.root.split(path.sep).join('/') : dir), dir: dir === '' ? '.' : dir, files, lockfile, readDiagnostics: problems.items });
+    const lockfile =
+      lock && blobs.has(lock.object) ? { path: lock.path, bytes: new Uint8Array(blobs.get(lock.object)!) } : undefined;
+    sets.push({
+      name: path.posix.basename(dir === '' ? repo.root.split(path.sep).join('/') : dir),
+      dir: dir === '' ? '.' : dir,
+      files,
+      lockfile,
+      readDiagnostics: problems.items,
+    });
   }
   return sets;
 }

@@ -112,11 +112,16 @@ function relocate(source: SetSource, cwd: string): SetSource {
 }
 
 /** Reads policy sets from a folder: `<folder>/<policies path>` when the folder is a checkout, else the folder itself. */
-async function readFolder(cwd: string, folder: string, policiesPath: string): Promise<{ sets: SetSource[]; path: string }> {
+async function readFolder(
+  cwd: string,
+  folder: string,
+  policiesPath: string,
+): Promise<{ sets: SetSource[]; path: string }> {
   const abs = path.resolve(cwd, folder);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UsageError('PC902', `no such folder: ${folder}`);
   const inner = path.resolve(abs, policiesPath);
-  const target = !path.isAbsolute(policiesPath) && inner !== abs && existsSync(inner) && statSync(inner).isDirectory() ? inner : abs;
+  const target =
+    !path.isAbsolute(policiesPath) && inner !== abs && existsSync(inner) && statSync(inner).isDirectory() ? inner : abs;
   const found = new Diagnostics();
   const sets = (await discoverSets(target, found)).map((s) => relocate(s, cwd));
   return { sets, path: displayPath(target, cwd) };
@@ -146,35 +151,69 @@ export async function loadSides(options: LoadOptions): Promise<{ base: Side; hea
     const abs = path.resolve(cwd, arg);
     if (existsSync(abs) && statSync(abs).isDirectory()) return { kind: 'folder', label: arg };
     if (!repo) {
-      throw new UsageError('PC903', `\`${arg}\` is not a folder, and ${cwd} is not in a git repository, so it cannot be a revision`, 'pass two folders, or run policyc diff inside a git repository');
+      throw new UsageError(
+        'PC903',
+        `\`${arg}\` is not a folder, and ${cwd} is not in a git repository, so it cannot be a revision`,
+        'pass two folders, or run policyc diff inside a git repository',
+      );
     }
-    throw new UsageError('PC903', `\`${arg}\` is neither a git revision nor a folder`, 'name a branch, tag or commit (`main`, `HEAD~1`, `origin/main`), or a folder of policy sets');
+    throw new UsageError(
+      'PC903',
+      `\`${arg}\` is neither a git revision nor a folder`,
+      'name a branch, tag or commit (`main`, `HEAD~1`, `origin/main`), or a folder of policy sets',
+    );
   };
 
   const headSpec: Spec = options.head === undefined ? { kind: 'worktree' } : classify(options.head);
   let baseSpec: Spec;
   if (options.base !== undefined) baseSpec = classify(options.base);
   else {
-    if (!repo) throw new UsageError('PC903', `${cwd} is not in a git repository, so there is no default BASE`, 'pass BASE explicitly: a folder of policy sets to compare with');
+    if (!repo)
+      throw new UsageError(
+        'PC903',
+        `${cwd} is not in a git repository, so there is no default BASE`,
+        'pass BASE explicitly: a folder of policy sets to compare with',
+      );
     const branch = repo.defaultBranch();
-    if (!branch) throw new UsageError('PC903', 'cannot find the default branch (tried origin/HEAD, main, master)', 'pass BASE explicitly, for example `policyc diff origin/main`');
+    if (!branch)
+      throw new UsageError(
+        'PC903',
+        'cannot find the default branch (tried origin/HEAD, main, master)',
+        'pass BASE explicitly, for example `policyc diff origin/main`',
+      );
     const against = headSpec.kind === 'git' ? headSpec.commit : repo.commit('HEAD');
     const base = against ? repo.mergeBase(branch.commit, against) : undefined;
-    if (!base) throw new UsageError('PC903', `no common ancestor of ${branch.name} and ${headSpec.kind === 'git' ? headSpec.label : 'HEAD'}`, 'pass BASE explicitly');
+    if (!base)
+      throw new UsageError(
+        'PC903',
+        `no common ancestor of ${branch.name} and ${headSpec.kind === 'git' ? headSpec.label : 'HEAD'}`,
+        'pass BASE explicitly',
+      );
     baseSpec = { kind: 'git', label: `merge-base of ${branch.name}`, commit: base };
   }
 
   const load = async (spec: Spec): Promise<Side> => {
     if (spec.kind === 'git') {
-      if (!repo || !inRepo) throw new UsageError('PC903', `the policies folder ${options.path} is outside the git repository, so it cannot be read at \`${spec.label}\``);
+      if (!repo || !inRepo)
+        throw new UsageError(
+          'PC903',
+          `the policies folder ${options.path} is outside the git repository, so it cannot be read at \`${spec.label}\``,
+        );
       let sources: SetSource[];
       try {
         sources = readSetsAtCommit(repo, spec.commit, repoPath === '' ? '' : repoPath!);
       } catch (error) {
-        if (error instanceof GitError) throw new UsageError('PC903', `cannot read ${repoPath} at \`${spec.label}\`: ${error.message}`);
+        if (error instanceof GitError)
+          throw new UsageError('PC903', `cannot read ${repoPath} at \`${spec.label}\`: ${error.message}`);
         throw error;
       }
-      return { kind: 'git', label: spec.label, revision: spec.commit, path: repoPath === '' ? '.' : repoPath!, sets: sources.map(prepareSet) };
+      return {
+        kind: 'git',
+        label: spec.label,
+        revision: spec.commit,
+        path: repoPath === '' ? '.' : repoPath!,
+        sets: sources.map(prepareSet),
+      };
     }
     if (spec.kind === 'folder') {
       const { sets, path: read } = await readFolder(cwd, spec.label, options.path);
@@ -182,12 +221,22 @@ export async function loadSides(options: LoadOptions): Promise<{ base: Side; hea
     }
     const exists = existsSync(policiesAbs) && statSync(policiesAbs).isDirectory();
     const sets = exists ? (await discoverSets(policiesAbs, new Diagnostics())).map((s) => relocate(s, cwd)) : [];
-    return { kind: 'worktree', label: 'working tree', revision: null, path: displayPath(policiesAbs, cwd), sets: sets.map(prepareSet) };
+    return {
+      kind: 'worktree',
+      label: 'working tree',
+      revision: null,
+      path: displayPath(policiesAbs, cwd),
+      sets: sets.map(prepareSet),
+    };
   };
   const base = await load(baseSpec);
   const head = await load(headSpec);
   if (base.sets.length === 0 && head.sets.length === 0) {
-    throw new UsageError('PC902', `no policy sets in ${options.path} at ${base.label} nor at ${head.label}`, 'pass --path with the folder that holds the policy sets');
+    throw new UsageError(
+      'PC902',
+      `no policy sets in ${options.path} at ${base.label} nor at ${head.label}`,
+      'pass --path with the folder that holds the policy sets',
+    );
   }
   return { base, head };
 }

@@ -42,7 +42,11 @@ function pick<T>(candidates: Candidate<T>[], input: string, what: string): Candi
     );
   }
   if (top.length > 1) {
-    throw new UsageError('PC905', `\`${input}\` names several ${what}s in ${sets[0]}: ${top.map((c) => c.label).join(', ')}`, `use the id instead of the title`);
+    throw new UsageError(
+      'PC905',
+      `\`${input}\` names several ${what}s in ${sets[0]}: ${top.map((c) => c.label).join(', ')}`,
+      `use the id instead of the title`,
+    );
   }
   return top[0];
 }
@@ -55,23 +59,44 @@ export function findSubject(sets: readonly NamedSet[], input: string): { set: Na
     const m = set.model;
     for (const role of m.roles) {
       const tier =
-        role.name === input ? TIER.key : role.previousNames.includes(input) ? TIER.alias : foldKey(role.name) === foldKey(input) ? TIER.folded : foldTitle(role.title) === folded ? TIER.title : undefined;
-      if (tier !== undefined) candidates.push({ set, value: { kind: 'role', role }, tier: tier * 2, label: `role \`${role.name}\`` });
+        role.name === input
+          ? TIER.key
+          : role.previousNames.includes(input)
+            ? TIER.alias
+            : foldKey(role.name) === foldKey(input)
+              ? TIER.folded
+              : foldTitle(role.title) === folded
+                ? TIER.title
+                : undefined;
+      if (tier !== undefined)
+        candidates.push({ set, value: { kind: 'role', role }, tier: tier * 2, label: `role \`${role.name}\`` });
     }
     for (const user of m.users) {
       const tier =
-        user.name === input ? TIER.key : foldKey(user.name) === foldKey(input) ? TIER.folded : user.title !== undefined && foldTitle(user.title) === folded ? TIER.title : undefined;
-      if (tier !== undefined) candidates.push({ set, value: { kind: 'user', user }, tier: tier * 2 + 1, label: `user \`${user.name}\`` });
+        user.name === input
+          ? TIER.key
+          : foldKey(user.name) === foldKey(input)
+            ? TIER.folded
+            : user.title !== undefined && foldTitle(user.title) === folded
+              ? TIER.title
+              : undefined;
+      if (tier !== undefined)
+        candidates.push({ set, value: { kind: 'user', user }, tier: tier * 2 + 1, label: `user \`${user.name}\`` });
     }
   }
   const found = pick(candidates, input, 'role or user');
   if (found) return { set: found.set, subject: found.value };
-  const names = sets.flatMap((s) => [...s.model.roles.flatMap((r) => [r.name, r.title]), ...s.model.users.flatMap((u) => [u.name, ...(u.title ? [u.title] : [])])]);
+  const names = sets.flatMap((s) => [
+    ...s.model.roles.flatMap((r) => [r.name, r.title]),
+    ...s.model.users.flatMap((u) => [u.name, ...(u.title ? [u.title] : [])]),
+  ]);
   const near = closest(input, names);
   throw new UsageError(
     'PC904',
     `no role or user \`${input}\` in ${sets.map((s) => s.name).join(', ') || 'the policy sets'}`,
-    near !== undefined ? `did you mean \`${near}\`?` : `roles: ${sets.flatMap((s) => s.model.roles.map((r) => r.name)).join(', ')}`,
+    near !== undefined
+      ? `did you mean \`${near}\`?`
+      : `roles: ${sets.flatMap((s) => s.model.roles.map((r) => r.name)).join(', ')}`,
   );
 }
 
@@ -80,7 +105,15 @@ function permissionCandidates(set: NamedSet, input: string): Candidate<Permissio
   const out: Candidate<PermissionInfo>[] = [];
   for (const p of set.model.permissions) {
     const tier =
-      p.id === input ? TIER.key : p.previousNames.includes(input) ? TIER.alias : foldKey(p.id) === foldKey(input) ? TIER.folded : foldTitle(p.title) === folded ? TIER.title : undefined;
+      p.id === input
+        ? TIER.key
+        : p.previousNames.includes(input)
+          ? TIER.alias
+          : foldKey(p.id) === foldKey(input)
+            ? TIER.folded
+            : foldTitle(p.title) === folded
+              ? TIER.title
+              : undefined;
     if (tier !== undefined) out.push({ set, value: p, tier, label: `\`${p.id}\` (${p.title})` });
   }
   return out;
@@ -95,7 +128,11 @@ function permissionNotFound(sets: readonly NamedSet[], input: string): UsageErro
       : input.includes(':')
         ? `permissions of \`${input.split(':')[0]}\`: ${sets.flatMap((s) => s.model.permissions.filter((p) => p.resource === input.split(':')[0]).map((p) => p.id)).join(', ') || 'none'}`
         : 'permissions are named `resource:action` (`records:update`) or by title';
-  return new UsageError('PC904', `no permission \`${input}\` in ${sets.map((s) => s.name).join(', ') || 'the policy sets'}`, hint);
+  return new UsageError(
+    'PC904',
+    `no permission \`${input}\` in ${sets.map((s) => s.name).join(', ') || 'the policy sets'}`,
+    hint,
+  );
 }
 
 /** A permission of one set, by id, previous id or title. */
@@ -106,7 +143,10 @@ export function findPermission(set: NamedSet, input: string): PermissionInfo {
 }
 
 /** A permission in any of the sets (who-can). */
-export function findPermissionAnywhere(sets: readonly NamedSet[], input: string): { set: NamedSet; permission: PermissionInfo } {
+export function findPermissionAnywhere(
+  sets: readonly NamedSet[],
+  input: string,
+): { set: NamedSet; permission: PermissionInfo } {
   const found = pick(
     sets.flatMap((s) => permissionCandidates(s, input)),
     input,
@@ -127,10 +167,15 @@ export function findEntry(set: NamedSet, input: string): EntryRef | undefined {
   if (colon <= 0) return undefined;
   const name = input.slice(0, colon);
   const path = input.slice(colon + 1).replace(/^\/+|\/+$/g, '');
-  const collection = set.model.collectionIndex.get(name) ?? set.model.collections.find((c) => foldKey(c.name) === foldKey(name) || foldTitle(c.title) === foldTitle(name));
+  const collection =
+    set.model.collectionIndex.get(name) ??
+    set.model.collections.find((c) => foldKey(c.name) === foldKey(name) || foldTitle(c.title) === foldTitle(name));
   if (!collection) return undefined;
   if (collection.entryIndex.has(path)) return { collection, path };
-  const near = closest(path, collection.entries.map((e) => e.path));
+  const near = closest(
+    path,
+    collection.entries.map((e) => e.path),
+  );
   throw new UsageError(
     'PC904',
     `no entry \`${path}\` in the collection \`${collection.name}\` of ${set.name}`,
@@ -141,7 +186,10 @@ export function findEntry(set: NamedSet, input: string): EntryRef | undefined {
 }
 
 /** An entry in any of the sets (who-can), or undefined when no set has such a collection. */
-export function findEntryAnywhere(sets: readonly NamedSet[], input: string): { set: NamedSet; entry: EntryRef } | undefined {
+export function findEntryAnywhere(
+  sets: readonly NamedSet[],
+  input: string,
+): { set: NamedSet; entry: EntryRef } | undefined {
   const found: { set: NamedSet; entry: EntryRef }[] = [];
   let firstError: unknown;
   for (const set of sets) {
@@ -153,7 +201,11 @@ export function findEntryAnywhere(sets: readonly NamedSet[], input: string): { s
     }
   }
   if (found.length > 1) {
-    throw new UsageError('PC905', `\`${input}\` is ambiguous: an entry in ${found.map((f) => f.set.name).join(', ')}`, `pick the set with ${found.map((f) => `--set ${f.set.name}`).join(' or ')}`);
+    throw new UsageError(
+      'PC905',
+      `\`${input}\` is ambiguous: an entry in ${found.map((f) => f.set.name).join(', ')}`,
+      `pick the set with ${found.map((f) => `--set ${f.set.name}`).join(' or ')}`,
+    );
   }
   if (found.length === 1) return found[0];
   if (firstError) throw firstError;
@@ -162,15 +214,25 @@ export function findEntryAnywhere(sets: readonly NamedSet[], input: string): { s
 
 /** A scope level of a set, by name or title. */
 export function findScope(model: Model, input: string): number {
-  if (model.scopes.length === 0) throw new UsageError('PC904', `the set \`${model.name}\` has no scopes, so --scope does not apply`, 'leave out --scope');
+  if (model.scopes.length === 0)
+    throw new UsageError(
+      'PC904',
+      `the set \`${model.name}\` has no scopes, so --scope does not apply`,
+      'leave out --scope',
+    );
   const folded = foldTitle(input);
   const s = model.scopes.find((x) => x.name === input) ?? model.scopes.find((x) => foldTitle(x.title) === folded);
   if (s) return s.level;
-  const near = closest(input, model.scopes.map((x) => x.name));
+  const near = closest(
+    input,
+    model.scopes.map((x) => x.name),
+  );
   throw new UsageError(
     'PC904',
     `no scope \`${input}\` in ${model.name}`,
-    near !== undefined ? `did you mean \`${near}\`? (scopes: ${model.scopes.map((x) => x.name).join(' < ')})` : `scopes, narrowest first: ${model.scopes.map((x) => x.name).join(' < ')}`,
+    near !== undefined
+      ? `did you mean \`${near}\`? (scopes: ${model.scopes.map((x) => x.name).join(' < ')})`
+      : `scopes, narrowest first: ${model.scopes.map((x) => x.name).join(' < ')}`,
   );
 }
 
@@ -180,5 +242,9 @@ export function selectSet(sets: readonly NamedSet[], name: string | undefined, a
   const found = sets.filter((s) => s.name === name);
   if (found.length > 0) return found;
   const near = closest(name, all);
-  throw new UsageError('PC904', `no policy set \`${name}\``, near !== undefined ? `did you mean \`${near}\`?` : `sets: ${all.join(', ')}`);
+  throw new UsageError(
+    'PC904',
+    `no policy set \`${name}\``,
+    near !== undefined ? `did you mean \`${near}\`?` : `sets: ${all.join(', ')}`,
+  );
 }

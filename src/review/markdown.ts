@@ -1,6 +1,24 @@
 import { BIDI_CONTROL } from '../load/source.js';
-import type { AccessDelta, CatalogChanges, Escalation, FieldChange, PermissionDelta, RoleChange, UserChange } from './diff.js';
-import { collectionPhrases, deltaCounts, levelChange, modeText, plural, reportHeadline, routePhrase, setSummary, sideLabel } from './format.js';
+import type {
+  AccessDelta,
+  CatalogChanges,
+  Escalation,
+  FieldChange,
+  PermissionDelta,
+  RoleChange,
+  UserChange,
+} from './diff.js';
+import {
+  collectionPhrases,
+  deltaCounts,
+  levelChange,
+  modeText,
+  plural,
+  reportHeadline,
+  routePhrase,
+  setSummary,
+  sideLabel,
+} from './format.js';
 import type { DiffReport, SetReport } from './report.js';
 
 /**
@@ -68,13 +86,19 @@ export function renderMarkdown(report: DiffReport): string {
 
 function render(report: DiffReport, options: Options): string {
   const out: string[] = [MARKDOWN_MARKER, '### Policy changes', ''];
-  out.push(`${tick(sideLabel(report.base))} → ${tick(sideLabel(report.head))} · **${mdText(reportHeadline(report))}**`, '');
+  out.push(
+    `${tick(sideLabel(report.base))} → ${tick(sideLabel(report.head))} · **${mdText(reportHeadline(report))}**`,
+    '',
+  );
   for (const s of report.sets) out.push(`- ${setLine(s)}`);
   out.push('');
 
   const failed = report.sets.filter((s) => s.status === 'error');
   if (failed.length > 0) {
-    const lines = ['> [!CAUTION]', `> **${plural(failed.length, 'policy set')} ${failed.length === 1 ? 'does' : 'do'} not compile**: ${failed.length === 1 ? 'its' : 'their'} changes cannot be shown until the errors are fixed.`];
+    const lines = [
+      '> [!CAUTION]',
+      `> **${plural(failed.length, 'policy set')} ${failed.length === 1 ? 'does' : 'do'} not compile**: ${failed.length === 1 ? 'its' : 'their'} changes cannot be shown until the errors are fixed.`,
+    ];
     for (const s of failed) {
       for (const [side, info] of [
         [report.base, s.base],
@@ -100,15 +124,24 @@ function render(report: DiffReport, options: Options): string {
       `> **Breaking: ${plural(n, 'lockfile number')} ${n === 1 ? 'changes' : 'change'} meaning.** Numbers are stored by applications (tokens, database rows, cached bitsets); a changed or reused number silently gives stored data another meaning. Restore the lockfile from the base branch (\`git checkout <base> -- <lockfile>\`) and run \`policyc build\`.`,
     );
     for (const s of renumbered) {
-      for (const c of s.numbering.slice(0, 20)) out.push(`> - ${report.sets.length > 1 ? `**${mdText(s.name)}** · ` : ''}${messageMd(c.message)}`);
+      for (const c of s.numbering.slice(0, 20))
+        out.push(`> - ${report.sets.length > 1 ? `**${mdText(s.name)}** · ` : ''}${messageMd(c.message)}`);
       if (s.numbering.length > 20) out.push(`> - and ${s.numbering.length - 20} more in ${mdText(s.name)}`);
     }
     out.push('');
   }
 
   if (report.escalations.length > 0) {
-    out.push('> [!WARNING]', `> **${plural(report.escalations.length, 'escalation')}**: access to manage access, the widest scope, a whole collection or everything. Review these first.`);
-    const added = new Set(report.sets.flatMap((s) => [...s.roles.filter((r) => r.status === 'added').map((r) => `${s.name}\0role\0${r.role}`), ...s.users.filter((u) => u.status === 'added').map((u) => `${s.name}\0user\0${u.user}`)]));
+    out.push(
+      '> [!WARNING]',
+      `> **${plural(report.escalations.length, 'escalation')}**: access to manage access, the widest scope, a whole collection or everything. Review these first.`,
+    );
+    const added = new Set(
+      report.sets.flatMap((s) => [
+        ...s.roles.filter((r) => r.status === 'added').map((r) => `${s.name}\0role\0${r.role}`),
+        ...s.users.filter((u) => u.status === 'added').map((u) => `${s.name}\0user\0${u.user}`),
+      ]),
+    );
     for (const line of escalationLines(report.escalations, report.sets.length > 1, added)) out.push(`> - ${line}`);
     out.push('');
   }
@@ -161,7 +194,9 @@ function escalationLines(escalations: readonly Escalation[], showSet: boolean, a
     }
     const e = group[0]!;
     const fresh = added.has(`${e.set}\0${e.subject.kind}\0${e.subject.name}`) ? 'new ' : '';
-    const noun = fresh + { role: 'role', user: 'user', transfer: 'users of removed role', permission: 'permission' }[e.subject.kind];
+    const noun =
+      fresh +
+      { role: 'role', user: 'user', transfer: 'users of removed role', permission: 'permission' }[e.subject.kind];
     const items = group.map((x) => {
       if (x.reasons.includes('grants-everything')) return '**every permission**';
       if (x.collection) return `all of ${tick(x.collection)}`;
@@ -169,7 +204,9 @@ function escalationLines(escalations: readonly Escalation[], showSet: boolean, a
       return `${tick(x.permission ?? '')}${x.to ? ` at ${mdText(x.to)}` : ''}${flags}`;
     });
     const users = e.users.length > 0 ? ` · users: ${e.users.map(tick).join(', ')}` : '';
-    out.push(`${showSet ? `**${mdText(e.set)}** · ` : ''}${noun} ${tick(e.subject.name)}${e.subject.title ? ` (${mdText(e.subject.title)})` : ''}: ${plural(group.length, 'escalation')}: ${items.join(', ')}${users}`);
+    out.push(
+      `${showSet ? `**${mdText(e.set)}** · ` : ''}${noun} ${tick(e.subject.name)}${e.subject.title ? ` (${mdText(e.subject.title)})` : ''}: ${plural(group.length, 'escalation')}: ${items.join(', ')}${users}`,
+    );
   }
   return out;
 }
@@ -195,7 +232,12 @@ function renderSet(s: SetReport, options: Options): string[] {
     out.push(`${verb}, version ${s.status === 'added' ? (s.head?.version ?? '?') : (s.base?.version ?? '?')}.`, '');
     const rows = s.roles.map((r) => {
       const c = deltaCounts(r.access);
-      return [tick(r.role), mdText(r.title), String(s.status === 'added' ? c.gained : c.lost), r.users.map(tick).join(', ') || '—'];
+      return [
+        tick(r.role),
+        mdText(r.title),
+        String(s.status === 'added' ? c.gained : c.lost),
+        r.users.map(tick).join(', ') || '—',
+      ];
     });
     out.push(collapsibleTable(['Role', 'Title', 'Permissions and collections', 'Users'], rows, 'role'), '');
     return out;
@@ -203,7 +245,10 @@ function renderSet(s: SetReport, options: Options): string[] {
   if (s.version) {
     const v = s.version;
     const declared = v.from === v.to ? `still ${v.to}` : `${v.from} → ${v.to}`;
-    if (v.ok) out.push(`✅ Version ${declared}${v.required !== 'none' ? ` covers this change (needs ${v.required}${v.reason ? `: ${messageMd(v.reason)}` : ''})` : ''}.`);
+    if (v.ok)
+      out.push(
+        `✅ Version ${declared}${v.required !== 'none' ? ` covers this change (needs ${v.required}${v.reason ? `: ${messageMd(v.reason)}` : ''})` : ''}.`,
+      );
     else if (v.declared === 'invalid') out.push(`❗ Version ${declared}: not a semantic version.`);
     else
       out.push(
@@ -230,14 +275,18 @@ function renderSet(s: SetReport, options: Options): string[] {
 
   if (s.users.length > 0) {
     out.push('##### Users', '');
-    if (options.compact) out.push(`${plural(s.users.length, 'user')} affected: ${s.users.map((u) => tick(u.user)).join(', ')}.`, '');
+    if (options.compact)
+      out.push(`${plural(s.users.length, 'user')} affected: ${s.users.map((u) => tick(u.user)).join(', ')}.`, '');
     else out.push(collapsibleTable(['User', 'Roles', 'Gains', 'Loses'], s.users.map(userRow), 'user'), '');
   }
 
   const catalog = catalogRows(s.catalog);
   if (catalog.length > 0) {
     out.push('##### Catalog', '');
-    out.push(collapsibleTable(['Change', 'What', 'Details', 'Roles whose access changes'], catalog, 'catalog change'), '');
+    out.push(
+      collapsibleTable(['Change', 'What', 'Details', 'Roles whose access changes'], catalog, 'catalog change'),
+      '',
+    );
   }
   return out;
 }
@@ -257,17 +306,33 @@ const CHANGE_LABEL: Record<PermissionDelta['change'], string> = {
 
 function permissionRows(d: AccessDelta, subjectIsRole: boolean): string[][] {
   const rows: string[][] = [];
-  if (d.everything) rows.push([d.everything.to ? '🟢 gained' : '🔴 lost', '**every permission**', d.everything.to ? 'everything' : '—', '']);
+  if (d.everything)
+    rows.push([
+      d.everything.to ? '🟢 gained' : '🔴 lost',
+      '**every permission**',
+      d.everything.to ? 'everything' : '—',
+      '',
+    ]);
   for (const p of d.permissions) {
     const sensitive = p.sensitive ? ' · ⚠️ _sensitive_' : '';
     const level = levelChange(p);
-    rows.push([CHANGE_LABEL[p.change], `${tick(p.permission)} ${mdText(p.title)}${sensitive}`, p.change === 'gained' || p.change === 'widened' ? level.replace(/(\w+)$/, '**$1**') : level, routePhrase(p.via, subjectIsRole, tick)]);
+    rows.push([
+      CHANGE_LABEL[p.change],
+      `${tick(p.permission)} ${mdText(p.title)}${sensitive}`,
+      p.change === 'gained' || p.change === 'widened' ? level.replace(/(\w+)$/, '**$1**') : level,
+      routePhrase(p.via, subjectIsRole, tick),
+    ]);
   }
   for (const c of d.collections) {
     const gained = c.gained.length > 0 || c.unknownTop?.to === true || c.unknownUnderGained.length > 0;
     const lost = c.lost.length > 0 || c.unknownTop?.to === false || c.unknownUnderLost.length > 0;
     const label = gained && lost ? '🔄 changed' : gained ? '🟢 gained' : '🔴 lost';
-    rows.push([label, `${mdText(c.title)} (collection)`, `${modeText(c.from, tick)} → ${c.to.mode === 'all' ? '**all**' : modeText(c.to, tick)}`, collectionPhrases(c, tick).join('; ')]);
+    rows.push([
+      label,
+      `${mdText(c.title)} (collection)`,
+      `${modeText(c.from, tick)} → ${c.to.mode === 'all' ? '**all**' : modeText(c.to, tick)}`,
+      collectionPhrases(c, tick).join('; '),
+    ]);
   }
   return rows;
 }
@@ -282,7 +347,8 @@ function renderRole(r: RoleChange): string[] {
   if (r.renamedFrom) facts.push(`renamed from ${tick(r.renamedFrom)}`);
   if (r.titleFrom !== null) facts.push(`title was “${mdText(r.titleFrom)}”`);
   if (r.descriptionChanged) facts.push('description changed');
-  if (r.status === 'removed') facts.push(r.transferTo ? `its users move to ${tick(r.transferTo)}` : 'no transfer declared');
+  if (r.status === 'removed')
+    facts.push(r.transferTo ? `its users move to ${tick(r.transferTo)}` : 'no transfer declared');
   if (r.users.length > 0) facts.push(`users: ${r.users.map(tick).join(', ')}`);
   if (r.status === 'changed') {
     const d = r.declared;
@@ -304,7 +370,8 @@ function renderRole(r: RoleChange): string[] {
       }
     }
     const lost = permissionRows(r.access, true);
-    if (lost.length > 0) out.push('', details(`Everything ${tick(r.role)} granted (${plural(lost.length, 'row')})`, table(HEADER, lost)));
+    if (lost.length > 0)
+      out.push('', details(`Everything ${tick(r.role)} granted (${plural(lost.length, 'row')})`, table(HEADER, lost)));
     return out;
   }
   const rows = permissionRows(r.access, true);
@@ -312,7 +379,8 @@ function renderRole(r: RoleChange): string[] {
     out.push('No change to effective access.');
     return out;
   }
-  if (r.status === 'added' && rows.length > LONG) out.push(details(`Everything ${tick(r.role)} grants (${plural(rows.length, 'row')})`, table(HEADER, rows)));
+  if (r.status === 'added' && rows.length > LONG)
+    out.push(details(`Everything ${tick(r.role)} grants (${plural(rows.length, 'row')})`, table(HEADER, rows)));
   else out.push(collapsibleTable(HEADER, rows, 'change'));
   return out;
 }
@@ -327,7 +395,9 @@ function shortList(d: AccessDelta, gained: boolean): string {
     items.push(`${tick(p.permission)}${level ? ` (${level})` : ''}${p.sensitive && gained ? ' ⚠️' : ''}`);
   }
   for (const c of d.collections) {
-    const phrases = collectionPhrases(c, tick, 4).filter((x) => (gained ? /^gains|now allowed$/.test(x) : /^loses|no longer allowed$/.test(x)));
+    const phrases = collectionPhrases(c, tick, 4).filter((x) =>
+      gained ? /^gains|now allowed$/.test(x) : /^loses|no longer allowed$/.test(x),
+    );
     if (phrases.length > 0) items.push(`${mdText(c.title)}: ${phrases.join('; ').replace(/^(gains|loses) /, '')}`);
   }
   if (items.length > 8) return `${items.slice(0, 8).join(', ')} and ${items.length - 8} more`;
@@ -337,21 +407,45 @@ function shortList(d: AccessDelta, gained: boolean): string {
 function userRow(u: UserChange): string[] {
   const name = `${tick(u.user)}${u.title ? ` ${mdText(u.title)}` : ''}${u.status === 'added' ? ' (new)' : u.status === 'removed' ? ' (removed)' : ''}`;
   const same = u.rolesFrom.length === u.rolesTo.length && u.rolesFrom.every((r) => u.rolesTo.includes(r));
-  const list = (rs: readonly string[], defaulted: boolean) => (rs.length === 0 ? 'none' : rs.map(tick).join(', ') + (defaulted ? ' (default)' : ''));
-  const roles = same || u.status !== 'changed' ? list(u.status === 'removed' ? u.rolesFrom : u.rolesTo, u.status === 'removed' ? u.defaultedFrom : u.defaultedTo) : `${list(u.rolesFrom, u.defaultedFrom)} → ${list(u.rolesTo, u.defaultedTo)}`;
+  const list = (rs: readonly string[], defaulted: boolean) =>
+    rs.length === 0 ? 'none' : rs.map(tick).join(', ') + (defaulted ? ' (default)' : '');
+  const roles =
+    same || u.status !== 'changed'
+      ? list(u.status === 'removed' ? u.rolesFrom : u.rolesTo, u.status === 'removed' ? u.defaultedFrom : u.defaultedTo)
+      : `${list(u.rolesFrom, u.defaultedFrom)} → ${list(u.rolesTo, u.defaultedTo)}`;
   return [name, roles, shortList(u.access, true), shortList(u.access, false)];
 }
 
 function catalogRows(c: CatalogChanges): string[][] {
   const rows: string[][] = [];
-  const roles = (rs: readonly string[]) => (rs.length > 8 ? `${rs.slice(0, 8).map(tick).join(', ')} and ${rs.length - 8} more` : rs.map(tick).join(', ')) || '—';
+  const roles = (rs: readonly string[]) =>
+    (rs.length > 8 ? `${rs.slice(0, 8).map(tick).join(', ')} and ${rs.length - 8} more` : rs.map(tick).join(', ')) ||
+    '—';
   for (const p of c.permissions) {
     const sensitive = p.sensitive ? ' · ⚠️ _sensitive_' : '';
-    const fields = p.fields.filter((f) => f.field !== 'description').map((f) => `${f.field}: ${f.from === null ? 'none' : typeof f.from === 'boolean' ? f.from : `“${mdText(f.from)}”`} → ${f.to === null ? 'none' : typeof f.to === 'boolean' ? f.to : `“${mdText(f.to)}”`}`);
+    const fields = p.fields
+      .filter((f) => f.field !== 'description')
+      .map(
+        (f) =>
+          `${f.field}: ${f.from === null ? 'none' : typeof f.from === 'boolean' ? f.from : `“${mdText(f.from)}”`} → ${f.to === null ? 'none' : typeof f.to === 'boolean' ? f.to : `“${mdText(f.to)}”`}`,
+      );
     if (p.fields.some((f) => f.field === 'description')) fields.push('description changed');
-    const label = { added: '➕ permission added', removed: '➖ permission removed', renamed: '✏️ permission renamed', changed: '✏️ permission changed' }[p.change];
-    const what = p.change === 'renamed' ? `${tick(p.renamedFrom!)} → ${tick(p.permission)} ${mdText(p.title)}` : `${tick(p.permission)} ${mdText(p.title)}`;
-    rows.push([label, `${what}${sensitive}`, fields.join('; ') || (p.change === 'renamed' ? 'the old id stays an alias' : '—'), roles(p.roles)]);
+    const label = {
+      added: '➕ permission added',
+      removed: '➖ permission removed',
+      renamed: '✏️ permission renamed',
+      changed: '✏️ permission changed',
+    }[p.change];
+    const what =
+      p.change === 'renamed'
+        ? `${tick(p.renamedFrom!)} → ${tick(p.permission)} ${mdText(p.title)}`
+        : `${tick(p.permission)} ${mdText(p.title)}`;
+    rows.push([
+      label,
+      `${what}${sensitive}`,
+      fields.join('; ') || (p.change === 'renamed' ? 'the old id stays an alias' : '—'),
+      roles(p.roles),
+    ]);
   }
   for (const a of c.actions) {
     const implies = (xs: readonly string[]) => (xs.length === 0 ? 'nothing' : xs.map(tick).join(', '));
@@ -359,26 +453,50 @@ function catalogRows(c: CatalogChanges): string[][] {
       // A new or removed action: what it implies, once.
       const list = a.change === 'added' ? a.impliesTo : a.impliesFrom;
       const label = a.change === 'added' ? '➕ action added' : '➖ action removed';
-      rows.push([label, `action ${tick(a.action)}`, list.length > 0 ? `${a.change === 'added' ? 'implies' : 'implied'} ${list.map(tick).join(', ')}` : '—', roles(a.roles)]);
+      rows.push([
+        label,
+        `action ${tick(a.action)}`,
+        list.length > 0 ? `${a.change === 'added' ? 'implies' : 'implied'} ${list.map(tick).join(', ')}` : '—',
+        roles(a.roles),
+      ]);
       continue;
     }
     const detail = [`implies ${implies(a.impliesFrom)} → ${implies(a.impliesTo)}`];
-    const resources = (ids: readonly string[], actions: readonly string[]) => new Set(ids.filter((id) => actions.includes(id.slice(id.indexOf(':') + 1))).map((id) => id.slice(0, id.indexOf(':')))).size;
-    if (a.closureAdded.length > 0) detail.push(`${tick(a.action)} now also implies ${a.closureAdded.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureAdded), 'resource')})`);
-    if (a.closureRemoved.length > 0) detail.push(`${tick(a.action)} no longer implies ${a.closureRemoved.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureRemoved), 'resource')})`);
+    const resources = (ids: readonly string[], actions: readonly string[]) =>
+      new Set(
+        ids.filter((id) => actions.includes(id.slice(id.indexOf(':') + 1))).map((id) => id.slice(0, id.indexOf(':'))),
+      ).size;
+    if (a.closureAdded.length > 0)
+      detail.push(
+        `${tick(a.action)} now also implies ${a.closureAdded.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureAdded), 'resource')})`,
+      );
+    if (a.closureRemoved.length > 0)
+      detail.push(
+        `${tick(a.action)} no longer implies ${a.closureRemoved.map(tick).join(', ')} (on ${plural(resources(a.permissions, a.closureRemoved), 'resource')})`,
+      );
     rows.push(['🔁 implication changed', `action ${tick(a.action)}`, detail.join('; '), roles(a.roles)]);
   }
   for (const col of c.collections) {
     const detail: string[] = [];
     if (col.entriesAdded.length > 0) detail.push(`entries added: ${col.entriesAdded.map(tick).join(', ')}`);
     if (col.entriesRemoved.length > 0) detail.push(`entries removed: ${col.entriesRemoved.map(tick).join(', ')}`);
-    if (col.entriesRetitled.length > 0) detail.push(`${plural(col.entriesRetitled.length, 'entry', 'entries')} retitled`);
-    if (col.modesFrom.length + col.modesTo.length > 0 && col.change === 'changed') detail.push(`modes ${col.modesFrom.join(', ')} → ${col.modesTo.join(', ')}`);
+    if (col.entriesRetitled.length > 0)
+      detail.push(`${plural(col.entriesRetitled.length, 'entry', 'entries')} retitled`);
+    if (col.modesFrom.length + col.modesTo.length > 0 && col.change === 'changed')
+      detail.push(`modes ${col.modesFrom.join(', ')} → ${col.modesTo.join(', ')}`);
     for (const f of col.fields) detail.push(f.field === 'description' ? 'description changed' : `${f.field} changed`);
-    const label = { added: '➕ collection added', removed: '➖ collection removed', changed: '✏️ collection changed' }[col.change];
+    const label = { added: '➕ collection added', removed: '➖ collection removed', changed: '✏️ collection changed' }[
+      col.change
+    ];
     rows.push([label, tick(col.collection), detail.join('; '), '—']);
   }
-  if (c.scopes) rows.push(['✏️ scopes changed', 'scope levels', `${c.scopes.from.map(tick).join(' < ') || 'none'} → ${c.scopes.to.map(tick).join(' < ') || 'none'}`, '—']);
+  if (c.scopes)
+    rows.push([
+      '✏️ scopes changed',
+      'scope levels',
+      `${c.scopes.from.map(tick).join(' < ') || 'none'} → ${c.scopes.to.map(tick).join(' < ') || 'none'}`,
+      '—',
+    ]);
   for (const f of c.other) {
     const quote = (v: string | boolean | null) => `“${mdText(String(v))}”`;
     if (f.from === null) rows.push(['➕ added', mdText(f.field), quote(f.to), '—']);

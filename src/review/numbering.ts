@@ -50,7 +50,8 @@ function numberOf(t: NumberTable, key: string): number | undefined {
 
 function compareTable(base: NumberTable, head: NumberTable, ctx: TableContext, out: NumberChange[]): void {
   const noun = ctx.collection === null ? ctx.kind : `${ctx.collection} entry`;
-  const push = (c: Omit<NumberChange, 'kind' | 'collection'>) => out.push({ kind: ctx.kind, collection: ctx.collection, ...c });
+  const push = (c: Omit<NumberChange, 'kind' | 'collection'>) =>
+    out.push({ kind: ctx.kind, collection: ctx.collection, ...c });
   const baseKeys = [...base.active, ...base.reserved].sort((a, b) => a[1] - b[1]);
   const baseNumbers = new Map(baseKeys.map(([k, n]) => [n, k]));
   const continued = new Set<string>();
@@ -58,26 +59,63 @@ function compareTable(base: NumberTable, head: NumberTable, ctx: TableContext, o
     const same = numberOf(head, key);
     if (same !== undefined) {
       continued.add(key);
-      if (same !== n) push({ key, change: 'renumbered', from: n, to: same, other: null, message: `${noun} \`${key}\` changes number from ${n} to ${same}` });
+      if (same !== n)
+        push({
+          key,
+          change: 'renumbered',
+          from: n,
+          to: same,
+          other: null,
+          message: `${noun} \`${key}\` changes number from ${n} to ${same}`,
+        });
       continue;
     }
     const renamed = ctx.aliases.get(key);
     const now = renamed === undefined ? undefined : numberOf(head, renamed);
     if (renamed !== undefined && now !== undefined) {
       continued.add(renamed);
-      if (now !== n) push({ key, change: 'renumbered', from: n, to: now, other: renamed, message: `${noun} \`${key}\` (renamed to \`${renamed}\`) changes number from ${n} to ${now}` });
+      if (now !== n)
+        push({
+          key,
+          change: 'renumbered',
+          from: n,
+          to: now,
+          other: renamed,
+          message: `${noun} \`${key}\` (renamed to \`${renamed}\`) changes number from ${n} to ${now}`,
+        });
       continue;
     }
-    push({ key, change: 'dropped', from: n, to: null, other: null, message: `${noun} \`${key}\` is no longer in the lockfile: number ${n} is not kept for it any more` });
+    push({
+      key,
+      change: 'dropped',
+      from: n,
+      to: null,
+      other: null,
+      message: `${noun} \`${key}\` is no longer in the lockfile: number ${n} is not kept for it any more`,
+    });
   }
   for (const [key, n] of [...head.active, ...head.reserved].sort((a, b) => a[1] - b[1])) {
     if (continued.has(key)) continue;
     const owner = baseNumbers.get(n);
     if (owner === undefined || owner === key) continue;
-    push({ key, change: 'reused', from: n, to: n, other: owner, message: `${noun} \`${key}\` takes number ${n}, which was \`${owner}\`'s` });
+    push({
+      key,
+      change: 'reused',
+      from: n,
+      to: n,
+      other: owner,
+      message: `${noun} \`${key}\` takes number ${n}, which was \`${owner}\`'s`,
+    });
   }
   if (head.next < base.next) {
-    push({ key: 'next', change: 'next-lowered', from: base.next, to: head.next, other: null, message: `the next free ${noun} number goes down from ${base.next} to ${head.next}: numbers already given can be given again` });
+    push({
+      key: 'next',
+      change: 'next-lowered',
+      from: base.next,
+      to: head.next,
+      other: null,
+      message: `the next free ${noun} number goes down from ${base.next} to ${head.next}: numbers already given can be given again`,
+    });
   }
 }
 
@@ -88,7 +126,12 @@ function compareTable(base: NumberTable, head: NumberTable, ctx: TableContext, o
  */
 export function compareNumbering(base: Lockfile, head: Lockfile, headModel: Model): NumberChange[] {
   const out: NumberChange[] = [];
-  compareTable(base.permissions, head.permissions, { kind: 'permission', collection: null, aliases: headModel.permissionAliases }, out);
+  compareTable(
+    base.permissions,
+    head.permissions,
+    { kind: 'permission', collection: null, aliases: headModel.permissionAliases },
+    out,
+  );
   compareTable(base.roles, head.roles, { kind: 'role', collection: null, aliases: headModel.roleAliases }, out);
   compareTable(base.scopes, head.scopes, { kind: 'scope', collection: null, aliases: new Map() }, out);
   const names = [...new Set([...base.collections.keys(), ...head.collections.keys()])].sort();

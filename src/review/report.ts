@@ -1,5 +1,12 @@
 import { toJson } from '../diagnostics/render.js';
-import { type CatalogChanges, diffModels, type Escalation, type FieldChange, type RoleChange, type UserChange } from './diff.js';
+import {
+  type CatalogChanges,
+  diffModels,
+  type Escalation,
+  type FieldChange,
+  type RoleChange,
+  type UserChange,
+} from './diff.js';
 import type { PreparedSet, Side } from './load.js';
 import { compareNumbering, type NumberChange } from './numbering.js';
 import type { VersionCheck } from './version.js';
@@ -78,7 +85,12 @@ function sideInfo(side: Side): SideInfo {
 
 function setSide(set: PreparedSet | undefined): SetSideInfo | null {
   if (!set) return null;
-  return { dir: set.dir, version: set.model?.version ?? null, ok: set.errors.length === 0, errors: set.errors.map(toJson) };
+  return {
+    dir: set.dir,
+    version: set.model?.version ?? null,
+    ok: set.errors.length === 0,
+    errors: set.errors.map(toJson),
+  };
 }
 
 /**
@@ -86,22 +98,35 @@ function setSide(set: PreparedSet | undefined): SetSideInfo | null {
  * previousNames, or whose committed lockfile still names it, continues that set. Pairs are in
  * HEAD name order, with removed sets by their BASE name.
  */
-function pairSets(base: Side, head: Side): { name: string; renamedFrom: string | null; b: PreparedSet | undefined; h: PreparedSet | undefined }[] {
+function pairSets(
+  base: Side,
+  head: Side,
+): { name: string; renamedFrom: string | null; b: PreparedSet | undefined; h: PreparedSet | undefined }[] {
   const headNames = new Set(head.sets.map((s) => s.name));
   const claimed = new Set<string>();
   const formerOf = new Map<string, string>();
   for (const h of head.sets) {
     if (base.sets.some((b) => b.name === h.name)) continue;
-    const candidates = [...(h.model?.previousNames ?? []), ...(h.lockfile && h.lockfile.set !== h.name ? [h.lockfile.set] : [])];
+    const candidates = [
+      ...(h.model?.previousNames ?? []),
+      ...(h.lockfile && h.lockfile.set !== h.name ? [h.lockfile.set] : []),
+    ];
     const former = candidates.find((n) => !headNames.has(n) && !claimed.has(n) && base.sets.some((b) => b.name === n));
     if (former === undefined) continue;
     claimed.add(former);
     formerOf.set(h.name, former);
   }
-  const names = [...new Set([...base.sets.map((s) => s.name).filter((n) => !claimed.has(n)), ...head.sets.map((s) => s.name)])].sort();
+  const names = [
+    ...new Set([...base.sets.map((s) => s.name).filter((n) => !claimed.has(n)), ...head.sets.map((s) => s.name)]),
+  ].sort();
   return names.map((name) => {
     const former = formerOf.get(name);
-    return { name, renamedFrom: former ?? null, b: base.sets.find((s) => s.name === (former ?? name)), h: head.sets.find((s) => s.name === name) };
+    return {
+      name,
+      renamedFrom: former ?? null,
+      b: base.sets.find((s) => s.name === (former ?? name)),
+      h: head.sets.find((s) => s.name === name),
+    };
   });
 }
 
@@ -110,11 +135,28 @@ export function buildReport(base: Side, head: Side): DiffReport {
   const sets: SetReport[] = pairSets(base, head).map(({ name, renamedFrom, b, h }) => {
     const common = { name, renamedFrom, base: setSide(b), head: setSide(h) };
     if ((b && !b.model) || (h && !h.model)) {
-      return { ...common, status: 'error', version: null, escalations: [], roles: [], users: [], catalog: EMPTY_CATALOG, settings: [], numbering: [], removals: 0 };
+      return {
+        ...common,
+        status: 'error',
+        version: null,
+        escalations: [],
+        roles: [],
+        users: [],
+        catalog: EMPTY_CATALOG,
+        settings: [],
+        numbering: [],
+        removals: 0,
+      };
     }
     const numbering = b?.lockfile && h?.numbering && h.model ? compareNumbering(b.lockfile, h.numbering, h.model) : [];
     const changes = diffModels(b?.model, h?.model, numbering);
-    const status: SetStatus = !b ? 'added' : !h ? 'removed' : changes.changed || renamedFrom !== null ? 'changed' : 'unchanged';
+    const status: SetStatus = !b
+      ? 'added'
+      : !h
+        ? 'removed'
+        : changes.changed || renamedFrom !== null
+          ? 'changed'
+          : 'unchanged';
     return {
       ...common,
       status,
@@ -160,11 +202,22 @@ export function trippedGates(report: DiffReport, gates: readonly Gate[]): { gate
   const out: { gate: Gate; because: string }[] = [];
   const s = report.summary;
   for (const gate of gates) {
-    if (gate === 'escalation' && s.escalations > 0) out.push({ gate, because: `${s.escalations} escalation${s.escalations === 1 ? '' : 's'}` });
-    if (gate === 'removal' && s.removals > 0) out.push({ gate, because: `${s.removals} removal${s.removals === 1 ? '' : 's'} or loss${s.removals === 1 ? '' : 'es'} of access` });
-    if (gate === 'renumbering' && s.renumbered > 0) out.push({ gate, because: `${s.renumbered} lockfile number${s.renumbered === 1 ? '' : 's'} changed meaning` });
-    if (gate === 'any' && s.changed > 0) out.push({ gate, because: `${s.changed} set${s.changed === 1 ? '' : 's'} changed` });
-    if (gate === 'version' && s.versionProblems > 0) out.push({ gate, because: `${s.versionProblems} set${s.versionProblems === 1 ? '' : 's'} need${s.versionProblems === 1 ? 's' : ''} a version bump` });
+    if (gate === 'escalation' && s.escalations > 0)
+      out.push({ gate, because: `${s.escalations} escalation${s.escalations === 1 ? '' : 's'}` });
+    if (gate === 'removal' && s.removals > 0)
+      out.push({
+        gate,
+        because: `${s.removals} removal${s.removals === 1 ? '' : 's'} or loss${s.removals === 1 ? '' : 'es'} of access`,
+      });
+    if (gate === 'renumbering' && s.renumbered > 0)
+      out.push({ gate, because: `${s.renumbered} lockfile number${s.renumbered === 1 ? '' : 's'} changed meaning` });
+    if (gate === 'any' && s.changed > 0)
+      out.push({ gate, because: `${s.changed} set${s.changed === 1 ? '' : 's'} changed` });
+    if (gate === 'version' && s.versionProblems > 0)
+      out.push({
+        gate,
+        because: `${s.versionProblems} set${s.versionProblems === 1 ? '' : 's'} need${s.versionProblems === 1 ? 's' : ''} a version bump`,
+      });
   }
   return out;
 }

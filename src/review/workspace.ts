@@ -47,7 +47,10 @@ export async function withSets(io: Io, options: ReviewOptions, body: (sets: Name
     return body(analyses.map((a) => ({ name: a.model!.name, model: a.model! })));
   } catch (error) {
     if (error instanceof UsageError) {
-      println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c));
+      println(
+        io.stderr,
+        renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c),
+      );
       return EXIT.usage;
     }
     throw error;

@@ -157,11 +157,15 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
   const metadata = v.metadata as Obj;
   const spec = v.spec as Obj;
   const at = (p: Pointer): Span => doc.locate(p);
-  const str = <T extends string = string>(value: unknown, p: Pointer): Located<T> => ({ value: value as T, span: at(p) });
+  const str = <T extends string = string>(value: unknown, p: Pointer): Located<T> => ({
+    value: value as T,
+    span: at(p),
+  });
   const strs = (list: unknown, p: Pointer): Located<string>[] =>
     ((list as string[] | undefined) ?? []).map((s, i) => str(s, [...p, i]));
   const opt = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  const optLoc = (value: unknown, p: Pointer): Located<string> | undefined => (typeof value === 'string' ? str(value, p) : undefined);
+  const optLoc = (value: unknown, p: Pointer): Located<string> | undefined =>
+    typeof value === 'string' ? str(value, p) : undefined;
   const span = at([]);
 
   switch (kind) {
@@ -229,13 +233,21 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
           description: opt(c.description),
           noun: opt(c.noun),
           plural: opt(c.plural),
-          kinds: ((c.kinds as Obj[] | undefined) ?? []).map((k) => ({ name: k.name as string, plural: opt(k.plural), path: k.path as string })),
+          kinds: ((c.kinds as Obj[] | undefined) ?? []).map((k) => ({
+            name: k.name as string,
+            plural: opt(k.plural),
+            path: k.path as string,
+          })),
           modes: (c.modes as CollectionMode[] | undefined) ?? ['all', 'allow', 'except'],
           entries: ((c.entries as unknown[] | undefined) ?? []).map((e, j) => {
             const p: Pointer = ['spec', 'collections', i, 'entries', j];
             return typeof e === 'string'
               ? { path: str(e, p), title: undefined, description: undefined }
-              : { path: str((e as Obj).path, [...p, 'path']), title: opt((e as Obj).title), description: opt((e as Obj).description) };
+              : {
+                  path: str((e as Obj).path, [...p, 'path']),
+                  title: opt((e as Obj).title),
+                  description: opt((e as Obj).description),
+                };
           }),
         })),
       };
@@ -264,7 +276,8 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
         collections: Object.entries(collections).map(([name, access]) => ({
           collection: { value: name, span: doc.locate(['spec', 'collections', name], 'key') },
           mode: str<CollectionMode>(access.mode, ['spec', 'collections', name, 'mode']),
-          entries: access.entries === undefined ? undefined : strs(access.entries, ['spec', 'collections', name, 'entries']),
+          entries:
+            access.entries === undefined ? undefined : strs(access.entries, ['spec', 'collections', name, 'entries']),
         })),
       };
     }

@@ -15,19 +15,28 @@ const SCHEMA_FILE = fileURLToPath(new URL('../../schemas/policyc-v1.schema.json'
  */
 export function validatorSource(): string {
   const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, code: { source: true, esm: true } });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    verbose: true,
+    code: { source: true, esm: true },
+  });
   // Editor-facing keyword (VS Code's JSON language service): a readable message for a pattern.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   // ajv's ESM output still calls require() for its runtime helpers: import them instead. Node
   // gives a CommonJS module's `exports` as the default import, esModule-aware loaders (vitest,
   // bundlers) give `exports.default`: the code takes whichever is the function.
   const imports = new Map<string, string>();
-  const code = standaloneCode.default(ajv, ajv.compile(schema)).replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)\.default/g, (_, module: string) => {
-    const name = `runtime_${module.slice(module.lastIndexOf('/') + 1)}`;
-    imports.set(name, `import ${name} from '${module}.js';`);
-    return `(${name}.default ?? ${name})`;
-  });
-  if (/\brequire\(/.test(code)) throw new Error('the standalone validator still calls require(): extend schema-codegen.ts');
+  const code = standaloneCode
+    .default(ajv, ajv.compile(schema))
+    .replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)\.default/g, (_, module: string) => {
+      const name = `runtime_${module.slice(module.lastIndexOf('/') + 1)}`;
+      imports.set(name, `import ${name} from '${module}.js';`);
+      return `(${name}.default ?? ${name})`;
+    });
+  if (/\brequire\(/.test(code))
+    throw new Error('the standalone validator still calls require(): extend schema-codegen.ts');
   return [
     '// Generated from schemas/policyc-v1.schema.json by src/validate/schema-codegen.ts',
     '// (`npm run generate:validator`); do not edit. test/schema-validator.test.ts checks it is fresh.',

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
-import { Diagnostics } from '../diagnostics/diagnostic.js';
+import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { Pointer, YamlDocument } from '../load/yaml.js';
 import validateSchema from './schema-validator.generated.js';
@@ -47,7 +47,12 @@ export function validateDocument(doc: YamlDocument, diagnostics: Diagnostics): K
       'PC205',
       `unsupported apiVersion ${JSON.stringify(record.apiVersion)}; this policyc reads ${API_VERSION}`,
       doc.locate(['apiVersion']),
-      { hint: typeof record.apiVersion === 'string' && record.apiVersion.startsWith('policyc/') ? 'is policyc up to date?' : `use \`apiVersion: ${API_VERSION}\`` },
+      {
+        hint:
+          typeof record.apiVersion === 'string' && record.apiVersion.startsWith('policyc/')
+            ? 'is policyc up to date?'
+            : `use \`apiVersion: ${API_VERSION}\``,
+      },
     );
     return undefined;
   }
@@ -83,7 +88,9 @@ function selectErrors(errors: readonly ErrorObject[]): ErrorObject[] {
       (o) =>
         o.keyword === 'additionalProperties' &&
         o.instancePath === e.instancePath &&
-        closest(String((o.params as { additionalProperty: string }).additionalProperty), [String((e.params as { missingProperty: string }).missingProperty)]) !== undefined,
+        closest(String((o.params as { additionalProperty: string }).additionalProperty), [
+          String((e.params as { missingProperty: string }).missingProperty),
+        ]) !== undefined,
     );
   const seen = new Set<string>();
   return useful.filter((e) => {
@@ -123,7 +130,8 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys((parentSchema.properties as SchemaNode | undefined) ?? {});
-      const hint = didYouMean(extra, allowed) ?? (allowed.length > 0 ? `allowed fields here: ${allowed.join(', ')}` : undefined);
+      const hint =
+        didYouMean(extra, allowed) ?? (allowed.length > 0 ? `allowed fields here: ${allowed.join(', ')}` : undefined);
       diagnostics.report('PC201', `unknown field \`${extra}\` in ${field}`, at([...pointer, extra], 'key'), { hint });
       return;
     }
@@ -161,7 +169,12 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
       const what = grantLevel !== undefined ? `the level of grant \`${grantLevel}\`` : field;
       const found = typeof actual === 'number' ? `a number (${written})` : describe(actual);
       // An empty value has no text of its own: point at its key.
-      diagnostics.report('PC203', `${what} must be ${article(expected)}, found ${found}`, at(pointer, actual === null ? 'key' : 'value'), { hint });
+      diagnostics.report(
+        'PC203',
+        `${what} must be ${article(expected)}, found ${found}`,
+        at(pointer, actual === null ? 'key' : 'value'),
+        { hint },
+      );
       return;
     }
     case 'const':
@@ -181,13 +194,25 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     }
     case 'pattern': {
       const actual = valueAt(doc.value, pointer);
-      const message = typeof parentSchema.patternErrorMessage === 'string' ? parentSchema.patternErrorMessage : `must match ${String((error.params as { pattern: string }).pattern)}`;
+      const message =
+        typeof parentSchema.patternErrorMessage === 'string'
+          ? parentSchema.patternErrorMessage
+          : `must match ${String((error.params as { pattern: string }).pattern)}`;
       let hint: string | undefined;
       if (typeof actual === 'string' && pointer[pointer.length - 1] === 'version' && /^\d+(\.\d+)?$/.test(actual)) {
         hint = `write "${semver(actual)}"`;
-      } else if (typeof actual === 'string' && String(parentSchema.pattern).startsWith('^[A-Za-z0-9_][A-Za-z0-9_.') && !actual.includes(':')) {
-        const key = actual.trim().toLowerCase().replace(/[^a-z0-9_.@+-]+/g, '-').replace(/^[-.@+]+|[-.@+]+$/g, '');
-        if (key.length > 0 && key !== actual) hint = `write it as a key, such as \`${key}\`${pointer.join('/') === 'metadata/name' ? ` (and keep "${actual}" as spec.title)` : ''}`;
+      } else if (
+        typeof actual === 'string' &&
+        String(parentSchema.pattern).startsWith('^[A-Za-z0-9_][A-Za-z0-9_.') &&
+        !actual.includes(':')
+      ) {
+        const key = actual
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9_.@+-]+/g, '-')
+          .replace(/^[-.@+]+|[-.@+]+$/g, '');
+        if (key.length > 0 && key !== actual)
+          hint = `write it as a key, such as \`${key}\`${pointer.join('/') === 'metadata/name' ? ` (and keep "${actual}" as spec.title)` : ''}`;
       }
       diagnostics.report('PC204', `${field}: ${describe(actual)} is not valid: ${message}`, at(pointer), { hint });
       return;
@@ -202,7 +227,12 @@ function reportSchemaError(doc: YamlDocument, error: ErrorObject, diagnostics: D
     case 'maxLength':
     case 'uniqueItems': {
       const actual = valueAt(doc.value, pointer);
-      if (error.keyword === 'maxProperties' && pointer[1] === 'grants' && actual !== null && typeof actual === 'object') {
+      if (
+        error.keyword === 'maxProperties' &&
+        pointer[1] === 'grants' &&
+        actual !== null &&
+        typeof actual === 'object'
+      ) {
         const items = Object.entries(actual).map(([k, v]) => `\`- ${k}: ${String(v)}\``);
         diagnostics.report('PC204', `${field} holds ${items.length} grants in one list item`, at(pointer), {
           hint: `write one grant per list item: ${items.join(', ')}; is a \`-\` missing?`,
@@ -228,7 +258,15 @@ function valueAt(value: unknown, pointer: Pointer): unknown {
 
 /** A schema type in the words of the messages ("a list", "a string or a boolean"). */
 function article(type: string): string {
-  const words: Record<string, string> = { array: 'a list', object: 'a mapping', string: 'a string', boolean: 'a boolean', number: 'a number', integer: 'a whole number', null: 'empty' };
+  const words: Record<string, string> = {
+    array: 'a list',
+    object: 'a mapping',
+    string: 'a string',
+    boolean: 'a boolean',
+    number: 'a number',
+    integer: 'a whole number',
+    null: 'empty',
+  };
   return type
     .split(',')
     .map((t) => words[t] ?? `a ${t}`)

@@ -57,7 +57,11 @@ export function roleDescriptions(docs: readonly YamlDocument[]): RoleDescription
   for (const doc of docs) {
     const v = doc.value as { kind?: unknown; metadata?: { name?: unknown }; spec?: { description?: unknown } } | null;
     if (v?.kind !== 'Role' || typeof v.spec?.description !== 'string') continue;
-    out.push({ role: String(v.metadata?.name ?? '?'), text: v.spec.description, span: doc.locate(['spec', 'description']) });
+    out.push({
+      role: String(v.metadata?.name ?? '?'),
+      text: v.spec.description,
+      span: doc.locate(['spec', 'description']),
+    });
   }
   return out;
 }
@@ -70,21 +74,31 @@ const GRANT_LINE = /^\s*-\s+["']?([^\s"':]+:[^\s"':]+|\*)["']?\s*(?::\s*["']?[\w
  * indented under a block-scalar description by mistake become description text, silently, and
  * the role loses them.
  */
-export function checkGrantsInDescriptions(descriptions: readonly RoleDescription[], permissionIds: ReadonlySet<string>, diagnostics: Diagnostics): void {
+export function checkGrantsInDescriptions(
+  descriptions: readonly RoleDescription[],
+  permissionIds: ReadonlySet<string>,
+  diagnostics: Diagnostics,
+): void {
   const resources = new Set([...permissionIds].map((id) => id.slice(0, id.indexOf(':'))));
-  const isGrant = (target: string) => target === '*' || permissionIds.has(target) || (target.endsWith(':*') && resources.has(target.slice(0, -2)));
+  const isGrant = (target: string) =>
+    target === '*' || permissionIds.has(target) || (target.endsWith(':*') && resources.has(target.slice(0, -2)));
   for (const d of descriptions) {
     const grants = d.text
       .split('\n')
       .map((line) => GRANT_LINE.exec(line)?.[1])
       .filter((t): t is string => t !== undefined && isGrant(t));
     if (grants.length === 0) continue;
-    const shown = grants.slice(0, 3).map((g) => `\`${g}\``).join(', ');
+    const shown = grants
+      .slice(0, 3)
+      .map((g) => `\`${g}\``)
+      .join(', ');
     diagnostics.report(
       'PC112',
       `the description of role \`${d.role}\` holds ${grants.length === 1 ? 'a line that reads' : `${grants.length} lines that read`} as grants (${shown}${grants.length > 3 ? ', …' : ''}): they are description text, and the role does not get them`,
       d.span,
-      { hint: 'if these are grants, move `grants:` back to the indentation of `description:`; otherwise reword the description' },
+      {
+        hint: 'if these are grants, move `grants:` back to the indentation of `description:`; otherwise reword the description',
+      },
     );
   }
 }

@@ -52,16 +52,30 @@ export function testVectors(model: Model): Vectors {
   const roles = model.roles.map((r) => r.name);
   const permissions = model.permissions;
 
-  const ask = (subject: readonly string[], permission: string, scope: string | undefined, self: boolean, note?: string) => {
+  const ask = (
+    subject: readonly string[],
+    permission: string,
+    scope: string | undefined,
+    self: boolean,
+    note?: string,
+  ) => {
     const allowed = oracle.allowed(subject, permission, scope, { self });
-    vectors.push({ roles: subject, permission, ...(scope === undefined ? {} : { scope }), ...(self ? { self: true as const } : {}), allowed, ...(note ? { note } : {}) });
+    vectors.push({
+      roles: subject,
+      permission,
+      ...(scope === undefined ? {} : { scope }),
+      ...(self ? { self: true as const } : {}),
+      allowed,
+      ...(note ? { note } : {}),
+    });
   };
 
   for (const role of roles) {
     for (const p of permissions) {
       ask([role], p.id, undefined, false);
       for (const scope of scopes) ask([role], p.id, scope, false);
-      if (p.selfRestricted) for (const scope of scopes.length > 0 ? scopes : [undefined]) ask([role], p.id, scope, true);
+      if (p.selfRestricted)
+        for (const scope of scopes.length > 0 ? scopes : [undefined]) ask([role], p.id, scope, true);
     }
   }
   // Subjects of two roles: each role with the next one (a union of their access).
@@ -69,16 +83,32 @@ export function testVectors(model: Model): Vectors {
     for (const p of permissions) ask([roles[i]!, roles[i + 1]!], p.id, scopes.at(0), false);
   }
   // Previous ids keep working (deprecated aliases).
-  for (const role of model.roles) for (const old of role.previousNames) for (const p of permissions.slice(0, 8)) ask([old], p.id, undefined, false, 'previous role id');
-  for (const p of permissions) for (const old of p.previousNames) for (const role of roles) ask([role], old, undefined, false, 'previous permission id');
+  for (const role of model.roles)
+    for (const old of role.previousNames)
+      for (const p of permissions.slice(0, 8)) ask([old], p.id, undefined, false, 'previous role id');
+  for (const p of permissions)
+    for (const old of p.previousNames)
+      for (const role of roles) ask([role], old, undefined, false, 'previous permission id');
 
   for (const c of model.collections) {
     const tops = c.entries.filter((e) => e.parent === undefined).map((e) => e.path);
-    const unknown = ['new-entry', 'new-entry/child', ...tops.flatMap((t) => [`${t}/new-child`, `${t}/new-child/deeper`])];
-    const deepest = c.entries.filter((e) => !c.entries.some((o) => o.parent === e.path)).map((e) => `${e.path}/new-leaf`);
+    const unknown = [
+      'new-entry',
+      'new-entry/child',
+      ...tops.flatMap((t) => [`${t}/new-child`, `${t}/new-child/deeper`]),
+    ];
+    const deepest = c.entries
+      .filter((e) => !c.entries.some((o) => o.parent === e.path))
+      .map((e) => `${e.path}/new-leaf`);
     for (const role of roles) {
       for (const entry of [...c.entries.map((e) => e.path), ...unknown, ...deepest]) {
-        vectors.push({ roles: [role], collection: c.name, entry, allowed: oracle.collectionAllowed([role], c.name, entry), ...(c.entryIndex.has(entry) ? {} : { note: 'entry unknown at build time' }) });
+        vectors.push({
+          roles: [role],
+          collection: c.name,
+          entry,
+          allowed: oracle.collectionAllowed([role], c.name, entry),
+          ...(c.entryIndex.has(entry) ? {} : { note: 'entry unknown at build time' }),
+        });
       }
     }
   }
@@ -86,13 +116,30 @@ export function testVectors(model: Model): Vectors {
   // Out of domain: every answer is false, whatever the subject holds.
   const owner = model.ownerRole ?? roles[0];
   const somePermission = permissions[0]?.id;
-  const ood = (v: Omit<Extract<Vector, { permission: string }>, 'allowed' | 'note'> | Omit<Extract<Vector, { collection: string }>, 'allowed' | 'note'>, note: string) => vectors.push({ ...v, allowed: false, note } as Vector);
+  const ood = (
+    v:
+      | Omit<Extract<Vector, { permission: string }>, 'allowed' | 'note'>
+      | Omit<Extract<Vector, { collection: string }>, 'allowed' | 'note'>,
+    note: string,
+  ) => vectors.push({ ...v, allowed: false, note } as Vector);
   if (owner !== undefined && somePermission !== undefined) {
-    for (const id of [...HOSTILE, `${owner}-unknown`, owner.toUpperCase(), ` ${owner}`]) ood({ roles: [id], permission: somePermission }, 'unknown role id');
-    for (const id of [...HOSTILE, `${somePermission}-unknown`, somePermission.toUpperCase(), somePermission.split(':')[0] ?? '']) ood({ roles: [owner], permission: id }, 'unknown permission id');
-    if (scopes.length > 0) for (const id of [...HOSTILE, scopes[0]!.toUpperCase(), 'widest']) ood({ roles: [owner], permission: somePermission, scope: id }, 'unknown scope id');
-    else for (const id of ['own', 'all', ...HOSTILE]) ood({ roles: [owner], permission: somePermission, scope: id }, 'a scope on a set without scopes');
-    for (const id of [...HOSTILE, 'unknown-collection']) ood({ roles: [owner], collection: id, entry: 'anything' }, 'unknown collection');
+    for (const id of [...HOSTILE, `${owner}-unknown`, owner.toUpperCase(), ` ${owner}`])
+      ood({ roles: [id], permission: somePermission }, 'unknown role id');
+    for (const id of [
+      ...HOSTILE,
+      `${somePermission}-unknown`,
+      somePermission.toUpperCase(),
+      somePermission.split(':')[0] ?? '',
+    ])
+      ood({ roles: [owner], permission: id }, 'unknown permission id');
+    if (scopes.length > 0)
+      for (const id of [...HOSTILE, scopes[0]!.toUpperCase(), 'widest'])
+        ood({ roles: [owner], permission: somePermission, scope: id }, 'unknown scope id');
+    else
+      for (const id of ['own', 'all', ...HOSTILE])
+        ood({ roles: [owner], permission: somePermission, scope: id }, 'a scope on a set without scopes');
+    for (const id of [...HOSTILE, 'unknown-collection'])
+      ood({ roles: [owner], collection: id, entry: 'anything' }, 'unknown collection');
   }
   return { formatVersion: VECTORS_FORMAT, set: { name: model.name, version: model.version }, vectors };
 }

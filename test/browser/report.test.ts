@@ -26,7 +26,12 @@ if ('missing' in found) console.warn(`browser tests skipped: ${found.missing}`);
 let browser: Browser;
 let work: string;
 let repo: ScratchRepo;
-const pages: { snapshot: string; change: string; crm: string; large: string } = { snapshot: '', change: '', crm: '', large: '' };
+const pages: { snapshot: string; change: string; crm: string; large: string } = {
+  snapshot: '',
+  change: '',
+  crm: '',
+  large: '',
+};
 let assertions = 0;
 
 /** Everything a page did that it must not: requests beyond its own file, console errors, uncaught exceptions. */
@@ -35,8 +40,14 @@ interface Watch {
   readonly errors: string[];
 }
 
-async function open(file: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ page: Page; context: BrowserContext; watch: Watch }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, javaScriptEnabled: options.javaScriptEnabled ?? true });
+async function open(
+  file: string,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<{ page: Page; context: BrowserContext; watch: Watch }> {
+  const context = await browser.newContext({
+    viewport: { width: 1400, height: 1000 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
   const url = pathToFileURL(file).href;
   const watch: Watch = { requests: [], errors: [] };
   // Every request the page makes is intercepted: the document itself may load, anything else is recorded and aborted.
@@ -60,13 +71,17 @@ async function open(file: string, options: { javaScriptEnabled?: boolean } = {})
 /** The text of the matrix cell (role, permission) of a set, as rendered. */
 async function cell(page: Page, set: string, role: string, permission: string) {
   const section = page.locator(`section[data-set="${set}"]`);
-  const column = await section.locator('table.matrix thead th[data-role]').evaluateAll((ths, r) => ths.findIndex((th) => th.getAttribute('data-role') === r), role);
+  const column = await section
+    .locator('table.matrix thead th[data-role]')
+    .evaluateAll((ths, r) => ths.findIndex((th) => th.getAttribute('data-role') === r), role);
   expect(column).toBeGreaterThanOrEqual(0);
   return section.locator(`table.matrix tr[data-perm="${permission}"] > td`).nth(column);
 }
 
 async function visibleRows(page: Page, set: string): Promise<string[]> {
-  return page.locator(`section[data-set="${set}"] table.matrix tr[data-perm]:visible`).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-perm')!));
+  return page
+    .locator(`section[data-set="${set}"] table.matrix tr[data-perm]:visible`)
+    .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-perm')!));
 }
 
 describe.skipIf('missing' in found)('policyc report in headless Chromium', () => {
@@ -134,11 +149,15 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     const implied = await cell(page, 'platform', 'automation-builder', 'agents:view');
     expect(await implied.getAttribute('title')).toContain('implies it: create ⇒ view');
     expect(await page.locator('section[data-set="crm"] tr[data-perm="users:deactivate"] .mark.self').count()).toBe(1);
-    expect(await page.locator('section[data-set="crm"] tr[data-perm="roles:configure"] .mark.sensitive').count()).toBe(1);
+    expect(await page.locator('section[data-set="crm"] tr[data-perm="roles:configure"] .mark.sensitive').count()).toBe(
+      1,
+    );
     expect(await visibleRows(page, 'crm')).toHaveLength(49);
     expect(await visibleRows(page, 'platform')).toHaveLength(154);
     // Collections, users (default role applied) and the role graph are on the page.
-    expect(await page.locator('section[data-set="platform"] tr[data-crole="integration-engineer"]').first().innerText()).toContain('all except listed');
+    expect(
+      await page.locator('section[data-set="platform"] tr[data-crole="integration-engineer"]').first().innerText(),
+    ).toContain('all except listed');
     expect(await page.locator('section[data-set="crm"] tr[data-user="frank"]').innerText()).toContain('default role');
     expect(await page.locator('section[data-set="crm"] svg.graph g').count()).toBe(9);
     await page.screenshot({ path: path.join(ARTIFACTS, 'shipped-sets.png') });
@@ -180,14 +199,21 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     await expect.poll(() => page.locator('#f-count').innerText()).toMatch(/^1 of 203 /);
     await page.locator('#f-text').fill('');
     await page.locator('#f-role').selectOption('team-lead');
-    const headers = await page.locator('section[data-set="crm"] table.matrix thead th[data-role]:visible').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-role')));
+    const headers = await page
+      .locator('section[data-set="crm"] table.matrix thead th[data-role]:visible')
+      .evaluateAll((ths) => ths.map((th) => th.getAttribute('data-role')));
     expect(headers).toEqual(['team-lead']);
     expect(await page.locator('section[data-set="crm"] tr[data-perm="records:update"] > td:visible').count()).toBe(1);
     // A role the platform set does not have: its rows are hidden rather than shown without columns.
     expect(await visibleRows(page, 'platform')).toEqual([]);
     await page.locator('#f-role').selectOption('');
     await page.locator('#f-cat').selectOption('crm-modules');
-    expect(await visibleRows(page, 'crm')).toEqual(['records:view', 'records:create', 'records:update', 'records:delete']);
+    expect(await visibleRows(page, 'crm')).toEqual([
+      'records:view',
+      'records:create',
+      'records:update',
+      'records:delete',
+    ]);
     await page.locator('#f-cat').selectOption('');
     await page.locator('#f-user').fill('frank');
     expect(await page.locator('section[data-set="crm"] tr[data-user]:visible').count()).toBe(1);
@@ -206,13 +232,16 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
       order.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
     }
     expect(order).toEqual(expect.arrayContaining(['f-text', 'f-role', 'f-cat', 'f-user']));
-    for (const id of ['f-text', 'f-role', 'f-cat', 'f-user']) expect(await page.locator(`#${id}`).evaluate((el) => (el as HTMLInputElement).labels?.length ?? 0)).toBe(1);
+    for (const id of ['f-text', 'f-role', 'f-cat', 'f-user'])
+      expect(await page.locator(`#${id}`).evaluate((el) => (el as HTMLInputElement).labels?.length ?? 0)).toBe(1);
     // Typing into the focused search field filters.
     await page.locator('#f-text').focus();
     await page.keyboard.type('roles:configure');
     expect(await visibleRows(page, 'crm')).toEqual(['roles:configure']);
     // The matrix scrolls by keyboard: its region takes focus.
-    expect(await page.locator('section[data-set="crm"] .scroll[role="region"]').first().getAttribute('tabindex')).toBe('0');
+    expect(await page.locator('section[data-set="crm"] .scroll[role="region"]').first().getAttribute('tabindex')).toBe(
+      '0',
+    );
     await context.close();
   });
 
@@ -222,7 +251,12 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     expect(await page.locator('#controls').isVisible()).toBe(false);
     const scroll = page.locator('section[data-set="crm"] .scroll').first();
     expect(await scroll.evaluate((el) => getComputedStyle(el).overflow)).toBe('visible');
-    expect(await page.locator('section[data-set="crm"] table.matrix thead th').first().evaluate((el) => getComputedStyle(el).position)).toBe('static');
+    expect(
+      await page
+        .locator('section[data-set="crm"] table.matrix thead th')
+        .first()
+        .evaluate((el) => getComputedStyle(el).position),
+    ).toBe('static');
     await context.close();
   });
 
@@ -230,7 +264,9 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     const { page, context, watch } = await open(pages.change);
     // The summary comes before the sets, escalations first in it.
     const summary = page.locator('#changes');
-    expect(await summary.locator('ol.escalations li').allInnerTexts()).toEqual(['role team-lead (Team Lead) widens records:update (Update) from group to all']);
+    expect(await summary.locator('ol.escalations li').allInnerTexts()).toEqual([
+      'role team-lead (Team Lead) widens records:update (Update) from group to all',
+    ]);
     expect(await page.locator('main > *').first().getAttribute('id')).toBe('changes');
     expect(await summary.innerText()).toContain('calls for a minor bump (1.1.0)');
 
@@ -255,7 +291,13 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     expect((await visibleRows(page, 'crm')).sort()).toEqual(['campaigns:view', 'records:update']);
     expect(await visibleRows(page, 'platform')).toEqual([]);
     expect(await page.locator('section[data-set="crm"] tr[data-perm="records:view"]').isVisible()).toBe(false);
-    expect((await page.locator('section[data-set="crm"] tr[data-user]:visible').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-user')))).sort()).toEqual(['bob', 'ivan', 'mallory']);
+    expect(
+      (
+        await page
+          .locator('section[data-set="crm"] tr[data-user]:visible')
+          .evaluateAll((trs) => trs.map((t) => t.getAttribute('data-user')))
+      ).sort(),
+    ).toEqual(['bob', 'ivan', 'mallory']);
     await page.evaluate(() => document.getElementById('set-0-matrix-h')!.scrollIntoView());
     await page.screenshot({ path: path.join(ARTIFACTS, 'change-changed-only.png') });
     await page.locator('#f-changed').uncheck();
@@ -277,7 +319,9 @@ describe.skipIf('missing' in found)('policyc report in headless Chromium', () =>
     expect(await info.innerText()).toBe('permissions 101–200 of 500 · roles 1–40 of 300');
     await page.locator('[data-page="cols-next"]').click();
     expect(await info.innerText()).toBe('permissions 101–200 of 500 · roles 41–80 of 300');
-    expect(await page.locator('#set-0-pages table.matrix thead th').nth(1).locator('code').innerText()).toBe('role-00040');
+    expect(await page.locator('#set-0-pages table.matrix thead th').nth(1).locator('code').innerText()).toBe(
+      'role-00040',
+    );
     await page.locator('#f-text').fill('r00003:');
     expect(await info.innerText()).toBe('permissions 1–5 of 5 · roles 1–40 of 300');
     expect(await page.locator('#f-count').innerText()).toBe('5 of 500 permission rows shown');

@@ -35,12 +35,16 @@ export async function runDifferential(seed: number): Promise<void> {
       const mismatches = compareAll(model, g, { pairs: model.roles.length <= 6, users: true });
       compiled++;
       if (mismatches.length > 0) {
-        throw new Error(`${mismatches.length} mismatches, first: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`);
+        throw new Error(
+          `${mismatches.length} mismatches, first: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`,
+        );
       }
       const wrong = askAll(outOfDomainQuestions(model, g as unknown as LooseModule, { sample: true }));
       if (wrong.length > 0) {
         const first = wrong.slice(0, 5).map((w) => `${w.question.text} -> ${w.error ?? String(w.answer)}`);
-        throw new Error(`${wrong.length} out-of-domain questions not denied, first: ${first.join('; ')}\n${formatFiles(set.files)}`);
+        throw new Error(
+          `${wrong.length} out-of-domain questions not denied, first: ${first.join('; ')}\n${formatFiles(set.files)}`,
+        );
       }
     }),
     { numRuns: runs, ...(nightly ? {} : { seed }), endOnFailure: false },

@@ -269,13 +269,29 @@ export const HOSTILE_TEXT: readonly string[] = [
   '  ',
 ];
 
-const WORDS = ['View', 'Edit', 'Team', 'Lead', 'Admin', 'Records', 'All', 'Own', 'Group', 'Manage', 'Users', 'Sales', 'Reports'];
+const WORDS = [
+  'View',
+  'Edit',
+  'Team',
+  'Lead',
+  'Admin',
+  'Records',
+  'All',
+  'Own',
+  'Group',
+  'Manage',
+  'Users',
+  'Sales',
+  'Reports',
+];
 
 function keyArb(hostile: boolean): fc.Arbitrary<string> {
   const plain = fc
     .tuple(fc.constantFrom(...KEY_START), fc.string({ unit: fc.constantFrom(...KEY_REST), maxLength: 7 }))
     .map(([a, b]) => a + b);
-  return hostile ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_KEYS) }) : plain;
+  return hostile
+    ? fc.oneof({ weight: 3, arbitrary: plain }, { weight: 1, arbitrary: fc.constantFrom(...HOSTILE_KEYS) })
+    : plain;
 }
 
 function userNameArb(hostile: boolean): fc.Arbitrary<string> {
@@ -288,7 +304,9 @@ function userNameArb(hostile: boolean): fc.Arbitrary<string> {
 
 function textArb(hostile: boolean): fc.Arbitrary<string> {
   const word = fc.constantFrom(...WORDS);
-  const piece = hostile ? fc.oneof({ weight: 3, arbitrary: word }, { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_TEXT) }) : word;
+  const piece = hostile
+    ? fc.oneof({ weight: 3, arbitrary: word }, { weight: 2, arbitrary: fc.constantFrom(...HOSTILE_TEXT) })
+    : word;
   return fc.array(piece, { minLength: 1, maxLength: 5 }).map((parts) => {
     const t = parts.join(' ');
     return /\S/.test(t) ? t : `${t}x`;
@@ -345,12 +363,27 @@ function rawArb(o: Required<PolicySetOptions>) {
   const nat = fc.nat({ max: 1000 });
   return fc.record({
     name: keyArb(o.hostile),
-    version: fc.tuple(fc.nat({ max: 12 }), fc.nat({ max: 30 }), fc.nat({ max: 99 }), maybe(fc.constantFrom('alpha.1', 'rc.2', '0'), 25)),
+    version: fc.tuple(
+      fc.nat({ max: 12 }),
+      fc.nat({ max: 30 }),
+      fc.nat({ max: 99 }),
+      maybe(fc.constantFrom('alpha.1', 'rc.2', '0'), 25),
+    ),
     title: maybe(text),
     description: maybe(text),
-    scopes: fc.array(fc.record({ key, title: maybe(text), description: maybe(text) }), { minLength: o.minScopes, maxLength: o.maxScopes }),
+    scopes: fc.array(fc.record({ key, title: maybe(text), description: maybe(text) }), {
+      minLength: o.minScopes,
+      maxLength: o.maxScopes,
+    }),
     actions: fc.array(
-      fc.record({ key, title: maybe(text), description: maybe(text), implies: fc.array(nat, { maxLength: 3 }), rank: nat, doc: nat }),
+      fc.record({
+        key,
+        title: maybe(text),
+        description: maybe(text),
+        implies: fc.array(nat, { maxLength: 3 }),
+        rank: nat,
+        doc: nat,
+      }),
       { minLength: 1, maxLength: o.maxActions },
     ),
     categories: fc.array(fc.record({ key, title: text, description: maybe(text), doc: nat }), { maxLength: 3 }),
@@ -407,8 +440,13 @@ function rawArb(o: Required<PolicySetOptions>) {
         previousName: maybe(key, 10),
         parents: fc.array(nat, { maxLength: 3 }),
         parentByOldName: chance(30),
-        grants: fc.array(fc.record({ kind: fc.nat({ max: 9 }), target: nat, level: nat, byOldName: chance(20) }), { maxLength: 6 }),
-        rules: fc.array(fc.record({ collection: nat, mode: nat, entries: fc.array(nat, { minLength: 1, maxLength: 3 }) }), { maxLength: 2 }),
+        grants: fc.array(fc.record({ kind: fc.nat({ max: 9 }), target: nat, level: nat, byOldName: chance(20) }), {
+          maxLength: 6,
+        }),
+        rules: fc.array(
+          fc.record({ collection: nat, mode: nat, entries: fc.array(nat, { minLength: 1, maxLength: 3 }) }),
+          { maxLength: 2 },
+        ),
         rank: nat,
         file: nat,
       }),
@@ -419,7 +457,13 @@ function rawArb(o: Required<PolicySetOptions>) {
     defaultRole: maybe(nat, 60),
     retired: maybe(fc.record({ key, target: nat, reason: maybe(text) }), 15),
     users: fc.array(
-      fc.record({ name: userNameArb(o.hostile), title: maybe(text), roles: fc.array(nat, { maxLength: 3 }), byOldName: chance(20), doc: nat }),
+      fc.record({
+        name: userNameArb(o.hostile),
+        title: maybe(text),
+        roles: fc.array(nat, { maxLength: 3 }),
+        byOldName: chance(20),
+        doc: nat,
+      }),
       { maxLength: o.maxUsers },
     ),
     layout: fc.record({
@@ -442,7 +486,11 @@ function buildSpec(r: Raw): PolicySpec {
   const pick = <T>(items: readonly T[], n: number): T => items[n % items.length]!;
   const dedupe = <T>(items: readonly T[], by: (t: T) => string = String): T[] => {
     const seen = new Set<string>();
-    return items.filter((t) => (seen.has(by(t)) ? false : (seen.add(by(t)), true)));
+    return items.filter((t) => {
+      if (seen.has(by(t))) return false;
+      seen.add(by(t));
+      return true;
+    });
   };
   const catalogDocs = r.layout.catalogDocs;
 
@@ -468,15 +516,23 @@ function buildSpec(r: Raw): PolicySpec {
   const f = r.layout.files;
   const layout: LayoutSpec = {
     policySetFile: fileOf('policyset', f[1]!),
-    catalogFiles: Array.from({ length: catalogDocs }, (_, i) => fileOf('catalog', r.layout.mode === 'split' ? i : f[2 + (i % 3)]! + i)),
-    assignmentFiles: Array.from({ length: r.layout.assignmentDocs }, (_, i) => fileOf('assignments', r.layout.mode === 'split' ? i : f[5]! + i)),
+    catalogFiles: Array.from({ length: catalogDocs }, (_, i) =>
+      fileOf('catalog', r.layout.mode === 'split' ? i : f[2 + (i % 3)]! + i),
+    ),
+    assignmentFiles: Array.from({ length: r.layout.assignmentDocs }, (_, i) =>
+      fileOf('assignments', r.layout.mode === 'split' ? i : f[5]! + i),
+    ),
     flow: r.layout.flow,
     comments: r.layout.comments,
   };
 
   // Scopes.
   const scopeKeys = new KeyPool();
-  const scopes: ScopeSpec[] = r.scopes.map((s) => ({ name: scopeKeys.take(s.key), title: s.title, description: s.description }));
+  const scopes: ScopeSpec[] = r.scopes.map((s) => ({
+    name: scopeKeys.take(s.key),
+    title: s.title,
+    description: s.description,
+  }));
 
   // Actions: action i implies only actions drawn before it, so the graph is acyclic; the
   // declaration order is shuffled, so implications point both ways in the file.
@@ -599,11 +655,15 @@ function buildSpec(r: Raw): PolicySpec {
   const roleKeys = new KeyPool();
   const titles = new TitlePool();
   const roleNames = r.roles.map((x) => roleKeys.take(x.key));
-  const previousRoleNames = r.roles.map((x) => (x.previousName === undefined ? undefined : roleKeys.take(x.previousName)));
+  const previousRoleNames = r.roles.map((x) =>
+    x.previousName === undefined ? undefined : roleKeys.take(x.previousName),
+  );
   const owner = r.owner === undefined ? undefined : r.owner % r.roles.length;
   const rolesDrawn: (RoleSpec & { rank: number })[] = r.roles.map((x, i) => {
     const parents = i === 0 ? [] : dedupe(x.parents.map((n) => n % i));
-    const inherits = parents.map((p) => (x.parentByOldName && previousRoleNames[p] !== undefined ? previousRoleNames[p]! : roleNames[p]!));
+    const inherits = parents.map((p) =>
+      x.parentByOldName && previousRoleNames[p] !== undefined ? previousRoleNames[p]! : roleNames[p]!,
+    );
     const grants: GrantSpec[] = [];
     const granted = new Set<string>();
     const grant = (key: string, g: GrantSpec) => {
@@ -660,7 +720,13 @@ function buildSpec(r: Raw): PolicySpec {
   const retiredRoles: RetiredRoleSpec[] =
     r.retired === undefined
       ? []
-      : [{ name: roleKeys.take(r.retired.key), transferTo: pick(roleNames, r.retired.target), reason: r.retired.reason }];
+      : [
+          {
+            name: roleKeys.take(r.retired.key),
+            transferTo: pick(roleNames, r.retired.target),
+            reason: r.retired.reason,
+          },
+        ];
 
   // Users.
   const userKeys = new KeyPool();
@@ -669,7 +735,9 @@ function buildSpec(r: Raw): PolicySpec {
     return {
       name: userKeys.take(u.name),
       title: u.title,
-      roles: assigned.map((k) => (u.byOldName && previousRoleNames[k] !== undefined ? previousRoleNames[k]! : roleNames[k]!)),
+      roles: assigned.map((k) =>
+        u.byOldName && previousRoleNames[k] !== undefined ? previousRoleNames[k]! : roleNames[k]!,
+      ),
       doc: u.doc % r.layout.assignmentDocs,
     };
   });
@@ -683,7 +751,8 @@ function buildSpec(r: Raw): PolicySpec {
     scopes,
     defaultRole: r.defaultRole === undefined ? undefined : pick(roleNames, r.defaultRole),
     // The owner role must hold everything (PC610): a drawn owner that does not grant "*" is no owner.
-    ownerRole: owner !== undefined && rolesDrawn[owner]!.grants.some((g) => g.target === '*') ? roleNames[owner] : undefined,
+    ownerRole:
+      owner !== undefined && rolesDrawn[owner]!.grants.some((g) => g.target === '*') ? roleNames[owner] : undefined,
     retiredRoles,
     actions,
     categories,
@@ -873,7 +942,8 @@ export function renderSet(spec: PolicySpec): GeneratedSet {
     opt('  ', 'description', role.description);
     keyList('  ', 'inherits', role.inherits);
     if (role.grants.length > 0) lines.push('  grants:');
-    for (const g of role.grants) lines.push(g.level === undefined ? `    - ${q(g.target)}` : `    - ${q(g.target)}: ${q(g.level)}`);
+    for (const g of role.grants)
+      lines.push(g.level === undefined ? `    - ${q(g.target)}` : `    - ${q(g.target)}: ${q(g.level)}`);
     if (role.collections.length > 0) lines.push('  collections:');
     for (const c of role.collections) {
       lines.push(`    ${q(c.collection)}:`, `      mode: ${c.mode}`);
@@ -921,7 +991,10 @@ function documentOrder<T>(items: readonly T[], fileOf: (t: T) => string): T[] {
 
 /** Permission ids in the order the model must list them: catalog documents by file path, then as written. */
 export function catalogOrder(spec: PolicySpec): string[] {
-  const docs = documentOrder(spec.layout.catalogFiles.map((_, i) => i), (i) => spec.layout.catalogFiles[i]!);
+  const docs = documentOrder(
+    spec.layout.catalogFiles.map((_, i) => i),
+    (i) => spec.layout.catalogFiles[i]!,
+  );
   return docs.flatMap((d) => spec.permissions.filter((p) => p.doc === d).map((p) => p.id));
 }
 
@@ -949,7 +1022,10 @@ export function modelOf(set: GeneratedSet): Model {
 export function describeFailure(set: GeneratedSet, analysis: Analysis): string {
   const errors = analysis.diagnostics
     .filter((d) => d.severity === 'error')
-    .map((d) => `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column} ` : ''}${d.message}${d.hint ? ` (${d.hint})` : ''}`);
+    .map(
+      (d) =>
+        `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column} ` : ''}${d.message}${d.hint ? ` (${d.hint})` : ''}`,
+    );
   return `generated set ${set.name} has errors:\n${errors.join('\n')}\n${formatFiles(set.files)}`;
 }
 
@@ -977,7 +1053,9 @@ export interface CollectionQuestion {
   readonly known: boolean;
 }
 
-export type Question = ({ readonly kind: 'permission' } & PermissionQuestion) | ({ readonly kind: 'collection' } & CollectionQuestion);
+export type Question =
+  | ({ readonly kind: 'permission' } & PermissionQuestion)
+  | ({ readonly kind: 'collection' } & CollectionQuestion);
 
 const UNKNOWN_SEGMENTS = ['zz-unknown', 'new', '__proto__', 'constructor', 'x.y', '0'];
 
@@ -1013,14 +1091,27 @@ export function unknownEntryPaths(collection: CollectionInfo): string[] {
 function rolesArb(model: Model): fc.Arbitrary<string[]> {
   const names = model.roles.map((r) => r.name);
   const aliases = [...model.roleAliases.keys()];
-  const one = aliases.length > 0 ? fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: fc.constantFrom(...aliases) }) : fc.constantFrom(...names);
+  const one =
+    aliases.length > 0
+      ? fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...names) },
+          { weight: 1, arbitrary: fc.constantFrom(...aliases) },
+        )
+      : fc.constantFrom(...names);
   return fc.oneof(
     { weight: 4, arbitrary: one.map((r) => [r]) },
     ...(names.length + aliases.length >= 2
-      ? [{ weight: 3, arbitrary: fc.uniqueArray(one, { minLength: 2, maxLength: Math.min(4, names.length + aliases.length) }) }]
+      ? [
+          {
+            weight: 3,
+            arbitrary: fc.uniqueArray(one, { minLength: 2, maxLength: Math.min(4, names.length + aliases.length) }),
+          },
+        ]
       : []),
     { weight: 1, arbitrary: fc.constant([] as string[]) },
-    ...(model.users.length > 0 ? [{ weight: 2, arbitrary: fc.constantFrom(...model.users.map((u) => [...u.roles])) }] : []),
+    ...(model.users.length > 0
+      ? [{ weight: 2, arbitrary: fc.constantFrom(...model.users.map((u) => [...u.roles])) }]
+      : []),
   );
 }
 
@@ -1028,8 +1119,17 @@ function rolesArb(model: Model): fc.Arbitrary<string[]> {
 export function permissionQuestionArb(model: Model): fc.Arbitrary<PermissionQuestion> {
   const ids = model.permissions.map((p) => p.id);
   const aliases = [...model.permissionAliases.keys()];
-  const permission = aliases.length > 0 ? fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.constantFrom(...aliases) }) : fc.constantFrom(...ids);
-  const scope = model.scopes.length > 0 ? fc.option(fc.constantFrom(...model.scopes.map((s) => s.name)), { nil: undefined, freq: 4 }) : fc.constant(undefined);
+  const permission =
+    aliases.length > 0
+      ? fc.oneof(
+          { weight: 8, arbitrary: fc.constantFrom(...ids) },
+          { weight: 1, arbitrary: fc.constantFrom(...aliases) },
+        )
+      : fc.constantFrom(...ids);
+  const scope =
+    model.scopes.length > 0
+      ? fc.option(fc.constantFrom(...model.scopes.map((s) => s.name)), { nil: undefined, freq: 4 })
+      : fc.constant(undefined);
   return fc.record({ roles: rolesArb(model), permission, scope, self: fc.boolean() });
 }
 
@@ -1040,19 +1140,27 @@ export function collectionQuestionArb(model: Model): fc.Arbitrary<CollectionQues
     const known = c.entries.map((e) => e.path);
     const unknown = unknownEntryPaths(c);
     const arbs = [
-      ...(known.length > 0 ? [{ weight: 3, arbitrary: fc.constantFrom(...known).map((path) => ({ collection: c.name, path, known: true })) }] : []),
+      ...(known.length > 0
+        ? [
+            {
+              weight: 3,
+              arbitrary: fc.constantFrom(...known).map((path) => ({ collection: c.name, path, known: true })),
+            },
+          ]
+        : []),
       { weight: 2, arbitrary: fc.constantFrom(...unknown).map((path) => ({ collection: c.name, path, known: false })) },
     ];
     return fc.oneof(...arbs);
   };
-  return fc
-    .tuple(rolesArb(model), fc.oneof(...model.collections.map(one)))
-    .map(([roles, e]) => ({ roles, ...e }));
+  return fc.tuple(rolesArb(model), fc.oneof(...model.collections.map(one))).map(([roles, e]) => ({ roles, ...e }));
 }
 
 /** Any question over a model. */
 export function questionArb(model: Model): fc.Arbitrary<Question> {
   const p = permissionQuestionArb(model).map((x) => ({ kind: 'permission' as const, ...x }));
   if (model.collections.length === 0) return p;
-  return fc.oneof({ weight: 3, arbitrary: p }, { weight: 1, arbitrary: collectionQuestionArb(model).map((x) => ({ kind: 'collection' as const, ...x })) });
+  return fc.oneof(
+    { weight: 3, arbitrary: p },
+    { weight: 1, arbitrary: collectionQuestionArb(model).map((x) => ({ kind: 'collection' as const, ...x })) },
+  );
 }

@@ -6,7 +6,10 @@ import { main } from '../../src/cli/main.js';
 import { ROOT } from './sets.js';
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: Io = {

@@ -51,7 +51,12 @@ export interface ExpectedDiagnostic {
   /** Substrings the hint must contain. */
   readonly hint?: string | readonly string[];
   /** Other places the diagnostic points at, in order. */
-  readonly related?: readonly { readonly file: string; readonly line: number; readonly column: number; readonly message?: string }[];
+  readonly related?: readonly {
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+    readonly message?: string;
+  }[];
 }
 
 export interface CaseSpec {
@@ -122,7 +127,8 @@ function generate(caseName: string, file: string, g: GeneratedFile, existing: Ui
     }
   }
   text ??= '';
-  for (const [placeholder, [unit, n]] of Object.entries(g.repeat ?? {})) text = text.replace(placeholder, unit.repeat(n));
+  for (const [placeholder, [unit, n]] of Object.entries(g.repeat ?? {}))
+    text = text.replace(placeholder, unit.repeat(n));
   if (g.padTo !== undefined) {
     const line = `# ${'padding '.repeat(12)}\n`;
     const need = Math.max(0, g.padTo - Buffer.byteLength(text, 'utf8'));
@@ -153,7 +159,12 @@ export function toSetSource(files: ReadonlyMap<string, Uint8Array>): SetSource {
     .map(([f, bytes]) => ({ path: `${SET_NAME}/${f}`, bytes }));
   // A case may add a lockfile: the roles it numbers are the ones the set had before.
   const lock = files.get('policyc.lock.json');
-  return { name: SET_NAME, dir: SET_NAME, files: raw, ...(lock ? { lockfile: { path: `${SET_NAME}/policyc.lock.json`, bytes: lock } } : {}) };
+  return {
+    name: SET_NAME,
+    dir: SET_NAME,
+    files: raw,
+    ...(lock ? { lockfile: { path: `${SET_NAME}/policyc.lock.json`, bytes: lock } } : {}),
+  };
 }
 
 /**
@@ -200,7 +211,14 @@ export function actualOf(d: Diagnostic, analysis: Analysis): ExpectedDiagnostic 
     message: d.message,
     ...(d.hint ? { hint: d.hint } : {}),
     ...(d.related
-      ? { related: d.related.map((r) => ({ file: rel(r.span.file), line: r.span.line, column: r.span.column, message: r.message })) }
+      ? {
+          related: d.related.map((r) => ({
+            file: rel(r.span.file),
+            line: r.span.line,
+            column: r.span.column,
+            message: r.message,
+          })),
+        }
       : {}),
   };
 }

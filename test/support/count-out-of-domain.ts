@@ -20,7 +20,9 @@ const moduleFile = at >= 0 ? args.splice(at, 2)[1] : undefined;
 const sets = (args.length > 0 ? args : ['crm', 'platform']) as ('crm' | 'platform')[];
 for (const set of sets) {
   const model = await shippedModel(set);
-  const g = await loadGeneratedModule<LooseModule>(readFileSync(moduleFile ?? path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'));
+  const g = await loadGeneratedModule<LooseModule>(
+    readFileSync(moduleFile ?? path.join(ROOT, 'generated', set, 'index.ts'), 'utf8'),
+  );
   const questions = outOfDomainQuestions(model, g);
   const wrong = askAll(questions);
   const byFn = new Map<string, { asked: number; wrong: number; threw: number }>();
@@ -37,7 +39,12 @@ for (const set of sets) {
   }
   const answeredTrue = wrong.filter((w) => w.error === undefined).length;
   const threw = wrong.length - answeredTrue;
-  console.log(`${set}: ${questions.length} out-of-domain questions, ${answeredTrue} answered true/defined where they must deny, ${threw} threw`);
-  for (const [fn, row] of byFn) console.log(`  ${fn.padEnd(16)} asked ${String(row.asked).padStart(6)}  wrong ${String(row.wrong).padStart(5)}  threw ${String(row.threw).padStart(5)}`);
+  console.log(
+    `${set}: ${questions.length} out-of-domain questions, ${answeredTrue} answered true/defined where they must deny, ${threw} threw`,
+  );
+  for (const [fn, row] of byFn)
+    console.log(
+      `  ${fn.padEnd(16)} asked ${String(row.asked).padStart(6)}  wrong ${String(row.wrong).padStart(5)}  threw ${String(row.threw).padStart(5)}`,
+    );
   for (const w of wrong.slice(0, 5)) console.log(`  e.g. ${w.question.text} -> ${w.error ?? String(w.answer)}`);
 }

@@ -24,7 +24,10 @@ interface DeclaredRole {
   readonly previousNames: readonly string[];
   readonly inherits: readonly string[];
   readonly grants: readonly Grant[];
-  readonly collections: ReadonlyMap<string, { readonly mode: 'all' | 'allow' | 'except'; readonly entries: readonly string[] }>;
+  readonly collections: ReadonlyMap<
+    string,
+    { readonly mode: 'all' | 'allow' | 'except'; readonly entries: readonly string[] }
+  >;
 }
 
 interface DeclaredPermission {
@@ -73,7 +76,11 @@ export function declaredSet(files: Record<string, string>): DeclaredSet {
     }
   }
   const of = (kind: string) => docs.filter((d) => d.kind === kind);
-  const set = of('PolicySet')[0]!.spec as { scopes?: { name: string }[]; defaultRole?: string; retiredRoles?: { name: string; transferTo: string }[] };
+  const set = of('PolicySet')[0]!.spec as {
+    scopes?: { name: string }[];
+    defaultRole?: string;
+    retiredRoles?: { name: string; transferTo: string }[];
+  };
   const implies = new Map<string, string[]>();
   const permissions: DeclaredPermission[] = [];
   const collections = new Map<string, string[]>();
@@ -86,18 +93,42 @@ export function declaredSet(files: Record<string, string>): DeclaredSet {
     for (const a of spec.actions ?? []) implies.set(a.name, a.implies ?? []);
     for (const p of spec.permissions ?? []) {
       const at = p.id.lastIndexOf(':');
-      permissions.push({ id: p.id, resource: p.id.slice(0, at), action: p.id.slice(at + 1), scoped: p.scoped === true, selfRestricted: p.selfRestricted === true, previousNames: p.previousNames ?? [] });
+      permissions.push({
+        id: p.id,
+        resource: p.id.slice(0, at),
+        action: p.id.slice(at + 1),
+        scoped: p.scoped === true,
+        selfRestricted: p.selfRestricted === true,
+        previousNames: p.previousNames ?? [],
+      });
     }
-    for (const col of spec.collections ?? []) collections.set(col.name, (col.entries ?? []).map((e) => (typeof e === 'string' ? e : e.path)));
+    for (const col of spec.collections ?? [])
+      collections.set(
+        col.name,
+        (col.entries ?? []).map((e) => (typeof e === 'string' ? e : e.path)),
+      );
   }
   const roles = of('Role').map((r): DeclaredRole => {
-    const spec = r.spec as { inherits?: string[]; grants?: (string | Record<string, string>)[]; collections?: Record<string, { mode: 'all' | 'allow' | 'except'; entries?: string[] }> };
+    const spec = r.spec as {
+      inherits?: string[];
+      grants?: (string | Record<string, string>)[];
+      collections?: Record<string, { mode: 'all' | 'allow' | 'except'; entries?: string[] }>;
+    };
     return {
       name: r.metadata.name as string,
       previousNames: (r.metadata.previousNames as string[] | undefined) ?? [],
       inherits: spec.inherits ?? [],
-      grants: (spec.grants ?? []).map((g) => (typeof g === 'string' ? { target: g, level: undefined } : { target: Object.keys(g)[0]!, level: Object.values(g)[0] })),
-      collections: new Map(Object.entries(spec.collections ?? {}).map(([name, rule]) => [name, { mode: rule.mode, entries: rule.entries ?? [] }])),
+      grants: (spec.grants ?? []).map((g) =>
+        typeof g === 'string'
+          ? { target: g, level: undefined }
+          : { target: Object.keys(g)[0]!, level: Object.values(g)[0] },
+      ),
+      collections: new Map(
+        Object.entries(spec.collections ?? {}).map(([name, rule]) => [
+          name,
+          { mode: rule.mode, entries: rule.entries ?? [] },
+        ]),
+      ),
     };
   });
   return {
@@ -166,7 +197,8 @@ export function declaredLevel(set: DeclaredSet, role: string, permission: string
             : [permissionOf(set, g.target)];
       const level = g.level === undefined ? widest : set.scopes.indexOf(g.level);
       for (const q of named) {
-        if (q.resource === p.resource && gives(set, q.action, p.action)) best = Math.max(best, p.scoped ? level : widest);
+        if (q.resource === p.resource && gives(set, q.action, p.action))
+          best = Math.max(best, p.scoped ? level : widest);
       }
     }
   }
@@ -209,8 +241,13 @@ export function disagreements(set: DeclaredSet, g: OracleModule, limit = 20): st
   const scopes: (string | undefined)[] = [undefined, ...set.scopes];
   const widest = Math.max(1, set.scopes.length) - 1;
   const levelOf = (s: string | undefined) => (s === undefined ? widest : set.scopes.indexOf(s));
-  const subjects: { label: string; ids: string[]; level: (p: string) => number }[] = set.roles.map((r) => ({ label: r.name, ids: [r.name], level: (p: string) => declaredLevel(set, r.name, p) }));
-  if (set.defaultRole !== undefined) subjects.push({ label: '[] (default role)', ids: [], level: (p) => declaredLevel(set, set.defaultRole!, p) });
+  const subjects: { label: string; ids: string[]; level: (p: string) => number }[] = set.roles.map((r) => ({
+    label: r.name,
+    ids: [r.name],
+    level: (p: string) => declaredLevel(set, r.name, p),
+  }));
+  if (set.defaultRole !== undefined)
+    subjects.push({ label: '[] (default role)', ids: [], level: (p) => declaredLevel(set, set.defaultRole!, p) });
   for (const subject of subjects) {
     const role = subject.ids.length === 1 ? g.Role[subject.ids[0]!] : undefined;
     for (const p of set.permissions) {
@@ -219,17 +256,22 @@ export function disagreements(set: DeclaredSet, g: OracleModule, limit = 20): st
         for (const self of [false, true]) {
           const want = held >= 0 && held >= levelOf(s) && !(self && p.selfRestricted);
           const viaIds = g.check(subject.ids, p.id, s, self);
-          if (viaIds !== want) say(`check(${subject.label}, ${p.id}, ${s ?? 'default'}, self=${self}) = ${viaIds}, declared ${want}`);
+          if (viaIds !== want)
+            say(`check(${subject.label}, ${p.id}, ${s ?? 'default'}, self=${self}) = ${viaIds}, declared ${want}`);
           if (role !== undefined) {
             const viaNumbers = g.can(role, g.Permission[p.id]!, s === undefined ? undefined : g.Scope[s], self);
-            if (viaNumbers !== want) say(`can(${subject.label}, ${p.id}, ${s ?? 'default'}, self=${self}) = ${viaNumbers}, declared ${want}`);
+            if (viaNumbers !== want)
+              say(`can(${subject.label}, ${p.id}, ${s ?? 'default'}, self=${self}) = ${viaNumbers}, declared ${want}`);
           }
         }
       }
       if (role !== undefined && set.scopes.length > 0) {
         const got = g.widestScope(role, g.Permission[p.id]!);
         const want = held < 0 ? undefined : g.Scope[set.scopes[held]!];
-        if (got !== want) say(`widestScope(${subject.label}, ${p.id}) = ${got}, declared ${want} (${held < 0 ? 'none' : set.scopes[held]})`);
+        if (got !== want)
+          say(
+            `widestScope(${subject.label}, ${p.id}) = ${got}, declared ${want} (${held < 0 ? 'none' : set.scopes[held]})`,
+          );
       }
     }
     if (role !== undefined) {
@@ -245,10 +287,13 @@ export function disagreements(set: DeclaredSet, g: OracleModule, limit = 20): st
   // Old names: a renamed role or permission keeps its number; a retired role follows its transfer.
   for (const r of set.roles) {
     for (const old of r.previousNames) {
-      if (g.roleNo(old) !== g.Role[r.name]) say(`roleNo(${old}) = ${g.roleNo(old)}, declared the number of ${r.name} (${g.Role[r.name]})`);
-      if (g.transferTarget(old) !== r.name) say(`transferTarget(${old}) = ${g.transferTarget(old)}, declared ${r.name}`);
+      if (g.roleNo(old) !== g.Role[r.name])
+        say(`roleNo(${old}) = ${g.roleNo(old)}, declared the number of ${r.name} (${g.Role[r.name]})`);
+      if (g.transferTarget(old) !== r.name)
+        say(`transferTarget(${old}) = ${g.transferTarget(old)}, declared ${r.name}`);
       const stored = g.storedRoles([old]);
-      if (stored.roles.join() !== r.name) say(`storedRoles([${old}]).roles = ${stored.roles.join()}, declared ${r.name}`);
+      if (stored.roles.join() !== r.name)
+        say(`storedRoles([${old}]).roles = ${stored.roles.join()}, declared ${r.name}`);
     }
   }
   for (const [old, to] of set.retired) {
@@ -257,7 +302,9 @@ export function disagreements(set: DeclaredSet, g: OracleModule, limit = 20): st
     if (g.roleNo(old) !== undefined) say(`roleNo(${old}) = ${g.roleNo(old)} for a retired role`);
   }
   for (const p of set.permissions) {
-    for (const old of p.previousNames) if (g.permissionNo(old) !== g.Permission[p.id]) say(`permissionNo(${old}) = ${g.permissionNo(old)}, declared the number of ${p.id}`);
+    for (const old of p.previousNames)
+      if (g.permissionNo(old) !== g.Permission[p.id])
+        say(`permissionNo(${old}) = ${g.permissionNo(old)}, declared the number of ${p.id}`);
   }
   return out;
 }

@@ -7,7 +7,11 @@ import type { ScratchRepo } from './git-repo.js';
 export const CHANGES = {
   /** crm: Support Agents may now view campaigns. */
   addPermission(r: ScratchRepo): void {
-    r.edit('policies/crm/roles/support-agent.yaml', '    - ai-conversations:manage\n', '    - ai-conversations:manage\n    - campaigns:view\n');
+    r.edit(
+      'policies/crm/roles/support-agent.yaml',
+      '    - ai-conversations:manage\n',
+      '    - ai-conversations:manage\n    - campaigns:view\n',
+    );
   },
 
   /** crm: Team Leads update the records of every group, not only their own group's. */
@@ -17,18 +21,32 @@ export const CHANGES = {
 
   /** crm: Workflow Admins may now configure roles (sensitive). */
   grantSensitive(r: ScratchRepo): void {
-    r.edit('policies/crm/roles/workflow-admin.yaml', '    - system-logs:view\n', '    - system-logs:view\n    - roles:configure\n');
+    r.edit(
+      'policies/crm/roles/workflow-admin.yaml',
+      '    - system-logs:view\n',
+      '    - system-logs:view\n    - roles:configure\n',
+    );
   },
 
   /** crm: Marketing Manager becomes Campaign Manager; assignments keep the old key. */
   renameRole(r: ScratchRepo): void {
-    r.edit('policies/crm/roles/marketing-manager.yaml', '  name: marketing-manager\n', '  name: campaign-manager\n  previousNames: [marketing-manager]\n');
+    r.edit(
+      'policies/crm/roles/marketing-manager.yaml',
+      '  name: marketing-manager\n',
+      '  name: campaign-manager\n  previousNames: [marketing-manager]\n',
+    );
     r.edit('policies/crm/roles/marketing-manager.yaml', '  title: Marketing Manager\n', '  title: Campaign Manager\n');
   },
 
   /** crm: Support Agent is retired; its users move to Sales Agent. */
   deleteRole(r: ScratchRepo): void {
-    retireCrmRole(r, 'support-agent', 'sales-agent', [['      roles: [support-agent]\n', '      roles: [sales-agent]\n']], 'Support merged into Sales.');
+    retireCrmRole(
+      r,
+      'support-agent',
+      'sales-agent',
+      [['      roles: [support-agent]\n', '      roles: [sales-agent]\n']],
+      'Support merged into Sales.',
+    );
   },
 
   /** crm: Auditor is deleted without saying where its users go (an error: the lockfile knows it). */
@@ -40,7 +58,11 @@ export const CHANGES = {
 
   /** platform: creating something now implies sharing it. */
   changeImplication(r: ScratchRepo): void {
-    r.edit('policies/platform/catalog/00-actions.yaml', '      implies: [view, edit, use]\n', '      implies: [view, edit, use, share]\n');
+    r.edit(
+      'policies/platform/catalog/00-actions.yaml',
+      '      implies: [view, edit, use]\n',
+      '      implies: [view, edit, use, share]\n',
+    );
   },
 
   /** platform: Automation Builders may use every app but Stripe and deleting Salesforce records. */
@@ -50,17 +72,28 @@ export const CHANGES = {
     const start = text.indexOf('    connectors:\n');
     const end = text.indexOf('    objects:\n');
     if (start < 0 || end < start) throw new Error(`no connectors rule in ${file}`);
-    r.write(file, `${text.slice(0, start)}    connectors:\n      mode: except\n      entries: [stripe, salesforce/actions/delete-record]\n${text.slice(end)}`);
+    r.write(
+      file,
+      `${text.slice(0, start)}    connectors:\n      mode: except\n      entries: [stripe, salesforce/actions/delete-record]\n${text.slice(end)}`,
+    );
   },
 
   /** platform: Automation Builders see every object's records. */
   objectsToAll(r: ScratchRepo): void {
-    r.edit('policies/platform/roles/automation-builder.yaml', '      mode: allow # together with member\'s customer and product\n      entries: [lead, order, ticket]\n', '      mode: all\n');
+    r.edit(
+      'policies/platform/roles/automation-builder.yaml',
+      "      mode: allow # together with member's customer and product\n      entries: [lead, order, ticket]\n",
+      '      mode: all\n',
+    );
   },
 
   /** crm: a new catalog permission, Transfer Calls (with its action). */
   addCatalogPermission(r: ScratchRepo): void {
-    r.edit('policies/crm/catalog/00-actions.yaml', '    - name: make-outbound\n', '    - name: transfer\n      title: Transfer\n    - name: make-outbound\n');
+    r.edit(
+      'policies/crm/catalog/00-actions.yaml',
+      '    - name: make-outbound\n',
+      '    - name: transfer\n      title: Transfer\n    - name: make-outbound\n',
+    );
     r.edit(
       'policies/crm/catalog/02-calls.yaml',
       '  permissions:\n',
@@ -105,7 +138,11 @@ export const CHANGES = {
 
   /** crm: a new scoped permission, Export Records (with its action), that no role names: only wildcards reach it. */
   addScopedCatalogPermission(r: ScratchRepo): void {
-    r.edit('policies/crm/catalog/00-actions.yaml', '    - name: make-outbound\n', '    - name: export\n      title: Export\n      implies: [view]\n    - name: make-outbound\n');
+    r.edit(
+      'policies/crm/catalog/00-actions.yaml',
+      '    - name: make-outbound\n',
+      '    - name: export\n      title: Export\n      implies: [view]\n    - name: make-outbound\n',
+    );
     r.edit(
       'policies/crm/catalog/12-crm-modules.yaml',
       '    - id: records:create\n',
@@ -115,7 +152,11 @@ export const CHANGES = {
 
   /** crm: a new scoped permission on groups, which CRM Admin holds as `"groups:*": all` (a non-owner wildcard at the widest level). */
   addGroupsPermission(r: ScratchRepo): void {
-    r.edit('policies/crm/catalog/00-actions.yaml', '    - name: make-outbound\n', '    - name: archive\n      title: Archive\n    - name: make-outbound\n');
+    r.edit(
+      'policies/crm/catalog/00-actions.yaml',
+      '    - name: make-outbound\n',
+      '    - name: archive\n      title: Archive\n    - name: make-outbound\n',
+    );
     r.edit(
       'policies/crm/catalog/06-groups.yaml',
       '  permissions:\n',
@@ -157,19 +198,37 @@ export const CHANGES = {
 
   /** crm: creating a record now implies viewing it; `records:create` is unscoped, `records:view` scoped. */
   createImpliesView(r: ScratchRepo): void {
-    r.edit('policies/crm/catalog/00-actions.yaml', '    - name: create\n      title: Create\n', '    - name: create\n      title: Create\n      implies: [view]\n');
+    r.edit(
+      'policies/crm/catalog/00-actions.yaml',
+      '    - name: create\n      title: Create\n',
+      '    - name: create\n      title: Create\n      implies: [view]\n',
+    );
   },
 } satisfies Record<string, (r: ScratchRepo) => void>;
 
 function renameCrm(r: ScratchRepo, declared: boolean): void {
   r.git('mv', 'policies/crm', 'policies/crm-next');
-  r.edit('policies/crm-next/policyset.yaml', '  name: crm\n', declared ? '  name: crm-next\n  previousNames: [crm]\n' : '  name: crm-next\n');
+  r.edit(
+    'policies/crm-next/policyset.yaml',
+    '  name: crm\n',
+    declared ? '  name: crm-next\n  previousNames: [crm]\n' : '  name: crm-next\n',
+  );
   r.edit('policies/crm-next/policyc.lock.json', '"set": "crm"', '"set": "crm-next"');
-  r.edit('policies/crm-next/assignments.yaml', '  users:\n', '  users:\n    - name: oscar\n      title: Oscar Reyes\n      roles: [system-owner]\n');
+  r.edit(
+    'policies/crm-next/assignments.yaml',
+    '  users:\n',
+    '  users:\n    - name: oscar\n      title: Oscar Reyes\n      roles: [system-owner]\n',
+  );
 }
 
 /** Retires a crm role the way the language prescribes: its document goes, retiredRoles names the transfer, assignments are edited (`[from, to]`). */
-function retireCrmRole(r: ScratchRepo, role: string, transferTo: string, assignments: [string, string][], reason?: string): void {
+function retireCrmRole(
+  r: ScratchRepo,
+  role: string,
+  transferTo: string,
+  assignments: [string, string][],
+  reason?: string,
+): void {
   r.remove(`policies/crm/roles/${role}.yaml`);
   r.edit(
     'policies/crm/policyset.yaml',

@@ -8,7 +8,10 @@ export interface GeneratedModule {
   Scope: Record<string, number>;
   can(role: number, permission: number, scope?: number, targetIsSelf?: boolean): boolean;
   canUse(role: number, collection: string, entry: string): boolean;
-  subject(roles: readonly number[]): { can(p: number, s?: number, self?: boolean): boolean; canUse(c: string, e: string): boolean };
+  subject(roles: readonly number[]): {
+    can(p: number, s?: number, self?: boolean): boolean;
+    canUse(c: string, e: string): boolean;
+  };
   check(roles: string | readonly string[], permission: string, scope?: string, self?: boolean): boolean;
   transferTarget(id: string): string | undefined;
   policySet: { name: string; version: string; hash: string };
@@ -44,13 +47,18 @@ export function probeEntries(model: Model, collection: string): string[] {
  * when asked for), every permission at
  * every scope and at the default scope, as self and not, and every collection entry probe.
  */
-export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: boolean; users?: boolean } = {}): Mismatch[] {
+export function compareAll(
+  model: Model,
+  g: GeneratedModule,
+  options: { pairs?: boolean; users?: boolean } = {},
+): Mismatch[] {
   const ev = new ReferenceEvaluator(model);
   const out: Mismatch[] = [];
   const scopes: (string | undefined)[] = [undefined, ...model.scopes.map((s) => s.name)];
   const roleSets: string[][] = model.roles.map((r) => [r.name]);
   if (options.pairs !== false) {
-    for (let i = 0; i < model.roles.length; i++) for (let j = i + 1; j < model.roles.length; j++) roleSets.push([model.roles[i]!.name, model.roles[j]!.name]);
+    for (let i = 0; i < model.roles.length; i++)
+      for (let j = i + 1; j < model.roles.length; j++) roleSets.push([model.roles[i]!.name, model.roles[j]!.name]);
   }
   // Users hold the role combinations that occur in practice (and the default role).
   if (options.users) for (const u of model.users) if (u.roles.length > 0) roleSets.push([...u.roles]);
@@ -65,8 +73,17 @@ export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: 
           const viaSubject = subject.can(g.Permission[p.id]!, scopeNo, self);
           const viaRoles = roles.length === 1 ? g.can(nums[0]!, g.Permission[p.id]!, scopeNo, self) : viaSubject;
           const viaIds = g.check(roles, p.id, s, self);
-          for (const [how, generated] of [['can', viaRoles], ['subject', viaSubject], ['check', viaIds]] as const) {
-            if (generated !== reference) out.push({ question: `${how}(${roles.join('+')}, ${p.id}, ${s ?? 'default'}, self=${self})`, reference, generated });
+          for (const [how, generated] of [
+            ['can', viaRoles],
+            ['subject', viaSubject],
+            ['check', viaIds],
+          ] as const) {
+            if (generated !== reference)
+              out.push({
+                question: `${how}(${roles.join('+')}, ${p.id}, ${s ?? 'default'}, self=${self})`,
+                reference,
+                generated,
+              });
           }
         }
       }
@@ -76,8 +93,12 @@ export function compareAll(model: Model, g: GeneratedModule, options: { pairs?: 
         const reference = ev.collectionAllowed(roles, c.name, entry);
         const viaSubject = subject.canUse(c.name, entry);
         const viaRole = roles.length === 1 ? g.canUse(nums[0]!, c.name, entry) : viaSubject;
-        for (const [how, generated] of [['canUse', viaRole], ['subject.canUse', viaSubject]] as const) {
-          if (generated !== reference) out.push({ question: `${how}(${roles.join('+')}, ${c.name}, ${entry})`, reference, generated });
+        for (const [how, generated] of [
+          ['canUse', viaRole],
+          ['subject.canUse', viaSubject],
+        ] as const) {
+          if (generated !== reference)
+            out.push({ question: `${how}(${roles.join('+')}, ${c.name}, ${entry})`, reference, generated });
         }
       }
     }

@@ -37,7 +37,9 @@ export class ScratchRepo {
   }
 
   git(...args: string[]): string {
-    return execFileSync('git', args, { cwd: this.dir, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+    return execFileSync('git', args, { cwd: this.dir, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] }).toString(
+      'utf8',
+    );
   }
 
   file(relative: string): string {
@@ -56,7 +58,8 @@ export class ScratchRepo {
   edit(relative: string, from: string, to: string): void {
     const text = this.read(relative);
     const at = text.indexOf(from);
-    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`expected exactly one ${JSON.stringify(from)} in ${relative}`);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0)
+      throw new Error(`expected exactly one ${JSON.stringify(from)} in ${relative}`);
     this.write(relative, text.slice(0, at) + to + text.slice(at + from.length));
   }
 
@@ -77,7 +80,10 @@ export class ScratchRepo {
   }
 
   /** Runs the CLI in-process with this repository as the working directory. */
-  async run(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  async run(
+    argv: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
     const io: Io = {

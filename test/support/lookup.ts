@@ -29,7 +29,13 @@ export function levelOf(model: Model, scope: string | undefined): number {
 }
 
 /** Whether a subject holding `roles` may perform `permission` at `scope`, by the model's tables. */
-export function modelAllows(model: Model, roles: readonly string[], permission: string, scope?: string, options: { self?: boolean } = {}): boolean {
+export function modelAllows(
+  model: Model,
+  roles: readonly string[],
+  permission: string,
+  scope?: string,
+  options: { self?: boolean } = {},
+): boolean {
   const p = permissionOf(model, permission);
   if (p.selfRestricted && options.self === true) return false;
   const needed = levelOf(model, scope);
@@ -49,7 +55,12 @@ export function accessAllows(collection: CollectionInfo, access: CollectionAcces
 }
 
 /** Whether a subject holding `roles` may use the entry at `path` of `collection`, by the model's tables. */
-export function modelCollectionAllows(model: Model, roles: readonly string[], collection: string, path: string): boolean {
+export function modelCollectionAllows(
+  model: Model,
+  roles: readonly string[],
+  collection: string,
+  path: string,
+): boolean {
   const c = model.collectionIndex.get(collection);
   if (!c) throw new Error(`unknown collection ${collection}`);
   return roles.some((r) => accessAllows(c, roleOf(model, r).collections.get(collection)!, path));

@@ -16,7 +16,11 @@ export interface LooseModule {
   readonly Scope: Record<string, number>;
   can(...args: unknown[]): unknown;
   canUse(...args: unknown[]): unknown;
-  subject(...args: unknown[]): { can(...args: unknown[]): unknown; canUse(...args: unknown[]): unknown; widestScope?(...args: unknown[]): unknown };
+  subject(...args: unknown[]): {
+    can(...args: unknown[]): unknown;
+    canUse(...args: unknown[]): unknown;
+    widestScope?(...args: unknown[]): unknown;
+  };
   check(...args: unknown[]): unknown;
   permissionNo(...args: unknown[]): unknown;
   roleNo(...args: unknown[]): unknown;
@@ -49,14 +53,59 @@ export interface Outcome {
 const LONG = 'a'.repeat(100_000);
 
 /** Strings that are ids of no set: prototype keys, empty, blank, control characters, very long. */
-export const HOSTILE_STRINGS: readonly string[] = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '', ' ', '\u0000', 'null', 'undefined', '0', LONG];
+export const HOSTILE_STRINGS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '',
+  ' ',
+  '\u0000',
+  'null',
+  'undefined',
+  '0',
+  LONG,
+];
 
 /** Values that are not numbers, as plain JavaScript can pass them. */
-export const NON_NUMBERS: readonly unknown[] = ['0', '1', '', true, false, null, [], [0], {}, { valueOf: () => 0 }, 0n, 1n, Symbol('x'), () => 0];
+export const NON_NUMBERS: readonly unknown[] = [
+  '0',
+  '1',
+  '',
+  true,
+  false,
+  null,
+  [],
+  [0],
+  {},
+  { valueOf: () => 0 },
+  0n,
+  1n,
+  Symbol('x'),
+  () => 0,
+];
 
 /** Numbers outside 0 … count−1 (count = the number of rows, bits or planes), plus the non-numbers. */
 export function badNumbers(count: number): unknown[] {
-  return [count, count + 1, -1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 53, 0.5, Math.max(0, count - 1) + 0.5, NaN, Infinity, -Infinity, -(2 ** 31), ...NON_NUMBERS];
+  return [
+    count,
+    count + 1,
+    -1,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+    2 ** 32 + 1,
+    2 ** 53,
+    0.5,
+    Math.max(0, count - 1) + 0.5,
+    NaN,
+    Infinity,
+    -Infinity,
+    -(2 ** 31),
+    ...NON_NUMBERS,
+  ];
 }
 
 /** Prints an argument for a question's text (symbols, bigints and very long strings included). */
@@ -94,8 +143,12 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
   const count = (nos: number[]) => (nos.length === 0 ? 0 : Math.max(...nos) + 1);
   const badRoles = badNumbers(count(roleNos)).filter((n) => !roleNos.includes(n as number));
   // Past the count, and past the last word of a row (which reads the next role's row).
-  const badPerms = [...new Set([...badNumbers(count(permNos)), ...badNumbers(32 * Math.ceil(count(permNos) / 32))])].filter((n) => !permNos.includes(n as number));
-  const badScopes = badNumbers(Math.max(1, count(scopeNos))).filter((n) => !scopeNos.includes(n as number) && !(scopeNos.length === 0 && n === 0));
+  const badPerms = [
+    ...new Set([...badNumbers(count(permNos)), ...badNumbers(32 * Math.ceil(count(permNos) / 32))]),
+  ].filter((n) => !permNos.includes(n as number));
+  const badScopes = badNumbers(Math.max(1, count(scopeNos))).filter(
+    (n) => !scopeNos.includes(n as number) && !(scopeNos.length === 0 && n === 0),
+  );
   const pick = <T>(xs: readonly T[]): readonly T[] => (options.sample && xs.length > 1 ? [xs[xs.length - 1]!] : xs);
   const goodRoles = pick(roleNos);
   const goodPerms = pick(permNos);
@@ -104,53 +157,84 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
   const roleIds = pick(model.roles.map((r) => r.name));
   const scopeIds: (string | undefined)[] = [undefined, ...pick(model.scopes.map((s) => s.name))];
   // `[]` is no bad id list: it is a user with no roles (the default role).
-  const notIds = (known: readonly string[]) => [...hostile, ...NON_NUMBERS.filter((v) => typeof v !== 'string' && !(Array.isArray(v) && v.length === 0))].filter((s) => !known.includes(s as string));
+  const notIds = (known: readonly string[]) =>
+    [...hostile, ...NON_NUMBERS.filter((v) => typeof v !== 'string' && !(Array.isArray(v) && v.length === 0))].filter(
+      (s) => !known.includes(s as string),
+    );
   const badRoleIds = notIds([...model.roles.map((r) => r.name), ...model.roleAliases.keys()]);
   const badPermIds = notIds([...model.permissions.map((p) => p.id), ...model.permissionAliases.keys()]);
   const badScopeIds = notIds(model.scopes.map((s) => s.name));
 
   // can(role, permission, scope?, self?)
-  for (const r of badRoles) for (const p of goodPerms) for (const s of goodScopes) q('can', [r, p, s], () => g.can(r, p, s));
-  for (const r of goodRoles) for (const p of badPerms) for (const s of goodScopes) q('can', [r, p, s], () => g.can(r, p, s));
-  for (const r of goodRoles) for (const p of goodPerms) for (const s of badScopes) q('can', [r, p, s], () => g.can(r, p, s));
+  for (const r of badRoles)
+    for (const p of goodPerms) for (const s of goodScopes) q('can', [r, p, s], () => g.can(r, p, s));
+  for (const r of goodRoles)
+    for (const p of badPerms) for (const s of goodScopes) q('can', [r, p, s], () => g.can(r, p, s));
+  for (const r of goodRoles)
+    for (const p of goodPerms) for (const s of badScopes) q('can', [r, p, s], () => g.can(r, p, s));
 
   // subject(roles).can / .canUse / .widest: a subject of unknown numbers holds nothing (the default role is for the empty list only).
-  const badRoleLists: unknown[] = [...badRoles.map((r) => [r]), 5, 'admin', null, undefined, {}, { length: 1, 0: 0 }, new Set(roleNos)];
+  const badRoleLists: unknown[] = [
+    ...badRoles.map((r) => [r]),
+    5,
+    'admin',
+    null,
+    undefined,
+    {},
+    { length: 1, 0: 0 },
+    new Set(roleNos),
+  ];
   for (const list of badRoleLists) {
-    for (const p of goodPerms) for (const s of goodScopes) q('subject', [list, '.can', p, s], () => g.subject(list).can(p, s));
+    for (const p of goodPerms)
+      for (const s of goodScopes) q('subject', [list, '.can', p, s], () => g.subject(list).can(p, s));
   }
   for (const r of goodRoles) {
-    for (const p of badPerms) for (const s of goodScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
-    for (const p of goodPerms) for (const s of badScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
+    for (const p of badPerms)
+      for (const s of goodScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
+    for (const p of goodPerms)
+      for (const s of badScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
   }
 
   // check(roles, permission, scope?, self?) by ids.
   const badRoleArgs: unknown[] = [...badRoleIds, ...badRoleIds.map((r) => [r]), { length: 1, 0: roleIds[0] }];
-  for (const r of badRoleArgs) for (const p of permIds) for (const s of scopeIds) q('check', [r, p, s], () => g.check(r, p, s));
+  for (const r of badRoleArgs)
+    for (const p of permIds) for (const s of scopeIds) q('check', [r, p, s], () => g.check(r, p, s));
   for (const r of roleIds) for (const p of badPermIds) q('check', [r, p], () => g.check(r, p));
-  for (const r of roleIds) for (const p of permIds) for (const s of badScopeIds) if (s !== undefined) q('check', [r, p, s], () => g.check(r, p, s));
+  for (const r of roleIds)
+    for (const p of permIds)
+      for (const s of badScopeIds) if (s !== undefined) q('check', [r, p, s], () => g.check(r, p, s));
 
   // Ids to numbers and transfers: undefined for anything that is not an id.
   for (const id of badPermIds) q('permissionNo', [id], () => g.permissionNo(id), 'undefined');
   for (const id of badRoleIds) q('roleNo', [id], () => g.roleNo(id), 'undefined');
   for (const id of badScopeIds) q('scopeNo', [id], () => g.scopeNo(id), 'undefined');
   const retired = model.retiredRoles.map((r) => r.name);
-  for (const id of badRoleIds.filter((r) => !retired.includes(r as string))) q('transferTarget', [id], () => g.transferTarget(id), 'undefined');
+  for (const id of badRoleIds.filter((r) => !retired.includes(r as string)))
+    q('transferTarget', [id], () => g.transferTarget(id), 'undefined');
 
   // widestScope(role, permission) and subject.widestScope(permission): undefined (holds none).
   if (g.widestScope) {
     const widest = g.widestScope;
     for (const r of badRoles) for (const p of goodPerms) q('widestScope', [r, p], () => widest(r, p), 'undefined');
     for (const r of goodRoles) for (const p of badPerms) q('widestScope', [r, p], () => widest(r, p), 'undefined');
-    for (const p of badPerms) q('subject', [[goodRoles[0]], '.widestScope', p], () => g.subject([goodRoles[0]]).widestScope!(p), 'undefined');
+    for (const p of badPerms)
+      q('subject', [[goodRoles[0]], '.widestScope', p], () => g.subject([goodRoles[0]]).widestScope!(p), 'undefined');
   }
 
   // storedRoles(ids): unknown strings are reported and give nothing.
   if (g.storedRoles) {
     const stored = g.storedRoles;
     // A retired role's id is no unknown id: it follows its transfer.
-    for (const bad of [...badRoleIds.filter((r) => !retired.includes(r as string)).map((r) => [r]), 5, null, undefined, 'admin', {}]) {
-      for (const p of goodPerms) for (const s of goodScopes) q('storedRoles', [bad, '.subject.can', p, s], () => stored(bad).subject.can(p, s));
+    for (const bad of [
+      ...badRoleIds.filter((r) => !retired.includes(r as string)).map((r) => [r]),
+      5,
+      null,
+      undefined,
+      'admin',
+      {},
+    ]) {
+      for (const p of goodPerms)
+        for (const s of goodScopes) q('storedRoles', [bad, '.subject.can', p, s], () => stored(bad).subject.can(p, s));
     }
   }
 
@@ -161,7 +245,15 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
     for (const r of badRoles) for (const e of entries) q('canUse', [r, c.name, e], () => g.canUse(r, c.name, e));
     for (const r of goodRoles) {
       // Not strings, or not paths (an empty segment): denied.
-      const malformed: unknown[] = [...NON_NUMBERS.filter((v) => typeof v !== 'string'), 0, NaN, '', '/', '//', ...entries.flatMap((e) => [`${e}/`, `/${e}`, `${e}//x`])];
+      const malformed: unknown[] = [
+        ...NON_NUMBERS.filter((v) => typeof v !== 'string'),
+        0,
+        NaN,
+        '',
+        '/',
+        '//',
+        ...entries.flatMap((e) => [`${e}/`, `/${e}`, `${e}//x`]),
+      ];
       for (const e of malformed) {
         q('canUse', [r, c.name, e], () => g.canUse(r, c.name, e));
         q('subject', [[r], '.canUse', c.name, e], () => g.subject([r]).canUse(c.name, e));
@@ -175,7 +267,8 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
     }
   }
   for (const r of goodRoles) for (const c of badCollections) q('canUse', [r, c, 'x'], () => g.canUse(r, c, 'x'));
-  for (const c of badCollections) q('subject', [[goodRoles[0]], '.canUse', c, 'x'], () => g.subject([goodRoles[0]]).canUse(c, 'x'));
+  for (const c of badCollections)
+    q('subject', [[goodRoles[0]], '.canUse', c, 'x'], () => g.subject([goodRoles[0]]).canUse(c, 'x'));
   return qs;
 }
 
@@ -191,7 +284,8 @@ export function askAll(questions: readonly Question[]): Outcome[] {
       continue;
     }
     const want = question.expected;
-    const right = want === 'false' ? answer === false : want === 'undefined' ? answer === undefined : answer === want.reference;
+    const right =
+      want === 'false' ? answer === false : want === 'undefined' ? answer === undefined : answer === want.reference;
     if (!right) wrong.push({ question, answer });
   }
   return wrong;

@@ -12,7 +12,11 @@ export async function freshShipped(name: 'crm' | 'platform'): Promise<RuntimeRol
 }
 
 /** Compiles a set held in memory and loads a fresh instance of its module; returns the module, the model and the lockfile text. */
-export async function compileMemory(name: string, files: Record<string, string>, lockfile?: string): Promise<{ g: RuntimeRoleModule; model: Model; lockfile: string }> {
+export async function compileMemory(
+  name: string,
+  files: Record<string, string>,
+  lockfile?: string,
+): Promise<{ g: RuntimeRoleModule; model: Model; lockfile: string }> {
   const c = compileSet(memorySet(name, files, lockfile), { outRoot: 'generated' });
   if (!c.ok || !c.model) throw new Error(`${name}: ${c.diagnostics.map((d) => d.message).join('; ')}`);
   const index = c.files.find((f) => f.name === 'index.ts')!;

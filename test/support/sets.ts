@@ -31,6 +31,7 @@ export function memorySet(name: string, files: Record<string, string>, lockfile?
     name,
     dir: name,
     files: raw,
-    lockfile: lockfile === undefined ? undefined : { path: `${name}/policyc.lock.json`, bytes: encoder.encode(lockfile) },
+    lockfile:
+      lockfile === undefined ? undefined : { path: `${name}/policyc.lock.json`, bytes: encoder.encode(lockfile) },
   };
 }

@@ -14,7 +14,10 @@ export const LOCK_PATH = `${SET_NAME}/policyc.lock.json`;
 
 /** The base set as read from disk, with a lockfile. */
 export function withLockfile(bytes: Uint8Array | string): SetSource {
-  return { ...toSetSource(baseFiles()), lockfile: { path: LOCK_PATH, bytes: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes } };
+  return {
+    ...toSetSource(baseFiles()),
+    lockfile: { path: LOCK_PATH, bytes: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes },
+  };
 }
 
 /** The base set with one more permission (the tampering in the issue needs a fresh number). */
@@ -30,7 +33,8 @@ export function withNewPermission(lock: string): SetSource {
 /** The lockfile `policyc build` writes for the base set. */
 export function freshLockfile(): string {
   const c = compileSet(toSetSource(baseFiles()), { outRoot: 'generated' });
-  if (!c.ok || !c.lockfile) throw new Error(`the corpus base does not build: ${c.diagnostics.map((d) => d.message).join('; ')}`);
+  if (!c.ok || !c.lockfile)
+    throw new Error(`the corpus base does not build: ${c.diagnostics.map((d) => d.message).join('; ')}`);
   return c.lockfile.text;
 }
 
@@ -57,7 +61,10 @@ export function tamperings(fresh: string): Tampering[] {
     ['permissions', (d) => d.permissions as Json],
     ['roles', (d) => d.roles as Json],
     ['scopes', (d) => d.scopes as Json],
-    ...Object.keys(base.collections as Json).map((c): [string, (d: Json) => Json] => [`collections.${c}`, (d) => (d.collections as Json)[c] as Json]),
+    ...Object.keys(base.collections as Json).map((c): [string, (d: Json) => Json] => [
+      `collections.${c}`,
+      (d) => (d.collections as Json)[c] as Json,
+    ]),
   ];
   const odd: [string, unknown][] = [
     ['-1', -1],
@@ -84,19 +91,40 @@ export function tamperings(fresh: string): Tampering[] {
     const active = Object.keys((get(base) as { active: Json }).active);
     if (active.length > 0) {
       const first = active[0]!;
-      for (const [label, v] of odd) edit(`${t}.active.${first} = ${label}`, (d) => void ((get(d).active as Json)[first] = v));
+      for (const [label, v] of odd)
+        edit(`${t}.active.${first} = ${label}`, (d) => void ((get(d).active as Json)[first] = v));
       edit(`${t}.active.${first} = next`, (d) => void ((get(d).active as Json)[first] = get(d).next));
       edit(`${t}.active.${first} also reserved`, (d) => void ((get(d).reserved as Json)[first] = 999));
-      edit(`${t}: a reserved key with a number in use`, (d) => void ((get(d).reserved as Json)['gone'] = (get(d).active as Json)[first]));
+      edit(
+        `${t}: a reserved key with a number in use`,
+        (d) => void ((get(d).reserved as Json).gone = (get(d).active as Json)[first]),
+      );
       edit(`${t}: a key with an escape character`, (d) => void ((get(d).active as Json)['x\u001b[2K'] = get(d).next));
       edit(`${t}: an empty key`, (d) => void ((get(d).reserved as Json)[''] = get(d).next));
-      edit(`${t}: __proto__ at a fresh number`, (d) => {
-        const n = get(d).next as number;
-        Object.defineProperty(get(d).reserved, '__proto__', { value: n, enumerable: true, writable: true, configurable: true });
-        get(d).next = n + 1;
-      }, false);
-      if (active.length > 1) edit(`${t}: two keys share a number`, (d) => void ((get(d).active as Json)[active[1]!] = (get(d).active as Json)[first]));
-      edit(`${t}: the first key removed, next kept (renumbers it: --locked catches it)`, (d) => void delete (get(d).active as Json)[first], false);
+      edit(
+        `${t}: __proto__ at a fresh number`,
+        (d) => {
+          const n = get(d).next as number;
+          Object.defineProperty(get(d).reserved, '__proto__', {
+            value: n,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+          get(d).next = n + 1;
+        },
+        false,
+      );
+      if (active.length > 1)
+        edit(
+          `${t}: two keys share a number`,
+          (d) => void ((get(d).active as Json)[active[1]!] = (get(d).active as Json)[first]),
+        );
+      edit(
+        `${t}: the first key removed, next kept (renumbers it: --locked catches it)`,
+        (d) => void delete (get(d).active as Json)[first],
+        false,
+      );
       edit(`${t}: a gap below next (hand merge)`, (d) => void (get(d).next = (get(d).next as number) + 3), false);
     }
     edit(`${t} is a list`, (d) => {
@@ -115,13 +143,20 @@ export function tamperings(fresh: string): Tampering[] {
   edit('unknown top-level field', (d) => void (d.owner = 'mallory'));
   edit('collections is a list', (d) => void (d.collections = []));
   edit('collections missing', (d) => void delete d.collections);
-  edit('an unknown collection with a huge next', (d) => void ((d.collections as Json).ghosts = { next: 2_000_000_000, active: {}, reserved: {} }));
-  edit('permissions: 5000 reserved keys, next 20000 (allowed: within 4x)', (d) => {
-    const t = d.permissions as Json;
-    const n = t.next as number;
-    for (let i = 0; i < 5000; i++) (t.reserved as Json)[`old:p${i}`] = n + i;
-    t.next = n + 5000;
-  }, false);
+  edit(
+    'an unknown collection with a huge next',
+    (d) => void ((d.collections as Json).ghosts = { next: 2_000_000_000, active: {}, reserved: {} }),
+  );
+  edit(
+    'permissions: 5000 reserved keys, next 20000 (allowed: within 4x)',
+    (d) => {
+      const t = d.permissions as Json;
+      const n = t.next as number;
+      for (let i = 0; i < 5000; i++) (t.reserved as Json)[`old:p${i}`] = n + i;
+      t.next = n + 5000;
+    },
+    false,
+  );
 
   const whole: [string, string | Uint8Array][] = [
     ['empty file', ''],
@@ -137,7 +172,20 @@ export function tamperings(fresh: string): Tampering[] {
     ['deep object nesting', `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`],
     ['binary bytes', new Uint8Array([0xff, 0xfe, 0x00, 0x7b, 0xc0, 0xaf])],
     ['UTF-8 BOM', `\ufeff${fresh}`],
-    ['invalid UTF-8 in a key', new Uint8Array([...new TextEncoder().encode(fresh.slice(0, fresh.indexOf('"active": {') + 12)), 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x2c, ...new TextEncoder().encode(fresh.slice(fresh.indexOf('"active": {') + 12))])],
+    [
+      'invalid UTF-8 in a key',
+      new Uint8Array([
+        ...new TextEncoder().encode(fresh.slice(0, fresh.indexOf('"active": {') + 12)),
+        0x22,
+        0xc3,
+        0x28,
+        0x22,
+        0x3a,
+        0x31,
+        0x2c,
+        ...new TextEncoder().encode(fresh.slice(fresh.indexOf('"active": {') + 12)),
+      ]),
+    ],
     ['9 MiB of spaces', `${fresh}${' '.repeat(9 * 1024 * 1024)}`],
     ['a NUL in a string', fresh.replace('"set": "shop"', '"set": "sh\\u0000op"')],
   ];
@@ -164,7 +212,11 @@ export function tamperings(fresh: string): Tampering[] {
 }
 
 /** What check (analysis) and build (compilation) report for a source, and how much build would write. */
-export function checkAndBuild(source: SetSource): { check: readonly Diagnostic[]; build: readonly Diagnostic[]; bytes: number } {
+export function checkAndBuild(source: SetSource): {
+  check: readonly Diagnostic[];
+  build: readonly Diagnostic[];
+  bytes: number;
+} {
   const check = analyzeSet(source).diagnostics;
   const c = compileSet(source, { outRoot: 'generated' });
   const bytes = [...c.files, ...(c.lockfile ? [c.lockfile] : [])].reduce((n, f) => n + Buffer.byteLength(f.text), 0);

@@ -44,7 +44,8 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   if (sources.length === 0) {
     if (options.format === 'sarif') println(io.stdout, JSON.stringify(toSarif(found.items), null, 2));
-    else printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
+    else
+      printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
@@ -57,14 +58,24 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     if (!compilation.ok) continue;
     const outputs = outputsInWriteOrder(compilation);
     if (options.check) {
-      result.extra.push(...checkGeneratedConsistency(path.join(options.out, compilation.model!.name), compilation.analysis.lockfile?.lockfile));
+      result.extra.push(
+        ...checkGeneratedConsistency(
+          path.join(options.out, compilation.model!.name),
+          compilation.analysis.lockfile?.lockfile,
+        ),
+      );
       for (const f of outputs) {
         if (readText(f.path) !== f.text) {
           result.stale.push(f.path);
           result.extra.push(
-            diagnostic('PC604', `${f.path} is ${readText(f.path) === undefined ? 'missing' : 'stale'}: it does not match the policies`, undefined, {
-              hint: 'run `policyc build` and commit the result',
-            }),
+            diagnostic(
+              'PC604',
+              `${f.path} is ${readText(f.path) === undefined ? 'missing' : 'stale'}: it does not match the policies`,
+              undefined,
+              {
+                hint: 'run `policyc build` and commit the result',
+              },
+            ),
           );
         }
       }
@@ -84,7 +95,10 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
 
   if (options.format === 'sarif') {
-    println(io.stdout, JSON.stringify(toSarif(results.flatMap((r) => [...r.compilation.diagnostics, ...r.extra])), null, 2));
+    println(
+      io.stdout,
+      JSON.stringify(toSarif(results.flatMap((r) => [...r.compilation.diagnostics, ...r.extra])), null, 2),
+    );
     return failed ? EXIT.policy : EXIT.ok;
   }
   if (options.format === 'json') {
@@ -116,7 +130,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   }
 
   for (const r of results) {
-    printDiagnostics(io, io.stdout, options.format, [...r.compilation.diagnostics, ...r.extra], r.compilation.analysis.files, c);
+    printDiagnostics(
+      io,
+      io.stdout,
+      options.format,
+      [...r.compilation.diagnostics, ...r.extra],
+      r.compilation.analysis.files,
+      c,
+    );
   }
   if (options.format === 'github') return failed ? EXIT.policy : EXIT.ok;
 
@@ -127,7 +148,10 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     const name = c.bold(comp.model?.name ?? comp.analysis.source.name);
     if (!comp.ok) {
       const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
-      println(io.stdout, `${c.red('✖')} ${name}: ${errors} error${errors === 1 ? '' : 's'}, nothing written${options.check ? '' : ' (the last good output stays in place)'}`);
+      println(
+        io.stdout,
+        `${c.red('✖')} ${name}: ${errors} error${errors === 1 ? '' : 's'}, nothing written${options.check ? '' : ' (the last good output stays in place)'}`,
+      );
       continue;
     }
     const m = comp.model!;
@@ -142,18 +166,33 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     fileCount += comp.files.length;
     let status: string;
     if (options.check) status = r.stale.length > 0 ? c.red(`stale: ${r.stale.join(', ')}`) : c.green('up to date');
-    else status = r.written.length > 0 ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`) : c.dim('unchanged');
-    println(io.stdout, `${r.stale.length > 0 ? c.red('✖') : c.green('✔')} ${name}  ${facts} → ${dir}/ (${sizes})  ${status}`);
-    for (const change of comp.lockfileChanged && !options.check ? (comp.allocation?.changes ?? []).slice(0, 8) : []) println(io.stdout, c.dim(`    lockfile: ${change}`));
-    if (comp.lockfileChanged && !options.check && (comp.allocation?.changes.length ?? 0) > 8) println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
+    else
+      status =
+        r.written.length > 0
+          ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`)
+          : c.dim('unchanged');
+    println(
+      io.stdout,
+      `${r.stale.length > 0 ? c.red('✖') : c.green('✔')} ${name}  ${facts} → ${dir}/ (${sizes})  ${status}`,
+    );
+    for (const change of comp.lockfileChanged && !options.check ? (comp.allocation?.changes ?? []).slice(0, 8) : [])
+      println(io.stdout, c.dim(`    lockfile: ${change}`));
+    if (comp.lockfileChanged && !options.check && (comp.allocation?.changes.length ?? 0) > 8)
+      println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
   }
   const verb = options.check ? 'Checked' : 'Built';
   const failedSets = results.filter((r) => !r.compilation.ok || r.writeError).length;
   const sets = (n: number) => `${n} set${n === 1 ? '' : 's'}`;
   const done = failedSets === 0 ? sets(results.length) : `${results.length - failedSets} of ${sets(results.length)}`;
-  println(io.stdout, `${verb} ${done} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.${failedSets > 0 ? ` ${c.red(`${sets(failedSets)} failed.`)}` : ''}`);
+  println(
+    io.stdout,
+    `${verb} ${done} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.${failedSets > 0 ? ` ${c.red(`${sets(failedSets)} failed.`)}` : ''}`,
+  );
   if (options.check && failed && results.some((r) => r.stale.length > 0)) {
-    println(io.stdout, c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'));
+    println(
+      io.stdout,
+      c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'),
+    );
   }
   return failed ? EXIT.policy : EXIT.ok;
 }
@@ -169,8 +208,19 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
       .option('--locked', 'fail instead of changing a lockfile (for CI)'),
     REPORT_FORMATS,
   ).action(
-    run(async (path: string, opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean }) =>
-      runBuild(io, { path, out: opts.out, check: opts.check === true, locked: opts.locked === true, format: opts.format, color: opts.color }),
+    run(
+      async (
+        path: string,
+        opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean },
+      ) =>
+        runBuild(io, {
+          path,
+          out: opts.out,
+          check: opts.check === true,
+          locked: opts.locked === true,
+          format: opts.format,
+          color: opts.color,
+        }),
     ),
   );
 };

@@ -24,7 +24,11 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   if (sources.length === 0) {
     if (options.format === 'sarif') println(io.stdout, JSON.stringify(toSarif(found.items), null, 2));
-    else if (options.format === 'json') println(io.stdout, JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2));
+    else if (options.format === 'json')
+      println(
+        io.stdout,
+        JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2),
+      );
     else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
@@ -33,7 +37,9 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
     const a = analyzeSet(s);
     // Stale output is build --check's concern; output that mixes two builds is corrupt, and check says so too.
     const mixed = a.model ? checkGeneratedConsistency(path.join(outRoot, a.model.name), a.lockfile?.lockfile) : [];
-    return mixed.length > 0 ? { ...a, model: undefined, allocation: undefined, diagnostics: [...a.diagnostics, ...mixed] } : a;
+    return mixed.length > 0
+      ? { ...a, model: undefined, allocation: undefined, diagnostics: [...a.diagnostics, ...mixed] }
+      : a;
   });
   if (options.format === 'json') {
     println(io.stdout, analysesToJson(analyses));
@@ -52,9 +58,15 @@ export const registerCheck: RegisterCommand = (program, { io, run }) => {
       .command('check')
       .description('validate policy sets: schema, references and semantic rules (no output is written)')
       .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
-      .option('-o, --out <dir>', 'the generated output folder, checked for the mix an interrupted build leaves', 'generated'),
+      .option(
+        '-o, --out <dir>',
+        'the generated output folder, checked for the mix an interrupted build leaves',
+        'generated',
+      ),
     REPORT_FORMATS,
   ).action(
-    run(async (path: string, opts: { out: string; format: ReportFormat; color?: boolean }) => runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color })),
+    run(async (path: string, opts: { out: string; format: ReportFormat; color?: boolean }) =>
+      runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color }),
+    ),
   );
 };

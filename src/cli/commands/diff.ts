@@ -32,7 +32,10 @@ export async function runDiff(io: Io, options: DiffOptions): Promise<number> {
     sides = await loadSides({ cwd: io.cwd, base: options.base, head: options.head, path: options.path });
   } catch (error) {
     if (error instanceof UsageError) {
-      println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), errColors));
+      println(
+        io.stderr,
+        renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), errColors),
+      );
       return EXIT.usage;
     }
     throw error;
@@ -59,7 +62,12 @@ export function printSideErrors(io: Io, sides: readonly Side[], errColors: Color
     for (const set of side.sets) {
       if (set.errors.length === 0) continue;
       failed = true;
-      println(io.stderr, errColors.bold(`${set.name} at ${side.revision ? `${side.label} (${side.revision.slice(0, 7)})` : side.label}: ${set.errors.length} error${set.errors.length === 1 ? '' : 's'}`));
+      println(
+        io.stderr,
+        errColors.bold(
+          `${set.name} at ${side.revision ? `${side.label} (${side.revision.slice(0, 7)})` : side.label}: ${set.errors.length} error${set.errors.length === 1 ? '' : 's'}`,
+        ),
+      );
       for (const d of set.errors) {
         println(io.stderr, renderHuman(d, set.analysis.files, errColors));
         println(io.stderr);
@@ -71,8 +79,12 @@ export function printSideErrors(io: Io, sides: readonly Side[], errColors: Color
 
 function parseGates(value: string, previous: Gate[] = []): Gate[] {
   const out = [...previous];
-  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!(GATES as readonly string[]).includes(part)) throw new InvalidArgumentError(`expected ${GATES.join(', ')} (comma-separated), got "${part}"`);
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!(GATES as readonly string[]).includes(part))
+      throw new InvalidArgumentError(`expected ${GATES.join(', ')} (comma-separated), got "${part}"`);
     if (!out.includes(part as Gate)) out.push(part as Gate);
   }
   return out;
@@ -86,12 +98,28 @@ export const registerDiff: RegisterCommand = (program, { io, run }) => {
     .argument('[head]', 'git revision or folder (default: the working tree)')
     .option('--path <dir>', 'the policies folder, relative to the repository checkout', 'policies')
     .addOption(new Option('--format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
-    .option('--fail-on <gates>', `exit 1 when the change has any of: ${GATES.join(', ')} (comma-separated or repeated)`, parseGates)
+    .option(
+      '--fail-on <gates>',
+      `exit 1 when the change has any of: ${GATES.join(', ')} (comma-separated or repeated)`,
+      parseGates,
+    )
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
     .action(
-      run(async (base: string | undefined, head: string | undefined, opts: { path: string; format: DiffFormat; failOn?: Gate[]; color?: boolean }) =>
-        runDiff(io, { base, head, path: opts.path, format: opts.format, failOn: opts.failOn ?? [], color: opts.color }),
+      run(
+        async (
+          base: string | undefined,
+          head: string | undefined,
+          opts: { path: string; format: DiffFormat; failOn?: Gate[]; color?: boolean },
+        ) =>
+          runDiff(io, {
+            base,
+            head,
+            path: opts.path,
+            format: opts.format,
+            failOn: opts.failOn ?? [],
+            color: opts.color,
+          }),
       ),
     );
 };

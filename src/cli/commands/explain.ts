@@ -1,5 +1,10 @@
 import { explainEntry } from '../../review/explain-entry.js';
-import { entryExplanationJson, entryExplanationText, explanationJson, explanationText } from '../../review/explain-render.js';
+import {
+  entryExplanationJson,
+  entryExplanationText,
+  explanationJson,
+  explanationText,
+} from '../../review/explain-render.js';
 import { explain } from '../../review/explain.js';
 import { UsageError } from '../../review/load.js';
 import { findEntry, findPermission, findScope, findSubject } from '../../review/lookup.js';
@@ -12,7 +17,13 @@ import { EXIT, type Io, useColor } from '../io.js';
  * Like `kubectl auth can-i`, the exit code is the answer: 0 yes, 1 no; 2 for usage errors (a
  * name that does not exist).
  */
-export async function runExplain(io: Io, subjectName: string, permissionName: string, scope: string | undefined, options: ReviewOptions): Promise<number> {
+export async function runExplain(
+  io: Io,
+  subjectName: string,
+  permissionName: string,
+  scope: string | undefined,
+  options: ReviewOptions,
+): Promise<number> {
   return withSets(io, options, (sets) => {
     const { set, subject } = findSubject(sets, subjectName);
     const color = useColor(io, 'stdout', options.color);
@@ -23,7 +34,12 @@ export async function runExplain(io: Io, subjectName: string, permissionName: st
       // Not a permission: a collection entry (`connectors:slack`), when the set has such a collection.
       const entry = error instanceof UsageError ? findEntry(set, permissionName) : undefined;
       if (!entry) throw error;
-      if (scope !== undefined) throw new UsageError('PC901', `--scope does not apply to collection entries (${entry.collection.name}:${entry.path})`, 'leave out --scope');
+      if (scope !== undefined)
+        throw new UsageError(
+          'PC901',
+          `--scope does not apply to collection entries (${entry.collection.name}:${entry.path})`,
+          'leave out --scope',
+        );
       const x = explainEntry(set.model, subject, entry);
       if (options.format === 'json') io.stdout.write(`${JSON.stringify(entryExplanationJson(x), null, 2)}\n`);
       else io.stdout.write(entryExplanationText(x, color));
@@ -41,13 +57,28 @@ export const registerExplain: RegisterCommand = (program, { io, run }) => {
   queryOptions(
     program
       .command('explain')
-      .description('say whether a role or user has a permission or may use a collection entry, and why; exit 0 yes, 1 no (like kubectl auth can-i)')
+      .description(
+        'say whether a role or user has a permission or may use a collection entry, and why; exit 0 yes, 1 no (like kubectl auth can-i)',
+      )
       .argument('<subject>', 'a role or a user (id or title)')
-      .argument('<permission>', 'a permission (id such as records:update, or title), or a collection entry (connectors:slack)')
+      .argument(
+        '<permission>',
+        'a permission (id such as records:update, or title), or a collection entry (connectors:slack)',
+      )
       .option('--scope <scope>', 'the level asked (own, group, all …); default: any level'),
   ).action(
-    run(async (subject: string, permission: string, opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean }) =>
-      runExplain(io, subject, permission, opts.scope, { path: opts.path, set: opts.set, format: opts.format, color: opts.color }),
+    run(
+      async (
+        subject: string,
+        permission: string,
+        opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean },
+      ) =>
+        runExplain(io, subject, permission, opts.scope, {
+          path: opts.path,
+          set: opts.set,
+          format: opts.format,
+          color: opts.color,
+        }),
     ),
   );
 };

@@ -7,7 +7,7 @@ import { discoverSets, displayPath } from '../../load/discover.js';
 import { decodeFile, type RawFile, type SourceFile } from '../../load/source.js';
 import { parseYamlFile } from '../../load/yaml.js';
 import { WriteError, writeFileAtomic, writeFailure } from '../../output/write.js';
-import { type RegisterCommand } from '../command.js';
+import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
 
@@ -49,7 +49,9 @@ export async function runFmt(io: Io, options: FmtOptions): Promise<number> {
       text = formatPolicyYaml(file.text.replace(/^\ufeff/, ''));
     } catch (error) {
       if (!(error instanceof FormatError)) throw error;
-      found.report('PC999', `cannot format ${file.path}: ${error.message}`, fileSpan(file.path), { hint: 'the file was left as it is; this is a bug in policyc, please report it' });
+      found.report('PC999', `cannot format ${file.path}: ${error.message}`, fileSpan(file.path), {
+        hint: 'the file was left as it is; this is a bug in policyc, please report it',
+      });
       failed = true;
       continue;
     }
@@ -71,10 +73,17 @@ export async function runFmt(io: Io, options: FmtOptions): Promise<number> {
   printDiagnostics(io, io.stdout, 'human', found.items, files, c);
   const total = `${raws.length} file${raws.length === 1 ? '' : 's'}`;
   if (options.check) {
-    if (changed.length > 0) println(io.stdout, `${c.red('✖')} ${changed.length} of ${total} not formatted; run \`policyc fmt ${options.path}\``);
+    if (changed.length > 0)
+      println(
+        io.stdout,
+        `${c.red('✖')} ${changed.length} of ${total} not formatted; run \`policyc fmt ${options.path}\``,
+      );
     else if (!failed) println(io.stdout, `${c.green('✔')} ${total} formatted`);
   } else if (!failed || changed.length > 0) {
-    println(io.stdout, `${c.green('✔')} ${changed.length === 0 ? `${total} already formatted` : `formatted ${changed.length} of ${total}`}`);
+    println(
+      io.stdout,
+      `${c.green('✔')} ${changed.length === 0 ? `${total} already formatted` : `formatted ${changed.length} of ${total}`}`,
+    );
   }
   if (raws.length === 0 && found.items.length > 0) return EXIT.usage;
   return failed || (options.check && changed.length > 0) ? EXIT.policy : EXIT.ok;
@@ -97,16 +106,27 @@ async function policyFiles(target: string, diagnostics: Diagnostics): Promise<Ra
 }
 
 function usage(message: string): Diagnostic {
-  return { code: 'PC902', severity: 'error', message, hint: 'pass a policy file, the folder of a policy set (policies/crm) or of several sets (policies/)' };
+  return {
+    code: 'PC902',
+    severity: 'error',
+    message,
+    hint: 'pass a policy file, the folder of a policy set (policies/crm) or of several sets (policies/)',
+  };
 }
 
 export const registerFmt: RegisterCommand = (program, { io, run }) => {
   program
     .command('fmt')
-    .description('rewrite policy files in the canonical layout, keeping comments (--check: only list the files that would change)')
+    .description(
+      'rewrite policy files in the canonical layout, keeping comments (--check: only list the files that would change)',
+    )
     .argument('[path]', 'a policy file, a policy set folder, or a folder of sets', 'policies')
     .option('--check', 'write nothing; exit 1 when a file is not formatted')
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
-    .action(run(async (p: string, opts: { check?: boolean; color?: boolean }) => runFmt(io, { path: p, check: opts.check === true, color: opts.color })));
+    .action(
+      run(async (p: string, opts: { check?: boolean; color?: boolean }) =>
+        runFmt(io, { path: p, check: opts.check === true, color: opts.color }),
+      ),
+    );
 };

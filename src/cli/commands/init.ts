@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WriteError, writeFilesAtomic } from '../../output/write.js';
-import { type RegisterCommand } from '../command.js';
+import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
 /** The files of a new policy set: a small, valid, commented starting point. */
@@ -104,19 +104,27 @@ Feature: Who may do what in ${name}
 }
 
 /** `policyc init [DIR]`: create a new policy set and a first feature; never overwrites anything. */
-export async function runInit(io: Io, options: { dir: string; name: string | undefined; color: boolean | undefined }): Promise<number> {
+export async function runInit(
+  io: Io,
+  options: { dir: string; name: string | undefined; color: boolean | undefined },
+): Promise<number> {
   const c = useColor(io, 'stdout', options.color);
   const dir = path.resolve(io.cwd, options.dir);
   const name = options.name ?? path.basename(dir);
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) {
-    io.stderr.write(`policyc init: \`${name}\` is not a valid set name (letters, digits, '_', '.', '-'); pass --name\n`);
+    io.stderr.write(
+      `policyc init: \`${name}\` is not a valid set name (letters, digits, '_', '.', '-'); pass --name\n`,
+    );
     return EXIT.usage;
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     io.stderr.write(`policyc init: ${options.dir} already exists and is not empty; nothing was written\n`);
     return EXIT.usage;
   }
-  const schema = path.relative(dir, fileURLToPath(new URL('../../../schemas/policyc-v1.schema.json', import.meta.url))).split(path.sep).join('/');
+  const schema = path
+    .relative(dir, fileURLToPath(new URL('../../../schemas/policyc-v1.schema.json', import.meta.url)))
+    .split(path.sep)
+    .join('/');
   const files = starterSet(name, schema);
   // The feature goes beside the folder of sets (policies/main → features/main.feature), where
   // \`policyc test\` looks by default; an existing one is left alone.
@@ -133,22 +141,37 @@ export async function runInit(io: Io, options: { dir: string; name: string | und
     io.stderr.write(`policyc init: ${error.message}; nothing was written\n`);
     return EXIT.usage;
   }
-  println(io.stdout, `${c.green('✔')} created the policy set ${c.bold(name)} in ${options.dir}: ${Object.keys(files).join(', ')}`);
+  println(
+    io.stdout,
+    `${c.green('✔')} created the policy set ${c.bold(name)} in ${options.dir}: ${Object.keys(files).join(', ')}`,
+  );
   const shown = (p: string) => path.relative(io.cwd, p) || '.';
   if (writeFeature) println(io.stdout, `${c.green('✔')} created a first feature: ${shown(feature)}`);
   else println(io.stdout, c.dim(`${shown(feature)} exists: left as it is`));
-  const testArgs = shown(path.dirname(feature)) === 'features' && shown(policies) === 'policies' ? '' : ` ${shown(path.dirname(feature))} --policies ${shown(policies)}`;
-  println(io.stdout, c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir} && policyc test${testArgs}`));
+  const testArgs =
+    shown(path.dirname(feature)) === 'features' && shown(policies) === 'policies'
+      ? ''
+      : ` ${shown(path.dirname(feature))} --policies ${shown(policies)}`;
+  println(
+    io.stdout,
+    c.dim(`next: policyc check ${options.dir} && policyc build ${options.dir} && policyc test${testArgs}`),
+  );
   return EXIT.ok;
 }
 
 export const registerInit: RegisterCommand = (program, { io, run }) => {
   program
     .command('init')
-    .description('create a new policy set (a PolicySet, a catalog, two roles and assignments to start from) and a first feature that passes')
+    .description(
+      'create a new policy set (a PolicySet, a catalog, two roles and assignments to start from) and a first feature that passes',
+    )
     .argument('[dir]', 'the folder to create (a new set folder under policies/)', 'policies/main')
     .option('--name <name>', 'the set name (default: the folder name)')
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
-    .action(run(async (dir: string, opts: { name?: string; color?: boolean }) => runInit(io, { dir, name: opts.name, color: opts.color })));
+    .action(
+      run(async (dir: string, opts: { name?: string; color?: boolean }) =>
+        runInit(io, { dir, name: opts.name, color: opts.color }),
+      ),
+    );
 };

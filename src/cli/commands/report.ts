@@ -54,9 +54,14 @@ export async function runReport(io: Io, options: ReportOptions): Promise<number>
       const names = [...new Set([...sides.base.sets, ...sides.head.sets].map((s) => s.name))];
       if (options.set !== undefined && !names.includes(options.set)) {
         const near = closest(options.set, names);
-        throw new UsageError('PC904', `no policy set \`${options.set}\` on either side`, near !== undefined ? `did you mean \`${near}\`?` : `sets: ${names.join(', ')}`);
+        throw new UsageError(
+          'PC904',
+          `no policy set \`${options.set}\` on either side`,
+          near !== undefined ? `did you mean \`${near}\`?` : `sets: ${names.join(', ')}`,
+        );
       }
-      const only = (side: Side): Side => (options.set === undefined ? side : { ...side, sets: side.sets.filter((s) => s.name === options.set) });
+      const only = (side: Side): Side =>
+        options.set === undefined ? side : { ...side, sets: side.sets.filter((s) => s.name === options.set) };
       const base = only(sides.base);
       const head = only(sides.head);
       if (printSideErrors(io, [base, head], c)) {
@@ -66,7 +71,10 @@ export async function runReport(io: Io, options: ReportOptions): Promise<number>
       data = changeReport(base, head);
     } catch (error) {
       if (error instanceof UsageError) {
-        println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c));
+        println(
+          io.stderr,
+          renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c),
+        );
         return EXIT.usage;
       }
       throw error;
@@ -91,24 +99,47 @@ export async function runReport(io: Io, options: ReportOptions): Promise<number>
   }
   const size = Buffer.byteLength(html);
   const what = data.mode === 'change' ? `change ${data.source}` : data.sets.map((s) => s.name).join(', ');
-  println(io.stdout, `${useColor(io, 'stdout', options.color).green('✔')} ${options.output} (${(size / 1024).toFixed(1)} KiB): ${what}`);
+  println(
+    io.stdout,
+    `${useColor(io, 'stdout', options.color).green('✔')} ${options.output} (${(size / 1024).toFixed(1)} KiB): ${what}`,
+  );
   return EXIT.ok;
 }
 
 export const registerReport: RegisterCommand = (program, { io, run }) => {
   program
     .command('report')
-    .description('write one self-contained HTML page: the access matrix of the sets, or the review of a change (with BASE)')
-    .argument('[base]', 'a folder of policy sets (default: --path), or a git revision or folder to compare with (change mode)')
+    .description(
+      'write one self-contained HTML page: the access matrix of the sets, or the review of a change (with BASE)',
+    )
+    .argument(
+      '[base]',
+      'a folder of policy sets (default: --path), or a git revision or folder to compare with (change mode)',
+    )
     .argument('[head]', 'change mode: the git revision or folder to compare (default: the working tree)')
     .option('-o, --output <file>', 'the HTML file to write (`-` for stdout)', 'policyc-report.html')
-    .option('--path <dir>', 'the folder of the policy sets (in change mode: relative to the repository checkout)', 'policies')
+    .option(
+      '--path <dir>',
+      'the folder of the policy sets (in change mode: relative to the repository checkout)',
+      'policies',
+    )
     .option('--set <name>', 'only this policy set')
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
     .action(
-      run(async (base: string | undefined, head: string | undefined, opts: { output: string; path: string; set?: string; color?: boolean }) =>
-        runReport(io, { args: [base, head].filter((a): a is string => a !== undefined), path: opts.path, set: opts.set, output: opts.output, color: opts.color }),
+      run(
+        async (
+          base: string | undefined,
+          head: string | undefined,
+          opts: { output: string; path: string; set?: string; color?: boolean },
+        ) =>
+          runReport(io, {
+            args: [base, head].filter((a): a is string => a !== undefined),
+            path: opts.path,
+            set: opts.set,
+            output: opts.output,
+            color: opts.color,
+          }),
       ),
     );
 };

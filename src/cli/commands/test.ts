@@ -6,7 +6,15 @@ import { analyzeSet } from '../../analyze.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { discoverSets } from '../../load/discover.js';
 import { escapeData, escapeProperty } from '../../diagnostics/render.js';
-import { coverage, coverageCobertura, coverageJson, formatPercent, renderCoverage, type SetCoverage, setCoverage } from '../../gherkin/coverage.js';
+import {
+  coverage,
+  coverageCobertura,
+  coverageJson,
+  formatPercent,
+  renderCoverage,
+  type SetCoverage,
+  setCoverage,
+} from '../../gherkin/coverage.js';
 import type { FailedStep } from '../../gherkin/run.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
@@ -71,7 +79,11 @@ function writeReport(io: Io, file: string, text: string): boolean {
 /** A failed step as a GitHub Actions error annotation on the feature file's line. */
 function githubAnnotation(io: Io, f: FailedStep): string {
   const file = path.relative(io.cwd, path.resolve(io.cwd, f.uri)).split(path.sep).join('/');
-  const props = [`file=${escapeProperty(file)}`, ...(f.line === undefined ? [] : [`line=${f.line}`]), `title=${escapeProperty(`Scenario: ${f.scenario}`)}`];
+  const props = [
+    `file=${escapeProperty(file)}`,
+    ...(f.line === undefined ? [] : [`line=${f.line}`]),
+    `title=${escapeProperty(`Scenario: ${f.scenario}`)}`,
+  ];
   return `::error ${props.join(',')}::${escapeData(`${f.keyword} ${f.text}\n${f.message}`)}`;
 }
 
@@ -91,7 +103,10 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
       return EXIT.usage;
     }
   }
-  if (options.minCoverage !== undefined && (!Number.isFinite(options.minCoverage) || options.minCoverage < 0 || options.minCoverage > 100)) {
+  if (
+    options.minCoverage !== undefined &&
+    (!Number.isFinite(options.minCoverage) || options.minCoverage < 0 || options.minCoverage > 100)
+  ) {
     println(io.stderr, 'policyc test: --min-coverage takes a percentage from 0 to 100');
     return EXIT.usage;
   }
@@ -125,18 +140,29 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
   if (result.undefinedSteps.length > 0) {
     println(io.stdout);
     const n = result.undefinedSteps.length;
-    println(io.stdout, c.red(`${n} step${n === 1 ? ' matches' : 's match'} no phrase of the step library (see README, "Gherkin steps"):`));
+    println(
+      io.stdout,
+      c.red(
+        `${n} step${n === 1 ? ' matches' : 's match'} no phrase of the step library (see README, "Gherkin steps"):`,
+      ),
+    );
     const { suggestStep } = await import('../../gherkin/suggest.js');
     for (const u of result.undefinedSteps) {
       const where = `${u.uri}${u.line === undefined ? '' : `:${u.line}`}`;
       const suggestion = suggestStep(u.text);
       println(io.stdout, `  ${where}  ${u.keyword} ${u.text}`);
-      println(io.stdout, suggestion ? `    did you mean: ${c.green(suggestion.example)}  (${suggestion.phrase})` : '    no similar phrase');
+      println(
+        io.stdout,
+        suggestion
+          ? `    did you mean: ${c.green(suggestion.example)}  (${suggestion.phrase})`
+          : '    no similar phrase',
+      );
     }
   }
   if (result.scenarios === 0) {
     // A feature that does not parse is reported by cucumber; otherwise say why nothing ran.
-    if (result.success) println(io.stdout, c.red(`No scenarios found in ${paths.join(', ')}: a test run that tests nothing fails.`));
+    if (result.success)
+      println(io.stdout, c.red(`No scenarios found in ${paths.join(', ')}: a test run that tests nothing fails.`));
     return EXIT.policy;
   }
 
@@ -144,15 +170,26 @@ export async function runTest(io: Io, options: TestOptions): Promise<number> {
 
   const keys = await coverageOf(policies);
   const report = [...keys.keys()];
-  if (options.coverageJson !== undefined && !writeReport(io, options.coverageJson, coverageJson(report))) return EXIT.usage;
-  if (options.coverageCobertura !== undefined && !writeReport(io, options.coverageCobertura, coverageCobertura(report, coverage, keys, io.cwd))) return EXIT.usage;
+  if (options.coverageJson !== undefined && !writeReport(io, options.coverageJson, coverageJson(report)))
+    return EXIT.usage;
+  if (
+    options.coverageCobertura !== undefined &&
+    !writeReport(io, options.coverageCobertura, coverageCobertura(report, coverage, keys, io.cwd))
+  )
+    return EXIT.usage;
   let belowMinimum = false;
   if (report.length > 0) {
     println(io.stdout);
     println(io.stdout, renderCoverage(report, c));
     if (options.minCoverage !== undefined) {
       const low = report.filter((r) => r.percent < options.minCoverage!);
-      for (const r of low) println(io.stdout, c.red(`Policy coverage of ${r.set} is ${formatPercent(r.percent)}, below --min-coverage ${options.minCoverage} %.`));
+      for (const r of low)
+        println(
+          io.stdout,
+          c.red(
+            `Policy coverage of ${r.set} is ${formatPercent(r.percent)}, below --min-coverage ${options.minCoverage} %.`,
+          ),
+        );
       belowMinimum = low.length > 0;
     }
   }
@@ -166,13 +203,28 @@ function collect(value: string, previous: string[]): string[] {
 export const registerTest: RegisterCommand = (program, { io, run }) => {
   program
     .command('test')
-    .description('run the Gherkin features with the policyc steps, then report the policy coverage of the sets they used')
+    .description(
+      'run the Gherkin features with the policyc steps, then report the policy coverage of the sets they used',
+    )
     .argument('[paths...]', 'feature files or folders (default: features)')
     .option('--policies <dir>', 'the folder of the policy sets', 'policies')
-    .option('-f, --format <format>', 'formatter, repeatable: progress (default), summary, html:<file>, junit:<file>, json:<file>, message:<file> (cucumber\'s), github (annotations for failed steps)', collect, [])
-    .addOption(new Option('--min-coverage <percent>', 'fail when the policy coverage of a set the scenarios used is below this percentage').argParser(Number))
+    .option(
+      '-f, --format <format>',
+      "formatter, repeatable: progress (default), summary, html:<file>, junit:<file>, json:<file>, message:<file> (cucumber's), github (annotations for failed steps)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        '--min-coverage <percent>',
+        'fail when the policy coverage of a set the scenarios used is below this percentage',
+      ).argParser(Number),
+    )
     .option('--coverage-json <file>', 'write the policy coverage as JSON')
-    .option('--coverage-cobertura <file>', 'write the policy coverage as Cobertura XML (a line per grant of each role file)')
+    .option(
+      '--coverage-cobertura <file>',
+      'write the policy coverage as Cobertura XML (a line per grant of each role file)',
+    )
     .option('--tags <expression>', 'only scenarios matching this tag expression')
     .option('--name <regexp>', 'only scenarios whose name matches, repeatable', collect, [])
     .option('--fail-fast', 'stop at the first failing scenario')

@@ -4,7 +4,7 @@ import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { discoverSets, displayPath } from '../../load/discover.js';
 import { WriteError, writeFileAtomic, writeFailure } from '../../output/write.js';
 import { testVectors, type Vectors } from '../../vectors/vectors.js';
-import { type RegisterCommand } from '../command.js';
+import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
 
@@ -14,7 +14,10 @@ import { printDiagnostics } from '../report.js';
  * in other languages. With one set and no --out, prints them; with --out, writes
  * `<DIR>/<set>/vectors.json` (`-o generated` puts them beside the manifests).
  */
-export async function runVectors(io: Io, options: { path: string; out: string | undefined; color: boolean | undefined }): Promise<number> {
+export async function runVectors(
+  io: Io,
+  options: { path: string; out: string | undefined; color: boolean | undefined },
+): Promise<number> {
   const c = useColor(io, 'stderr', options.color);
   const found = new Diagnostics();
   const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
@@ -23,7 +26,9 @@ export async function runVectors(io: Io, options: { path: string; out: string | 
     return EXIT.usage;
   }
   if (options.out === undefined && sources.length > 1) {
-    io.stderr.write(`policyc vectors: ${sources.length} sets found in ${options.path}; pass one set's folder, or --out <dir> to write <dir>/<set>/vectors.json\n`);
+    io.stderr.write(
+      `policyc vectors: ${sources.length} sets found in ${options.path}; pass one set's folder, or --out <dir> to write <dir>/<set>/vectors.json\n`,
+    );
     return EXIT.usage;
   }
   let failed = false;
@@ -51,7 +56,10 @@ export async function runVectors(io: Io, options: { path: string; out: string | 
       continue;
     }
     const denied = vectors.vectors.filter((v) => !v.allowed).length;
-    println(io.stdout, `${c.green('✔')} ${analysis.model.name}: ${vectors.vectors.length} questions (${vectors.vectors.length - denied} allowed, ${denied} denied) → ${displayPath(file, io.cwd)}`);
+    println(
+      io.stdout,
+      `${c.green('✔')} ${analysis.model.name}: ${vectors.vectors.length} questions (${vectors.vectors.length - denied} allowed, ${denied} denied) → ${displayPath(file, io.cwd)}`,
+    );
   }
   return failed ? EXIT.policy : EXIT.ok;
 }
@@ -65,10 +73,16 @@ export function vectorsJson(v: Vectors): string {
 export const registerVectors: RegisterCommand = (program, { io, run }) => {
   program
     .command('vectors')
-    .description('print or write test vectors: questions by ids with their answers, for readers of the manifest in other languages')
+    .description(
+      'print or write test vectors: questions by ids with their answers, for readers of the manifest in other languages',
+    )
     .argument('[path]', 'a policy set folder, or a folder of sets (with --out)', 'policies')
     .option('-o, --out <dir>', 'write <dir>/<set>/vectors.json for every set')
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
-    .action(run(async (p: string, opts: { out?: string; color?: boolean }) => runVectors(io, { path: p, out: opts.out, color: opts.color })));
+    .action(
+      run(async (p: string, opts: { out?: string; color?: boolean }) =>
+        runVectors(io, { path: p, out: opts.out, color: opts.color }),
+      ),
+    );
 };

@@ -25,17 +25,30 @@ export async function runWatch(io: Io, options: WatchCommandOptions): Promise<nu
     printDiagnostics(io, io.stdout, options.format, e.diagnostics, files, c);
     const ms = `${Math.round(e.ms)} ms`;
     if (e.kind === 'built') {
-      const what = e.written.length > 0 ? `wrote ${e.written.map((w) => w.split('/').pop()).join(', ')}` : 'output unchanged';
-      println(io.stdout, `${c.dim(time())} ${c.green('✔')} ${c.bold(e.set)} ${e.initial ? 'built' : 'rebuilt'} in ${ms} (${what})`);
+      const what =
+        e.written.length > 0 ? `wrote ${e.written.map((w) => w.split('/').pop()).join(', ')}` : 'output unchanged';
+      println(
+        io.stdout,
+        `${c.dim(time())} ${c.green('✔')} ${c.bold(e.set)} ${e.initial ? 'built' : 'rebuilt'} in ${ms} (${what})`,
+      );
       if (e.lockfilePending.length > 0) {
         const n = e.lockfilePending.length;
-        println(io.stdout, `  ${c.yellow('!')} lockfile not written by watch (${n} change${n === 1 ? '' : 's'}: ${e.lockfilePending.slice(0, 3).join('; ')}${n > 3 ? '; …' : ''}); run \`policyc build\` to record the numbers`);
+        println(
+          io.stdout,
+          `  ${c.yellow('!')} lockfile not written by watch (${n} change${n === 1 ? '' : 's'}: ${e.lockfilePending.slice(0, 3).join('; ')}${n > 3 ? '; …' : ''}); run \`policyc build\` to record the numbers`,
+        );
       }
     } else if (e.kind === 'failed') {
       const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
-      println(io.stdout, `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: ${errors} error${errors === 1 ? '' : 's'} in ${ms}; the last good output stays in place`);
+      println(
+        io.stdout,
+        `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: ${errors} error${errors === 1 ? '' : 's'} in ${ms}; the last good output stays in place`,
+      );
     } else {
-      println(io.stdout, `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: policyc failed (${CODES.PC999.name}): ${e.message}; still watching`);
+      println(
+        io.stdout,
+        `${c.dim(time())} ${c.red('✖')} ${c.bold(e.set)}: policyc failed (${CODES.PC999.name}): ${e.message}; still watching`,
+      );
     }
   };
   const { startWatch } = await import('../../watch.js');
