@@ -1,4 +1,6 @@
 import { closest } from '../diagnostics/suggest.js';
+import { foldTitle, sameTitle } from '../language/title-fold.js';
+import { currentKey, permissionByKey, roleByKey } from '../language/previous-names.js';
 import type { CollectionInfo, EntryKind, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { fail } from './failure.js';
 import type { LoadedSet } from './sets.js';
@@ -9,7 +11,11 @@ import type { LoadedSet } from './sets.js';
  * path or title. Anything unknown fails the step with a did-you-mean.
  */
 
-/** Folds a title for comparison: compatibility forms, case, white space and curly quotes do not count. */
+/**
+ * Folds the words of a step for reading its phrases (scope phrases, nouns, table headers):
+ * compatibility forms, case, white space and curly quotes do not count. Titles are compared with
+ * the language's rule instead (foldTitle in language/title-fold.ts), as on the command line.
+ */
 export function fold(text: string): string {
   return text.normalize('NFKC').replace(/[’‘]/g, "'").trim().replace(/\s+/g, ' ').toLowerCase();
 }
@@ -35,10 +41,10 @@ function quoteList(items: readonly string[], limit = 12): string {
 /** A role by key, previous key or title. */
 export function resolveRole(set: LoadedSet, text: string): RoleInfo {
   const m = set.model;
-  const byKey = m.roleIndex.get(text) ?? m.roleIndex.get(m.roleAliases.get(text) ?? '');
+  const byKey = roleByKey(m, text);
   if (byKey) return byKey;
-  const folded = fold(text);
-  const byTitle = m.roles.filter((r) => fold(r.title) === folded);
+  const folded = foldTitle(text);
+  const byTitle = m.roles.filter((r) => foldTitle(r.title) === folded);
   if (byTitle.length === 1) return byTitle[0]!;
   const retired = m.retiredRoles.find((r) => r.name === text);
   if (retired)
@@ -63,8 +69,8 @@ export type ScenarioUsers = ReadonlyMap<string, readonly string[]>;
 function findUserInfo(set: LoadedSet, text: string): UserInfo | undefined {
   const exact = set.model.userIndex.get(text);
   if (exact) return exact;
-  const folded = fold(text);
-  const byTitle = set.model.users.filter((u) => u.title !== undefined && fold(u.title) === folded);
+  const folded = foldTitle(text);
+  const byTitle = set.model.users.filter((u) => u.title !== undefined && foldTitle(u.title) === folded);
   return byTitle.length === 1 ? byTitle[0] : undefined;
 }
 
@@ -82,9 +88,8 @@ export interface Subject {
 /** The current key of a role key the scenario recorded earlier: renamed keys follow the rename, deleted roles their transfer. */
 export function canonicalRole(set: LoadedSet, key: string): string {
   const m = set.model;
-  if (m.roleIndex.has(key)) return key;
-  const alias = m.roleAliases.get(key);
-  if (alias !== undefined) return alias;
+  const current = currentKey(m.roleIndex, m.roleAliases, key);
+  if (current !== undefined) return current;
   return m.retiredRoles.find((r) => r.name === key)?.transferTo ?? key;
 }
 
@@ -101,7 +106,7 @@ export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string):
     ...set.model.users.flatMap((u) => (u.title ? [u.title] : [])),
   ];
   const hint = suggestion(text, candidates);
-  const role = set.model.roles.find((r) => r.name === text || fold(r.title) === fold(text));
+  const role = set.model.roles.find((r) => r.name === text || sameTitle(r.title, text));
   fail(
     `unknown user "${text}" in the set ${set.model.name}${hint}` +
       (role ? `; "${text}" is a role: write the role "${text}"` : '') +
@@ -135,10 +140,7 @@ export function resolveRowSubject(
   if (prefer === 'user') return resolveUser(set, users, cell);
   if (prefer === 'role') return { kind: 'roles', label: `the role "${cell}"`, roles: [resolveRole(set, cell).name] };
   const m = set.model;
-  const role =
-    m.roleIndex.get(cell) ??
-    m.roleIndex.get(m.roleAliases.get(cell) ?? '') ??
-    m.roles.find((r) => fold(r.title) === fold(cell));
+  const role = roleByKey(m, cell) ?? m.roles.find((r) => sameTitle(r.title, cell));
   const isUser = users.has(cell) || findUserInfo(set, cell) !== undefined;
   if (role && isUser) fail(`"${cell}" is both a role and a user: name the first column "role" or "user"`);
   if (role) return { kind: 'roles', label: `the role "${cell}"`, roles: [role.name] };
@@ -220,9 +222,9 @@ function findPermission(
   const m = set.model;
   const all = m.permissions;
   if (qualifier === undefined) {
-    const byId = m.permissionIndex.get(name) ?? m.permissionIndex.get(m.permissionAliases.get(name) ?? '');
+    const byId = permissionByKey(m, name);
     if (byId) return byId;
-    const byTitle = all.filter((p) => fold(p.title) === fold(name));
+    const byTitle = all.filter((p) => sameTitle(p.title, name));
     if (byTitle.length === 1) return byTitle[0]!;
     if (byTitle.length > 1) {
       if (quiet) return undefined;
@@ -232,18 +234,19 @@ function findPermission(
       );
     }
   } else {
-    const n = fold(name);
-    const q = fold(qualifier);
+    const n = foldTitle(name);
+    const q = foldTitle(qualifier);
     const matches = all.filter((p) => {
       const action = m.actions.find((a) => a.name === p.action);
       const resource = m.resources.find((r) => r.name === p.resource);
       const category = m.categories.find((c) => c.name === p.category);
-      const nameOk = fold(p.title) === n || p.action === name || (action !== undefined && fold(action.title) === n);
+      const nameOk =
+        foldTitle(p.title) === n || p.action === name || (action !== undefined && foldTitle(action.title) === n);
       const qualOk =
         p.resource === qualifier ||
-        (resource !== undefined && fold(resource.title) === q) ||
+        (resource !== undefined && foldTitle(resource.title) === q) ||
         p.category === qualifier ||
-        (category !== undefined && fold(category.title) === q);
+        (category !== undefined && foldTitle(category.title) === q);
       return nameOk && qualOk;
     });
     if (matches.length === 1) return matches[0]!;
@@ -534,11 +537,11 @@ export function resolveEntry(
   let path: string | undefined;
   if (c.entryIndex.has(text) && (parent === undefined || accepted(text))) path = text;
   else {
-    const folded = fold(text);
+    const folded = foldTitle(text);
     const candidates = c.entries.filter(
       (e) =>
         accepted(e.path) &&
-        (fold(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)),
+        (foldTitle(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)),
     );
     if (candidates.length === 1) path = candidates[0]!.path;
     else if (candidates.length > 1) {
@@ -551,7 +554,7 @@ export function resolveEntry(
     const ok = c.entries.filter((e) => accepted(e.path));
     const hint = suggestion(
       text,
-      [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)),
+      [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => !sameTitle(x, text)),
     );
     const known =
       ok.length === 0
@@ -576,8 +579,8 @@ export function resolveEntry(
 /** The entry an `of "<…>"` names: by path, or by title preferring the highest entry. */
 function resolveParent(c: CollectionInfo, text: string): string {
   if (c.entryIndex.has(text)) return text;
-  const folded = fold(text);
-  const matches = c.entries.filter((e) => fold(e.title) === folded);
+  const folded = foldTitle(text);
+  const matches = c.entries.filter((e) => foldTitle(e.title) === folded);
   const top = Math.min(...matches.map((e) => e.path.split('/').length));
   const highest = matches.filter((e) => e.path.split('/').length === top);
   if (highest.length === 1) return highest[0]!.path;

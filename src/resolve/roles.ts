@@ -2,6 +2,7 @@ import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { closest } from '../diagnostics/suggest.js';
 import { noAccess, ruleAccess, unionAccess } from '../model/collections.js';
+import { foldTitle } from '../language/title-fold.js';
 import { LevelMap } from '../model/level-map.js';
 import type {
   CollectionAccess,
@@ -13,7 +14,7 @@ import type {
 } from '../model/model.js';
 import type { GrantDecl, PolicySetDecl, RoleDecl } from '../validate/documents.js';
 import { type ResolvedCatalog, reportCycles } from './catalog.js';
-import { Namespace, foldTitle } from './names.js';
+import { Namespace } from './names.js';
 
 export interface ResolvedRoles {
   readonly roles: readonly RoleInfo[];

@@ -1,4 +1,5 @@
 export { compactEntries } from '../model/collections.js';
+import { roleByKey } from '../language/previous-names.js';
 import { noAccess, unionAccess } from '../model/collections.js';
 import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
 
@@ -13,9 +14,9 @@ export interface SubjectAccess {
   readonly collections: ReadonlyMap<string, CollectionAccess>;
 }
 
-/** A role by its current key or a previous one. */
+/** A role by its current key or a previous one (the rule: language/previous-names.ts). */
 export function findRole(model: Model, name: string): RoleInfo | undefined {
-  return model.roleIndex.get(name) ?? model.roleIndex.get(model.roleAliases.get(name) ?? '');
+  return roleByKey(model, name);
 }
 
 /** The union of the effective access of `roles` (each role's tables already include what it inherits). */

@@ -1,6 +1,7 @@
 import { closest } from '../diagnostics/suggest.js';
 import type { Model, PermissionInfo } from '../model/model.js';
-import { foldKey, foldTitle } from '../resolve/names.js';
+import { foldTitle } from '../language/title-fold.js';
+import { foldKey } from '../resolve/names.js';
 import type { EntryRef } from './explain-entry.js';
 import type { Subject } from './explain.js';
 import { UsageError } from './load.js';
