@@ -1,3 +1,4 @@
+import { grantNames, levelGiven } from '../language/grant-gives.js';
 import type { GrantInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { findRole, rolesAccess, type SubjectAccess } from './access.js';
 
@@ -124,16 +125,12 @@ function grantIndex(model: Model): Map<string, Map<string, { grant: GrantInfo; a
   return index;
 }
 
-/** The permissions of `resource` a grant names directly. */
+/** The permissions of `resource` a grant names directly (the rule: language/grant-gives.ts). */
 function grantNamesOn(model: Model, grant: GrantInfo, resource: string): PermissionInfo[] {
-  const t = grant.target;
-  if (t.kind === 'permission') {
-    const p = model.permissionIndex.get(t.permission);
-    return p && p.resource === resource ? [p] : [];
-  }
-  if (t.kind === 'resource' && t.resource !== resource) return [];
   const ids = model.resources.find((r) => r.name === resource)?.permissions ?? [];
-  return ids.map((id) => model.permissionIndex.get(id)).filter((p): p is PermissionInfo => p !== undefined);
+  return ids
+    .map((id) => model.permissionIndex.get(id))
+    .filter((p): p is PermissionInfo => p !== undefined && grantNames(grant.target, p));
 }
 
 /**
@@ -155,9 +152,7 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
       for (const q of grantNamesOn(model, grant, permission.resource)) {
         const chain = q.id === permission.id ? [] : implicationChain(model, q.action, permission.action);
         if (chain === undefined) continue;
-        // Whatever a grant gives, directly or by implication, it gives at the level written on it;
-        // a grant that names no level (an unscoped permission, `*`) gives the widest.
-        const level = permission.scoped ? (grant.level ?? widest) : widest;
+        const level = levelGiven(grant.level, permission, widest);
         routes.push({
           roles: path,
           grant,
