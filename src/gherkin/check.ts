@@ -1,3 +1,4 @@
+import { coveringEntry } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, Model, PermissionInfo } from '../model/model.js';
 import { coverage } from './coverage.js';
 import { ancestry, describeAncestry, describeSources, grantSources, levelName } from './explain.js';
@@ -196,7 +197,7 @@ export function checkEntry(
 
 /** What one role's rule says about `path`: the listed entry that covers it, or that none does. */
 function ruleText(c: CollectionInfo, mode: string, entries: readonly string[], path: string): string {
-  const covering = entries.filter((e) => path === e || path.startsWith(`${e}/`)).sort((a, b) => b.length - a.length)[0];
+  const covering = coveringEntry(path, (e) => entries.includes(e));
   const listed = covering === undefined ? undefined : describeEntry(c, covering);
   switch (mode) {
     case 'all':

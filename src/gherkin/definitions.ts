@@ -1,3 +1,4 @@
+import { coveredBy } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import {
   answerEntry,
@@ -208,7 +209,7 @@ function listedEntries(c: CollectionInfo, rows: readonly (readonly string[])[]):
 }
 
 function under(path: string, listed: readonly string[]): boolean {
-  return listed.some((l) => path === l || path.startsWith(`${l}/`));
+  return coveredBy(path, listed);
 }
 
 /** Compares every permission and entry of two subjects in two sets (before and after a change). */

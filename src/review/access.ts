@@ -1,4 +1,5 @@
 export { compactEntries } from '../model/collections.js';
+import { nearestAncestor } from '../language/nearest-ancestor.js';
 import { roleByKey } from '../language/previous-names.js';
 import { noAccess, unionAccess } from '../model/collections.js';
 import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
@@ -47,12 +48,8 @@ export function entryAllowed(collection: CollectionInfo, access: CollectionAcces
 
 /** Whether an entry at `path`, treated as unknown, would be allowed (the rule for entries added to the catalog later). */
 export function unknownAllowed(collection: CollectionInfo, access: CollectionAccess, path: string): boolean {
-  const segments = path.split('/');
-  for (let i = segments.length - 1; i > 0; i--) {
-    const ancestor = segments.slice(0, i).join('/');
-    if (collection.entryIndex.has(ancestor)) return access.unknownUnder.has(ancestor);
-  }
-  return access.unknownTop;
+  const ancestor = nearestAncestor(path, (a) => collection.entryIndex.has(a));
+  return ancestor === undefined ? access.unknownTop : access.unknownUnder.has(ancestor);
 }
 
 /** The name of a level for display, or undefined for an unscoped permission (always held in full). */
