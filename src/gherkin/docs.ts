@@ -49,7 +49,7 @@ export function renderStepDocs(): string {
     '',
     "- **Your set's words.** Nothing of the shipped sets is built in. Scopes are read by name and title (`at team`, `at the team level`, `of her team`,",
     '  `of team members`, `at Organisation`), by the phrases a PolicySet declares for each scope (`phrases: [created by her, across the organisation]`;',
-    '  "her" reads "his" and "their" too), and as `at any level` (the same as naming none); the permission\'s own resource and category words may stand',
+    '  "her" reads "his" and "their" too), and as `at any level` (naming none asks for the widest level); the permission\'s own resource and category words may stand',
     "  around them (`records of her group`). Collections are named by the noun a Catalog declares (`noun: connector`, default: the collection's name less",
     '  its final s) and by kinds of entries with the shape of their paths (`kinds: [{ name: trigger, path: "*/triggers/*" }]`): `the trigger "New lead" of',
     '  "Salesforce"`, `every action of "Slack"`.',

@@ -1,4 +1,5 @@
 import { closest } from '../diagnostics/suggest.js';
+import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
 import { foldTitle, sameTitle } from '../language/title-fold.js';
 import { currentKey, permissionByKey, roleByKey } from '../language/previous-names.js';
 import type { CollectionInfo, EntryKind, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
@@ -283,8 +284,8 @@ function pronouns(text: string): string {
 /** How a phrase may lead into a scope: `at the team level`, `of her team`, `across the organisation`. */
 const LEADS = ['', 'at ', 'of ', 'for ', 'in ', 'on ', 'across ', 'within ', 'from ', 'with '];
 
-/** A level a scope phrase names; `any` for `at any level` (the same as naming none). */
-type Level = number | 'any';
+/** A level a scope phrase names; `any` for `at any level` (naming none asks for the widest: language/asked-level.ts). */
+type Level = number | typeof ANY_LEVEL;
 
 /** Every phrase the set's scopes may be named by, folded: names, titles, declared phrases, with their lead-ins. */
 const phraseTables = new WeakMap<Model, ReadonlyMap<string, Level>>();
@@ -318,7 +319,7 @@ function scopePhrases(m: Model): ReadonlyMap<string, Level> {
     }
   }
   for (const s of m.scopes) for (const p of s.phrases) add(pronouns(fold(p)), s.level);
-  if (m.scopes.length > 0) for (const p of ['any level', 'any scope', 'every level']) add(p, 'any');
+  if (m.scopes.length > 0) for (const p of ['any level', 'any scope', 'every level']) add(p, ANY_LEVEL);
   table = out;
   phraseTables.set(m, table);
   return table;
@@ -358,9 +359,12 @@ export function resolveScope(set: LoadedSet, text: string): number {
 const SELF =
   /(?:^|\s)(?:for (?:herself|himself|themselves|itself|oneself)|(?:on )?(?:her|his|their|its|one's|the user's) own account|on (?:herself|himself|themselves|itself))$/;
 
-/** What follows a permission in a check: its scope (a level, or undefined when none is named) and whether the subject acts on itself. */
+/**
+ * What follows a permission in a check: the level asked (a level; `any` for "at any level";
+ * undefined when no scope is named, which asks for the widest) and whether the subject acts on itself.
+ */
 export interface Tail {
-  readonly level: number | undefined;
+  readonly level: AskedLevel;
   readonly self: boolean;
   /** The phrase as written, for messages. */
   readonly text: string;
@@ -404,7 +408,7 @@ export function parseTail(set: LoadedSet, text: string, p?: PermissionInfo): Tai
   return { level, self, text: text.trim() };
 }
 
-function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionInfo | undefined): number | undefined {
+function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionInfo | undefined): AskedLevel {
   if (s === '') return undefined;
   const m = set.model;
   const table = scopePhrases(m);
@@ -419,12 +423,12 @@ function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionIn
   while (to > from && nouns.has(words[to - 1]!)) to--;
   const candidates = [words, words.slice(from), words.slice(0, to), words.slice(from, to)].map((w) => w.join(' '));
   const whole = table.get(candidates[0]!);
-  if (whole !== undefined) return whole === 'any' ? undefined : whole;
+  if (whole !== undefined) return whole;
   // Only the permission's nouns ("records"): no scope named.
   if (candidates.some((c) => c === '')) return undefined;
   for (const c of candidates) {
     const level = table.get(c);
-    if (level !== undefined) return level === 'any' ? undefined : level;
+    if (level !== undefined) return level;
   }
   if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes: cannot read "${written.trim()}"; drop it`);
   const hint = suggestion(candidates[3]!, table.keys());

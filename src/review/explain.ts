@@ -1,3 +1,4 @@
+import { type ANY_LEVEL, type AskedLevel, askedExplicitly, levelNeeded } from '../language/asked-level.js';
 import { grantNames, levelGiven } from '../language/grant-gives.js';
 import type { GrantInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { findRole, rolesAccess, type SubjectAccess } from './access.js';
@@ -178,8 +179,8 @@ export interface Explanation {
   readonly model: Model;
   readonly subject: Subject;
   readonly permission: PermissionInfo;
-  /** The level asked; undefined asks for any level. */
-  readonly asked: number | undefined;
+  /** The level asked, made explicit (the widest when no scope was given), or `'any'`; undefined for an unscoped permission. */
+  readonly asked: number | typeof ANY_LEVEL | undefined;
   readonly allowed: boolean;
   /** The widest level held, undefined when the permission is not held at all. */
   readonly held: number | undefined;
@@ -193,16 +194,12 @@ export interface Explanation {
   readonly grantedBy: readonly { readonly role: string; readonly level: number }[];
 }
 
-export function explain(
-  model: Model,
-  subject: Subject,
-  permission: PermissionInfo,
-  asked: number | undefined,
-): Explanation {
+/** Whether a subject holds a permission at the level asked (no scope given: the widest, see language/asked-level.ts), and why. */
+export function explain(model: Model, subject: Subject, permission: PermissionInfo, asked: AskedLevel): Explanation {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
   const held = access.permissions.get(permission.id);
-  const needed = permission.scoped ? (asked ?? 0) : 0;
+  const needed = levelNeeded(permission, asked, model.levels);
   const allowed = held !== undefined && held >= needed;
   const all = findRoutes(model, roles, permission);
   const reaching = all.filter((r) => r.level >= needed);
@@ -219,7 +216,7 @@ export function explain(
     model,
     subject,
     permission,
-    asked: permission.scoped ? asked : undefined,
+    asked: permission.scoped ? askedExplicitly(asked, model.levels) : undefined,
     allowed,
     held,
     routes: allowed ? reaching : [],
@@ -240,13 +237,13 @@ export interface Holder {
   readonly through: readonly string[];
 }
 
-/** Which roles and users hold `permission` (at `asked` or wider; any level when undefined). */
+/** Which roles and users hold `permission` at the level asked or wider (no scope given: the widest; see language/asked-level.ts). */
 export function whoCan(
   model: Model,
   permission: PermissionInfo,
-  asked: number | undefined,
+  asked: AskedLevel,
 ): { roles: Holder[]; users: Holder[] } {
-  const needed = permission.scoped ? (asked ?? 0) : 0;
+  const needed = levelNeeded(permission, asked, model.levels);
   const roles: Holder[] = [];
   for (const role of model.roles) {
     const level = role.effective.get(permission.id);
