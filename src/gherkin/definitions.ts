@@ -1,4 +1,5 @@
 import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
+import { grantNames, levelGiven } from '../language/grant-gives.js';
 import { coveredBy } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import {
@@ -1087,16 +1088,12 @@ export const STEPS: readonly StepSpec[] = [
         );
         return;
       }
-      const wildcard = role.grants.find(
-        (g) => g.target.kind === 'all' || (g.target.kind === 'resource' && g.target.resource === p.resource),
-      );
+      const wildcard = role.grants.find((g) => g.target.kind !== 'permission' && grantNames(g.target, p));
       if (wildcard) {
-        const widest = m.scopes[m.levels - 1]?.name;
+        // What the wildcard gave (language/grant-gives.ts), less the permission taken away.
         const level = (q: PermissionInfo) =>
-          q.scoped ? (wildcard.level === undefined ? widest : m.scopes[wildcard.level]?.name) : undefined;
-        const gave = m.permissions.filter(
-          (q) => q.id !== p.id && (wildcard.target.kind === 'all' || q.resource === p.resource),
-        );
+          q.scoped ? m.scopes[levelGiven(wildcard.level, q, m.levels - 1)]?.name : undefined;
+        const gave = m.permissions.filter((q) => q.id !== p.id && grantNames(wildcard.target, q));
         const replacement = gave.map((q) => ({ permission: q.id, level: level(q) }));
         await change(
           state,
