@@ -114,7 +114,7 @@ describe('one folding of titles for the command line and the steps', () => {
           expect(step, `"${written}"`).toBe(cli);
         },
       ),
-      { numRuns: 80 },
+      { numRuns: 40 },
     );
   });
 
@@ -126,7 +126,7 @@ describe('one folding of titles for the command line and the steps', () => {
         const step = answer(() => ({ name: resolvePermission(set, written).id }));
         expect(step, JSON.stringify(written)).toBe(cli);
       }),
-      { numRuns: 25 },
+      { numRuns: 12 },
     );
   });
 });
