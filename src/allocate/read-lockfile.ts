@@ -41,6 +41,18 @@ export interface ReadLockfile {
   readonly file: SourceFile;
 }
 
+/**
+ * Every role the lockfile numbers (active or reserved), with the place it is numbered: the roles
+ * that existed before. Computed here, once; the resolver reports a deleted one without a transfer
+ * (PC601) from it, and the allocator relies on that.
+ */
+export function numberedRoles(read: ReadLockfile): Map<string, Span> {
+  const roles = new Map<string, Span>();
+  for (const table of ['active', 'reserved'] as const)
+    for (const name of read.lockfile.roles[table].keys()) roles.set(name, read.spans.at(['roles', table, name]));
+  return roles;
+}
+
 const TOP_FIELDS = ['$comment', 'lockfileVersion', 'set', 'permissions', 'roles', 'scopes', 'collections'];
 const TABLE_FIELDS = ['next', 'active', 'reserved'];
 /** Keys are names written in YAML: no control characters, not empty, not a novel. */

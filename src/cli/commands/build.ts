@@ -1,12 +1,9 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Compilation } from '../../compile.js';
-import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { toSarif } from '../../diagnostics/sarif.js';
 import { discoverSets } from '../../load/discover.js';
-import { checkGeneratedConsistency } from '../../output/consistency.js';
-import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics } from '../report.js';
@@ -21,16 +18,6 @@ export interface BuildOptions {
   readonly color: boolean | undefined;
   /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
   readonly rename?: (from: string, to: string) => void;
-}
-
-interface SetResult {
-  readonly compilation: Compilation;
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly stale: string[];
-  readonly extra: Diagnostic[];
-  /** Why the set's output could not be written (nothing of it was). */
-  writeError?: WriteError;
 }
 
 /**
@@ -49,55 +36,26 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
-  const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
-  const results: SetResult[] = [];
-  for (const source of sources) {
-    const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
-    const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
-    results.push(result);
-    if (!compilation.ok) continue;
-    const outputs = outputsInWriteOrder(compilation);
-    if (options.check) {
-      result.extra.push(
-        ...checkGeneratedConsistency(
-          path.join(options.out, compilation.model!.name),
-          compilation.analysis.lockfile?.lockfile,
-        ),
-      );
-      for (const f of outputs) {
-        if (readText(f.path) !== f.text) {
-          result.stale.push(f.path);
-          result.extra.push(
-            diagnostic(
-              'PC604',
-              `${f.path} is ${readText(f.path) === undefined ? 'missing' : 'stale'}: it does not match the policies`,
-              undefined,
-              {
-                hint: 'run `policyc build` and commit the result',
-              },
-            ),
-          );
-        }
-      }
-      continue;
-    }
-    try {
-      const w = writeFilesAtomic(outputs, options.rename ? { rename: options.rename } : {});
-      result.written.push(...w.written);
-      result.unchanged.push(...w.unchanged);
-    } catch (error) {
-      if (!(error instanceof WriteError)) throw error;
-      result.writeError = error;
-      result.extra.push(writeFailure(error));
-    }
-  }
+  const { compileSet } = await import('../../compile.js');
+  // Every stage, the last one (`write`) writing the files or, with --check, comparing them.
+  const results: Compilation[] = sources.map((source) =>
+    compileSet(source, {
+      outRoot: options.out,
+      locked: options.locked,
+      write: {
+        mode: options.check ? 'compare' : 'write',
+        lockfile: true,
+        ...(options.rename ? { rename: options.rename } : {}),
+      },
+    }),
+  );
   const elapsed = performance.now() - started;
-  const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
+  const failed = results.some((r) => !r.ok || r.output.diagnostics.some((d) => d.severity === 'error'));
 
   if (options.format === 'sarif') {
     println(
       io.stdout,
-      JSON.stringify(toSarif(results.flatMap((r) => [...r.compilation.diagnostics, ...r.extra])), null, 2),
+      JSON.stringify(toSarif(results.flatMap((r) => [...r.diagnostics, ...r.output.diagnostics])), null, 2),
     );
     return failed ? EXIT.policy : EXIT.ok;
   }
@@ -110,16 +68,16 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
           ok: !failed,
           check: options.check,
           sets: results.map((r) => ({
-            name: r.compilation.model?.name ?? r.compilation.analysis.source.name,
-            dir: r.compilation.analysis.source.dir,
-            ok: r.compilation.ok && r.extra.length === 0,
-            hash: r.compilation.hash ?? null,
-            files: r.compilation.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
-            written: r.written,
-            unchanged: r.unchanged,
-            stale: r.stale,
-            lockfileChanges: r.compilation.allocation?.changes ?? [],
-            diagnostics: [...r.compilation.diagnostics, ...r.extra].map(toJson),
+            name: r.model?.name ?? r.analysis.source.name,
+            dir: r.analysis.source.dir,
+            ok: r.ok && r.output.diagnostics.length === 0,
+            hash: r.hash ?? null,
+            files: r.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
+            written: r.output.written,
+            unchanged: r.output.unchanged,
+            stale: r.output.stale,
+            lockfileChanges: r.allocation?.changes ?? [],
+            diagnostics: [...r.diagnostics, ...r.output.diagnostics].map(toJson),
           })),
         },
         null,
@@ -130,21 +88,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   }
 
   for (const r of results) {
-    printDiagnostics(
-      io,
-      io.stdout,
-      options.format,
-      [...r.compilation.diagnostics, ...r.extra],
-      r.compilation.analysis.files,
-      c,
-    );
+    printDiagnostics(io, io.stdout, options.format, [...r.diagnostics, ...r.output.diagnostics], r.analysis.files, c);
   }
   if (options.format === 'github') return failed ? EXIT.policy : EXIT.ok;
 
   let bytes = 0;
   let fileCount = 0;
-  for (const r of results) {
-    const comp = r.compilation;
+  for (const comp of results) {
+    const r = comp.output;
     const name = c.bold(comp.model?.name ?? comp.analysis.source.name);
     if (!comp.ok) {
       const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
@@ -181,14 +132,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
   }
   const verb = options.check ? 'Checked' : 'Built';
-  const failedSets = results.filter((r) => !r.compilation.ok || r.writeError).length;
+  const failedSets = results.filter((r) => !r.ok || r.output.writeError).length;
   const sets = (n: number) => `${n} set${n === 1 ? '' : 's'}`;
   const done = failedSets === 0 ? sets(results.length) : `${results.length - failedSets} of ${sets(results.length)}`;
   println(
     io.stdout,
     `${verb} ${done} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.${failedSets > 0 ? ` ${c.red(`${sets(failedSets)} failed.`)}` : ''}`,
   );
-  if (options.check && failed && results.some((r) => r.stale.length > 0)) {
+  if (options.check && failed && results.some((r) => r.output.stale.length > 0)) {
     println(
       io.stdout,
       c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'),
