@@ -1,4 +1,5 @@
 import type { Span } from '../diagnostics/span.js';
+import type { CollectionMode } from '../model/model.js';
 import type { Pointer, YamlDocument } from '../load/yaml.js';
 import type { Kind } from './schema.js';
 
@@ -78,8 +79,6 @@ export interface EntryDecl {
   readonly title: string | undefined;
   readonly description: string | undefined;
 }
-
-export type CollectionMode = 'all' | 'allow' | 'except';
 
 /** A kind of collection entry Gherkin steps may name: a noun and the shape of its paths, `*` standing for one segment. */
 export interface EntryKindDecl {

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Compilation } from '../../compile.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
-import { toJson } from '../../diagnostics/render.js';
+import { type JsonDiagnostic, toJson } from '../../diagnostics/render.js';
 import { toSarif } from '../../diagnostics/sarif.js';
 import { discoverSets } from '../../load/discover.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { formatSize, printDiagnostics } from '../report.js';
+import { formatSize, printDiagnostics, printTimings } from '../report.js';
 
 export interface BuildOptions {
   readonly path: string;
@@ -18,6 +18,36 @@ export interface BuildOptions {
   readonly color: boolean | undefined;
   /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
   readonly rename?: (from: string, to: string) => void;
+  /** Print the time each pipeline stage took, per set, to stderr. */
+  readonly timings?: boolean;
+}
+
+/** Version of the shape of `policyc build --format json`; bumped on any incompatible change. */
+export const BUILD_FORMAT_VERSION = 1;
+
+/** One set in `policyc build --format json`. */
+export interface BuildSetReport {
+  readonly name: string;
+  readonly dir: string;
+  readonly ok: boolean;
+  /** The generated content's hash (`sha256:…`); null when the set has errors. */
+  readonly hash: string | null;
+  readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  /** With --check: the files that do not match the policies. */
+  readonly stale: readonly string[];
+  readonly lockfileChanges: readonly string[];
+  readonly diagnostics: readonly JsonDiagnostic[];
+}
+
+/** `policyc build --format json` (schemas/build-report-v1.schema.json). */
+export interface BuildReport {
+  readonly formatVersion: typeof BUILD_FORMAT_VERSION;
+  readonly ok: boolean;
+  /** True for `build --check`. */
+  readonly check: boolean;
+  readonly sets: readonly BuildSetReport[];
 }
 
 /**
@@ -50,6 +80,11 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     }),
   );
   const elapsed = performance.now() - started;
+  if (options.timings)
+    printTimings(
+      io.stderr,
+      results.map((r) => ({ name: r.model?.name ?? r.analysis.source.name, timings: r.timings })),
+    );
   const failed = results.some((r) => !r.ok || r.output.diagnostics.some((d) => d.severity === 'error'));
 
   if (options.format === 'sarif') {
@@ -64,22 +99,24 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       io.stdout,
       JSON.stringify(
         {
-          formatVersion: 1,
+          formatVersion: BUILD_FORMAT_VERSION,
           ok: !failed,
           check: options.check,
-          sets: results.map((r) => ({
-            name: r.model?.name ?? r.analysis.source.name,
-            dir: r.analysis.source.dir,
-            ok: r.ok && r.output.diagnostics.length === 0,
-            hash: r.hash ?? null,
-            files: r.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
-            written: r.output.written,
-            unchanged: r.output.unchanged,
-            stale: r.output.stale,
-            lockfileChanges: r.allocation?.changes ?? [],
-            diagnostics: [...r.diagnostics, ...r.output.diagnostics].map(toJson),
-          })),
-        },
+          sets: results.map(
+            (r): BuildSetReport => ({
+              name: r.model?.name ?? r.analysis.source.name,
+              dir: r.analysis.source.dir,
+              ok: r.ok && r.output.diagnostics.length === 0,
+              hash: r.hash ?? null,
+              files: r.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
+              written: r.output.written,
+              unchanged: r.output.unchanged,
+              stale: r.output.stale,
+              lockfileChanges: r.allocation?.changes ?? [],
+              diagnostics: [...r.diagnostics, ...r.output.diagnostics].map(toJson),
+            }),
+          ),
+        } satisfies BuildReport,
         null,
         2,
       ),
@@ -156,13 +193,21 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
       .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
       .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
       .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
-      .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+      .option('--locked', 'fail instead of changing a lockfile (for CI)')
+      .option('--timings', 'print the time each pipeline stage took, per set, to stderr'),
     REPORT_FORMATS,
   ).action(
     run(
       async (
         path: string,
-        opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean },
+        opts: {
+          out: string;
+          check?: boolean;
+          locked?: boolean;
+          format: ReportFormat;
+          color?: boolean;
+          timings?: boolean;
+        },
       ) =>
         runBuild(io, {
           path,
@@ -171,6 +216,7 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
           locked: opts.locked === true,
           format: opts.format,
           color: opts.color,
+          timings: opts.timings === true,
         }),
     ),
   );
