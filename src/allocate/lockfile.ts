@@ -32,11 +32,11 @@ export interface Lockfile {
 /** The numbers the generated code uses: the active tables of a lockfile. */
 export type Numbering = Lockfile;
 
-export function emptyTable(): NumberTable {
+function emptyTable(): NumberTable {
   return { next: 0, active: new Map(), reserved: new Map() };
 }
 
-export function emptyLockfile(set: string): Lockfile {
+function emptyLockfile(set: string): Lockfile {
   return { set, permissions: emptyTable(), roles: emptyTable(), scopes: emptyTable(), collections: new Map() };
 }
 

@@ -16,7 +16,7 @@ import type { Model } from '../model/model.js';
 import { type Io, println } from './io.js';
 
 /** One line about a clean set: what it holds. */
-export function modelSummary(model: Model): string {
+function modelSummary(model: Model): string {
   const categories = new Set(model.permissions.map((p) => p.category).filter((c) => c !== undefined)).size;
   const parts = [
     `${plural(model.permissions.length, 'permission')}${categories > 0 ? ` in ${plural(categories, 'category', 'categories')}` : ''}`,

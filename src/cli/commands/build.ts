@@ -8,7 +8,7 @@ import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions 
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { formatSize, printDiagnostics, printTimings } from '../report.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   readonly path: string;
   readonly out: string;
   /** Compare with generated/ and the lockfiles instead of writing; stale files fail. */

@@ -16,7 +16,7 @@ import {
   setStatusLine,
 } from '../report.js';
 
-export interface CheckOptions {
+interface CheckOptions {
   readonly path: string;
   /** The generated output's folder (`generated`): checked for a mix of two builds, never for staleness. */
   readonly out?: string;
@@ -27,7 +27,7 @@ export interface CheckOptions {
 }
 
 /** `policyc check [PATH]`: validate every set, print findings, exit 0 (clean), 1 (policy errors) or 2. */
-export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
+async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   const found = new Diagnostics();
   const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
