@@ -3,7 +3,7 @@ import type { ReadLockfile } from './allocate/read-lockfile.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { SetSource, SourceFile } from './load/source.js';
 import type { Model } from './model/model.js';
-import { runPipeline, type StageTiming } from './pipeline/run.js';
+import { type PipelineRun, runPipeline, type StageTiming } from './pipeline/run.js';
 import type { ParseCache } from './pipeline/stages.js';
 
 /**
@@ -32,9 +32,13 @@ export type AnalysisCache = ParseCache;
 
 /** Runs the stages `parse` through `allocate` on a set (see src/pipeline/stages.ts); writes nothing. */
 export function analyzeSet(source: SetSource, cache?: AnalysisCache): Analysis {
-  const run = runPipeline(source, 'allocate', cache ? { cache } : {});
+  return analysisOf(runPipeline(source, 'allocate', cache ? { cache } : {}));
+}
+
+/** What a run of the pipeline (through `allocate` or further) knows about the set's policies. */
+export function analysisOf(run: PipelineRun): Analysis {
   return {
-    source,
+    source: run.source,
     files: run.files,
     model: run.model,
     lockfile: run.lockfile,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Allocation } from './allocate/lockfile.js';
-import type { Analysis, AnalysisCache } from './analyze.js';
+import { type Analysis, type AnalysisCache, analysisOf } from './analyze.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { emitSet } from './emit/emit.js';
 import type { SetSource } from './load/source.js';
@@ -66,15 +66,7 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
     ...(options.write ? { write: options.write } : {}),
   });
   const ok = !run.diagnostics.some((d) => d.severity === 'error');
-  const analysis: Analysis = {
-    source,
-    files: run.files,
-    model: run.model,
-    lockfile: run.lockfile,
-    allocation: run.allocation,
-    diagnostics: run.diagnostics,
-    timings: run.timings,
-  };
+  const analysis = analysisOf(run);
   return {
     analysis,
     model: run.model,
