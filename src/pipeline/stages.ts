@@ -120,7 +120,7 @@ export interface PipelineState {
 /** One stage: its name, what it does, and its function; a stage that reports an error ends the run. */
 export interface Stage {
   readonly name: StageName;
-  /** The key of its timing in `--timings` output. */
+  /** The name its timing carries in `PipelineRun.timings` (`stage_parse`), for a metrics collector; `--timings` shows `name`. */
   readonly metricName: string;
   readonly run: (state: PipelineState) => void;
 }
