@@ -8,8 +8,8 @@ import { STEPS, type StepSpec } from './definitions.js';
  * test/gherkin-docs.test.ts fails when README.md is out of date.
  */
 
-export const BEGIN = '<!-- steps:begin -->';
-export const END = '<!-- steps:end -->';
+const BEGIN = '<!-- steps:begin -->';
+const END = '<!-- steps:end -->';
 
 const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: string; readonly intro: string }[] = [
   { group: 'Context', title: 'Context', intro: 'Which set a scenario checks, and the users it introduces.' },
@@ -34,7 +34,7 @@ const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: stri
 ];
 
 /** The text between the README markers. */
-export function renderStepDocs(): string {
+function renderStepDocs(): string {
   const out: string[] = [
     '<!-- Generated from src/gherkin/definitions.ts by `npm run docs:steps`; do not edit by hand (test/gherkin-docs.test.ts fails when this is out of date). -->',
     '',

@@ -17,7 +17,7 @@ import { EXIT, type Io, useColor } from '../io.js';
  * Like `kubectl auth can-i`, the exit code is the answer: 0 yes, 1 no; 2 for usage errors (a
  * name that does not exist).
  */
-export async function runExplain(
+async function runExplain(
   io: Io,
   subjectName: string,
   permissionName: string,

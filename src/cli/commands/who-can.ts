@@ -8,7 +8,7 @@ import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc who-can PERMISSION|COLLECTION:ENTRY [--scope S]`: the roles and users holding a permission, or allowed to use an entry. */
-export async function runWhoCan(
+async function runWhoCan(
   io: Io,
   permissionName: string,
   scope: string | undefined,
