@@ -113,7 +113,7 @@ function printer(): Project {
  * One blank line before each top-level declaration (and its doc comment). String literals
  * cannot span lines, so a line starting at column 0 is always the start of a statement or comment.
  */
-function spaceDeclarations(text: string): string {
+export function spaceDeclarations(text: string): string {
   const lines = text.split('\n');
   const out: string[] = [];
   for (const line of lines) {
