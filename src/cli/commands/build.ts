@@ -48,7 +48,7 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       printDiagnostics(io, io.stdout, options.format === 'json' ? 'human' : options.format, found.items, new Map(), c);
     return EXIT.usage;
   }
-  // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
+  // Loaded on demand: the emitter and its writer, which commands that do not build never need.
   const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
   const results: SetResult[] = [];
   for (const source of sources) {
