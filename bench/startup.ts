@@ -4,10 +4,12 @@
  * apart on this shared machine; `import 'policyc'`; `policyc test` on the shipped features in ms
  * per step; and, with --differential, the wall time of the differential test.
  *
- *   node --import tsx bench/startup.ts [--quick] [--root <checkout>] [--differential] [--json <file>] [--results]
+ *   node --import tsx bench/startup.ts [--quick] [--root <checkout>] [--differential] [--json <file>]
+ *                                      [--before <json>] [--results]
  *
- * `--root` measures another checkout (built, with node_modules) with this same script, for a
- * before/after. `--results` writes the section into bench/RESULTS.md (replacing the previous one).
+ * `--root` measures another checkout (built, with node_modules) with this same script, and
+ * `--json` keeps its figures; `--before <that json>` puts them beside this run's in the tables.
+ * `--results` writes the section into bench/RESULTS.md (replacing the previous one).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -136,13 +138,15 @@ export function runStartupBench(root: string, quick: boolean, differential: bool
   };
 }
 
-export function startupMarkdown(r: StartupResults): string {
+export function startupMarkdown(r: StartupResults, before?: StartupResults): string {
   const verdict = (ratio: number, bound: number) =>
     Number.isNaN(bound) ? '' : ratio <= bound ? `≤ ${bound}×: met` : `≤ ${bound}×: **missed**`;
   const rows = r.probes.map((p) => {
     const ratio = median(p.ratios);
+    const b = before?.probes.find((x) => x.name === p.name);
     return [
       p.name,
+      ...(before ? [b ? `${fmt(median(b.ratios))}×` : 'n/a'] : []),
       `${fmt(ratio)}× (${fmt(Math.min(...p.ratios))}–${fmt(Math.max(...p.ratios))})`,
       `${fmt(median(p.ms))} ms`,
       `${fmt(median(p.floorMs))} ms`,
@@ -150,24 +154,42 @@ export function startupMarkdown(r: StartupResults): string {
     ];
   });
   const s = r.steps;
+  const bs = before?.steps;
   return [
     `Node ${r.node}; ${r.rounds} paired rounds per command after one warm-up; ratio = the command's wall time over the \`node -e 0\` run right after it (median, and min–max).`,
     '',
-    table(['command', '× `node -e 0`', 'wall (median)', '`node -e 0`', 'target'], rows, ['l', 'r', 'r', 'r', 'l']),
+    before ? `Before: ${before.root}, measured by this script just before (same machine, same rounds).` : '',
+    '',
+    table(
+      [
+        'command',
+        ...(before ? ['before'] : []),
+        before ? 'after' : '× `node -e 0`',
+        'wall (median)',
+        '`node -e 0`',
+        'target',
+      ],
+      rows,
+      ['l', ...(before ? (['r'] as const) : []), 'r', 'r', 'r', 'l'],
+    ),
     '',
     table(
       ['what', 'measured', 'target'],
       [
         [
           '`policyc test` on features/ (executing steps, as cucumber reports it)',
-          s
+          (s
             ? `${s.count} steps in ${fmt(s.executingMs / 1000)} s: ${fmt(s.executingMs / s.count)} ms a step (${fmt(s.count / s.executingMs)} steps/ms); whole run ${fmt(s.wallMs / 1000)} s`
-            : 'failed',
+            : 'failed') +
+            (bs ? `; before: ${fmt(bs.executingMs / bs.count)} ms a step, whole run ${fmt(bs.wallMs / 1000)} s` : ''),
           s ? (s.executingMs / s.count <= 5 ? '≤ 5 ms a step: met' : '≤ 5 ms a step: **missed**') : '',
         ],
         [
           'differential test (`vitest run test/differential`), wall',
-          r.differentialWallS === null ? 'not measured (run with `--differential`)' : `${fmt(r.differentialWallS)} s`,
+          (r.differentialWallS === null
+            ? 'not measured (run with `--differential`)'
+            : `${fmt(r.differentialWallS)} s`) +
+            (before?.differentialWallS ? `; before: ${fmt(before.differentialWallS)} s` : ''),
           r.differentialWallS === null ? '' : r.differentialWallS <= 120 ? '≤ 2 min: met' : '≤ 2 min: **missed**',
         ],
       ],
@@ -196,7 +218,9 @@ function main(): void {
   const results = runStartupBench(root, quick, args.includes('--differential'));
   const json = argValue(args, '--json');
   if (json) writeFileSync(json, JSON.stringify(results, null, 2));
-  const markdown = startupMarkdown(results);
+  const beforeFile = argValue(args, '--before');
+  const before = beforeFile ? (JSON.parse(readFileSync(beforeFile, 'utf8')) as StartupResults) : undefined;
+  const markdown = startupMarkdown(results, before);
   if (args.includes('--results'))
     writeSection(markdown, `node --import tsx bench/startup.ts${quick ? ' --quick' : ''} --results`);
   process.stdout.write(`${markdown}\n`);
