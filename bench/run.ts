@@ -268,6 +268,9 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   writeFileSync(path.join(HERE, 'RESULTS.md'), results);
+  // Start-up and Gherkin steps (bench/startup.ts) write their own section after the others.
+  process.stderr.write('\n# start-up and Gherkin steps\n');
+  child('startup.ts', [], [...q, '--results']);
   const readmePath = path.join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const begin = '<!-- bench:begin -->';

@@ -7,7 +7,7 @@ import module from 'node:module';
 // Node >= 22.1 caches compiled code on disk between runs (about a third of start-up); older Nodes lack it.
 module.enableCompileCache?.();
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/bundle/policyc.js', import.meta.url);
 
 import(entry.href).then(
   ({ main }) =>

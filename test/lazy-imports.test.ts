@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/sets.js';
 
@@ -27,10 +30,51 @@ describe('start-up imports only what is used (dist/, built by `npm run build:src
     expect(loaded).not.toContain('typescript');
   });
 
-  it('ts-morph is loaded by the first emit, and the emitted module is the same', () => {
-    const loaded = loadedPackages(
+  it('an emit loads ts-morph (its code writer prints the module), and so does loading a generated module', () => {
+    const emitted = loadedPackages(
       "const p = await import('./dist/index.js'); const c = p.compileSet(await p.readSetFolder('policies/crm'), { outRoot: 'generated' }); if (!c.files.some((f) => f.name === 'index.ts')) throw new Error('no module emitted');",
     );
+    expect(emitted).toContain('yaml');
+    expect(emitted).toContain('ts-morph');
+    const loaded = loadedPackages(
+      "const p = await import('./dist/index.js'); const m = await p.loadGeneratedModule('export const x: number = 1;'); if (m.x !== 1) throw new Error('not loaded');",
+    );
     expect(loaded).toContain('ts-morph');
+  });
+});
+
+describe('the command line (bin/policyc.js, bundled in dist/bundle/ by `npm run build:src`) loads what its command needs', () => {
+  /** The CommonJS packages one `policyc` run loaded, and its exit code. */
+  function packagesLoadedBy(args: readonly string[]): { status: number | null; packages: string[] } {
+    const dir = mkdtempSync(path.join(tmpdir(), 'policyc-probe-'));
+    const probe = path.join(dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write(`\\nLOADED ${JSON.stringify(Object.keys(require.cache))}\\n`));\n",
+    );
+    try {
+      const run = spawnSync(process.execPath, ['--require', probe, 'bin/policyc.js', ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      const files = JSON.parse(/LOADED (.*)/.exec(run.stderr)?.[1] ?? '[]') as string[];
+      const names = files
+        .map((f) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(f)?.[1])
+        .filter((n) => n !== undefined);
+      return { status: run.status, packages: [...new Set(names)] };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each([
+    ['check', 'policies/crm'],
+    ['explain', 'system-owner', 'users:view', '--set', 'crm'],
+    ['access', 'system-owner', '--set', 'crm'],
+    ['who-can', 'users:view'],
+  ])('`policyc %s` loads neither ts-morph, TypeScript nor cucumber', (...args) => {
+    const run = packagesLoadedBy(args);
+    expect(run.status).toBe(0);
+    for (const heavy of ['ts-morph', 'typescript', '@cucumber/cucumber']) expect(run.packages).not.toContain(heavy);
   });
 });

@@ -1,35 +1,36 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandContext, RegisterCommand } from './command.js';
-import { registerAccess } from './commands/access.js';
-import { registerBuild } from './commands/build.js';
-import { registerCheck } from './commands/check.js';
-import { registerDiff } from './commands/diff.js';
-import { registerExplain } from './commands/explain.js';
-import { registerFmt } from './commands/fmt.js';
-import { registerInit } from './commands/init.js';
-import { registerReport } from './commands/report.js';
-import { registerTest } from './commands/test.js';
-import { registerVectors } from './commands/vectors.js';
-import { registerWatch } from './commands/watch.js';
-import { registerWhoCan } from './commands/who-can.js';
 import { EXIT, type Io, processIo } from './io.js';
 import { VERSION } from './version.js';
 
-/** Every command, in the order `policyc --help` lists them. One file per command in commands/. */
-const COMMANDS: readonly RegisterCommand[] = [
-  registerCheck,
-  registerBuild,
-  registerWatch,
-  registerDiff,
-  registerExplain,
-  registerWhoCan,
-  registerAccess,
-  registerReport,
-  registerTest,
-  registerInit,
-  registerFmt,
-  registerVectors,
-];
+/**
+ * Every command, in the order `policyc --help` lists them, each loaded on demand: a run of one
+ * command reads only that command's code (start-up time is most of a `check`). One file per
+ * command in commands/.
+ */
+const COMMANDS: ReadonlyMap<string, () => Promise<RegisterCommand>> = new Map([
+  ['check', async () => (await import('./commands/check.js')).registerCheck],
+  ['build', async () => (await import('./commands/build.js')).registerBuild],
+  ['watch', async () => (await import('./commands/watch.js')).registerWatch],
+  ['diff', async () => (await import('./commands/diff.js')).registerDiff],
+  ['explain', async () => (await import('./commands/explain.js')).registerExplain],
+  ['who-can', async () => (await import('./commands/who-can.js')).registerWhoCan],
+  ['access', async () => (await import('./commands/access.js')).registerAccess],
+  ['report', async () => (await import('./commands/report.js')).registerReport],
+  ['test', async () => (await import('./commands/test.js')).registerTest],
+  ['init', async () => (await import('./commands/init.js')).registerInit],
+  ['fmt', async () => (await import('./commands/fmt.js')).registerFmt],
+  ['vectors', async () => (await import('./commands/vectors.js')).registerVectors],
+]);
+
+/**
+ * The commands to register for `argv`: the named one alone when the first argument names one;
+ * all of them otherwise (help, version, and the suggestion for a misspelt command need them all).
+ */
+async function commandsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const named = argv[0] === undefined ? undefined : COMMANDS.get(argv[0]);
+  return Promise.all(named ? [named()] : [...COMMANDS.values()].map((load) => load()));
+}
 
 /**
  * Runs the policyc command line and returns the exit code: 0 fine, 1 policy errors, 2 usage
@@ -55,9 +56,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         exitCode = await action(...args);
       },
   };
-  for (const register of COMMANDS) register(program, ctx);
-
   try {
+    for (const register of await commandsFor(argv)) register(program, ctx);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -1,3 +1,124 @@
+import { spaceDeclarations } from './generated-file.js';
+import { runtimeSource } from './runtime.js';
+
+type TypeScript = typeof import('ts-morph').ts;
+
+/** The runtime's sections (identical in every generated module) by their text, as JavaScript. */
+const transpiledRuntime = new Map<string, string>();
+
+/** The set's own top-level statements by their text, as JavaScript: variants of a set share most of them. */
+const transpiledStatements = new Map<string, string>();
+/** A bound on the statements kept: a long run over many sets forgets and starts again. */
+const MAX_STATEMENTS = 20_000;
+
+let printedRuntime: { helpers: string; api: string } | undefined;
+
+/** The runtime's two sections as GeneratedFile.print() lays them out in a module. */
+function runtimeAsPrinted(): { helpers: string; api: string } {
+  if (!printedRuntime) {
+    const { helpers, api } = runtimeSource();
+    const print = (text: string) => spaceDeclarations(text.trim().replace(/[ \t]+$/gm, ''));
+    printedRuntime = { helpers: print(helpers), api: print(api) };
+  }
+  return printedRuntime;
+}
+
+/** Strips the types of a run of whole top-level statements (erasable syntax only). */
+function stripTypes(ts: TypeScript, text: string): string {
+  // A part without import or export is compiled as a script, which gets "use strict": the module it joins is strict.
+  return transpile(ts, text).outputText.replace(/^"use strict";\n/m, '');
+}
+
+function transpile(ts: TypeScript, text: string, reportDiagnostics = false) {
+  return ts.transpileModule(text, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
+    reportDiagnostics,
+  });
+}
+
+/**
+ * Cuts text printed by GeneratedFile into top-level statements: the printer indents everything
+ * nested and string literals cannot span lines, so a line that starts at column 0 with a
+ * declaration or a comment starts a statement (see spaceDeclarations in generated-file.ts).
+ */
+export function topLevelStatements(text: string): string[] {
+  const starts = /^(?:\/\*\*|\/\/|export |const |let |function |interface |class |type |declare )/;
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inDoc = false;
+  for (const line of text.split('\n')) {
+    if (!inDoc && starts.test(line) && current.some((l) => l.trim() !== '' && !/^\s*(\/\*\*|\*|\/\/)/.test(l))) {
+      statements.push(current.join('\n'));
+      current = [];
+    }
+    if (line.startsWith('/**')) inDoc = !line.includes('*/');
+    else if (inDoc && line.includes('*/')) inDoc = false;
+    current.push(line);
+  }
+  statements.push(current.join('\n'));
+  return statements;
+}
+
+/**
+ * Strips the types of the set's own declarations statement by statement, reusing what an earlier
+ * variant of the set already stripped. A statement that does not parse alone (the cut above was
+ * wrong) sends the whole part to the compiler at once instead.
+ */
+function stripDeclarations(ts: TypeScript, text: string): string {
+  const out: string[] = [];
+  for (const statement of topLevelStatements(text)) {
+    let js = transpiledStatements.get(statement);
+    if (js === undefined) {
+      const result = transpile(ts, statement, true);
+      // Syntax errors only: those are the diagnostics with a place in the text (not the options').
+      if ((result.diagnostics ?? []).some((d) => d.file !== undefined && d.category === ts.DiagnosticCategory.Error))
+        return stripTypes(ts, text);
+      // A type alone strips to `export {};` (the module stays a module); the runtime's exports already make it one.
+      js = result.outputText.replace(/^"use strict";\n/m, '').replace(/^export \{\};\n/m, '');
+      if (transpiledStatements.size >= MAX_STATEMENTS) transpiledStatements.clear();
+      transpiledStatements.set(statement, js);
+    }
+    out.push(js);
+  }
+  return out.join('\n');
+}
+
+/**
+ * A generated module cut around the runtime it carries: the set's own declarations before, between
+ * and after the runtime's two sections, which are at indices 1 and 3. Undefined when the module
+ * does not carry this policyc's runtime as printed (then it is transpiled whole).
+ */
+export function splitGeneratedModule(source: string): string[] | undefined {
+  const { helpers, api } = runtimeAsPrinted();
+  const h = source.indexOf(helpers);
+  const a = h < 0 ? -1 : source.indexOf(api, h + helpers.length);
+  if (a < 0) return undefined;
+  return [source.slice(0, h), helpers, source.slice(h + helpers.length, a), api, source.slice(a + api.length)];
+}
+
+/**
+ * A generated module's JavaScript. The runtime copied into every module (most of its text) is
+ * transpiled once per process and reused; only the set's own declarations around it are
+ * transpiled each time, so a run that loads many variants of a set (the Gherkin steps) pays for
+ * the runtime once. Each part is a run of whole top-level statements and the module uses only
+ * erasable syntax, so stripping the parts apart gives the same code as stripping the whole.
+ */
+export function generatedModuleJs(ts: TypeScript, source: string): string {
+  const parts = splitGeneratedModule(source);
+  if (!parts) return stripTypes(ts, source);
+  return parts
+    .map((text, i) => {
+      if (i % 2 === 0) return stripDeclarations(ts, text);
+      let js = transpiledRuntime.get(text);
+      if (js === undefined) {
+        js = stripTypes(ts, text);
+        transpiledRuntime.set(text, js);
+      }
+      return js;
+    })
+    .join('\n');
+}
+
 /**
  * Loads a generated module's TypeScript text as a live ES module, without writing files: its
  * types are stripped (the module uses only erasable syntax, so this is all transpiling does)
@@ -7,9 +128,6 @@
  */
 export async function loadGeneratedModule<T = Record<string, unknown>>(source: string): Promise<T> {
   const { ts } = await import('ts-morph');
-  const js = ts.transpileModule(source, {
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
-    reportDiagnostics: false,
-  }).outputText;
+  const js = generatedModuleJs(ts, source);
   return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as T;
 }

@@ -2,7 +2,15 @@ import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
 import { grantNames, levelGiven } from '../language/grant-gives.js';
 import { coveredBy } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
-import { answerEntry, answerPermission, checkEntry, checkLevel, checkPermission, describeSubject, failAll } from './check.js';
+import {
+  answerEntry,
+  answerPermission,
+  checkEntry,
+  checkLevel,
+  checkPermission,
+  describeSubject,
+  failAll,
+} from './check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
 import { ancestry, grantSources } from './explain.js';

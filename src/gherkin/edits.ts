@@ -59,26 +59,64 @@ export interface GrantSpec {
 /** An edit that cannot be made (the document it changes is missing). */
 export class EditError extends Error {}
 
-interface WorkFile {
-  path: string;
-  docs: Document.Parsed[];
-}
-
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+
+/** Each shipped file's documents, parsed once: every variant of a set starts from the same files. */
+const parsedFiles = new WeakMap<RawFile, readonly Document.Parsed[]>();
+
+function parsedOnce(raw: RawFile): readonly Document.Parsed[] {
+  let docs = parsedFiles.get(raw);
+  if (!docs) {
+    docs = parseAllDocuments(decoder.decode(raw.bytes)) as Document.Parsed[];
+    parsedFiles.set(raw, docs);
+  }
+  return docs;
+}
+
+/**
+ * One file of the set being edited. Edits look documents up in `view` and change them through
+ * `docs`, a copy made on first use, so the parsed originals stay as they are for the next
+ * variant and a file no edit touched keeps its bytes (and its analysis, see analyzeSet's cache).
+ */
+class WorkFile {
+  private edited: Document.Parsed[] | undefined;
+
+  readonly path: string;
+  private readonly raw: RawFile | undefined;
+  private readonly original: readonly Document.Parsed[];
+
+  constructor(path: string, raw: RawFile | undefined, original: readonly Document.Parsed[]) {
+    this.path = path;
+    this.raw = raw;
+    this.original = original;
+  }
+
+  /** The documents, for finding (not for changing). */
+  get view(): readonly Document.Parsed[] {
+    return this.edited ?? this.original;
+  }
+
+  /** The documents, to change. */
+  get docs(): Document.Parsed[] {
+    this.edited ??= this.original.map((d) => d.clone() as Document.Parsed);
+    return this.edited;
+  }
+
+  get bytes(): Uint8Array {
+    return this.raw && !this.edited ? this.raw.bytes : encoder.encode(serialize(this.view));
+  }
+}
 
 /** The set with `edits` applied in order, as a new source (the original is not touched). */
 export function applyEdits(source: SetSource, edits: readonly Edit[]): SetSource {
   if (edits.length === 0) return source;
-  let files: WorkFile[] = source.files.map((f) => ({
-    path: f.path,
-    docs: parseAllDocuments(decoder.decode(f.bytes)) as Document.Parsed[],
-  }));
+  let files: WorkFile[] = source.files.map((f) => new WorkFile(f.path, f, parsedOnce(f)));
   for (const edit of edits) files = applyEdit(source, files, edit);
   const raw: RawFile[] = files
-    .filter((f) => f.docs.length > 0)
+    .filter((f) => f.view.length > 0)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => ({ path: f.path, bytes: encoder.encode(serialize(f.docs)) }));
+    .map((f) => ({ path: f.path, bytes: f.bytes }));
   return { ...source, files: raw };
 }
 
@@ -101,14 +139,14 @@ function nameOf(doc: Document): unknown {
 
 function findRole(files: WorkFile[], key: string): { file: WorkFile; index: number; doc: Document.Parsed } {
   for (const file of files) {
-    const index = file.docs.findIndex((d) => kindOf(d) === 'Role' && nameOf(d) === key);
+    const index = file.view.findIndex((d) => kindOf(d) === 'Role' && nameOf(d) === key);
     if (index >= 0) return { file, index, doc: file.docs[index]! };
   }
   throw new EditError(`no Role document with metadata.name \`${key}\` in the set`);
 }
 
 function docsOfKind(files: WorkFile[], kind: string): Document.Parsed[] {
-  return files.flatMap((f) => f.docs.filter((d) => kindOf(d) === kind));
+  return files.flatMap((f) => (f.view.some((d) => kindOf(d) === kind) ? f.docs.filter((d) => kindOf(d) === kind) : []));
 }
 
 /** The sequence at `path`, created (empty) when missing. */
@@ -179,7 +217,7 @@ function applyEdit(source: SetSource, files: WorkFile[], edit: Edit): WorkFile[]
         spec: { title: edit.title, description: edit.description, grants },
       });
       const path = `${source.dir}/roles/${edit.key}.scenario.yaml`;
-      return [...files, { path, docs: parseAllDocuments(text) as Document.Parsed[] }];
+      return [...files, new WorkFile(path, undefined, parseAllDocuments(text) as Document.Parsed[])];
     }
     case 'assign': {
       for (const doc of docsOfKind(files, 'Assignments')) {

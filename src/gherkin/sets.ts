@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { AnalysisCache } from '../analyze.js';
 import { compileSet } from '../compile.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
@@ -40,9 +41,16 @@ type EditResult =
 
 const cache = new Map<string, Promise<LoadedSet | EditResult>>();
 
+/**
+ * Per shipped set, the analysis of each file by its bytes: a variant re-analyses only the files
+ * its edits changed (applyEdits keeps the bytes of the others).
+ */
+const analyses = new Map<string, AnalysisCache>();
+
 /** Forgets every compiled set (policy files may have changed since). */
 export function clearSetCache(): void {
   cache.clear();
+  analyses.clear();
 }
 
 function cached<T extends LoadedSet | EditResult>(key: string, make: () => Promise<T>): Promise<T> {
@@ -72,7 +80,12 @@ async function compileLoaded(
   source: SetSource,
   edits: readonly Edit[],
 ): Promise<EditResult> {
-  const compilation = compileSet(source, { outRoot: 'generated' });
+  let analysisCache = analyses.get(key);
+  if (!analysisCache) {
+    analysisCache = new Map();
+    analyses.set(key, analysisCache);
+  }
+  const compilation = compileSet(source, { outRoot: 'generated', cache: analysisCache });
   const errors = compilation.diagnostics.filter((d) => d.severity === 'error');
   const index = compilation.files.find((f) => f.name === 'index.ts');
   if (!compilation.ok || !compilation.model || !index) return { ok: false, errors };

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { allocate } from '../../src/allocate/lockfile.js';
 import { Diagnostics } from '../../src/diagnostics/diagnostic.js';
 import { emitSet } from '../../src/emit/emit.js';
-import { formatFiles, modelOf, policySetArb } from '../support/arbitrary.js';
+import { formatFiles, type GeneratedSet, modelOf, policySetArb } from '../support/arbitrary.js';
 import { compareAll, type GeneratedModule } from '../support/differential.js';
 import { evaluateModule } from '../support/eval-module.js';
 import { askAll, type LooseModule, outOfDomainQuestions } from '../support/out-of-domain.js';
@@ -21,31 +21,39 @@ export function differentialRuns(): number {
   return Number(process.env.POLICYC_DIFF_RUNS ?? 2500);
 }
 
+/**
+ * Compiles one random set, loads its module (its text passed through `mutate` first: the
+ * strength test injects bugs there) and asks every question; says what went wrong, if anything.
+ */
+export async function checkPolicy(
+  set: GeneratedSet,
+  mutate: (text: string) => string = (t) => t,
+): Promise<string | undefined> {
+  const model = modelOf(set);
+  const allocation = allocate(model, undefined, `${set.name}/policyc.lock.json`, new Diagnostics());
+  if (!allocation) throw new Error('allocation failed on a valid set');
+  const emitted = emitSet(model, allocation.lockfile, { generator: 'policyc test', sourceDir: set.name });
+  const g = await evaluateModule<GeneratedModule>(mutate(emitted.files[0]!.text));
+  const mismatches = compareAll(model, g, { pairs: model.roles.length <= 6, users: true });
+  if (mismatches.length > 0)
+    return `${mismatches.length} mismatches, first: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`;
+  const wrong = askAll(outOfDomainQuestions(model, g as unknown as LooseModule, { sample: true }));
+  if (wrong.length > 0) {
+    const first = wrong.slice(0, 5).map((w) => `${w.question.text} -> ${w.error ?? String(w.answer)}`);
+    return `${wrong.length} out-of-domain questions not denied, first: ${first.join('; ')}\n${formatFiles(set.files)}`;
+  }
+  return undefined;
+}
+
 export async function runDifferential(seed: number): Promise<void> {
   const runs = differentialRuns();
   const nightly = process.env.POLICYC_DIFF_SEED === 'random';
   let compiled = 0;
   await fc.assert(
     fc.asyncProperty(policySetArb(), async (set) => {
-      const model = modelOf(set);
-      const allocation = allocate(model, undefined, `${set.name}/policyc.lock.json`, new Diagnostics());
-      if (!allocation) throw new Error('allocation failed on a valid set');
-      const emitted = emitSet(model, allocation.lockfile, { generator: 'policyc test', sourceDir: set.name });
-      const g = await evaluateModule<GeneratedModule>(emitted.files[0]!.text);
-      const mismatches = compareAll(model, g, { pairs: model.roles.length <= 6, users: true });
+      const problem = await checkPolicy(set);
       compiled++;
-      if (mismatches.length > 0) {
-        throw new Error(
-          `${mismatches.length} mismatches, first: ${JSON.stringify(mismatches.slice(0, 5), null, 2)}\n${formatFiles(set.files)}`,
-        );
-      }
-      const wrong = askAll(outOfDomainQuestions(model, g as unknown as LooseModule, { sample: true }));
-      if (wrong.length > 0) {
-        const first = wrong.slice(0, 5).map((w) => `${w.question.text} -> ${w.error ?? String(w.answer)}`);
-        throw new Error(
-          `${wrong.length} out-of-domain questions not denied, first: ${first.join('; ')}\n${formatFiles(set.files)}`,
-        );
-      }
+      if (problem) throw new Error(problem);
     }),
     { numRuns: runs, ...(nightly ? {} : { seed }), endOnFailure: false },
   );
