@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Compilation } from '../../compile.js';
+import { BuildCache, defaultCacheDir } from '../../cache/build-cache.js';
+import { type SetReport, recordOf, reportOf, reportOfRecord } from '../../cache/set-report.js';
 import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { toJson } from '../../diagnostics/render.js';
 import { toSarif } from '../../diagnostics/sarif.js';
@@ -9,6 +10,7 @@ import { checkGeneratedConsistency } from '../../output/consistency.js';
 import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
+import { Progress } from '../progress.js';
 import { formatSize, printDiagnostics } from '../report.js';
 
 export interface BuildOptions {
@@ -21,10 +23,14 @@ export interface BuildOptions {
   readonly color: boolean | undefined;
   /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
   readonly rename?: (from: string, to: string) => void;
+  /** Use the build cache (src/cache/build-cache.ts); `--no-cache` turns it off. Off when not given. */
+  readonly cache?: boolean;
+  /** The cache's folder; by default `node_modules/.cache/policyc` or `$XDG_CACHE_HOME/policyc`. */
+  readonly cacheDir?: string;
 }
 
 interface SetResult {
-  readonly compilation: Compilation;
+  readonly compilation: SetReport;
   readonly written: string[];
   readonly unchanged: string[];
   readonly stale: string[];
@@ -49,14 +55,60 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
-  const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
   const results: SetResult[] = [];
-  for (const source of sources) {
+  const cache = options.cache ? new BuildCache(options.cacheDir ?? defaultCacheDir(io.cwd)) : undefined;
+  const progress = new Progress(io, options.format === 'human');
+  // Each set is reported as soon as it is done (human and GitHub formats; JSON and SARIF are one document).
+  const report = (r: SetResult): void => {
+    if (options.format !== 'human' && options.format !== 'github') return;
+    progress.clear();
+    printDiagnostics(
+      io,
+      io.stdout,
+      options.format,
+      [...r.compilation.diagnostics, ...r.extra],
+      r.compilation.sourceFiles,
+      c,
+    );
+    if (options.format === 'human') printSetLine(io, r, options.check, c);
+  };
+  for (const [i, source] of sources.entries()) {
+    const inputBytes = source.files.reduce((n, f) => n + (f.size ?? f.bytes.length), 0);
+    progress.update(
+      `${options.check ? 'checking' : 'building'} ${i + 1}/${sources.length}: ${source.name}`,
+      inputBytes > LONG_SET_BYTES,
+    );
+    const hit = cache?.lookup(source, options.out);
+    if (hit) {
+      const result: SetResult = {
+        compilation: reportOfRecord(source, hit),
+        written: [],
+        unchanged: [],
+        stale: [],
+        extra: [],
+      };
+      // The generated files are byte for byte those of a build from these very inputs, which wrote
+      // them from one lockfile: the consistency check would find what it found then (nothing).
+      if (!options.check)
+        result.unchanged.push(...(source.lockfile ? [source.lockfile.path] : []), ...hit.files.map((f) => f.path));
+      results.push(result);
+      report(result);
+      continue;
+    }
+    // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
+    const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
     const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
-    const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
+    const result: SetResult = { compilation: reportOf(compilation), written: [], unchanged: [], stale: [], extra: [] };
     results.push(result);
-    if (!compilation.ok) continue;
+    if (!compilation.ok) {
+      report(result);
+      continue;
+    }
     const outputs = outputsInWriteOrder(compilation);
+    const remember = (): void => {
+      if (result.extra.some((d) => d.severity === 'error') || result.writeError) return;
+      cache?.store(source, options.out, compilation.lockfile?.text, recordOf(compilation));
+    };
     if (options.check) {
       result.extra.push(
         ...checkGeneratedConsistency(
@@ -79,18 +131,23 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
           );
         }
       }
+      if (result.stale.length === 0) remember();
+      report(result);
       continue;
     }
     try {
       const w = writeFilesAtomic(outputs, options.rename ? { rename: options.rename } : {});
       result.written.push(...w.written);
       result.unchanged.push(...w.unchanged);
+      remember();
     } catch (error) {
       if (!(error instanceof WriteError)) throw error;
       result.writeError = error;
       result.extra.push(writeFailure(error));
     }
+    report(result);
   }
+  progress.clear();
   const elapsed = performance.now() - started;
   const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
 
@@ -110,15 +167,15 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
           ok: !failed,
           check: options.check,
           sets: results.map((r) => ({
-            name: r.compilation.model?.name ?? r.compilation.analysis.source.name,
-            dir: r.compilation.analysis.source.dir,
+            name: r.compilation.name,
+            dir: r.compilation.dir,
             ok: r.compilation.ok && r.extra.length === 0,
             hash: r.compilation.hash ?? null,
-            files: r.compilation.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
+            files: r.compilation.files.map((f) => ({ path: f.path, bytes: f.bytes })),
             written: r.written,
             unchanged: r.unchanged,
             stale: r.stale,
-            lockfileChanges: r.compilation.allocation?.changes ?? [],
+            lockfileChanges: r.compilation.changes,
             diagnostics: [...r.compilation.diagnostics, ...r.extra].map(toJson),
           })),
         },
@@ -129,56 +186,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     return failed ? EXIT.policy : EXIT.ok;
   }
 
-  for (const r of results) {
-    printDiagnostics(
-      io,
-      io.stdout,
-      options.format,
-      [...r.compilation.diagnostics, ...r.extra],
-      r.compilation.analysis.files,
-      c,
-    );
-  }
   if (options.format === 'github') return failed ? EXIT.policy : EXIT.ok;
 
   let bytes = 0;
   let fileCount = 0;
   for (const r of results) {
-    const comp = r.compilation;
-    const name = c.bold(comp.model?.name ?? comp.analysis.source.name);
-    if (!comp.ok) {
-      const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
-      println(
-        io.stdout,
-        `${c.red('✖')} ${name}: ${errors} error${errors === 1 ? '' : 's'}, nothing written${options.check ? '' : ' (the last good output stays in place)'}`,
-      );
-      continue;
-    }
-    const m = comp.model!;
-    const sizes = comp.files.map((f) => `${f.name} ${formatSize(Buffer.byteLength(f.text))}`).join(', ');
-    const facts = `${m.version}  ${m.permissions.length} permissions, ${m.roles.length} roles${m.scopes.length > 0 ? `, ${m.scopes.length} scopes` : ''}`;
-    const dir = comp.files[0]!.path.replace(/\/[^/]+$/, '');
-    if (r.writeError) {
-      println(io.stdout, `${c.red('✖')} ${name}  ${facts} → ${dir}/  ${c.red(`not written (${r.writeError.reason})`)}`);
-      continue;
-    }
-    for (const f of comp.files) bytes += Buffer.byteLength(f.text);
-    fileCount += comp.files.length;
-    let status: string;
-    if (options.check) status = r.stale.length > 0 ? c.red(`stale: ${r.stale.join(', ')}`) : c.green('up to date');
-    else
-      status =
-        r.written.length > 0
-          ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`)
-          : c.dim('unchanged');
-    println(
-      io.stdout,
-      `${r.stale.length > 0 ? c.red('✖') : c.green('✔')} ${name}  ${facts} → ${dir}/ (${sizes})  ${status}`,
-    );
-    for (const change of comp.lockfileChanged && !options.check ? (comp.allocation?.changes ?? []).slice(0, 8) : [])
-      println(io.stdout, c.dim(`    lockfile: ${change}`));
-    if (comp.lockfileChanged && !options.check && (comp.allocation?.changes.length ?? 0) > 8)
-      println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
+    if (!r.compilation.ok || r.writeError) continue;
+    for (const f of r.compilation.files) bytes += f.bytes;
+    fileCount += r.compilation.files.length;
   }
   const verb = options.check ? 'Checked' : 'Built';
   const failedSets = results.filter((r) => !r.compilation.ok || r.writeError).length;
@@ -197,6 +212,45 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   return failed ? EXIT.policy : EXIT.ok;
 }
 
+/** A set's YAML above this size is expected to take longer than the progress delay on its own. */
+const LONG_SET_BYTES = 2 * 1024 * 1024;
+
+/** The line that says what became of one set. */
+function printSetLine(io: Io, r: SetResult, check: boolean, c: ReturnType<typeof useColor>): void {
+  const comp = r.compilation;
+  const name = c.bold(comp.name);
+  if (!comp.ok) {
+    const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
+    println(
+      io.stdout,
+      `${c.red('✖')} ${name}: ${errors} error${errors === 1 ? '' : 's'}, nothing written${check ? '' : ' (the last good output stays in place)'}`,
+    );
+    return;
+  }
+  const m = comp.facts!;
+  const sizes = comp.files.map((f) => `${f.name} ${formatSize(f.bytes)}`).join(', ');
+  const facts = `${m.version}  ${m.permissions} permissions, ${m.roles} roles${m.scopes > 0 ? `, ${m.scopes} scopes` : ''}`;
+  const dir = comp.files[0]!.path.replace(/\/[^/]+$/, '');
+  if (r.writeError) {
+    println(io.stdout, `${c.red('✖')} ${name}  ${facts} → ${dir}/  ${c.red(`not written (${r.writeError.reason})`)}`);
+    return;
+  }
+  let status: string;
+  if (check) status = r.stale.length > 0 ? c.red(`stale: ${r.stale.join(', ')}`) : c.green('up to date');
+  else
+    status =
+      r.written.length > 0
+        ? c.yellow(`wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'}`)
+        : c.dim('unchanged');
+  println(
+    io.stdout,
+    `${r.stale.length > 0 ? c.red('✖') : c.green('✔')} ${name}  ${facts} → ${dir}/ (${sizes})  ${status}`,
+  );
+  const changes = comp.lockfileChanged && !check ? comp.changes : [];
+  for (const change of changes.slice(0, 8)) println(io.stdout, c.dim(`    lockfile: ${change}`));
+  if (changes.length > 8) println(io.stdout, c.dim(`    lockfile: … and ${changes.length - 8} more changes`));
+}
+
 export const registerBuild: RegisterCommand = (program, { io, run }) => {
   outputOptions(
     program
@@ -205,19 +259,28 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
       .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
       .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
       .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
-      .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+      .option('--locked', 'fail instead of changing a lockfile (for CI)')
+      .option('--no-cache', 'compile every set again, without reading or writing the build cache'),
     REPORT_FORMATS,
   ).action(
     run(
       async (
         path: string,
-        opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean },
+        opts: {
+          out: string;
+          check?: boolean;
+          locked?: boolean;
+          cache?: boolean;
+          format: ReportFormat;
+          color?: boolean;
+        },
       ) =>
         runBuild(io, {
           path,
           out: opts.out,
           check: opts.check === true,
           locked: opts.locked === true,
+          cache: opts.cache !== false,
           format: opts.format,
           color: opts.color,
         }),
