@@ -7,13 +7,12 @@ export const PROGRESS_DELAY_MS = 1000;
  * A one-line progress indicator on stderr ("building 3/12: crm …"), redrawn in place. Shown only
  * on a terminal, never in CI (`CI` set), never for `TERM=dumb`, and only once the work has taken
  * longer than PROGRESS_DELAY_MS; `clear()` erases it before any other output is written, so
- * results and progress never share a line.
+ * results and progress never share a line (the next `update` draws it again).
  */
 export class Progress {
   private readonly enabled: boolean;
   private readonly started: number;
   private shown = false;
-  private text = '';
   private readonly io: Io;
   private readonly now: () => number;
 
@@ -34,7 +33,6 @@ export class Progress {
    */
   update(text: string, long = false): void {
     if (!this.enabled) return;
-    this.text = text;
     if (!long && this.now() - this.started < PROGRESS_DELAY_MS) return;
     this.io.stderr.write(`\r\x1b[2K${text}`);
     this.shown = true;
@@ -45,10 +43,5 @@ export class Progress {
     if (!this.shown) return;
     this.io.stderr.write('\r\x1b[2K');
     this.shown = false;
-  }
-
-  /** Draws the last text again after results were printed, when the work goes on. */
-  redraw(): void {
-    if (this.text) this.update(this.text);
   }
 }
