@@ -101,6 +101,18 @@ describe('build cache', () => {
     expect((await build(w, { cache: false })).stdout).not.toContain('12345 roles');
   });
 
+  it('answers the build after a first build that wrote the lockfile and every generated file', async () => {
+    const w = workspace();
+    rmSync(w.generated, { recursive: true, force: true });
+    rmSync(path.join(w.policies, 'crm/policyc.lock.json'));
+    const first = await build(w);
+    expect(first.stdout).toMatch(/crm .*wrote 4 files/);
+    rewriteEntries(w.cache, (e) => (e.record.roles = 12345), true);
+    const r = await build(w);
+    expect(r.stdout).toMatch(/crm .* 12345 roles.*unchanged/);
+    expect(r.stdout).toMatch(/platform .* 12345 roles.*unchanged/);
+  });
+
   it('recompiles a set whose input changed, and only that set', async () => {
     const w = workspace();
     await build(w);

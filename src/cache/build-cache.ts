@@ -146,7 +146,8 @@ function keyOf(source: SetSource, outRoot: string, lockfile?: string): string {
   );
   for (const f of source.files) h.update(`${f.path}\0${f.size ?? f.bytes.length}\0${sha256(f.bytes)}\0`);
   const lock = lockfile !== undefined ? Buffer.from(lockfile) : source.lockfile?.bytes;
-  h.update(lock ? `lockfile ${source.lockfile?.path ?? ''}\0${sha256(lock)}` : 'no lockfile');
+  // The lockfile's place follows from the set's folder (in the key); its bytes are what matter.
+  h.update(lock ? `lockfile\0${sha256(lock)}` : 'no lockfile');
   h.update(JSON.stringify(source.readDiagnostics ?? []));
   return h.digest('hex');
 }
