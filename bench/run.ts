@@ -246,6 +246,23 @@ interface Section {
   readonly markdown: (results: any) => string;
 }
 
+/** The sections of an existing RESULTS.md by heading, for `--only` runs of sections that left no JSON behind. */
+function previousSections(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return out;
+  }
+  const parts = text.split(/^(?=## )/m);
+  for (const part of parts) {
+    const nl = part.indexOf('\n');
+    if (part.startsWith('## ') && nl > 0) out.set(part.slice(0, nl), part.slice(nl + 1).trim());
+  }
+  return out;
+}
+
 /** Every measurement, in the order run and printed. */
 const SECTIONS: readonly Section[] = [
   {
@@ -284,6 +301,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const results: Record<string, unknown> = {};
   const notes: Record<string, string> = {};
+  const previous = previousSections(path.join(HERE, 'RESULTS.md'));
   let ok = true;
   for (const section of SECTIONS) {
     const file = path.join(OUT, `${section.id}.json`);
@@ -321,7 +339,11 @@ async function main(): Promise<void> {
       '',
       x.heading,
       '',
-      `${notes[x.id] ?? ''}${results[x.id] ? x.markdown(results[x.id]) : 'failed or not run: see the output of the run'}`,
+      results[x.id]
+        ? `${notes[x.id] ?? ''}${x.markdown(results[x.id])}`
+        : only && !only.has(x.id) && previous.has(x.heading)
+          ? `(not measured by this run: kept from the previous bench/RESULTS.md)\n\n${previous.get(x.heading)!.replace(/^\(not measured by this run[^\n]*\n\n/, '')}`
+          : 'failed or not run: see the output of the run',
     ]),
     '',
   ].join('\n');
