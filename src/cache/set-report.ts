@@ -1,6 +1,7 @@
 import type { Compilation } from '../compile.js';
-import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { decodeFile, type SetSource, type SourceFile } from '../load/source.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { LineIndex } from '../diagnostics/span.js';
+import type { SetSource, SourceFile } from '../load/source.js';
 import { type BuildRecord, textDigest } from './build-cache.js';
 
 /**
@@ -60,6 +61,9 @@ export function recordOf(c: Compilation): BuildRecord {
   };
 }
 
+/** As decodeFile decodes (UTF-8, a leading BOM dropped), without its checks: these bytes passed them when the entry was recorded. */
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+
 /**
  * The report of a set found in the cache. Only the files its diagnostics point into are decoded
  * (for their code frames); nothing is parsed.
@@ -73,8 +77,8 @@ export function reportOfRecord(source: SetSource, r: BuildRecord): SetReport {
   const sourceFiles = new Map<string, SourceFile>();
   for (const raw of [...source.files, ...(source.lockfile ? [source.lockfile] : [])]) {
     if (!wanted.has(raw.path)) continue;
-    const file = decodeFile(raw, new Diagnostics());
-    if (file) sourceFiles.set(file.path, file);
+    const text = decoder.decode(raw.bytes);
+    sourceFiles.set(raw.path, { path: raw.path, text, lines: new LineIndex(text) });
   }
   return {
     name: r.name,
