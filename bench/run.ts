@@ -1,8 +1,11 @@
 /**
- * `npm run bench [-- --quick]`: check throughput, compiler scaling and watch latency, each in its
- * own child process (one after the other: the machine is shared and has few cores), then
+ * `npm run bench [-- --quick] [-- --only scale,types]`: every section of SECTIONS (check
+ * throughput, compiler scaling, watch latency, the report page, generated types at scale), each
+ * in its own child process (one after the other: the machine is shared and has few cores), then
  * bench/RESULTS.md (machine, Node version, date, command, every table) and the summary table
- * between the bench markers of README.md.
+ * between the bench markers of README.md. With `--only`, the other sections are taken from their
+ * last run's JSON in bench/.out/ (RESULTS.md says so). A new measurement is one more entry of
+ * SECTIONS and, when it has a target, one more row in `targets`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import {
 import { fmt, fmtBytes, fmtNs, machine, table } from './util.js';
 import { type WatchResults, watchMarkdown } from './watch-latency.js';
 import { RESULTS_HEADING as REPORT_HEADING, type ReportResults, reportMarkdown } from './report.js';
+import { type TypesResults, typesMarkdown } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -64,7 +68,8 @@ function tuned(s: ScaleResults): string {
 }
 
 /** The issue's targets against this run. */
-function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, w: WatchResults | undefined): Target[] {
+function targets(r: Results): Target[] {
+  const { throughput: t, scale: s, watch: w, types: ty } = r;
   const out: Target[] = [];
   const ratio = (wl: 'plain' | 'scoped' | 'multi') => (t ? findResult(t, wl, POLICYC)?.ratioToFloor : undefined);
   const rp = ratio('plain');
@@ -154,6 +159,28 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
     measured: `time ∝ (R·P)^k, flat shape: k = ${fmt(k)} in CLI, ${fmt(kw)} wall${km !== undefined ? `, ${fmt(km)} between the two largest sets` : ''}${kh !== undefined ? `; hierarchical: ${fmt(kh)} in CLI` : ''}${s?.quick ? ' (2 sizes only)' : ''}`,
     verdict: verdict(k === undefined ? undefined : Math.max(k, km ?? 0) <= 1.1),
   });
+  const flat = s?.cases.find((c) => c.shape === 'flat' && c.roles === 2000 && c.permissions === 5000);
+  out.push({
+    target:
+      'a warm build of the flat 2,000 × 5,000 set (nothing changed; what `build --check` in CI is) in < 1 s (issue 15)',
+    measured: flat?.warm
+      ? `${fmt(flat.warm.wallS)} s wall, ${fmtBytes(flat.warm.maxRssBytes)} peak RSS from the build cache; ${flat.warmNoCache ? `${fmt(flat.warmNoCache.wallS)} s with \`--no-cache\`` : 'not run without the cache'}`
+      : 'not run (--quick)',
+    verdict: verdict(flat?.warm ? flat.warm.ok && flat.warm.wallS < 1 : undefined),
+  });
+  out.push({
+    target:
+      'generated modules of 2,000 × 5,000 with 2,000 users and of 20,000 roles type-check under tsconfig.generated.json (issue 15)',
+    measured: ty
+      ? ty.results
+          .map(
+            (x) =>
+              `${x.roles.toLocaleString('en-US')} × ${x.permissions.toLocaleString('en-US')}, ${x.users.toLocaleString('en-US')} users (index.ts ${fmtBytes(x.indexBytes)}): ${x.tsc.ok ? 'type-checks' : 'fails'} in ${fmt(x.tsc.wallS)} s, ${fmtBytes(x.tsc.maxRssBytes)}`,
+          )
+          .join('; ')
+      : 'n/a',
+    verdict: verdict(ty && !ty.quick ? ty.results.every((x) => x.tsc.ok) : undefined),
+  });
   const worstWatch = w && w.sets.length > 0 ? Math.max(...w.sets.map((x) => x.medianRebuildMs)) : undefined;
   out.push({
     target: 'a one-role edit of a shipped set rebuilt by `policyc watch` in < 100 ms (median)',
@@ -167,18 +194,14 @@ function targets(t: ThroughputResults | undefined, s: ScaleResults | undefined, 
   return out;
 }
 
-function summary(
-  t: ThroughputResults | undefined,
-  s: ScaleResults | undefined,
-  w: WatchResults | undefined,
-  header: string,
-): string {
+function summary(r: Results, header: string): string {
+  const t = r.throughput;
   const parts = [
     header,
     '',
     table(
-      ['target (issue 6)', 'measured', ''],
-      targets(t, s, w).map((x) => [x.target, x.measured, x.verdict]),
+      ['target', 'measured', ''],
+      targets(r).map((x) => [x.target, x.measured, x.verdict]),
       ['l', 'l', 'l'],
     ),
   ];
@@ -205,39 +228,102 @@ function summary(
   return parts.join('\n');
 }
 
+/** What each section measured (undefined when it failed or never ran). */
+interface Results {
+  readonly throughput?: ThroughputResults | undefined;
+  readonly scale?: ScaleResults | undefined;
+  readonly watch?: WatchResults | undefined;
+  readonly report?: ReportResults | undefined;
+  readonly types?: TypesResults | undefined;
+}
+
+interface Section {
+  readonly id: keyof Results;
+  readonly heading: string;
+  readonly script: string;
+  readonly nodeFlags: readonly string[];
+  // biome-ignore lint/suspicious/noExplicitAny: each section's own results type; see Results
+  readonly markdown: (results: any) => string;
+}
+
+/** The sections of an existing RESULTS.md by heading, for `--only` runs of sections that left no JSON behind. */
+function previousSections(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return out;
+  }
+  const parts = text.split(/^(?=## )/m);
+  for (const part of parts) {
+    const nl = part.indexOf('\n');
+    if (part.startsWith('## ') && nl > 0) out.set(part.slice(0, nl), part.slice(nl + 1).trim());
+  }
+  return out;
+}
+
+/** Every measurement, in the order run and printed. */
+const SECTIONS: readonly Section[] = [
+  {
+    id: 'throughput',
+    heading: '## 1. Check throughput',
+    script: 'throughput.ts',
+    nodeFlags: ['--expose-gc'],
+    markdown: throughputMarkdown,
+  },
+  { id: 'scale', heading: '## 2. Compiler scaling', script: 'scale.ts', nodeFlags: [], markdown: scaleMarkdown },
+  {
+    id: 'watch',
+    heading: '## 3. Watch-mode rebuild latency',
+    script: 'watch-latency.ts',
+    nodeFlags: [],
+    markdown: watchMarkdown,
+  },
+  { id: 'report', heading: REPORT_HEADING, script: 'report.ts', nodeFlags: [], markdown: reportMarkdown },
+  {
+    id: 'types',
+    heading: '## 5. Generated types at scale (`tsc`)',
+    script: 'types.ts',
+    nodeFlags: [],
+    markdown: typesMarkdown,
+  },
+];
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const only = args.includes('--only') ? new Set((args[args.indexOf('--only') + 1] ?? '').split(',')) : undefined;
   const q = quick ? ['--quick'] : [];
   const started = new Date();
   const load0 = os.loadavg();
   mkdirSync(OUT, { recursive: true });
-  const files = {
-    throughput: path.join(OUT, 'throughput.json'),
-    scale: path.join(OUT, 'scale.json'),
-    watch: path.join(OUT, 'watch.json'),
-    report: path.join(OUT, 'report.json'),
-  };
   const t0 = Date.now();
-  process.stderr.write('# check throughput\n');
-  const okT = child('throughput.ts', ['--expose-gc'], [...q, '--json', files.throughput]);
-  process.stderr.write('\n# compiler scaling\n');
-  const okS = child('scale.ts', [], [...q, '--json', files.scale]);
-  process.stderr.write('\n# watch latency\n');
-  const okW = child('watch-latency.ts', [], [...q, '--json', files.watch]);
-  process.stderr.write('\n# report page\n');
-  const okR = child('report.ts', [], [...q, '--json', files.report]);
+  const results: Record<string, unknown> = {};
+  const notes: Record<string, string> = {};
+  const previous = previousSections(path.join(HERE, 'RESULTS.md'));
+  let ok = true;
+  for (const section of SECTIONS) {
+    const file = path.join(OUT, `${section.id}.json`);
+    if (only && !only.has(section.id)) {
+      results[section.id] = readJson(file);
+      if (results[section.id])
+        notes[section.id] = `(not measured by this run: from the last run that did, bench/.out/${section.id}.json)\n\n`;
+      continue;
+    }
+    process.stderr.write(`\n# ${section.heading.replace(/^## (\d+\. )?/, '')}\n`);
+    const done = child(section.script, section.nodeFlags, [...q, '--json', file]);
+    ok &&= done;
+    results[section.id] = done ? readJson(file) : undefined;
+  }
+  const r = results as Results;
   const seconds = (Date.now() - t0) / 1000;
-  const t = okT ? readJson<ThroughputResults>(files.throughput) : undefined;
-  const s = okS ? readJson<ScaleResults>(files.scale) : undefined;
-  const w = okW ? readJson<WatchResults>(files.watch) : undefined;
-  const rp = okR ? readJson<ReportResults>(files.report) : undefined;
   const m = machine();
   const load1 = os.loadavg();
-  const command = `npm run bench${quick ? ' -- --quick' : ''}`;
+  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
   const when = started.toISOString().replace(/\.\d+Z$/, 'Z');
   const header = `Measured with \`${command}\` on ${when.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}. The machine is shared: compare ratios measured in the same run, not absolute times. Full results: [bench/RESULTS.md](bench/RESULTS.md).`;
-  const results = [
+  const text = [
     '# Benchmark results',
     '',
     `- Command: \`${command}\`${quick ? ' (smoke run: fewer queries, rounds and edits; no 2,000 × 5,000 set)' : ''}`,
@@ -248,29 +334,25 @@ async function main(): Promise<void> {
     '',
     '## Summary',
     '',
-    summary(t, s, w, '').trim(),
-    '',
-    '## 1. Check throughput',
-    '',
-    t ? throughputMarkdown(t) : 'failed: see the output of the run',
-    '',
-    '## 2. Compiler scaling',
-    '',
-    s ? scaleMarkdown(s) : 'failed: see the output of the run',
-    '',
-    '## 3. Watch-mode rebuild latency',
-    '',
-    w ? watchMarkdown(w) : 'failed: see the output of the run',
-    '',
-    REPORT_HEADING,
-    '',
-    rp ? reportMarkdown(rp) : 'failed: see the output of the run',
+    summary(r, '').trim(),
+    ...SECTIONS.flatMap((x) => [
+      '',
+      x.heading,
+      '',
+      results[x.id]
+        ? `${notes[x.id] ?? ''}${x.markdown(results[x.id])}`
+        : only && !only.has(x.id) && previous.has(x.heading)
+          ? `(not measured by this run: kept from the previous bench/RESULTS.md)\n\n${previous.get(x.heading)!.replace(/^\(not measured by this run[^\n]*\n\n/, '')}`
+          : 'failed or not run: see the output of the run',
+    ]),
     '',
   ].join('\n');
-  writeFileSync(path.join(HERE, 'RESULTS.md'), results);
+  writeFileSync(path.join(HERE, 'RESULTS.md'), text);
   // Start-up and Gherkin steps (bench/startup.ts) write their own section after the others.
-  process.stderr.write('\n# start-up and Gherkin steps\n');
-  child('startup.ts', [], [...q, '--results']);
+  if (!only || only.has('startup')) {
+    process.stderr.write('\n# start-up and Gherkin steps\n');
+    child('startup.ts', [], [...q, '--results']);
+  }
   const readmePath = path.join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const begin = '<!-- bench:begin -->';
@@ -278,13 +360,13 @@ async function main(): Promise<void> {
   const i = readme.indexOf(begin);
   const j = readme.indexOf(end);
   if (i >= 0 && j > i) {
-    writeFileSync(readmePath, `${readme.slice(0, i + begin.length)}\n${summary(t, s, w, header)}\n${readme.slice(j)}`);
+    writeFileSync(readmePath, `${readme.slice(0, i + begin.length)}\n${summary(r, header)}\n${readme.slice(j)}`);
   } else {
     process.stderr.write('bench: README.md has no bench markers; the summary is only in bench/RESULTS.md\n');
   }
   process.stderr.write(`\nwrote bench/RESULTS.md and the README summary in ${fmt(seconds)} s\n`);
-  process.stdout.write(`${summary(t, s, w, header)}\n`);
-  if (!okT || !okS || !okW || !okR) process.exitCode = 1;
+  process.stdout.write(`${summary(r, header)}\n`);
+  if (!ok) process.exitCode = 1;
 }
 
 main().catch((error) => {

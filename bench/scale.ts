@@ -54,8 +54,10 @@ export interface ScaleResult extends ScaleCase {
   readonly yamlBytes: number;
   readonly yamlFiles: number;
   readonly cold: BuildRun;
-  /** Not run for the larger sets of a --quick run. */
+  /** The same build again, answered from the build cache. Not run for the larger sets of a --quick run. */
   readonly warm: BuildRun | undefined;
+  /** The same build again with `--no-cache`: parsed, resolved and emitted again (what every warm build was before the cache). */
+  readonly warmNoCache?: BuildRun | undefined;
   readonly indexBytes: number;
   readonly manifestBytes: number;
   readonly lockfileBytes: number;
@@ -170,6 +172,7 @@ export function timedBuild(
   setDir: string,
   outDir: string,
   nodeFlags: readonly string[] = [],
+  buildFlags: readonly string[] = [],
 ): BuildRun {
   const rss = path.join(OUT, 'maxrss.mjs');
   if (!HAS_TIME)
@@ -177,7 +180,16 @@ export function timedBuild(
       rss,
       "process.on('exit', () => process.stderr.write(`\\nmaxrss ${process.resourceUsage().maxRSS}\\n`));\n",
     );
-  const args = [...nodeFlags, ...(HAS_TIME ? [] : ['--import', rss]), launcher, 'build', setDir, '--out', outDir];
+  const args = [
+    ...nodeFlags,
+    ...(HAS_TIME ? [] : ['--import', rss]),
+    launcher,
+    'build',
+    setDir,
+    '--out',
+    outDir,
+    ...buildFlags,
+  ];
   const started = process.hrtime.bigint();
   const r = HAS_TIME
     ? spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], {
@@ -252,6 +264,11 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
   const warm = warmToo ? timedBuild(launcher, setDir, outDir) : undefined;
   if (warm)
     log(`    warm ${fmt(warm.wallS)} s, ${fmtBytes(warm.maxRssBytes)}${warm.ok ? '' : ` FAILED ${warm.message}`}`);
+  const warmNoCache = warmToo ? timedBuild(launcher, setDir, outDir, [], ['--no-cache']) : undefined;
+  if (warmNoCache)
+    log(
+      `    warm --no-cache ${fmt(warmNoCache.wallS)} s, ${fmtBytes(warmNoCache.maxRssBytes)}${warmNoCache.ok ? '' : ` FAILED ${warmNoCache.message}`}`,
+    );
   const index = path.join(outDir, name, 'index.ts');
   const text = existsSync(index) ? readFileSync(index, 'utf8') : '';
   const access = /const ACCESS = decodeWords\("([^"]*)"/.exec(text)?.[1]?.length ?? 0;
@@ -263,6 +280,7 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
     yamlFiles,
     cold,
     warm,
+    warmNoCache,
     indexBytes: fileSize(index),
     manifestBytes: fileSize(path.join(outDir, name, 'manifest.json')),
     lockfileBytes: fileSize(path.join(setDir, 'policyc.lock.json')),
@@ -454,7 +472,7 @@ export function runScale(
 export function scaleMarkdown(s: ScaleResults): string {
   const out: string[] = [];
   out.push(
-    `CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output. Warm: the same build again (lockfile and output present, nothing to write).\n`,
+    `CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output. Warm: the same build again (lockfile and output present, nothing to write), answered from the build cache (\`node_modules/.cache/policyc\`); warm \`--no-cache\`: once more without the cache (parsed, resolved and emitted again, as every warm build was before the cache).\n`,
   );
   out.push(
     table(
@@ -468,6 +486,8 @@ export function scaleMarkdown(s: ScaleResults): string {
         'warm wall',
         'warm in CLI',
         'warm peak RSS',
+        'warm --no-cache wall',
+        'warm --no-cache in CLI',
       ],
       s.cases.map((c) => [
         `${c.roles.toLocaleString('en-US')} × ${c.permissions.toLocaleString('en-US')}`,
@@ -479,8 +499,14 @@ export function scaleMarkdown(s: ScaleResults): string {
         !c.warm ? 'not run' : c.warm.ok ? `${fmt(c.warm.wallS)} s` : `failed: ${c.warm.message}`,
         fmtMs(c.warm?.internalMs),
         fmtBytes(c.warm?.maxRssBytes),
+        !c.warmNoCache
+          ? 'not run'
+          : c.warmNoCache.ok
+            ? `${fmt(c.warmNoCache.wallS)} s`
+            : `failed: ${c.warmNoCache.message}`,
+        fmtMs(c.warmNoCache?.internalMs),
       ]),
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
   out.push('\nFitted growth (least squares on log-log over the sizes above; time ∝ (R·P)^k):\n');
