@@ -147,9 +147,14 @@ export function startWatch(options: WatchOptions): WatchHandle {
         settleTimers.delete(dir);
         if (closed || running.has(dir) || timers.has(dir)) return;
         const previous = built.get(dir);
-        void readSetFolder(dir, new Diagnostics()).then((now) => {
-          if (previous && !sameFiles(previous, now)) schedule(dir);
-        });
+        // A folder that cannot be read any more (deleted, renamed) has nothing to settle: the
+        // change that removed it schedules the rebuild that reports it.
+        readSetFolder(dir, new Diagnostics()).then(
+          (now) => {
+            if (!closed && previous && !sameFiles(previous, now)) schedule(dir);
+          },
+          () => undefined,
+        );
       }, 100),
     );
   };

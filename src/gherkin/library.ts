@@ -37,6 +37,13 @@ function stepFunction(spec: StepSpec): (...args: unknown[]) => Promise<void> {
 }
 
 /**
+ * How long one of policyc's steps may take. The first step about a set (or a changed copy of it)
+ * compiles it: about a second on an idle machine, many times that on a loaded CI runner, where
+ * cucumber's default of 5 s failed a step that was only waiting for a CPU.
+ */
+const STEP_TIMEOUT_MS = 60_000;
+
+/**
  * Registers policyc's steps with cucumber. Call it from a support file of your own cucumber
  * setup, or import `policyc/steps`, which does. The steps keep their state on whatever World
  * the project uses; the world parameter `policies` names the folder of the policy sets
@@ -45,7 +52,7 @@ function stepFunction(spec: StepSpec): (...args: unknown[]) => Promise<void> {
 export function registerPolicySteps(): void {
   for (const spec of STEPS) {
     const define = spec.keyword === 'Given' ? Given : spec.keyword === 'When' ? When : Then;
-    define(spec.pattern, stepFunction(spec));
+    define(spec.pattern, { timeout: STEP_TIMEOUT_MS }, stepFunction(spec));
   }
 }
 
