@@ -1340,35 +1340,45 @@ export interface StoredRoleMove {
 /** Stored role ids read as today's roles: the subject, the roles it holds, what moved, what was unknown. */
 export interface StoredRoles {
   readonly subject: Subject;
-  /** The active roles held, each once, in the order first met. */
-  readonly roles: readonly RoleId[];
+  /** The roles held, each once, in the order first met: active compiled ids, and run-time roles by the id `defineRole` gave them. */
+  readonly roles: readonly (RoleId | (string & {}))[];
   /** Previous ids of renamed roles, and retired roles followed to their transfer target. */
   readonly moved: readonly StoredRoleMove[];
-  /** The stored values that are no role of this set (nor ever were): they give nothing. */
+  /** The stored values that are no role of this set (nor ever were) nor a run-time role defined in this process: they give nothing. */
   readonly unknown: readonly string[];
 }
 
 /**
  * Reads role ids stored in a database or a token, which outlive renames and retirements: an
  * active id is itself, a renamed role's previous id is the role, a retired role's id follows
- * its transfer (`transfers`), anything else is reported in `unknown` and gives nothing. An empty
- * list holds the default role; a list of only unknown ids holds nothing.
+ * its transfer (`transfers`), the id of a run-time role defined in this process (`defineRole`'s
+ * `id`, namespaced when it was defined in one) is that role, anything else is reported in
+ * `unknown` and gives nothing. An empty list holds the default role; a list of only unknown
+ * ids holds nothing. Compiled ids never contain "/", so a namespaced run-time id never meets one.
  */
 export function storedRoles(ids: readonly (RoleId | DeprecatedRoleId | RetiredRoleId | (string & {}))[]): StoredRoles {
-  const roles: RoleId[] = [];
+  const roles: string[] = [];
+  const numbers: RoleNo[] = [];
   const moved: StoredRoleMove[] = [];
   const unknown: string[] = [];
   const list: readonly unknown[] = Array.isArray(ids) ? ids : [];
   for (const id of list) {
     const to = typeof id === "string" ? transferTarget(id) : undefined;
     if (to === undefined) {
-      unknown.push(id as string);
+      const custom = CUSTOM.byId.get(id);
+      if (custom === undefined) unknown.push(id as string);
+      else if (!roles.includes(id as string)) {
+        roles.push(id as string);
+        numbers.push(custom);
+      }
       continue;
     }
     if (to !== id) moved.push({ from: id as string, to, reason: ROLE_NO.has(id) ? "renamed" : "retired" });
-    if (!roles.includes(to)) roles.push(to);
+    if (!roles.includes(to)) {
+      roles.push(to);
+      numbers.push(ROLE_NO.get(to)!);
+    }
   }
-  const numbers = roles.map((r) => ROLE_NO.get(r)!);
   // An empty stored list is a user with no roles (the default role); unknown ids are not.
   return { subject: new Subject(numbers, Array.isArray(ids) && list.length === 0), roles: Object.freeze(roles), moved: Object.freeze(moved), unknown: Object.freeze(unknown) };
 }
@@ -1420,7 +1430,14 @@ export interface DefinitionProblem {
 
 /** What `defineRole` returns: the role number and the canonical definition, or the errors. Warnings in both cases. */
 export type DefineRoleResult =
-  | { readonly ok: true; readonly role: RoleNo; readonly definition: RoleDefinition; readonly warnings: readonly DefinitionProblem[] }
+  | {
+      readonly ok: true;
+      readonly role: RoleNo;
+      /** The id the module knows the role by (`roleNo`, `check`, `storedRoles`, `removeRole`): `namespace/id` when defined in a namespace, else the definition's id. */
+      readonly id: string;
+      readonly definition: RoleDefinition;
+      readonly warnings: readonly DefinitionProblem[];
+    }
   | { readonly ok: false; readonly errors: readonly DefinitionProblem[]; readonly warnings: readonly DefinitionProblem[] };
 
 /** What `checkRoleDefinition` returns: the canonical definition, or the errors. Warnings in both cases. */
@@ -1437,6 +1454,13 @@ export interface DefineRoleOptions {
    * was accepted before).
    */
   readonly grantedBy?: Subject | RoleNo;
+  /**
+   * The tenant (or any owner) the role belongs to, for an application that serves many: the
+   * role is known as `namespace/id`, so two tenants may both define "night-shift", and no id a
+   * compiled set adds later can meet it (compiled ids never contain "/"). The stored definition
+   * keeps the tenant's own id. A namespace is written as an id is.
+   */
+  readonly namespace?: string;
 }
 
 // Bounds on input size: beyond them a definition is rejected before it is read further.
@@ -1473,6 +1497,9 @@ const WIDEST_LEVEL = SCOPE_ORDER.length - 1;
 
 /** Canonical definitions of the run-time roles, by row. */
 const DEFINITIONS: (RoleDefinition | undefined)[] = [];
+
+/** The namespace of each run-time role, by row ("" for none). */
+const NAMESPACES: string[] = [];
 
 /** A JSON Pointer (RFC 6901) to a place in the definition. */
 const pointer = (...parts: (string | number)[]) => {
@@ -1651,12 +1678,16 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
   }
   let options_ = options;
   if (options_ !== undefined && (typeof options_ !== "object" || options_ === null)) options_ = undefined;
+  const namespace = options_?.namespace;
+  if (namespace !== undefined && (typeof namespace !== "string" || namespace.length > 128 || !KEY.test(namespace))) {
+    error("", "options.namespace is not a namespace", "a namespace is written as an id: ASCII letters, digits, '_', '.' and '-' (at most 128), such as a tenant id");
+  }
 
   // id and title.
   const id = field.get("id");
   if (typeof id !== "string" || id.length > 128 || !KEY.test(id)) {
     error("/id", typeof id === "string" ? `${show(id)} is not a role id` : "the id is missing or not a string", "an id is ASCII letters, digits, '_', '.' and '-', starting with a letter, digit or '_' (at most 128)");
-  } else if (ROLE_BY_ID.has(id) || ROLE_SUCCESSOR.has(id)) {
+  } else if (namespace === undefined && (ROLE_BY_ID.has(id) || ROLE_SUCCESSOR.has(id))) {
     error("/id", `\`${id}\` is a role of the compiled set`, "pick another id; run-time roles cannot replace compiled ones");
   }
   const title = field.get("title");
@@ -1936,29 +1967,35 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
     ...(Object.keys(collections).length > 0 ? { collections: Object.freeze(collections) } : {}),
   });
   if (!install) return { ok: true, definition: canonical, warnings: Object.freeze(warnings) };
-  const existing = CUSTOM.byId.get(id);
+  const key = namespace === undefined ? (id as string) : `${namespace}/${id as string}`;
+  const existing = CUSTOM.byId.get(key);
   if (existing === undefined && CUSTOM.count >= MAX_CUSTOM_ROLES) {
     error("", `this module already holds ${MAX_CUSTOM_ROLES} run-time roles`);
     return fail();
   }
-  const role = storeCustomRow(id as string, rows, existing === undefined ? CUSTOM.count : customRow(existing));
-  CUSTOM.byId.set(id, role);
+  const role = storeCustomRow(key, rows, existing === undefined ? CUSTOM.count : customRow(existing));
+  CUSTOM.byId.set(key, role);
   DEFINITIONS[customRow(role)] = canonical;
-  return { ok: true, role, definition: canonical, warnings: Object.freeze(warnings) };
+  NAMESPACES[customRow(role)] = namespace ?? "";
+  return { ok: true, role, id: key, definition: canonical, warnings: Object.freeze(warnings) };
 }
 
-/** The canonical definition of a run-time role (by number or id), to store or show; undefined for anything else. */
+/** The canonical definition of a run-time role (by number, or by the id `defineRole` gave it: `namespace/id` in a namespace), to store or show; undefined for anything else. */
 export function roleDefinition(role: RoleNo | string): RoleDefinition | undefined {
   const r = customRow(typeof role === "string" ? CUSTOM.byId.get(role) : role);
   return r < 0 ? undefined : DEFINITIONS[r];
 }
 
-/** The canonical definitions of every run-time role of this process, in the order defined. */
-export function customRoles(): readonly RoleDefinition[] {
-  return DEFINITIONS.filter((d): d is RoleDefinition => d !== undefined);
+/** The canonical definitions of the run-time roles of this process, in the order defined: those of one namespace when given, else every one. */
+export function customRoles(namespace?: string): readonly RoleDefinition[] {
+  const out: RoleDefinition[] = [];
+  DEFINITIONS.forEach((d, r) => {
+    if (d !== undefined && (namespace === undefined || NAMESPACES[r] === namespace)) out.push(d);
+  });
+  return out;
 }
 
-/** Removes a run-time role: its number denies everything from now on (never reused). Returns whether there was one. */
+/** Removes a run-time role (by the id `defineRole` gave it): its number denies everything from now on (never reused). Returns whether there was one. */
 export function removeRole(id: string): boolean {
   const role = CUSTOM.byId.get(id);
   if (role === undefined) return false;
