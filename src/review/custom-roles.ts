@@ -256,20 +256,20 @@ function spanAt(doc: ReturnType<typeof parseDocument> | null, file: SourceFile, 
 // ---- the set's own defineRole ----
 
 /** A problem `defineRole` reports: a JSON Pointer into the definition, a reason, maybe a hint. */
-interface Problem {
+export interface Problem {
   readonly path: string;
   readonly reason: string;
   readonly hint?: string;
 }
 
 /** The parts of a generated module this file calls. */
-interface RoleModule {
+export interface RoleModule {
   readonly Permission: Readonly<Record<string, number>>;
   readonly Scope: Readonly<Record<string, number>>;
   can(role: number, permission: number, scope?: number): boolean;
   defineRole(
     definition: unknown,
-    options?: { namespace?: string },
+    options?: { namespace?: string; grantedBy?: unknown },
   ):
     | { ok: true; role: number; id: string; definition: CanonicalDefinition; warnings: readonly Problem[] }
     | { ok: false; errors: readonly Problem[]; warnings: readonly Problem[] };
@@ -382,7 +382,9 @@ export function installCustomRoles(
       });
       continue;
     }
-    const role = roleInfo(model, g, r.role, r.id, r.definition, r.warnings, (p) => spanOf(s.file, `${s.pointer}${p}`));
+    const role = customRoleInfo(model, g, r.role, r.id, r.definition, r.warnings, (p) =>
+      spanOf(s.file, `${s.pointer}${p}`),
+    );
     added.push(role);
     roles.push({ stored: s, key: r.id, ok: true, definition: r.definition, errors: [], warnings: r.warnings, role });
   }
@@ -394,8 +396,12 @@ export function installCustomRoles(
   return { model: withRoles, roles };
 }
 
-/** The model's view of a run-time role: its declared parts from the canonical definition, its effective access from the module. */
-function roleInfo(
+/**
+ * The model's view of a run-time role: its declared parts from the canonical definition (so the
+ * reference evaluator and explain read its grants as written), its effective access from the
+ * module's rows. `no` is the role's number in `g`.
+ */
+export function customRoleInfo(
   model: Model,
   g: RoleModule,
   no: number,
