@@ -16,80 +16,43 @@ import { ROOT } from './support/sets.js';
  * tickets:archive gone, tickets:close new).
  */
 let dir: string;
+/** The example of the README: the two versions and stored definitions, committed. */
+const EXAMPLE = path.join(ROOT, 'docs/examples/review');
 
 async function policyc(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return policycIn(dir, ...argv);
+}
+
+async function policycIn(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
     stdout: { write: (s: string) => (stdout += s), isTTY: false },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    cwd: dir,
+    cwd,
     env: {},
   };
   const code = await main([...argv, '--no-color'], io);
   return { code, stdout, stderr };
 }
 
-const V1 = `apiVersion: policyc/v1
-kind: PolicySet
-metadata: { name: lifecycle }
-spec: { version: 1.0.0, defaultRole: member }
----
-apiVersion: policyc/v1
-kind: Catalog
-metadata: { name: tickets }
-spec:
-  actions: [{ name: view }, { name: edit, implies: [view] }, { name: archive }]
-  resources: [{ name: tickets, title: Tickets }]
-  permissions:
-    - { id: tickets:view, title: View tickets }
-    - { id: tickets:edit, title: Edit tickets }
-    - { id: tickets:archive, title: Archive tickets }
----
-apiVersion: policyc/v1
-kind: Role
-metadata: { name: member }
-spec: { title: Member, description: Reads tickets., grants: [tickets:view] }
----
-apiVersion: policyc/v1
-kind: Role
-metadata: { name: supervisor }
-spec: { title: Supervisor, description: Edits tickets., grants: [tickets:edit] }
----
-apiVersion: policyc/v1
-kind: Role
-metadata: { name: agent }
-spec: { title: Agent, description: Archives tickets., grants: [tickets:archive] }
-`;
-
-const ACME = `{
-  "namespace": "acme",
-  "roles": [
-    { "id": "triage", "title": "Triage", "inherits": ["agent", "supervisor"], "grants": ["tickets:edit", "tickets:archive"] },
-    { "id": "all-tickets", "title": "All tickets", "grants": ["tickets:*"] }
-  ]
-}
-`;
-const GLOBEX = `{ "namespace": "globex", "roles": [{ "id": "triage", "title": "Triage", "grants": ["tickets:view"] }] }\n`;
-
 beforeAll(() => {
+  // A scratch copy of the example, for the tests that write bad files beside it.
   dir = mkdtempSync(path.join(tmpdir(), 'policyc-custom-'));
-  const lifecycle = path.join(ROOT, 'test/fixtures/golden/lifecycle/policies/lifecycle');
-  mkdirSync(path.join(dir, 'v1/lifecycle'), { recursive: true });
-  writeFileSync(path.join(dir, 'v1/lifecycle/set.yaml'), V1);
-  cpSync(path.join(lifecycle, 'policyc.lock.json'), path.join(dir, 'v1/lifecycle/policyc.lock.json'));
-  cpSync(lifecycle, path.join(dir, 'v2/lifecycle'), { recursive: true });
-  mkdirSync(path.join(dir, 'custom-roles'));
-  writeFileSync(path.join(dir, 'custom-roles/acme.json'), ACME);
-  writeFileSync(path.join(dir, 'custom-roles/globex.json'), GLOBEX);
+  cpSync(EXAMPLE, dir, { recursive: true });
 });
 
 describe('policyc diff --custom-roles', () => {
   it('says per run-time role what it gains and loses on the upgrade, wildcards and inheritance explained, with the warnings', async () => {
-    const r = await policyc('diff', './v1', './v2', '--custom-roles', 'custom-roles');
+    const r = await policycIn(EXAMPLE, 'diff', 'v1', 'v2', '--custom-roles', 'custom-roles');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const section = r.stdout.slice(r.stdout.indexOf('Run-time roles'));
+    // README.md shows this run (docs/examples/review).
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(
+      `$ cd docs/examples/review && npx policyc diff v1 v2 --custom-roles custom-roles\n[…]\n${section}`,
+    );
     expect(section).toBe(`Run-time roles from custom-roles: 3 definitions
   lifecycle 1.0.0 → 2.0.0
     ~ acme/triage (Triage): gains 1, loses 1  custom-roles/acme.json:4
@@ -258,6 +221,9 @@ describe('policyc explain --custom-roles', () => {
     );
     expect(no.code).toBe(1);
     expect(no.stdout).toContain('roles that have it: lead, acme/triage, acme/all-tickets');
-    expect(readFileSync(path.join(dir, 'custom-roles/acme.json'), 'utf8')).toBe(ACME); // read, never rewritten
+    // Read, never rewritten.
+    expect(readFileSync(path.join(dir, 'custom-roles/acme.json'), 'utf8')).toBe(
+      readFileSync(path.join(EXAMPLE, 'custom-roles/acme.json'), 'utf8'),
+    );
   });
 });
