@@ -362,6 +362,87 @@ describe('no escalation: options.grantedBy', () => {
 });
 
 describe('storage across versions', () => {
+  const apps = (entries: string, extra = '') => `
+apiVersion: policyc/v1
+kind: PolicySet
+metadata: { name: apps }
+spec: { version: 1.0.0, defaultRole: member }
+---
+apiVersion: policyc/v1
+kind: Catalog
+metadata: { name: apps }
+spec:
+  actions: [{ name: view }]
+  resources: [{ name: docs, title: Docs }]
+  permissions: [{ id: docs:view, title: View docs }]
+  collections:
+    - name: integrations
+      title: Integrations
+      entries: [${entries}]
+${extra}---
+apiVersion: policyc/v1
+kind: Role
+metadata: { name: member }
+spec: { title: Member, description: Reads docs., grants: [docs:view] }
+`;
+  const boards = `    - name: boards
+      title: Boards
+      entries: [kanban]
+`;
+  it('collection entries removed from the catalog: left out of allow with a warning, an error in except (leaving them out would widen)', async () => {
+    const one = await compileMemory('apps', { 'set.yaml': apps('stripe, slack, jira', boards) });
+    const stored = [
+      {
+        id: 'a',
+        title: 'A',
+        grants: [],
+        collections: { integrations: { mode: 'allow', entries: ['stripe', 'jira'] } },
+      },
+      { id: 'b', title: 'B', grants: [], collections: { integrations: { mode: 'allow', entries: ['jira'] } } },
+      { id: 'c', title: 'C', grants: [], collections: { integrations: { mode: 'except', entries: ['jira'] } } },
+      { id: 'd', title: 'D', grants: [], collections: { boards: { mode: 'all' } } },
+    ].map((d) => JSON.stringify(ok(one.g.defineRole(d)).definition));
+    const two = await compileMemory('apps', { 'set.yaml': apps('stripe, slack') }, one.lockfile);
+    const [a, b, c, d] = stored.map((json) => two.g.defineRole(JSON.parse(json)));
+    expect(ok(a!).definition.collections).toEqual({ integrations: { mode: 'allow', entries: ['stripe'] } });
+    expect(a!.warnings).toEqual([
+      {
+        path: '/collections/integrations/entries/1',
+        reason: 'entry `jira` of `integrations` no longer exists in this version of the catalog; it is left out',
+      },
+    ]);
+    expect(two.g.canUse(ok(a!).role, 'integrations', 'jira')).toBe(false);
+    expect(ok(b!).definition.collections).toBeUndefined();
+    expect(b!.warnings.map((w) => w.reason)).toContain(
+      'every entry the rule allowed no longer exists; the rule gives nothing and is left out',
+    );
+    expect(c!.ok).toBe(false);
+    if (!c!.ok)
+      expect(c!.errors).toEqual([
+        {
+          path: '/collections/integrations/entries/0',
+          reason: 'entry `jira` of `integrations` no longer exists in this version of the catalog',
+          hint: 'remove it from the exceptions and save the role again (leaving it out here would allow what it excluded)',
+        },
+      ]);
+    expect(ok(d!).warnings).toEqual([
+      {
+        path: '/collections/boards',
+        reason:
+          'collection `boards` no longer exists in this version of the catalog; the rule gives nothing and is left out',
+      },
+    ]);
+    // A typo is still an error, not a warning.
+    expect(
+      two.g.defineRole({
+        id: 'e',
+        title: 'E',
+        grants: [],
+        collections: { integrations: { mode: 'allow', entries: ['jirra'] } },
+      }).ok,
+    ).toBe(false);
+  });
+
   const v1 = `
 apiVersion: policyc/v1
 kind: PolicySet

@@ -525,6 +525,9 @@ const RESOURCES: ReadonlyMap<string, readonly number[]> = /* @__PURE__ */ new Ma
 /** Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers). */
 const RETIRED_PERMISSIONS: ReadonlySet<string> = /* @__PURE__ */ new Set<string>([]);
 
+/** Collection entries of earlier versions that no longer exist, by collection (a removed collection lists every entry it had). */
+const RETIRED_ENTRIES: ReadonlyMap<string, ReadonlySet<string>> = /* @__PURE__ */ new Map<string, ReadonlySet<string>>();
+
 /** The modes each collection offers. */
 const COLLECTION_MODES: ReadonlyMap<string, readonly ("all" | "allow" | "except")[]> = /* @__PURE__ */ new Map<string, readonly ("all" | "allow" | "except")[]>([]);
 
@@ -1347,6 +1350,11 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         const table = COLLECTIONS.get(name);
         const modes = COLLECTION_MODES.get(name);
         if (table === undefined || modes === undefined) {
+          // A collection of an earlier version: its rule can allow nothing now (canUse denies unknown collections).
+          if (RETIRED_ENTRIES.has(name)) {
+            warnings.push({ path, reason: `collection \`${name}\` no longer exists in this version of the catalog; the rule gives nothing and is left out` });
+            continue;
+          }
           const near = closest(name, COLLECTIONS.keys());
           error(path, `unknown collection ${show(name)}`, near !== undefined ? `did you mean \`${near}\`?` : `the collections are ${[...COLLECTIONS.keys()].join(", ") || "none"}`);
           continue;
@@ -1388,8 +1396,16 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
           const paths: string[] = [];
           const subtree = new Uint32Array(table.words);
           let bad = false;
+          const retired = RETIRED_ENTRIES.get(name);
           items.forEach((entry, j) => {
             const at = pointer("collections", name, "entries", j);
+            if (typeof entry === "string" && retired?.has(entry) && !table.index.has(entry)) {
+              // Left out of `allow`, it narrows; left out of `except`, it would widen (the path would
+              // read as an unknown entry, allowed under except): fail closed and ask for a new save.
+              if (mode === "allow") return warnings.push({ path: at, reason: `entry \`${entry}\` of \`${name}\` no longer exists in this version of the catalog; it is left out` });
+              bad = true;
+              return error(at, `entry \`${entry}\` of \`${name}\` no longer exists in this version of the catalog`, "remove it from the exceptions and save the role again (leaving it out here would allow what it excluded)");
+            }
             if (typeof entry !== "string" || !table.index.has(entry)) {
               bad = true;
               const near = typeof entry === "string" ? closest(entry, table.index.keys()) : undefined;
@@ -1407,6 +1423,11 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
             }
           });
           if (bad) continue;
+          if (paths.length === 0) {
+            // Every listed entry is gone (allow only, see above): the rule allows nothing now.
+            warnings.push({ path, reason: `every entry the rule allowed no longer exists; the rule gives nothing and is left out` });
+            continue;
+          }
           // allow: the listed subtrees, and entries added below them after the build (src/model/collections.ts ruleAccess).
           if (mode === "allow") mine.allowed.set(subtree);
           else {
