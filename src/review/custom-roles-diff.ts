@@ -171,11 +171,13 @@ export function customRoleReviewJson(r: CustomRoleReview): Record<string, unknow
 }
 
 /** Lines of one run-time role's change, with `tick` quoting ids. */
-function entryLines(e: CustomRoleEntry, t: (s: string) => string): string[] {
+function entryLines(e: CustomRoleEntry, t: (s: string) => string, prose: (s: string) => string = (s) => s): string[] {
   const out: string[] = [];
   if (e.status === 'rejected') {
     for (const x of e.errors)
-      out.push(`✖ rejected: ${x.path || '(the definition)'}: ${x.reason}${x.hint ? ` (${x.hint})` : ''}`);
+      out.push(
+        `✖ rejected: ${prose(x.path || '(the definition)')}: ${prose(x.reason)}${x.hint ? ` (${prose(x.hint)})` : ''}`,
+      );
   }
   for (const p of e.access?.permissions ?? []) {
     const more = p.change === 'gained' || p.change === 'widened';
@@ -186,8 +188,8 @@ function entryLines(e: CustomRoleEntry, t: (s: string) => string): string[] {
     );
   }
   for (const c of e.access?.collections ?? []) for (const phrase of collectionPhrases(c, t)) out.push(`~ ${phrase}`);
-  for (const x of e.escalations) out.push(`▲ escalation: ${x.message}`);
-  for (const w of e.warnings) out.push(`! ${w.path}: ${w.reason} (${w.file}:${w.line})`);
+  for (const x of e.escalations) out.push(`▲ escalation: ${prose(x.message)}`);
+  for (const w of e.warnings) out.push(`! ${prose(w.path)}: ${prose(w.reason)} (${prose(`${w.file}:${w.line}`)})`);
   return out;
 }
 
@@ -218,6 +220,8 @@ export function renderCustomRoleReviewText(r: CustomRoleReview, c: Colors): stri
   return `${out.join('\n')}\n`;
 }
 
+const MD_SIGN: Readonly<Record<string, string>> = { '+': '➕', '-': '➖', '~': '↔', '!': '⚠', '▲': '⚠', '✖': '✖' };
+
 /** The run-time roles section of `diff` for a pull-request comment. */
 export function renderCustomRoleReviewMarkdown(r: CustomRoleReview): string {
   const out: string[] = ['', `### Run-time roles`, ''];
@@ -227,7 +231,9 @@ export function renderCustomRoleReviewMarkdown(r: CustomRoleReview): string {
     for (const e of s.roles) {
       const title = e.title ? ` (${mdInline(e.title)})` : '';
       out.push(`- ${tick(e.role)}${title}: ${mdInline(statusWord(e))} — ${tick(`${e.file}:${e.line}`)}`);
-      for (const line of entryLines(e, tick)) out.push(`  - ${line.replace(/^[+\-~▲!✖] /, (m) => `${m.trim()} `)}`);
+      // Signs as symbols a list item cannot mistake for markup ("- -" would nest a list).
+      for (const line of entryLines(e, tick, mdInline))
+        out.push(`  - ${line.replace(/^([+\-~▲!✖]) /, (_, m: string) => `${MD_SIGN[m] ?? m} `)}`);
     }
   }
   return `${out.join('\n')}\n`;
