@@ -45,9 +45,15 @@ function stepFunction(spec: StepSpec): (...args: unknown[]) => Promise<void> {
 export function registerPolicySteps(): void {
   for (const spec of STEPS) {
     const define = spec.keyword === 'Given' ? Given : spec.keyword === 'When' ? When : Then;
-    define(spec.pattern, stepFunction(spec));
+    define(spec.pattern, { timeout: STEP_TIMEOUT_MS }, stepFunction(spec));
   }
 }
+
+/**
+ * Cucumber's default of 5 s is too short for the first step of a run: it compiles the set and
+ * loads its module cold (ts-morph), which takes longer than that on a loaded CI machine.
+ */
+const STEP_TIMEOUT_MS = 60_000;
 
 /**
  * A cucumber support code library with policyc's steps and, optionally, a project's own support
