@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Rebuilds dist/ first when src/ is newer: tests that run bin/policyc.js run the current source.
+    globalSetup: ['test/support/global-setup.ts'],
     // Property and differential tests compile many policies; give them room on a shared 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -17,3 +17,8 @@ export { emitSet, type Emitted, type EmittedFile } from './emit/emit.js';
 export { loadGeneratedModule } from './emit/load.js';
 export { startWatch, type WatchEvent, type WatchHandle, type WatchOptions } from './watch.js';
 export { main } from './cli/main.js';
+export { runPipeline, type PipelineRun, type StageTiming } from './pipeline/run.js';
+export { STAGE_NAMES, STAGES, type Stage, type StageName } from './pipeline/stages.js';
+export type { JsonDiagnostic } from './diagnostics/render.js';
+export type { CheckReport, CheckSetReport } from './cli/report.js';
+export type { BuildReport, BuildSetReport } from './cli/commands/build.js';

@@ -6,7 +6,6 @@ import { type Compilation, compileSet } from './compile.js';
 import { Diagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discoverSets, LOCKFILE_NAME, readSetFolder } from './load/discover.js';
 import type { SetSource } from './load/source.js';
-import { WriteError, writeFailure, writeFilesAtomic } from './output/write.js';
 
 /** What one (re)build of a set did. */
 export interface WatchEvent {
@@ -79,24 +78,22 @@ export function startWatch(options: WatchOptions): WatchHandle {
       built.set(dir, source);
       let cache = caches.get(dir);
       if (!cache) caches.set(dir, (cache = new Map()));
-      const compilation = compileSet(source, { outRoot: options.out, locked: options.locked === true, cache });
-      let written: readonly string[] = [];
-      let failure: Diagnostic | undefined;
-      if (compilation.ok) {
-        try {
-          written = writeFilesAtomic(compilation.files).written;
-        } catch (error) {
-          if (!(error instanceof WriteError)) throw error;
-          failure = writeFailure(error);
-        }
-      }
+      // Every stage; `write` replaces the generated files and leaves the lockfile to `policyc build`.
+      const compilation = compileSet(source, {
+        outRoot: options.out,
+        locked: options.locked === true,
+        cache,
+        write: { mode: 'write', lockfile: false },
+      });
+      const written = compilation.output.written;
+      const failure = compilation.output.diagnostics;
       options.onEvent({
-        kind: compilation.ok && !failure ? 'built' : 'failed',
+        kind: compilation.ok && failure.length === 0 ? 'built' : 'failed',
         set: compilation.model?.name ?? name,
         ms: performance.now() - started,
         written,
         compilation,
-        diagnostics: failure ? [...compilation.diagnostics, failure] : compilation.diagnostics,
+        diagnostics: [...compilation.diagnostics, ...failure],
         initial,
         lockfilePending: compilation.ok && compilation.lockfileChanged ? (compilation.allocation?.changes ?? []) : [],
       });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReferenceEvaluator } from '../src/evaluate/reference.js';
+import { ANY_LEVEL, type AskedLevel } from '../src/language/asked-level.js';
 import type { Model } from '../src/model/model.js';
 import { explainEntry } from '../src/review/explain-entry.js';
 import { accessOf, explain, findRoutes, type Subject, whoCan } from '../src/review/explain.js';
@@ -20,9 +21,11 @@ const policyc = (...argv: string[]) => runCli([...argv, '--path', path.join(ROOT
 
 describe('policyc explain', () => {
   it('says yes with the grant, its file and line, and the other grants that reach it', async () => {
-    const r = await policyc('explain', 'team-lead', 'records:update');
+    const r = await policyc('explain', 'team-lead', 'records:update', '--scope', 'any');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('✔ yes: role team-lead (Team Lead) can records:update (Update · CRM Modules)  [crm]');
+    expect(r.stdout).toContain(
+      '✔ yes: role team-lead (Team Lead) can records:update (Update · CRM Modules) at any level  [crm]',
+    );
     expect(r.stdout).toContain('held at group (covers own, group); not at all');
     expect(r.stdout).toContain(
       `team-lead grants records:update: group  policies/crm/roles/team-lead.yaml:${lineOf('policies/crm/roles/team-lead.yaml', 'records:update: group')}`,
@@ -31,6 +34,22 @@ describe('policyc explain', () => {
       `team-lead → sales-agent grants "records:*": own (every records action)  policies/crm/roles/sales-agent.yaml:${lineOf('policies/crm/roles/sales-agent.yaml', '"records:*": own')}`,
     );
     expect(r.stdout).toContain('team-lead → sales-agent → user grants records:update: own');
+  });
+
+  it('without --scope asks for the widest level, as can() of the generated code does', async () => {
+    const r = await policyc('explain', 'team-lead', 'records:update');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '✖ no: role team-lead (Team Lead) cannot records:update (Update · CRM Modules) at all  [crm]',
+    );
+    expect(r.stdout).toContain('has records:update at group, asked all:');
+    expect(r.stdout).toContain('roles that have it at all: system-owner (all)');
+    const json = JSON.parse((await policyc('explain', 'team-lead', 'records:update', '--format', 'json')).stdout);
+    expect([json.scope, json.allowed, json.held]).toEqual(['all', false, 'group']);
+    const any = JSON.parse(
+      (await policyc('explain', 'team-lead', 'records:update', '--scope', 'any', '--format', 'json')).stdout,
+    );
+    expect([any.scope, any.allowed, any.held]).toEqual([null, true, 'group']);
   });
 
   it('says no with the nearest grant that does not reach: "has records:update at own, asked group"', async () => {
@@ -58,12 +77,16 @@ describe('policyc explain', () => {
   });
 
   it('a permission not held at all: what the subject holds on that resource, and who has it', async () => {
-    const r = await policyc('explain', 'Alice Martin', 'Deactivate User');
+    const r = await policyc('explain', 'Alice Martin', 'Deactivate User', '--scope', 'any');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✖ no: user alice (Alice Martin) cannot users:deactivate (Deactivate User · Users)');
+    expect(r.stdout).toContain(
+      '✖ no: user alice (Alice Martin) cannot users:deactivate (Deactivate User · Users) at any level',
+    );
     expect(r.stdout).toContain('no grant of sales-agent, nor of a role it inherits, reaches users:deactivate');
     expect(r.stdout).toContain('holds on users: users:view at own, users:update at own, users:change-role at own');
-    expect(r.stdout).toContain('roles that have it: crm-admin (all), system-owner (all), team-lead (group)');
+    expect(r.stdout).toContain(
+      'roles that have it at any level: crm-admin (all), system-owner (all), team-lead (group)',
+    );
   });
 
   it('follows implications on platform (create ⇒ view) and wildcards', async () => {
@@ -84,7 +107,7 @@ describe('policyc explain', () => {
     expect(picked.code).toBe(0);
     expect(picked.stdout).toContain('held at all');
 
-    const folded = await policyc('explain', 'Team_Lead', 'Records:Update');
+    const folded = await policyc('explain', 'Team_Lead', 'Records:Update', '--scope', 'any');
     expect(folded.code).toBe(0);
     expect(folded.stdout).toContain('✔ yes: role team-lead (Team Lead) can records:update');
     const role = await policyc('explain', 'teamleed', 'records:update');
@@ -197,9 +220,12 @@ describe('policyc explain and who-can: collection entries', () => {
 
 describe('policyc who-can', () => {
   it('lists roles and users with their levels, by id or title', async () => {
-    const r = await policyc('who-can', 'Deactivate User');
+    const r = await policyc('who-can', 'Deactivate User', '--scope', 'any');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('users:deactivate (Deactivate User · Users) at any level  [crm]');
+    const widest = await policyc('who-can', 'Deactivate User');
+    expect(widest.stdout).toContain('users:deactivate (Deactivate User · Users) at all or wider  [crm]');
+    expect(widest.stdout).toMatch(/roles \(2\)\n {2}crm-admin +all .*\n {2}system-owner +all /);
     expect(r.stdout).toMatch(
       /roles \(3\)\n {2}crm-admin +all +users:deactivate: all\n {2}system-owner +all +"\*"\n {2}team-lead +group +users:deactivate: group/,
     );
@@ -272,7 +298,7 @@ describe('explain agrees with the reference evaluator and the effective tables',
         ...model.roles.map((role) => ({ kind: 'role', role }) as const),
         ...model.users.map((user) => ({ kind: 'user', user }) as const),
       ];
-      const scopes: (number | undefined)[] = [undefined, ...model.scopes.map((s) => s.level)];
+      const scopes: AskedLevel[] = [undefined, ANY_LEVEL, ...model.scopes.map((s) => s.level)];
       for (const subject of subjects) {
         const roles = subject.kind === 'role' ? [subject.role.name] : subject.user.roles;
         for (const p of model.permissions) {
@@ -282,7 +308,9 @@ describe('explain agrees with the reference evaluator and the effective tables',
           if (routes.length > 0) expect(routes[0]!.level).toBe(effective);
           for (const asked of scopes) {
             const e = explain(model, subject, p, asked);
-            const scopeName = asked === undefined ? model.scopes[0]?.name : model.scopes[asked]!.name;
+            // No scope given asks for the widest level, as the oracle does; "any" is the narrowest.
+            const scopeName =
+              asked === undefined ? undefined : asked === ANY_LEVEL ? model.scopes[0]?.name : model.scopes[asked]!.name;
             expect(e.allowed, `${subject.kind} ${roles} ${p.id} ${scopeName}`).toBe(
               evaluator.allowed(roles, p.id, p.scoped ? scopeName : undefined),
             );
@@ -298,7 +326,7 @@ describe('explain agrees with the reference evaluator and the effective tables',
   it('who-can and access list exactly the holders the tables give', () => {
     for (const model of models) {
       for (const p of model.permissions) {
-        const { roles, users } = whoCan(model, p, undefined);
+        const { roles, users } = whoCan(model, p, ANY_LEVEL);
         expect(roles.map((r) => r.name)).toEqual(model.roles.filter((r) => r.effective.has(p.id)).map((r) => r.name));
         expect(users.map((u) => u.name)).toEqual(
           model.users

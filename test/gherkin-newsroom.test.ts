@@ -1,3 +1,4 @@
+import { ANY_LEVEL } from '../src/language/asked-level.js';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STEPS } from '../src/gherkin/definitions.js';
@@ -75,7 +76,7 @@ describe('scopes come from the set', () => {
     ['at Whole newsroom', 2],
     ['of every desk', 2],
     ['at masthead', 2],
-    ['at any level', undefined],
+    ['at any level', ANY_LEVEL],
   ] as const)('"%s" → level %s', (text, level) => {
     expect(parseTail(newsroom, text, newsroom.model.permissionIndex.get('stories:edit')).level).toBe(level);
   });

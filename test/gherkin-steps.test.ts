@@ -1,3 +1,4 @@
+import { ANY_LEVEL } from '../src/language/asked-level.js';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkEntry, checkPermission } from '../src/gherkin/check.js';
@@ -84,7 +85,7 @@ describe('reading phrases', () => {
     ['at group', 1, false, 'records:update'],
     ['at the all level', 2, false, 'records:update'],
     ['at Own', 0, false, 'records:update'],
-    ['at any level', undefined, false, 'records:update'],
+    ['at any level', ANY_LEVEL, false, 'records:update'],
     ['for herself', undefined, true, 'users:deactivate'],
     ['on his own account', undefined, true, 'users:deactivate'],
     ['of all users for herself', 2, true, 'users:deactivate'],

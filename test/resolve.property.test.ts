@@ -28,7 +28,7 @@ import { accessAllows, levelOf, modelAllows, modelCollectionAllows, roleOf } fro
 import { memorySet } from './support/sets.js';
 
 /**
- * Properties of the resolver's semantics (DESIGN.md, docs/language.md) over random valid policy
+ * Properties of the resolver's semantics (docs/language.md) over random valid policy
  * sets. Three independent answers are compared: the model's precomputed tables, the reference
  * evaluator (declared grants, walked at question time), and, where useful, a third computation
  * straight from the generator's spec.
@@ -604,7 +604,7 @@ function addSomething(
   return { ...spec, roles: spec.roles.map((r) => (r.name === role.name ? changed! : r)) };
 }
 
-describe('collection union algebra (DESIGN.md), with hierarchical expansion', () => {
+describe('collection union algebra (docs/language.md), with hierarchical expansion', () => {
   const ruleArb = fc.record({
     mode: fc.constantFrom<CollectionMode>('all', 'allow', 'except'),
     entries: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),

@@ -18,7 +18,7 @@ Feature: Access levels of the scoped permissions
   Scenario: Update Group and Delete Group at each level
     Then "bob" can "Update Group" of his group
     And "bob" cannot "Update Group" of all groups
-    And "bob" cannot "Delete Group"
+    And "bob" cannot "Delete Group" at any level
     And "heidi" can "Update Group" of all groups
     And "heidi" can "Delete Group" of all groups
 

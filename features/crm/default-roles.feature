@@ -63,5 +63,5 @@ Feature: Default roles of Uniconnect
   Scenario: The Auditor stays read-only: it does not build on User
     Then "carol" cannot "Send E-mail"
     And "carol" cannot "Update" "CRM Modules" records of her own
-    And "carol" cannot "Update User" for herself
+    And "carol" cannot "Update User" at any level for herself
     But "carol" can "View" "CRM Modules" records of everyone

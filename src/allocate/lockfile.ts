@@ -1,5 +1,4 @@
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
-import { fileSpan } from '../diagnostics/span.js';
 import type { Model } from '../model/model.js';
 import type { ReadLockfile } from './read-lockfile.js';
 
@@ -33,11 +32,11 @@ export interface Lockfile {
 /** The numbers the generated code uses: the active tables of a lockfile. */
 export type Numbering = Lockfile;
 
-export function emptyTable(): NumberTable {
+function emptyTable(): NumberTable {
   return { next: 0, active: new Map(), reserved: new Map() };
 }
 
-export function emptyLockfile(set: string): Lockfile {
+function emptyLockfile(set: string): Lockfile {
   return { set, permissions: emptyTable(), roles: emptyTable(), scopes: emptyTable(), collections: new Map() };
 }
 
@@ -71,8 +70,8 @@ export interface Allocation {
 
 /**
  * Numbers the model against the previous lockfile. Reports PC603 when the lockfile belongs to
- * another set, and PC601 when a role that existed in the lockfile is gone without a transfer
- * (spec.retiredRoles), at the role's line of the lockfile. Returns undefined after errors.
+ * another set, and returns undefined then. A role that existed in the lockfile and is gone
+ * without a transfer is the resolver's PC601, reported before this runs.
  */
 export function allocate(
   model: Model,
@@ -113,21 +112,9 @@ export function allocate(
     renames(model.roles.map((r) => ({ name: r.name, previousNames: r.previousNames }))),
     changes,
   );
-  // A role that leaves the lockfile must say where its users go.
-  const retired = new Set(model.retiredRoles.map((r) => r.name));
-  let ok = true;
-  for (const name of roles.reserved.keys()) {
-    if (retired.has(name)) continue;
-    ok = false;
-    diagnostics.report(
-      'PC601',
-      `role \`${name}\` was removed, but the lockfile shows it existed: its users need a role to transfer to`,
-      read ? read.spans.at(['roles', old.roles.active.has(name) ? 'active' : 'reserved', name]) : fileSpan(lockPath),
-      {
-        hint: `add it to the PolicySet: \`retiredRoles: [{ name: ${name}, transferTo: <role> }]\`, or restore the role (if it was renamed, list \`${name}\` in the new role's metadata.previousNames)`,
-      },
-    );
-  }
+  // INVARIANT: every role the lockfile numbers that the model neither has, renamed nor retired
+  // was reported as PC601 by the resolver (from `numberedRoles`, read-lockfile.ts), so the
+  // pipeline never reaches this stage with one: the roles that existed before are worked out there, once.
   const scopes = assign(
     'scope',
     old.scopes,
@@ -155,7 +142,6 @@ export function allocate(
       changes.push(`collection ${name} removed; its entry numbers stay reserved`);
     }
   }
-  if (!ok) return undefined;
   if (!previous) {
     // A new lockfile: one line says it all.
     const entries = [...collections.values()].reduce((n, t) => n + t.active.size, 0);

@@ -11,25 +11,25 @@ import { LOCKFILE_VERSION, type Lockfile, type NumberTable } from './lockfile.js
  */
 
 /** Lockfiles larger than this are refused: 8 MiB holds several hundred thousand keys. */
-export const MAX_LOCKFILE_BYTES = 8 * 1024 * 1024;
+const MAX_LOCKFILE_BYTES = 8 * 1024 * 1024;
 
 /**
  * `next` may exceed the number of keys a table ever numbered by this much (times the count,
  * plus a constant): a hand-merged lockfile may leave gaps, but a number far past the set's size
  * can only be tampering, and it would size every bit plane of the generated module.
  */
-export const NEXT_SLACK = { factor: 4, plus: 64 } as const;
+const NEXT_SLACK = { factor: 4, plus: 64 } as const;
 
 /** The largest `next` allowed for a table that records `keys` keys. */
-export function maxNext(keys: number): number {
+function maxNext(keys: number): number {
   return NEXT_SLACK.factor * keys + NEXT_SLACK.plus;
 }
 
 /** A JSON path inside the lockfile: object keys. */
-export type LockPath = readonly string[];
+type LockPath = readonly string[];
 
 /** Spans of places in a parsed lockfile, computed on demand (only diagnostics need them). */
-export interface LockfileSpans {
+interface LockfileSpans {
   /** The span of the key at `at` (the last segment), or of the value with `value`; the closest enclosing place when absent. */
   at(at: LockPath, part?: 'key' | 'value'): Span;
 }
@@ -39,6 +39,18 @@ export interface ReadLockfile {
   readonly lockfile: Lockfile;
   readonly spans: LockfileSpans;
   readonly file: SourceFile;
+}
+
+/**
+ * Every role the lockfile numbers (active or reserved), with the place it is numbered: the roles
+ * that existed before. Computed here, once; the resolver reports a deleted one without a transfer
+ * (PC601) from it, and the allocator relies on that.
+ */
+export function numberedRoles(read: ReadLockfile): Map<string, Span> {
+  const roles = new Map<string, Span>();
+  for (const table of ['active', 'reserved'] as const)
+    for (const name of read.lockfile.roles[table].keys()) roles.set(name, read.spans.at(['roles', table, name]));
+  return roles;
 }
 
 const TOP_FIELDS = ['$comment', 'lockfileVersion', 'set', 'permissions', 'roles', 'scopes', 'collections'];

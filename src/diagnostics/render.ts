@@ -1,8 +1,8 @@
 import { codeFrameColumns } from '@babel/code-frame';
 import pc from 'picocolors';
-import type { SourceFile } from '../load/source.js';
-import { CODES } from './codes.js';
-import type { Diagnostic } from './diagnostic.js';
+import { CODES, type DiagnosticCode } from './codes.js';
+import type { Diagnostic, Severity } from './diagnostic.js';
+import type { SourceFile } from './span.js';
 import { frameText, printable, printableLines } from './printable.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -99,8 +99,29 @@ export function countLabel(errors: number, warnings: number): string {
   return `${e}, ${w}`;
 }
 
+/** A diagnostic in JSON output (`check`, `build`, `diff`, `--format json`): positions are 1-based. */
+export interface JsonDiagnostic {
+  readonly code: DiagnosticCode;
+  /** The code's stable name (`unknown-permission`). */
+  readonly name: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly hint?: string;
+  readonly related?: readonly {
+    readonly message: string;
+    readonly file: string;
+    readonly line: number;
+    readonly column: number;
+  }[];
+}
+
 /** A diagnostic as a plain object for JSON output (stable field order). */
-export function toJson(d: Diagnostic): Record<string, unknown> {
+export function toJson(d: Diagnostic): JsonDiagnostic {
   return {
     code: d.code,
     name: CODES[d.code].name,

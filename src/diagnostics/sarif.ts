@@ -11,10 +11,10 @@ import type { Span } from './span.js';
  * `build --format sarif` print one log with one run; test/sarif.test.ts validates it against the
  * SARIF 2.1.0 JSON Schema.
  */
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** The base every relative file URI of the log is relative to: the folder policyc ran in (the repository root in CI). */
-export const SARIF_SRCROOT = '%SRCROOT%';
+const SARIF_SRCROOT = '%SRCROOT%';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -77,3 +77,10 @@ export function narrowSpan(span: Span, text: string, start: number, end: number)
     endOffset: span.offset + end,
   };
 }
+
+/** A decoded text file with a line index, the unit every span points into (decoded by load/source.ts). */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly lines: LineIndex;
+}

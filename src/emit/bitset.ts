@@ -8,11 +8,6 @@ export function setBit(words: Uint32Array, rowStart: number, bit: number): void 
   words[rowStart + (bit >>> 5)]! |= 1 << (bit & 31);
 }
 
-/** Reads bit `bit` of the row starting at word `rowStart`. */
-export function getBit(words: Uint32Array, rowStart: number, bit: number): boolean {
-  return ((words[rowStart + (bit >>> 5)]! >>> (bit & 31)) & 1) === 1;
-}
-
 /** Encodes 32-bit words as base64 of their little-endian bytes: compact (4/3 of the raw bits) and portable; `decodeWords` in src/runtime/bits.ts reads it. */
 export function encodeWords(words: Uint32Array): string {
   const bytes = Buffer.alloc(words.length * 4);

@@ -6,7 +6,7 @@ import { doc, GeneratedFile, key, literal } from './generated-file.js';
 import { runtimeSource } from './runtime.js';
 import type { Tables } from './tables.js';
 
-export interface ModuleContext {
+interface ModuleContext {
   readonly model: Model;
   readonly numbering: Numbering;
   readonly tables: Tables;

@@ -16,7 +16,7 @@ const PARTS = [
 ] as const;
 
 /** The folder of the runtime sources, from this file in src/emit/ or dist/emit/. */
-export const RUNTIME_DIR = new URL('../../src/runtime/', import.meta.url);
+const RUNTIME_DIR = new URL('../../src/runtime/', import.meta.url);
 
 let cached: { helpers: string; api: string } | undefined;
 

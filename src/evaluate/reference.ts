@@ -4,6 +4,12 @@ import type { CollectionRule, GrantInfo, Model, PermissionInfo, RoleInfo } from 
  * The reference evaluator: answers access questions straight from the roles' declared grants,
  * inheritance and the actions' implications, with no precomputed tables and no bitsets. It is
  * deliberately plain: it is the oracle the generated code is tested against.
+ *
+ * INVARIANT: it restates the rules of the language on purpose, and imports nothing from
+ * src/language/ (what a grant gives, names by their previous keys, the nearest listed ancestor
+ * of an entry, the widest level when no scope is given). Everything else (the resolver,
+ * explain, who-can, diff, the steps) calls those modules; an oracle that shared their code
+ * would share their bugs (test/language-rules.test.ts checks the imports).
  */
 export class ReferenceEvaluator {
   readonly model: Model;

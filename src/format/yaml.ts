@@ -18,7 +18,7 @@ import { mapTag, seqTag, type StringifyContext, stringifyString, stringTag } fro
  * Comments are kept, wherever they are. The layout only changes whitespace and the order of a
  * document's top-level keys, never the data: every result is parsed again and compared.
  */
-export const FORMAT_OPTIONS: ToStringOptions = {
+const FORMAT_OPTIONS: ToStringOptions = {
   indent: 2,
   indentSeq: true,
   lineWidth: 0,

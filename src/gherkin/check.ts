@@ -1,3 +1,5 @@
+import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../language/asked-level.js';
+import { coveringEntry } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, Model, PermissionInfo } from '../model/model.js';
 import { coverage } from './coverage.js';
 import { ancestry, describeAncestry, describeSources, grantSources, levelName } from './explain.js';
@@ -10,10 +12,9 @@ import type { LoadedSet } from './sets.js';
  * reference evaluator; when they disagree the step fails loudly, whatever the scenario expected.
  */
 
-/** The level a check is asked at: the one named; else the narrowest for a scoped permission ("at any level") and the widest for an unscoped one. */
-export function checkLevel(model: Model, p: PermissionInfo, level: number | undefined): number {
-  if (!p.scoped) return model.levels - 1;
-  return level ?? 0;
+/** The level a check is asked at (language/asked-level.ts): the one named, the narrowest "at any level", else the widest. */
+export function checkLevel(model: Model, p: PermissionInfo, level: AskedLevel): number {
+  return levelNeeded(p, level, model.levels);
 }
 
 function roleNumber(set: LoadedSet, role: string): number {
@@ -28,7 +29,7 @@ export function answerPermission(
   set: LoadedSet,
   subject: Subject,
   p: PermissionInfo,
-  level: number | undefined,
+  level: AskedLevel,
   self: boolean,
 ): boolean {
   const m = set.model;
@@ -89,9 +90,10 @@ export function describeSubject(set: LoadedSet, subject: Subject): string {
   return subject.label.includes(names) ? subject.label : `${subject.label} (${names})`;
 }
 
-function scopeText(model: Model, p: PermissionInfo, level: number | undefined): string {
+function scopeText(model: Model, p: PermissionInfo, level: AskedLevel): string {
   if (!p.scoped) return '';
-  return level === undefined ? ' at any level' : ` at scope ${levelName(model, level)}`;
+  if (level === ANY_LEVEL) return ' at any level';
+  return ` at scope ${levelName(model, checkLevel(model, p, level))}${level === undefined ? ' (no scope named: the widest)' : ''}`;
 }
 
 /** Records the grants a positive check exercised (never for a changed set). */
@@ -121,7 +123,7 @@ export function checkPermission(
   set: LoadedSet,
   subject: Subject,
   p: PermissionInfo,
-  level: number | undefined,
+  level: AskedLevel,
   self: boolean,
   expected: boolean,
 ): string | undefined {
@@ -153,6 +155,10 @@ export function checkPermission(
         `Why: the widest level granted for ${p.id} is ${levelName(m, widest)}, narrower than ${levelName(m, lvl)}:`,
       );
       for (const l of describeSources(m, p, sources)) lines.push(`  - ${l}`);
+      if (level === undefined)
+        lines.push(
+          `No scope named asks for the widest level, as can() of the generated code; to ask whether it is held at any level, write "at any level".`,
+        );
     }
   } else {
     lines.push(`Expected ${who} not to be able to ${what}, but ${subject.label} can:`);
@@ -197,7 +203,7 @@ export function checkEntry(
 
 /** What one role's rule says about `path`: the listed entry that covers it, or that none does. */
 function ruleText(c: CollectionInfo, mode: string, entries: readonly string[], path: string): string {
-  const covering = entries.filter((e) => path === e || path.startsWith(`${e}/`)).sort((a, b) => b.length - a.length)[0];
+  const covering = coveringEntry(path, (e) => entries.includes(e));
   const listed = covering === undefined ? undefined : describeEntry(c, covering);
   switch (mode) {
     case 'all':

@@ -71,13 +71,13 @@ const entryKey = (role: string, collection: string, path: string) => `${role}\u0
 /** The recorder the steps write to; `policyc test` resets it before a run and reads it after. */
 export const coverage = new CoverageRecorder();
 
-export interface GrantItem {
+interface GrantItem {
   readonly role: string;
   readonly permission: string;
   readonly level: number;
 }
 
-export interface EntryItem {
+interface EntryItem {
   readonly role: string;
   readonly collection: string;
   readonly path: string;

@@ -87,7 +87,7 @@ function grantsOf(set: LoadedSet, table: readonly (readonly string[])[] | undefi
     if (levelText === '') return id;
     const level = attempt(() => {
       const l = parseTail(set, levelText).level;
-      return l === undefined ? levelText : (set.model.scopes[l]?.name ?? levelText);
+      return typeof l !== 'number' ? levelText : (set.model.scopes[l]?.name ?? levelText);
     }, levelText);
     return { [id]: level };
   });

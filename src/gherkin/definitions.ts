@@ -1,3 +1,6 @@
+import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
+import { grantNames, levelGiven } from '../language/grant-gives.js';
+import { coveredBy } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, EntryKind, PermissionInfo } from '../model/model.js';
 import {
   answerEntry,
@@ -80,13 +83,9 @@ function permissionOf(set: LoadedSet, name: string | undefined, qualifier: strin
 }
 
 /** Reads the tail after a permission and checks it fits the permission. */
-function tailOf(
-  set: LoadedSet,
-  p: PermissionInfo,
-  text: string | undefined,
-): { level: number | undefined; self: boolean } {
+function tailOf(set: LoadedSet, p: PermissionInfo, text: string | undefined): { level: AskedLevel; self: boolean } {
   const tail = parseTail(set, text ?? '', p);
-  if (tail.level !== undefined && !p.scoped) {
+  if (typeof tail.level === 'number' && !p.scoped) {
     fail(`${describePermission(set, p)} is not scoped (it has no access levels): drop "${tail.text}"`);
   }
   return tail;
@@ -117,7 +116,7 @@ function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Ce
   if (NO.test(t)) return { kind: 'no' };
   if (!p) fail(`cannot read "${t}": write yes or no`);
   const tail = parseTail(set, t, p);
-  if (tail.level === undefined || tail.self) fail(`cannot read "${t}" as yes, no or a level`);
+  if (typeof tail.level !== 'number' || tail.self) fail(`cannot read "${t}" as yes, no or a level`);
   if (!p.scoped) fail(`${describePermission(set, p)} is not scoped: write yes or no instead of "${t}"`);
   return { kind: 'level', level: tail.level };
 }
@@ -131,7 +130,7 @@ function checkCell(
   self = false,
 ): (string | undefined)[] {
   if (cell.kind === 'yes') return [checkPermission(set, subject, p, undefined, self, true)];
-  if (cell.kind === 'no') return [checkPermission(set, subject, p, undefined, self, false)];
+  if (cell.kind === 'no') return [checkPermission(set, subject, p, ANY_LEVEL, self, false)];
   const out: (string | undefined)[] = [];
   for (let l = 0; l <= cell.level; l++) out.push(checkPermission(set, subject, p, l, self, true));
   if (cell.level + 1 < set.model.levels) out.push(checkPermission(set, subject, p, cell.level + 1, self, false));
@@ -209,7 +208,7 @@ function listedEntries(c: CollectionInfo, rows: readonly (readonly string[])[]):
 }
 
 function under(path: string, listed: readonly string[]): boolean {
-  return listed.some((l) => path === l || path.startsWith(`${l}/`));
+  return coveredBy(path, listed);
 }
 
 /** Compares every permission and entry of two subjects in two sets (before and after a change). */
@@ -262,7 +261,10 @@ function roleSubject(key: string, title: string): Subject {
   return { kind: 'roles', label: `the role "${title}"`, roles: [key] };
 }
 
-function scopeName(set: LoadedSet, level: number | undefined): string | undefined {
+/** The name of the level a grant names (none: undefined); "at any level" is a question, not a level a grant can name. */
+function scopeName(set: LoadedSet, level: AskedLevel): string | undefined {
+  if (level === ANY_LEVEL)
+    fail('a grant names one level (such as "of her group"); "at any level" only asks a question');
   return level === undefined ? undefined : set.model.scopes[level]?.name;
 }
 
@@ -384,7 +386,7 @@ export const STEPS: readonly StepSpec[] = [
       '<permission> is an id (`records:update`, exact) or a title (`"Update Group"`, any case); a title shared by several permissions takes a qualifier, ' +
       'its category or resource (`"Delete" "CRM Modules"`), and an action with a resource works too (`"View" "Agents"`, also when View is only implied by Create). ' +
       '<scope> is a scope by name (`own`, `at group`, `at the all level`) or a natural phrase: `her own`, `his own records`, `created by her`, `of her group`, `of group members`, `groups they belong to`, `all`, `of everyone`; ' +
-      'a noun such as `records`, `users` or `audit logs` may stand before or after it. Without a scope, a scoped permission is checked at any level: `can` means at least the narrowest, `cannot` means at no level. ' +
+      'a noun such as `records`, `users` or `audit logs` may stand before or after it. Without a scope, a scoped permission is checked at the widest level, as `can()` of the generated code does; `at any level` asks whether it is held at all: `can` then means at least the narrowest, `cannot` means at no level. ' +
       '`for herself` (himself, themselves, `on her own account`) checks the subject acting on itself, which self-restricted permissions never allow.',
     examples: [
       'Then "alice" can "Update" "CRM Modules" records of her own',
@@ -457,7 +459,7 @@ export const STEPS: readonly StepSpec[] = [
     phrase: '<subject> cannot "<permission>" or "<permission>" [or "<permission>"] [<scope>]',
     pattern: re(`${SUBJECT} cannot ((?:"[^"]*"(?:, | or ))+"[^"]*")${TAIL}`),
     description:
-      'Checks several permissions at once, none of which the subject may have (at the scope, or at any level). A title shared by several permissions takes its qualifier in brackets: `"Delete (CRM Modules)"`.',
+      'Checks several permissions at once, none of which the subject may have at the scope (the widest when none is named; write `at any level` for none at all). A title shared by several permissions takes its qualifier in brackets: `"Delete (CRM Modules)"`.',
     examples: [
       'Then "frank" cannot "Create User" or "Delete Group"',
       'Then the role "Reporter" cannot "Publish Stories" or "Retract Stories" at any level',
@@ -486,7 +488,7 @@ export const STEPS: readonly StepSpec[] = [
       const set = currentSet(state);
       const s = subjectOf(state, set, subject);
       const p = selfRestrictionOf(set, verb ?? '', thing ?? '');
-      const message = checkPermission(set, s, p, undefined, true, false);
+      const message = checkPermission(set, s, p, ANY_LEVEL, true, false);
       if (message) fail(message);
     },
   },
@@ -509,7 +511,7 @@ export const STEPS: readonly StepSpec[] = [
         fail(`the catalog of ${set.name} marks no permission sensitive, so this checks nothing`);
       failAll(
         `${describeSubject(set, s)} holds {n} sensitive permission(s):`,
-        sensitive.map((p) => checkPermission(set, s, p, undefined, false, false)),
+        sensitive.map((p) => checkPermission(set, s, p, ANY_LEVEL, false, false)),
       );
     },
   },
@@ -791,7 +793,7 @@ export const STEPS: readonly StepSpec[] = [
     pattern: re(`only these (roles|users) can ${PERMISSION}${TAIL}:`),
     table: true,
     description:
-      "Every role of the set (or every user: the set's and the scenario's) is checked: the listed ones (one per row, key or title) must hold the permission at the scope (or at any level), all others must not.",
+      "Every role of the set (or every user: the set's and the scenario's) is checked: the listed ones (one per row, key or title) must hold the permission at the scope (the widest when none is named; `at any level` for any), all others must not.",
     examples: [
       'Then only these roles can "Role Configuration":\n  | role         |\n  | System Owner |\n  | CRM Admin    |',
       'Then only these users can "Update User" at all:\n  | user  |\n  | erin  |\n  | heidi |',
@@ -817,7 +819,7 @@ export const STEPS: readonly StepSpec[] = [
         }
       }
       failAll(
-        `not only these ${kind} can ${describePermission(set, p)}${t.level === undefined ? '' : ` at ${scopeName(set, t.level)}`}: {n} difference(s):`,
+        `not only these ${kind} can ${describePermission(set, p)}${!p.scoped ? '' : t.level === ANY_LEVEL ? ' at any level' : ` at ${set.model.scopes[checkLevel(set.model, p, t.level)]?.name}`}: {n} difference(s):`,
         messages,
       );
     },
@@ -1087,16 +1089,12 @@ export const STEPS: readonly StepSpec[] = [
         );
         return;
       }
-      const wildcard = role.grants.find(
-        (g) => g.target.kind === 'all' || (g.target.kind === 'resource' && g.target.resource === p.resource),
-      );
+      const wildcard = role.grants.find((g) => g.target.kind !== 'permission' && grantNames(g.target, p));
       if (wildcard) {
-        const widest = m.scopes[m.levels - 1]?.name;
+        // What the wildcard gave (language/grant-gives.ts), less the permission taken away.
         const level = (q: PermissionInfo) =>
-          q.scoped ? (wildcard.level === undefined ? widest : m.scopes[wildcard.level]?.name) : undefined;
-        const gave = m.permissions.filter(
-          (q) => q.id !== p.id && (wildcard.target.kind === 'all' || q.resource === p.resource),
-        );
+          q.scoped ? m.scopes[levelGiven(wildcard.level, q, m.levels - 1)]?.name : undefined;
+        const gave = m.permissions.filter((q) => q.id !== p.id && grantNames(wildcard.target, q));
         const replacement = gave.map((q) => ({ permission: q.id, level: level(q) }));
         await change(
           state,
@@ -1112,7 +1110,7 @@ export const STEPS: readonly StepSpec[] = [
         `the role "${role.title}" (${role.name}) has no grant of ${describePermission(set, p)} of its own` +
           (from.length > 0
             ? `: it inherits it from ${[...new Set(from)].join(', ')}; take it away there, or stop inheriting`
-            : answerPermission(set, roleSubject(role.name, role.title), p, undefined, false)
+            : answerPermission(set, roleSubject(role.name, role.title), p, ANY_LEVEL, false)
               ? ': it holds it by an implication of another grant'
               : ': it does not hold it'),
       );
@@ -1363,11 +1361,3 @@ export const STEPS: readonly StepSpec[] = [
   },
   ...CUSTOM_ROLE_STEPS,
 ];
-
-/** Whether a step's pattern reads `text` (the step without its keyword). */
-export function matchingSteps(text: string): StepSpec[] {
-  return STEPS.filter((s) => s.pattern.test(text));
-}
-
-/** The level a check asks at, re-exported for tests. */
-export { checkLevel };

@@ -8,8 +8,8 @@ import { STEPS, type StepSpec } from './definitions.js';
  * test/gherkin-docs.test.ts fails when README.md is out of date.
  */
 
-export const BEGIN = '<!-- steps:begin -->';
-export const END = '<!-- steps:end -->';
+const BEGIN = '<!-- steps:begin -->';
+const END = '<!-- steps:end -->';
 
 const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: string; readonly intro: string }[] = [
   { group: 'Context', title: 'Context', intro: 'Which set a scenario checks, and the users it introduces.' },
@@ -40,7 +40,7 @@ const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: stri
 ];
 
 /** The text between the README markers. */
-export function renderStepDocs(): string {
+function renderStepDocs(): string {
   const out: string[] = [
     '<!-- Generated from src/gherkin/definitions.ts by `npm run docs:steps`; do not edit by hand (test/gherkin-docs.test.ts fails when this is out of date). -->',
     '',
@@ -55,7 +55,7 @@ export function renderStepDocs(): string {
     '',
     "- **Your set's words.** Nothing of the shipped sets is built in. Scopes are read by name and title (`at team`, `at the team level`, `of her team`,",
     '  `of team members`, `at Organisation`), by the phrases a PolicySet declares for each scope (`phrases: [created by her, across the organisation]`;',
-    '  "her" reads "his" and "their" too), and as `at any level` (the same as naming none); the permission\'s own resource and category words may stand',
+    '  "her" reads "his" and "their" too), and as `at any level` (naming none asks for the widest level); the permission\'s own resource and category words may stand',
     "  around them (`records of her group`). Collections are named by the noun a Catalog declares (`noun: connector`, default: the collection's name less",
     '  its final s) and by kinds of entries with the shape of their paths (`kinds: [{ name: trigger, path: "*/triggers/*" }]`): `the trigger "New lead" of',
     '  "Salesforce"`, `every action of "Slack"`.',

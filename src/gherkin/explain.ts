@@ -6,7 +6,7 @@ import { findRoutes, inheritancePaths } from '../review/explain.js';
  * by a wildcard or by an implication), the inheritance path that brings the grant to the
  * subject, and the level it gives. Used in the messages of failed steps.
  */
-export interface GrantSource {
+interface GrantSource {
   /** The role whose document declares the grant. */
   readonly role: string;
   /** From one of the subject's roles down to `role`, through `inherits`. */

@@ -1,4 +1,7 @@
 import { closest } from '../diagnostics/suggest.js';
+import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
+import { foldTitle, sameTitle } from '../language/title-fold.js';
+import { currentKey, permissionByKey, roleByKey } from '../language/previous-names.js';
 import type { CollectionInfo, EntryKind, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { fail } from './failure.js';
 import type { LoadedSet } from './sets.js';
@@ -9,7 +12,11 @@ import type { LoadedSet } from './sets.js';
  * path or title. Anything unknown fails the step with a did-you-mean.
  */
 
-/** Folds a title for comparison: compatibility forms, case, white space and curly quotes do not count. */
+/**
+ * Folds the words of a step for reading its phrases (scope phrases, nouns, table headers):
+ * compatibility forms, case, white space and curly quotes do not count. Titles are compared with
+ * the language's rule instead (foldTitle in language/title-fold.ts), as on the command line.
+ */
 export function fold(text: string): string {
   return text.normalize('NFKC').replace(/[’‘]/g, "'").trim().replace(/\s+/g, ' ').toLowerCase();
 }
@@ -35,10 +42,10 @@ function quoteList(items: readonly string[], limit = 12): string {
 /** A role by key, previous key or title. */
 export function resolveRole(set: LoadedSet, text: string): RoleInfo {
   const m = set.model;
-  const byKey = m.roleIndex.get(text) ?? m.roleIndex.get(m.roleAliases.get(text) ?? '');
+  const byKey = roleByKey(m, text);
   if (byKey) return byKey;
-  const folded = fold(text);
-  const byTitle = m.roles.filter((r) => fold(r.title) === folded);
+  const folded = foldTitle(text);
+  const byTitle = m.roles.filter((r) => foldTitle(r.title) === folded);
   if (byTitle.length === 1) return byTitle[0]!;
   const retired = m.retiredRoles.find((r) => r.name === text);
   if (retired)
@@ -63,8 +70,8 @@ export type ScenarioUsers = ReadonlyMap<string, readonly string[]>;
 function findUserInfo(set: LoadedSet, text: string): UserInfo | undefined {
   const exact = set.model.userIndex.get(text);
   if (exact) return exact;
-  const folded = fold(text);
-  const byTitle = set.model.users.filter((u) => u.title !== undefined && fold(u.title) === folded);
+  const folded = foldTitle(text);
+  const byTitle = set.model.users.filter((u) => u.title !== undefined && foldTitle(u.title) === folded);
   return byTitle.length === 1 ? byTitle[0] : undefined;
 }
 
@@ -82,9 +89,8 @@ export interface Subject {
 /** The current key of a role key the scenario recorded earlier: renamed keys follow the rename, deleted roles their transfer. */
 export function canonicalRole(set: LoadedSet, key: string): string {
   const m = set.model;
-  if (m.roleIndex.has(key)) return key;
-  const alias = m.roleAliases.get(key);
-  if (alias !== undefined) return alias;
+  const current = currentKey(m.roleIndex, m.roleAliases, key);
+  if (current !== undefined) return current;
   return m.retiredRoles.find((r) => r.name === key)?.transferTo ?? key;
 }
 
@@ -101,7 +107,7 @@ export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string):
     ...set.model.users.flatMap((u) => (u.title ? [u.title] : [])),
   ];
   const hint = suggestion(text, candidates);
-  const role = set.model.roles.find((r) => r.name === text || fold(r.title) === fold(text));
+  const role = set.model.roles.find((r) => r.name === text || sameTitle(r.title, text));
   fail(
     `unknown user "${text}" in the set ${set.model.name}${hint}` +
       (role ? `; "${text}" is a role: write the role "${text}"` : '') +
@@ -135,10 +141,7 @@ export function resolveRowSubject(
   if (prefer === 'user') return resolveUser(set, users, cell);
   if (prefer === 'role') return { kind: 'roles', label: `the role "${cell}"`, roles: [resolveRole(set, cell).name] };
   const m = set.model;
-  const role =
-    m.roleIndex.get(cell) ??
-    m.roleIndex.get(m.roleAliases.get(cell) ?? '') ??
-    m.roles.find((r) => fold(r.title) === fold(cell));
+  const role = roleByKey(m, cell) ?? m.roles.find((r) => sameTitle(r.title, cell));
   const isUser = users.has(cell) || findUserInfo(set, cell) !== undefined;
   if (role && isUser) fail(`"${cell}" is both a role and a user: name the first column "role" or "user"`);
   if (role) return { kind: 'roles', label: `the role "${cell}"`, roles: [role.name] };
@@ -220,9 +223,9 @@ function findPermission(
   const m = set.model;
   const all = m.permissions;
   if (qualifier === undefined) {
-    const byId = m.permissionIndex.get(name) ?? m.permissionIndex.get(m.permissionAliases.get(name) ?? '');
+    const byId = permissionByKey(m, name);
     if (byId) return byId;
-    const byTitle = all.filter((p) => fold(p.title) === fold(name));
+    const byTitle = all.filter((p) => sameTitle(p.title, name));
     if (byTitle.length === 1) return byTitle[0]!;
     if (byTitle.length > 1) {
       if (quiet) return undefined;
@@ -232,18 +235,19 @@ function findPermission(
       );
     }
   } else {
-    const n = fold(name);
-    const q = fold(qualifier);
+    const n = foldTitle(name);
+    const q = foldTitle(qualifier);
     const matches = all.filter((p) => {
       const action = m.actions.find((a) => a.name === p.action);
       const resource = m.resources.find((r) => r.name === p.resource);
       const category = m.categories.find((c) => c.name === p.category);
-      const nameOk = fold(p.title) === n || p.action === name || (action !== undefined && fold(action.title) === n);
+      const nameOk =
+        foldTitle(p.title) === n || p.action === name || (action !== undefined && foldTitle(action.title) === n);
       const qualOk =
         p.resource === qualifier ||
-        (resource !== undefined && fold(resource.title) === q) ||
+        (resource !== undefined && foldTitle(resource.title) === q) ||
         p.category === qualifier ||
-        (category !== undefined && fold(category.title) === q);
+        (category !== undefined && foldTitle(category.title) === q);
       return nameOk && qualOk;
     });
     if (matches.length === 1) return matches[0]!;
@@ -280,8 +284,8 @@ function pronouns(text: string): string {
 /** How a phrase may lead into a scope: `at the team level`, `of her team`, `across the organisation`. */
 const LEADS = ['', 'at ', 'of ', 'for ', 'in ', 'on ', 'across ', 'within ', 'from ', 'with '];
 
-/** A level a scope phrase names; `any` for `at any level` (the same as naming none). */
-type Level = number | 'any';
+/** A level a scope phrase names; `any` for `at any level` (naming none asks for the widest: language/asked-level.ts). */
+type Level = number | typeof ANY_LEVEL;
 
 /** Every phrase the set's scopes may be named by, folded: names, titles, declared phrases, with their lead-ins. */
 const phraseTables = new WeakMap<Model, ReadonlyMap<string, Level>>();
@@ -315,7 +319,7 @@ function scopePhrases(m: Model): ReadonlyMap<string, Level> {
     }
   }
   for (const s of m.scopes) for (const p of s.phrases) add(pronouns(fold(p)), s.level);
-  if (m.scopes.length > 0) for (const p of ['any level', 'any scope', 'every level']) add(p, 'any');
+  if (m.scopes.length > 0) for (const p of ['any level', 'any scope', 'every level']) add(p, ANY_LEVEL);
   table = out;
   phraseTables.set(m, table);
   return table;
@@ -355,9 +359,12 @@ export function resolveScope(set: LoadedSet, text: string): number {
 const SELF =
   /(?:^|\s)(?:for (?:herself|himself|themselves|itself|oneself)|(?:on )?(?:her|his|their|its|one's|the user's) own account|on (?:herself|himself|themselves|itself))$/;
 
-/** What follows a permission in a check: its scope (a level, or undefined when none is named) and whether the subject acts on itself. */
+/**
+ * What follows a permission in a check: the level asked (a level; `any` for "at any level";
+ * undefined when no scope is named, which asks for the widest) and whether the subject acts on itself.
+ */
 export interface Tail {
-  readonly level: number | undefined;
+  readonly level: AskedLevel;
   readonly self: boolean;
   /** The phrase as written, for messages. */
   readonly text: string;
@@ -401,7 +408,7 @@ export function parseTail(set: LoadedSet, text: string, p?: PermissionInfo): Tai
   return { level, self, text: text.trim() };
 }
 
-function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionInfo | undefined): number | undefined {
+function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionInfo | undefined): AskedLevel {
   if (s === '') return undefined;
   const m = set.model;
   const table = scopePhrases(m);
@@ -416,12 +423,12 @@ function scopePhrase(set: LoadedSet, s: string, written: string, p: PermissionIn
   while (to > from && nouns.has(words[to - 1]!)) to--;
   const candidates = [words, words.slice(from), words.slice(0, to), words.slice(from, to)].map((w) => w.join(' '));
   const whole = table.get(candidates[0]!);
-  if (whole !== undefined) return whole === 'any' ? undefined : whole;
+  if (whole !== undefined) return whole;
   // Only the permission's nouns ("records"): no scope named.
   if (candidates.some((c) => c === '')) return undefined;
   for (const c of candidates) {
     const level = table.get(c);
-    if (level !== undefined) return level === 'any' ? undefined : level;
+    if (level !== undefined) return level;
   }
   if (m.scopes.length === 0) fail(`the set ${m.name} has no scopes: cannot read "${written.trim()}"; drop it`);
   const hint = suggestion(candidates[3]!, table.keys());
@@ -534,11 +541,11 @@ export function resolveEntry(
   let path: string | undefined;
   if (c.entryIndex.has(text) && (parent === undefined || accepted(text))) path = text;
   else {
-    const folded = fold(text);
+    const folded = foldTitle(text);
     const candidates = c.entries.filter(
       (e) =>
         accepted(e.path) &&
-        (fold(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)),
+        (foldTitle(e.title) === folded || (parent !== undefined && e.path.slice(e.path.lastIndexOf('/') + 1) === text)),
     );
     if (candidates.length === 1) path = candidates[0]!.path;
     else if (candidates.length > 1) {
@@ -551,7 +558,7 @@ export function resolveEntry(
     const ok = c.entries.filter((e) => accepted(e.path));
     const hint = suggestion(
       text,
-      [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => fold(x) !== fold(text)),
+      [...ok.map((e) => e.path), ...ok.map((e) => e.title)].filter((x) => !sameTitle(x, text)),
     );
     const known =
       ok.length === 0
@@ -576,8 +583,8 @@ export function resolveEntry(
 /** The entry an `of "<…>"` names: by path, or by title preferring the highest entry. */
 function resolveParent(c: CollectionInfo, text: string): string {
   if (c.entryIndex.has(text)) return text;
-  const folded = fold(text);
-  const matches = c.entries.filter((e) => fold(e.title) === folded);
+  const folded = foldTitle(text);
+  const matches = c.entries.filter((e) => foldTitle(e.title) === folded);
   const top = Math.min(...matches.map((e) => e.path.split('/').length));
   const highest = matches.filter((e) => e.path.split('/').length === top);
   if (highest.length === 1) return highest[0]!.path;

@@ -2,7 +2,7 @@
  * The parts of a generated module (generated/<set>/index.ts) the steps call. Typed loosely:
  * every set has its own literal types, the steps work with any set.
  */
-export interface GeneratedSubject {
+interface GeneratedSubject {
   can(permission: number, scope?: number, targetIsSelf?: boolean): boolean;
   canUse(collection: string, entry: string): boolean;
 }

@@ -6,7 +6,7 @@ import { buildSupportLibrary } from './library.js';
 import { clearSetCache } from './sets.js';
 
 /** How `policyc test` runs cucumber. */
-export interface RunFeaturesOptions {
+interface RunFeaturesOptions {
   readonly cwd: string;
   /** Feature files or folders (absolute or relative to cwd). */
   readonly paths: readonly string[];
@@ -26,7 +26,7 @@ export interface RunFeaturesOptions {
 }
 
 /** A step that matched no step definition. */
-export interface UndefinedStep {
+interface UndefinedStep {
   readonly uri: string;
   readonly line: number | undefined;
   readonly keyword: string;
@@ -43,7 +43,7 @@ export interface FailedStep {
   readonly message: string;
 }
 
-export interface RunFeaturesResult {
+interface RunFeaturesResult {
   readonly success: boolean;
   readonly scenarios: number;
   readonly undefinedSteps: readonly UndefinedStep[];

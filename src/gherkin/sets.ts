@@ -34,7 +34,7 @@ export interface LoadedSet {
 }
 
 /** A compiled edit: the new set, or the errors that rejected the change. */
-export type EditResult =
+type EditResult =
   | { readonly ok: true; readonly set: LoadedSet }
   | { readonly ok: false; readonly errors: readonly Diagnostic[] };
 

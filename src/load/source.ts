@@ -1,6 +1,6 @@
 import type { Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { BIDI_CONTROL } from '../diagnostics/printable.js';
-import { LineIndex, fileSpan } from '../diagnostics/span.js';
+import { LineIndex, fileSpan, type SourceFile } from '../diagnostics/span.js';
 
 /** Policy files larger than this are refused: a policy is text written by people. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -28,12 +28,7 @@ export interface SetSource {
   readonly readDiagnostics?: readonly Diagnostic[];
 }
 
-/** A decoded text file with a line index, the unit every span points into. */
-export interface SourceFile {
-  readonly path: string;
-  readonly text: string;
-  readonly lines: LineIndex;
-}
+export type { SourceFile } from '../diagnostics/span.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 

@@ -37,7 +37,7 @@ export function ruleAccess(
 
 /**
  * The union of two accesses: an entry is allowed when either allows it. On known entries this is
- * DESIGN.md's algebra (all ∪ X = all; allow A ∪ allow B = allow A∪B; except A ∪ allow B =
+ * the algebra of docs/language.md (Collections) (all ∪ X = all; allow A ∪ allow B = allow A∪B; except A ∪ allow B =
  * except A∖B; except A ∪ except B = except A∩B); unknown entries stay allowed only where one
  * side allowed them.
  */
@@ -51,7 +51,7 @@ export function unionAccess(collection: CollectionInfo, a: CollectionAccess, b: 
 }
 
 /** Builds the access from its exact sets, deriving the mode and listed entries people read. */
-export function summarize(
+function summarize(
   collection: CollectionInfo,
   allowed: ReadonlySet<string>,
   unknownUnder: ReadonlySet<string>,

@@ -93,6 +93,7 @@ export interface PermissionInfo {
   readonly span: Span;
 }
 
+/** How a role picks collection entries: every entry, only the listed ones, or all but the listed ones. Declared once: the YAML declarations use it too. */
 export type CollectionMode = 'all' | 'allow' | 'except';
 
 export interface EntryInfo {

@@ -9,7 +9,7 @@ export interface OutputFile {
 }
 
 /** What a group write did, file by file. */
-export interface WriteSummary {
+interface WriteSummary {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
 }
@@ -36,7 +36,7 @@ export function writeFailure(error: WriteError): Diagnostic {
 }
 
 /** How a group write reaches the disk; tests replace `rename` to stop a build between two renames, as a kill would. */
-export interface WriteOptions {
+interface WriteOptions {
   readonly rename?: (from: string, to: string) => void;
 }
 
@@ -109,7 +109,7 @@ export function writeFilesAtomic(files: readonly OutputFile[], options: WriteOpt
  * Removes the temporary files a killed write left in `dirs`: those of a process that is no
  * longer running (a write in progress in another process keeps its own).
  */
-export function removeStaleTemporaries(dirs: Iterable<string>): string[] {
+function removeStaleTemporaries(dirs: Iterable<string>): string[] {
   const removed: string[] = [];
   for (const dir of dirs) {
     let names: string[];

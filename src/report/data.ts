@@ -21,7 +21,7 @@ import { roleGraph, type RoleGraph } from './graph.js';
 export const DETAIL_CELL_LIMIT = 100_000;
 
 /** How a cell's level is reached: the best route of `policyc explain`. */
-export type CellVia = 'direct' | 'implied' | 'wildcard';
+type CellVia = 'direct' | 'implied' | 'wildcard';
 
 /** One (permission, role) cell of the matrix. */
 export interface MatrixCell {
@@ -89,14 +89,14 @@ export interface MatrixRow {
   readonly escalated: boolean;
 }
 
-export interface CategoryGroup {
+interface CategoryGroup {
   readonly name: string | null;
   readonly title: string;
   readonly rows: readonly MatrixRow[];
 }
 
 /** A role's access to one collection, with what an entry unknown at build time gets. */
-export interface CollectionCell {
+interface CollectionCell {
   readonly role: string;
   readonly mode: 'all' | 'allow' | 'except' | 'none';
   /** Allowed entries (allow) or excluded entries (except); each stands for its subtree. */
@@ -162,7 +162,7 @@ export interface SetView {
 }
 
 /** What change mode adds to a set: the diff's status, escalations and version advice. */
-export interface SetChange {
+interface SetChange {
   readonly status: SetStatus;
   readonly baseVersion: string | null;
   readonly escalations: readonly Escalation[];
@@ -216,7 +216,7 @@ function cellOf(
  * What an entry added to the catalog after the build gets under an access: the rule, and the
  * known entries it names (compacted: an entry stands for its subtree).
  */
-export function unknownEntryRule(collection: CollectionInfo, access: CollectionAccess): CollectionCell['unknown'] {
+function unknownEntryRule(collection: CollectionInfo, access: CollectionAccess): CollectionCell['unknown'] {
   const paths = collection.entries.map((e) => e.path);
   if (access.unknownTop) {
     const below = new Set(paths.filter((p) => !access.unknownUnder.has(p)));
@@ -379,7 +379,7 @@ export function setView(model: Model): SetView {
 }
 
 /** The version advice of a diff, as one sentence. */
-export function versionAdvice(v: VersionCheck | null): string | null {
+function versionAdvice(v: VersionCheck | null): string | null {
   if (!v) return null;
   if (v.ok)
     return v.required === 'none'

@@ -1,7 +1,7 @@
 import type { Model } from '../model/model.js';
 
 /** Above this many roles the report lists inheritance as text instead of drawing it. */
-export const GRAPH_ROLE_LIMIT = 60;
+const GRAPH_ROLE_LIMIT = 60;
 
 export const NODE_WIDTH = 168;
 export const NODE_HEIGHT = 40;
@@ -9,7 +9,7 @@ const GAP_X = 24;
 const GAP_Y = 56;
 const MARGIN = 12;
 
-export interface GraphNode {
+interface GraphNode {
   readonly name: string;
   readonly title: string;
   /** 0 for roles that inherit nothing; a role sits one layer below its deepest parent. */
@@ -19,7 +19,7 @@ export interface GraphNode {
   readonly y: number;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   /** The inheriting role. */
   readonly from: string;
   /** The role it inherits. */

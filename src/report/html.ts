@@ -14,8 +14,8 @@ import type { ReportData } from './report.js';
  */
 
 /** Rows and columns per page of a large matrix. */
-export const PAGE_ROWS = 100;
-export const PAGE_COLS = 40;
+const PAGE_ROWS = 100;
+const PAGE_COLS = 40;
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(s: string): string {

@@ -1,4 +1,3 @@
-import unhomoglyph from 'unhomoglyph';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
@@ -8,16 +7,6 @@ import type { Located } from '../validate/documents.js';
 /** Folds a key for collision checks: case and the separators `-`, `_`, `.` do not count. */
 export function foldKey(key: string): string {
   return key.toLowerCase().replace(/[-_.]/g, '');
-}
-
-/**
- * Folds a title for duplicate checks: Unicode compatibility forms, case, white space and
- * look-alike characters (Cyrillic `А` and Latin `A`) do not count.
- */
-export function foldTitle(title: string): string {
-  const compatible = title.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, '');
-  const collapsed = compatible.trim().replace(/\s+/g, ' ');
-  return unhomoglyph(collapsed.toLowerCase()).toLowerCase();
 }
 
 /** The plural of a noun in messages: role → roles, category → categories. */

@@ -2,6 +2,8 @@ import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import type { Span } from '../diagnostics/span.js';
 import { closest } from '../diagnostics/suggest.js';
 import { noAccess, ruleAccess, unionAccess } from '../model/collections.js';
+import { grantNames, levelGiven } from '../language/grant-gives.js';
+import { foldTitle } from '../language/title-fold.js';
 import { LevelMap } from '../model/level-map.js';
 import type {
   CollectionAccess,
@@ -13,7 +15,7 @@ import type {
 } from '../model/model.js';
 import type { GrantDecl, PolicySetDecl, RoleDecl } from '../validate/documents.js';
 import { type ResolvedCatalog, reportCycles } from './catalog.js';
-import { Namespace, foldTitle } from './names.js';
+import { Namespace } from './names.js';
 
 export interface ResolvedRoles {
   readonly roles: readonly RoleInfo[];
@@ -226,7 +228,8 @@ export function resolveRoles(
   const effective = new Map<string, LevelMap>();
   const access = new Map<string, Map<string, CollectionAccess>>();
   // Permissions by catalog position, and for each the positions its actions imply on its resource.
-  const ids = catalog.permissions.map((p) => p.id);
+  const permissions = catalog.permissions;
+  const ids = permissions.map((p) => p.id);
   const position = new Map(ids.map((id, i) => [id, i]));
   const scoped = catalog.permissions.map((p) => p.scoped);
   const closures = new Map(catalog.actions.map((a) => [a.name, a.closure]));
@@ -236,21 +239,25 @@ export function resolveRoles(
       .filter((i): i is number => i !== undefined),
   );
   const byResource = new Map(catalog.resources.map((r) => [r.name, r.permissions.map((id) => position.get(id)!)]));
+  const allPositions = ids.map((_, i) => i);
   /**
-   * What one grant gives, by position: its permissions and everything their actions imply on
-   * their resource. Scoped ones get the level written on the grant (the widest when it names
-   * none: an unscoped permission or `*`); unscoped ones are simply held (at the widest level).
-   * Calls `give(position, level)` for each.
+   * What one grant gives, by position (the rule: language/grant-gives.ts): the permissions it
+   * names and everything their actions imply on their resource, each at the level the rule says.
+   * The indexes only narrow the candidates. Calls `give(position, level)` for each.
    */
   const eachGiven = (g: GrantInfo, give: (i: number, level: number) => void): void => {
-    const level = g.level ?? widest;
-    const one = (i: number) => {
-      give(i, scoped[i] ? level : widest);
-      for (const j of implied[i]!) give(j, scoped[j] ? level : widest);
-    };
-    if (g.target.kind === 'all') for (let i = 0; i < ids.length; i++) one(i);
-    else if (g.target.kind === 'resource') for (const i of byResource.get(g.target.resource) ?? []) one(i);
-    else one(position.get(g.target.permission)!);
+    const t = g.target;
+    const candidates =
+      t.kind === 'all'
+        ? allPositions
+        : t.kind === 'resource'
+          ? (byResource.get(t.resource) ?? [])
+          : [position.get(t.permission)!];
+    for (const i of candidates) {
+      if (!grantNames(t, permissions[i]!)) continue;
+      give(i, levelGiven(g.level, permissions[i]!, widest));
+      for (const j of implied[i]!) give(j, levelGiven(g.level, permissions[j]!, widest));
+    }
   };
   const levelsOf = new Map<string, Int16Array>();
   const compute = (name: string): void => {

@@ -1,4 +1,6 @@
 export { compactEntries } from '../model/collections.js';
+import { nearestAncestor } from '../language/nearest-ancestor.js';
+import { roleByKey } from '../language/previous-names.js';
 import { noAccess, unionAccess } from '../model/collections.js';
 import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
 
@@ -13,9 +15,9 @@ export interface SubjectAccess {
   readonly collections: ReadonlyMap<string, CollectionAccess>;
 }
 
-/** A role by its current key or a previous one. */
+/** A role by its current key or a previous one (the rule: language/previous-names.ts). */
 export function findRole(model: Model, name: string): RoleInfo | undefined {
-  return model.roleIndex.get(name) ?? model.roleIndex.get(model.roleAliases.get(name) ?? '');
+  return roleByKey(model, name);
 }
 
 /** The union of the effective access of `roles` (each role's tables already include what it inherits). */
@@ -46,12 +48,8 @@ export function entryAllowed(collection: CollectionInfo, access: CollectionAcces
 
 /** Whether an entry at `path`, treated as unknown, would be allowed (the rule for entries added to the catalog later). */
 export function unknownAllowed(collection: CollectionInfo, access: CollectionAccess, path: string): boolean {
-  const segments = path.split('/');
-  for (let i = segments.length - 1; i > 0; i--) {
-    const ancestor = segments.slice(0, i).join('/');
-    if (collection.entryIndex.has(ancestor)) return access.unknownUnder.has(ancestor);
-  }
-  return access.unknownTop;
+  const ancestor = nearestAncestor(path, (a) => collection.entryIndex.has(a));
+  return ancestor === undefined ? access.unknownTop : access.unknownUnder.has(ancestor);
 }
 
 /** The name of a level for display, or undefined for an unscoped permission (always held in full). */

@@ -6,6 +6,7 @@ import type {
   PermissionInfo,
   RoleInfo,
 } from '../model/model.js';
+import { currentKey } from '../language/previous-names.js';
 import { noAccess } from '../model/collections.js';
 import {
   compactEntries,
@@ -315,8 +316,8 @@ export function diffModels(
 function mapPermissions(base: Model, head: Model): Map<string, string> {
   const map = new Map<string, string>();
   for (const p of base.permissions) {
-    const current = head.permissionIndex.has(p.id) ? p.id : head.permissionAliases.get(p.id);
-    if (current !== undefined && head.permissionIndex.has(current)) map.set(p.id, current);
+    const current = currentKey(head.permissionIndex, head.permissionAliases, p.id);
+    if (current !== undefined) map.set(p.id, current);
   }
   return map;
 }
@@ -324,8 +325,8 @@ function mapPermissions(base: Model, head: Model): Map<string, string> {
 function mapRoles(base: Model, head: Model): Map<string, string> {
   const map = new Map<string, string>();
   for (const r of base.roles) {
-    const current = head.roleIndex.has(r.name) ? r.name : head.roleAliases.get(r.name);
-    if (current !== undefined && head.roleIndex.has(current)) map.set(r.name, current);
+    const current = currentKey(head.roleIndex, head.roleAliases, r.name);
+    if (current !== undefined) map.set(r.name, current);
   }
   return map;
 }

@@ -1,3 +1,4 @@
+import { coveringEntry } from '../language/nearest-ancestor.js';
 import { ruleAccess } from '../model/collections.js';
 import type { CollectionInfo, CollectionRule, Model } from '../model/model.js';
 import { entryAllowed, rolesAccess } from './access.js';
@@ -39,16 +40,6 @@ export interface EntryExplanation {
   readonly grantedBy: readonly string[];
 }
 
-/** The listed entry of a rule that covers `path`: itself or its nearest listed ancestor. */
-function coveringEntry(rule: CollectionRule, path: string): string | undefined {
-  const segments = path.split('/');
-  for (let i = segments.length; i > 0; i--) {
-    const candidate = segments.slice(0, i).join('/');
-    if (rule.entries.includes(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /** Every rule on the entry's collection of the roles `roles` hold or inherit, nearest role first. */
 export function entryRoutes(model: Model, roles: readonly string[], entry: EntryRef): EntryRoute[] {
   const out: EntryRoute[] = [];
@@ -61,7 +52,7 @@ export function entryRoutes(model: Model, roles: readonly string[], entry: Entry
       roles: path,
       rule,
       allows,
-      covering: rule.mode === 'all' ? undefined : coveringEntry(rule, entry.path),
+      covering: rule.mode === 'all' ? undefined : coveringEntry(entry.path, (e) => rule.entries.includes(e)),
     });
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Colors } from '../diagnostics/render.js';
 import { printable } from '../diagnostics/printable.js';
+import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../language/asked-level.js';
 import type { Model, PermissionInfo } from '../model/model.js';
 import { compactEntries } from './access.js';
 import {
@@ -90,7 +91,8 @@ function permissionJson(model: Model, p: PermissionInfo): Record<string, unknown
 export function explanationText(e: Explanation, c: Colors): string {
   const { model, permission: p } = e;
   const out: string[] = [];
-  const asked = e.asked === undefined ? '' : ` at ${model.scopes[e.asked]!.name}`;
+  const asked =
+    e.asked === undefined ? '' : e.asked === ANY_LEVEL ? ' at any level' : ` at ${model.scopes[e.asked]!.name}`;
   const verdict = e.allowed ? c.green(c.bold('✔ yes')) : c.red(c.bold('✖ no'));
   out.push(
     `${verdict}: ${subjectLine(e.subject)} ${e.allowed ? 'can' : 'cannot'} ${permissionLine(model, p)}${asked}  ${c.dim(`[${model.name}]`)}`,
@@ -126,7 +128,8 @@ export function explanationText(e: Explanation, c: Colors): string {
       out.push(c.dim(`    and ${e.routes.length - shown.length} more grants that reach it`));
   } else if (e.nearest.length > 0) {
     const held = model.scopes[e.held!]!.name;
-    out.push(`  has ${p.id} at ${c.bold(held)}, asked ${c.bold(model.scopes[e.asked!]!.name)}:`);
+    const asked = typeof e.asked === 'number' ? model.scopes[e.asked]!.name : 'any level';
+    out.push(`  has ${p.id} at ${c.bold(held)}, asked ${c.bold(asked)}:`);
     for (const r of e.nearest.slice(0, 6)) out.push(`    ${routeText(model, r, c)}`);
   } else {
     const roles = subjectRoles(e.subject);
@@ -165,7 +168,7 @@ export function explanationJson(e: Explanation): Record<string, unknown> {
     set: model.name,
     subject: subjectJson(e.subject),
     permission: permissionJson(model, p),
-    scope: e.asked === undefined ? null : model.scopes[e.asked]!.name,
+    scope: typeof e.asked === 'number' ? model.scopes[e.asked]!.name : null,
     allowed: e.allowed,
     held: e.held === undefined ? false : p.scoped ? model.scopes[e.held]!.name : true,
     routes: e.routes.map((r) => routeJson(model, r, p)),
@@ -188,12 +191,13 @@ function pad(s: string, n: number): string {
 export function whoCanText(
   model: Model,
   p: PermissionInfo,
-  asked: number | undefined,
+  asked: AskedLevel,
   holders: { roles: Holder[]; users: Holder[] },
   c: Colors,
 ): string {
   const out: string[] = [];
-  const at = p.scoped ? (asked === undefined ? ' at any level' : ` at ${model.scopes[asked]!.name} or wider`) : '';
+  const needed = model.scopes[levelNeeded(p, asked, model.levels)]?.name;
+  const at = p.scoped ? (asked === ANY_LEVEL ? ' at any level' : ` at ${needed} or wider`) : '';
   out.push(`${c.bold(permissionLine(model, p))}${at}  ${c.dim(`[${model.name}]`)}`);
   if (p.sensitive) out.push(`${c.yellow('sensitive:')} it manages access itself`);
   if (p.selfRestricted) out.push(`${c.yellow('self-restricted:')} it never applies to the subject's own account`);
@@ -229,14 +233,14 @@ export function whoCanText(
 export function whoCanJson(
   model: Model,
   p: PermissionInfo,
-  asked: number | undefined,
+  asked: AskedLevel,
   holders: { roles: Holder[]; users: Holder[] },
 ): Record<string, unknown> {
   return {
     formatVersion: EXPLAIN_FORMAT_VERSION,
     set: model.name,
     permission: permissionJson(model, p),
-    scope: asked === undefined || !p.scoped ? null : model.scopes[asked]!.name,
+    scope: asked === ANY_LEVEL || !p.scoped ? null : model.scopes[levelNeeded(p, asked, model.levels)]!.name,
     roles: holders.roles.map((h) => ({
       role: h.name,
       title: h.title ?? null,

@@ -1,3 +1,5 @@
+import { type ANY_LEVEL, type AskedLevel, askedExplicitly, levelNeeded } from '../language/asked-level.js';
+import { grantNames, levelGiven } from '../language/grant-gives.js';
 import type { GrantInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { findRole, rolesAccess, type SubjectAccess } from './access.js';
 
@@ -124,16 +126,12 @@ function grantIndex(model: Model): Map<string, Map<string, { grant: GrantInfo; a
   return index;
 }
 
-/** The permissions of `resource` a grant names directly. */
+/** The permissions of `resource` a grant names directly (the rule: language/grant-gives.ts). */
 function grantNamesOn(model: Model, grant: GrantInfo, resource: string): PermissionInfo[] {
-  const t = grant.target;
-  if (t.kind === 'permission') {
-    const p = model.permissionIndex.get(t.permission);
-    return p && p.resource === resource ? [p] : [];
-  }
-  if (t.kind === 'resource' && t.resource !== resource) return [];
   const ids = model.resources.find((r) => r.name === resource)?.permissions ?? [];
-  return ids.map((id) => model.permissionIndex.get(id)).filter((p): p is PermissionInfo => p !== undefined);
+  return ids
+    .map((id) => model.permissionIndex.get(id))
+    .filter((p): p is PermissionInfo => p !== undefined && grantNames(grant.target, p));
 }
 
 /**
@@ -155,9 +153,7 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
       for (const q of grantNamesOn(model, grant, permission.resource)) {
         const chain = q.id === permission.id ? [] : implicationChain(model, q.action, permission.action);
         if (chain === undefined) continue;
-        // Whatever a grant gives, directly or by implication, it gives at the level written on it;
-        // a grant that names no level (an unscoped permission, `*`) gives the widest.
-        const level = permission.scoped ? (grant.level ?? widest) : widest;
+        const level = levelGiven(grant.level, permission, widest);
         routes.push({
           roles: path,
           grant,
@@ -183,8 +179,8 @@ export interface Explanation {
   readonly model: Model;
   readonly subject: Subject;
   readonly permission: PermissionInfo;
-  /** The level asked; undefined asks for any level. */
-  readonly asked: number | undefined;
+  /** The level asked, made explicit (the widest when no scope was given), or `'any'`; undefined for an unscoped permission. */
+  readonly asked: number | typeof ANY_LEVEL | undefined;
   readonly allowed: boolean;
   /** The widest level held, undefined when the permission is not held at all. */
   readonly held: number | undefined;
@@ -198,16 +194,12 @@ export interface Explanation {
   readonly grantedBy: readonly { readonly role: string; readonly level: number }[];
 }
 
-export function explain(
-  model: Model,
-  subject: Subject,
-  permission: PermissionInfo,
-  asked: number | undefined,
-): Explanation {
+/** Whether a subject holds a permission at the level asked (no scope given: the widest, see language/asked-level.ts), and why. */
+export function explain(model: Model, subject: Subject, permission: PermissionInfo, asked: AskedLevel): Explanation {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
   const held = access.permissions.get(permission.id);
-  const needed = permission.scoped ? (asked ?? 0) : 0;
+  const needed = levelNeeded(permission, asked, model.levels);
   const allowed = held !== undefined && held >= needed;
   const all = findRoutes(model, roles, permission);
   const reaching = all.filter((r) => r.level >= needed);
@@ -224,7 +216,7 @@ export function explain(
     model,
     subject,
     permission,
-    asked: permission.scoped ? asked : undefined,
+    asked: permission.scoped ? askedExplicitly(asked, model.levels) : undefined,
     allowed,
     held,
     routes: allowed ? reaching : [],
@@ -245,13 +237,13 @@ export interface Holder {
   readonly through: readonly string[];
 }
 
-/** Which roles and users hold `permission` (at `asked` or wider; any level when undefined). */
+/** Which roles and users hold `permission` at the level asked or wider (no scope given: the widest; see language/asked-level.ts). */
 export function whoCan(
   model: Model,
   permission: PermissionInfo,
-  asked: number | undefined,
+  asked: AskedLevel,
 ): { roles: Holder[]; users: Holder[] } {
-  const needed = permission.scoped ? (asked ?? 0) : 0;
+  const needed = levelNeeded(permission, asked, model.levels);
   const roles: Holder[] = [];
   for (const role of model.roles) {
     const level = role.effective.get(permission.id);

@@ -1,3 +1,4 @@
+import { coveredBy } from '../language/nearest-ancestor.js';
 import type { AccessDelta, CollectionDelta, PermissionDelta, RouteSummary } from './diff.js';
 import type { DiffReport, SetReport, SideInfo } from './report.js';
 
@@ -57,7 +58,7 @@ export function displayEntries(entries: readonly string[]): string[] {
 }
 
 function within(path: string, roots: readonly string[]): boolean {
-  return roots.some((r) => path === r || path.startsWith(`${r}/`));
+  return coveredBy(path, roots);
 }
 
 /** What a collection change does, as phrases: gained entries, lost entries, entries added later. */

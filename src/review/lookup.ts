@@ -1,7 +1,9 @@
 import type { Lockfile } from '../allocate/lockfile.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { Model, PermissionInfo } from '../model/model.js';
-import { foldKey, foldTitle } from '../resolve/names.js';
+import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
+import { foldTitle } from '../language/title-fold.js';
+import { foldKey } from '../resolve/names.js';
 import type { EntryRef } from './explain-entry.js';
 import type { Subject } from './explain.js';
 import { UsageError } from './load.js';
@@ -237,6 +239,19 @@ export function findScope(model: Model, input: string): number {
       ? `did you mean \`${near}\`? (scopes: ${model.scopes.map((x) => x.name).join(' < ')})`
       : `scopes, narrowest first: ${model.scopes.map((x) => x.name).join(' < ')}`,
   );
+}
+
+/**
+ * The level `--scope` asks: a scope by name or title, or `any` (at any level; a scope the set
+ * names `any` wins). Without --scope a question asks for the widest level (language/asked-level.ts).
+ */
+export function findAskedLevel(model: Model, input: string | undefined): AskedLevel {
+  if (input === undefined) return undefined;
+  if (input === ANY_LEVEL && !model.scopes.some((s) => s.name === ANY_LEVEL)) {
+    if (model.scopes.length === 0) findScope(model, input);
+    return ANY_LEVEL;
+  }
+  return findScope(model, input);
 }
 
 /** Restricts the sets to `--set NAME`. */

@@ -1,4 +1,4 @@
-import { toJson } from '../diagnostics/render.js';
+import { type JsonDiagnostic, toJson } from '../diagnostics/render.js';
 import {
   type CatalogChanges,
   diffModels,
@@ -26,7 +26,7 @@ export interface SetSideInfo {
   readonly version: string | null;
   readonly ok: boolean;
   /** Errors that stop the set from compiling, in the JSON shape of `policyc check --format json`. */
-  readonly errors: readonly Record<string, unknown>[];
+  readonly errors: readonly JsonDiagnostic[];
 }
 
 export type SetStatus = 'added' | 'removed' | 'changed' | 'unchanged' | 'error';

@@ -1,4 +1,5 @@
 import type { Span } from '../diagnostics/span.js';
+import type { CollectionMode } from '../model/model.js';
 import type { Pointer, YamlDocument } from '../load/yaml.js';
 import type { Kind } from './schema.js';
 
@@ -21,7 +22,7 @@ export interface ScopeDecl {
   readonly phrases: readonly string[];
 }
 
-export interface RetiredRoleDecl {
+interface RetiredRoleDecl {
   readonly name: Located<string>;
   readonly transferTo: Located<string>;
   readonly reason: string | undefined;
@@ -42,27 +43,27 @@ export interface PolicySetDecl {
   readonly retiredRoles: readonly RetiredRoleDecl[];
 }
 
-export interface ActionDecl {
+interface ActionDecl {
   readonly name: Located<string>;
   readonly title: string | undefined;
   readonly description: string | undefined;
   readonly implies: readonly Located<string>[];
 }
 
-export interface CategoryDecl {
+interface CategoryDecl {
   readonly name: Located<string>;
   readonly title: string;
   readonly description: string | undefined;
 }
 
-export interface ResourceDecl {
+interface ResourceDecl {
   readonly name: Located<string>;
   readonly title: string;
   readonly description: string | undefined;
   readonly category: Located<string> | undefined;
 }
 
-export interface PermissionDecl {
+interface PermissionDecl {
   readonly id: Located<string>;
   readonly title: Located<string>;
   readonly description: string | undefined;
@@ -73,22 +74,20 @@ export interface PermissionDecl {
   readonly previousNames: readonly Located<string>[];
 }
 
-export interface EntryDecl {
+interface EntryDecl {
   readonly path: Located<string>;
   readonly title: string | undefined;
   readonly description: string | undefined;
 }
 
-export type CollectionMode = 'all' | 'allow' | 'except';
-
 /** A kind of collection entry Gherkin steps may name: a noun and the shape of its paths, `*` standing for one segment. */
-export interface EntryKindDecl {
+interface EntryKindDecl {
   readonly name: string;
   readonly plural: string | undefined;
   readonly path: string;
 }
 
-export interface CollectionDecl {
+interface CollectionDecl {
   readonly name: Located<string>;
   readonly title: string;
   readonly description: string | undefined;
@@ -117,7 +116,7 @@ export interface GrantDecl {
   readonly span: Span;
 }
 
-export interface CollectionAccessDecl {
+interface CollectionAccessDecl {
   readonly collection: Located<string>;
   readonly mode: Located<CollectionMode>;
   readonly entries: readonly Located<string>[] | undefined;
@@ -135,7 +134,7 @@ export interface RoleDecl {
   readonly collections: readonly CollectionAccessDecl[];
 }
 
-export interface UserDecl {
+interface UserDecl {
   readonly name: Located<string>;
   readonly title: string | undefined;
   readonly roles: readonly Located<string>[];

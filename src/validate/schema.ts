@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { closest, didYouMean } from '../diagnostics/suggest.js';
@@ -6,13 +5,10 @@ import type { Pointer, YamlDocument } from '../load/yaml.js';
 import validateSchema from './schema-validator.generated.js';
 
 /** The apiVersion this policyc reads natively. */
-export const API_VERSION = 'policyc/v1';
+const API_VERSION = 'policyc/v1';
 /** The document kinds of policyc/v1. */
-export const KINDS = ['PolicySet', 'Catalog', 'Role', 'Assignments'] as const;
+const KINDS = ['PolicySet', 'Catalog', 'Role', 'Assignments'] as const;
 export type Kind = (typeof KINDS)[number];
-
-/** Where the published JSON Schema lives (shipped with the package). */
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schemas/policyc-v1.schema.json', import.meta.url));
 
 type SchemaNode = Record<string, unknown>;
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { analyzeSet, type Analysis } from '../../src/analyze.js';
 import type { SetSource } from '../../src/load/source.js';
 import type { CollectionInfo, CollectionMode, Model } from '../../src/model/model.js';
-import { foldKey, foldTitle } from '../../src/resolve/names.js';
+import { foldTitle } from '../../src/language/title-fold.js';
+import { foldKey } from '../../src/resolve/names.js';
 import { memorySet } from './sets.js';
 
 /**

@@ -7,7 +7,7 @@ import { ROOT } from './sets.js';
 /**
  * An oracle for generated modules that stands apart from the compiler: it reads the set's YAML
  * documents itself (the `yaml` package, then ajv against schemas/policyc-v1.schema.json) and
- * restates the language's rules from DESIGN.md, importing nothing from src/. The reference
+ * restates the language's rules from docs/language.md, importing nothing from src/. The reference
  * evaluator (src/evaluate) reads the resolved model, so a bug in src/resolve reaches both it
  * and the generated tables; this oracle does not share that front end. It answers for known
  * ids and entries only (the rule for entries unknown at build time is the reference

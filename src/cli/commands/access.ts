@@ -6,7 +6,7 @@ import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc access ROLE|USER`: everything a role or user can do, by category, with scopes and collections. */
-export async function runAccess(io: Io, subjectName: string, options: ReviewOptions): Promise<number> {
+async function runAccess(io: Io, subjectName: string, options: ReviewOptions): Promise<number> {
   return withSets(io, options, (sets) => {
     const { set, subject } = findSubject(sets, subjectName);
     const report = accessOf(set.model, subject);

@@ -1,17 +1,14 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Compilation } from '../../compile.js';
-import { Diagnostics, diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import { toJson } from '../../diagnostics/render.js';
+import { Diagnostics } from '../../diagnostics/diagnostic.js';
+import { type JsonDiagnostic, toJson } from '../../diagnostics/render.js';
 import { toSarif } from '../../diagnostics/sarif.js';
 import { discoverSets } from '../../load/discover.js';
-import { checkGeneratedConsistency } from '../../output/consistency.js';
-import { WriteError, readText, writeFailure, writeFilesAtomic } from '../../output/write.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { formatSize, printDiagnostics } from '../report.js';
+import { formatSize, printDiagnostics, printTimings } from '../report.js';
 
-export interface BuildOptions {
+interface BuildOptions {
   readonly path: string;
   readonly out: string;
   /** Compare with generated/ and the lockfiles instead of writing; stale files fail. */
@@ -21,16 +18,36 @@ export interface BuildOptions {
   readonly color: boolean | undefined;
   /** Replaces the writer's rename: fault-injection tests stop a build between two renames with it. */
   readonly rename?: (from: string, to: string) => void;
+  /** Print the time each pipeline stage took, per set, to stderr. */
+  readonly timings?: boolean;
 }
 
-interface SetResult {
-  readonly compilation: Compilation;
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly stale: string[];
-  readonly extra: Diagnostic[];
-  /** Why the set's output could not be written (nothing of it was). */
-  writeError?: WriteError;
+/** Version of the shape of `policyc build --format json`; bumped on any incompatible change. */
+export const BUILD_FORMAT_VERSION = 1;
+
+/** One set in `policyc build --format json`. */
+export interface BuildSetReport {
+  readonly name: string;
+  readonly dir: string;
+  readonly ok: boolean;
+  /** The generated content's hash (`sha256:…`); null when the set has errors. */
+  readonly hash: string | null;
+  readonly files: readonly { readonly path: string; readonly bytes: number }[];
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  /** With --check: the files that do not match the policies. */
+  readonly stale: readonly string[];
+  readonly lockfileChanges: readonly string[];
+  readonly diagnostics: readonly JsonDiagnostic[];
+}
+
+/** `policyc build --format json` (schemas/build-report-v1.schema.json). */
+export interface BuildReport {
+  readonly formatVersion: typeof BUILD_FORMAT_VERSION;
+  readonly ok: boolean;
+  /** True for `build --check`. */
+  readonly check: boolean;
+  readonly sets: readonly BuildSetReport[];
 }
 
 /**
@@ -49,55 +66,31 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
     return EXIT.usage;
   }
   // Loaded on demand: the emitter brings in ts-morph, which commands that do not build never need.
-  const { compileSet, outputsInWriteOrder } = await import('../../compile.js');
-  const results: SetResult[] = [];
-  for (const source of sources) {
-    const compilation = compileSet(source, { outRoot: options.out, locked: options.locked });
-    const result: SetResult = { compilation, written: [], unchanged: [], stale: [], extra: [] };
-    results.push(result);
-    if (!compilation.ok) continue;
-    const outputs = outputsInWriteOrder(compilation);
-    if (options.check) {
-      result.extra.push(
-        ...checkGeneratedConsistency(
-          path.join(options.out, compilation.model!.name),
-          compilation.analysis.lockfile?.lockfile,
-        ),
-      );
-      for (const f of outputs) {
-        if (readText(f.path) !== f.text) {
-          result.stale.push(f.path);
-          result.extra.push(
-            diagnostic(
-              'PC604',
-              `${f.path} is ${readText(f.path) === undefined ? 'missing' : 'stale'}: it does not match the policies`,
-              undefined,
-              {
-                hint: 'run `policyc build` and commit the result',
-              },
-            ),
-          );
-        }
-      }
-      continue;
-    }
-    try {
-      const w = writeFilesAtomic(outputs, options.rename ? { rename: options.rename } : {});
-      result.written.push(...w.written);
-      result.unchanged.push(...w.unchanged);
-    } catch (error) {
-      if (!(error instanceof WriteError)) throw error;
-      result.writeError = error;
-      result.extra.push(writeFailure(error));
-    }
-  }
+  const { compileSet } = await import('../../compile.js');
+  // Every stage, the last one (`write`) writing the files or, with --check, comparing them.
+  const results: Compilation[] = sources.map((source) =>
+    compileSet(source, {
+      outRoot: options.out,
+      locked: options.locked,
+      write: {
+        mode: options.check ? 'compare' : 'write',
+        lockfile: true,
+        ...(options.rename ? { rename: options.rename } : {}),
+      },
+    }),
+  );
   const elapsed = performance.now() - started;
-  const failed = results.some((r) => !r.compilation.ok || r.extra.some((d) => d.severity === 'error'));
+  if (options.timings)
+    printTimings(
+      io.stderr,
+      results.map((r) => ({ name: r.model?.name ?? r.analysis.source.name, timings: r.timings })),
+    );
+  const failed = results.some((r) => !r.ok || r.output.diagnostics.some((d) => d.severity === 'error'));
 
   if (options.format === 'sarif') {
     println(
       io.stdout,
-      JSON.stringify(toSarif(results.flatMap((r) => [...r.compilation.diagnostics, ...r.extra])), null, 2),
+      JSON.stringify(toSarif(results.flatMap((r) => [...r.diagnostics, ...r.output.diagnostics])), null, 2),
     );
     return failed ? EXIT.policy : EXIT.ok;
   }
@@ -106,22 +99,24 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       io.stdout,
       JSON.stringify(
         {
-          formatVersion: 1,
+          formatVersion: BUILD_FORMAT_VERSION,
           ok: !failed,
           check: options.check,
-          sets: results.map((r) => ({
-            name: r.compilation.model?.name ?? r.compilation.analysis.source.name,
-            dir: r.compilation.analysis.source.dir,
-            ok: r.compilation.ok && r.extra.length === 0,
-            hash: r.compilation.hash ?? null,
-            files: r.compilation.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
-            written: r.written,
-            unchanged: r.unchanged,
-            stale: r.stale,
-            lockfileChanges: r.compilation.allocation?.changes ?? [],
-            diagnostics: [...r.compilation.diagnostics, ...r.extra].map(toJson),
-          })),
-        },
+          sets: results.map(
+            (r): BuildSetReport => ({
+              name: r.model?.name ?? r.analysis.source.name,
+              dir: r.analysis.source.dir,
+              ok: r.ok && r.output.diagnostics.length === 0,
+              hash: r.hash ?? null,
+              files: r.files.map((f) => ({ path: f.path, bytes: Buffer.byteLength(f.text) })),
+              written: r.output.written,
+              unchanged: r.output.unchanged,
+              stale: r.output.stale,
+              lockfileChanges: r.allocation?.changes ?? [],
+              diagnostics: [...r.diagnostics, ...r.output.diagnostics].map(toJson),
+            }),
+          ),
+        } satisfies BuildReport,
         null,
         2,
       ),
@@ -130,21 +125,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
   }
 
   for (const r of results) {
-    printDiagnostics(
-      io,
-      io.stdout,
-      options.format,
-      [...r.compilation.diagnostics, ...r.extra],
-      r.compilation.analysis.files,
-      c,
-    );
+    printDiagnostics(io, io.stdout, options.format, [...r.diagnostics, ...r.output.diagnostics], r.analysis.files, c);
   }
   if (options.format === 'github') return failed ? EXIT.policy : EXIT.ok;
 
   let bytes = 0;
   let fileCount = 0;
-  for (const r of results) {
-    const comp = r.compilation;
+  for (const comp of results) {
+    const r = comp.output;
     const name = c.bold(comp.model?.name ?? comp.analysis.source.name);
     if (!comp.ok) {
       const errors = comp.diagnostics.filter((d) => d.severity === 'error').length;
@@ -181,14 +169,14 @@ export async function runBuild(io: Io, options: BuildOptions): Promise<number> {
       println(io.stdout, c.dim(`    lockfile: … and ${comp.allocation!.changes.length - 8} more changes`));
   }
   const verb = options.check ? 'Checked' : 'Built';
-  const failedSets = results.filter((r) => !r.compilation.ok || r.writeError).length;
+  const failedSets = results.filter((r) => !r.ok || r.output.writeError).length;
   const sets = (n: number) => `${n} set${n === 1 ? '' : 's'}`;
   const done = failedSets === 0 ? sets(results.length) : `${results.length - failedSets} of ${sets(results.length)}`;
   println(
     io.stdout,
     `${verb} ${done} in ${Math.round(elapsed)} ms: ${fileCount} files, ${formatSize(bytes)}.${failedSets > 0 ? ` ${c.red(`${sets(failedSets)} failed.`)}` : ''}`,
   );
-  if (options.check && failed && results.some((r) => r.stale.length > 0)) {
+  if (options.check && failed && results.some((r) => r.output.stale.length > 0)) {
     println(
       io.stdout,
       c.dim('generated/ or a lockfile does not match the policies: run `policyc build` and commit the result.'),
@@ -205,13 +193,21 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
       .argument('[path]', 'a policy set folder, or a folder of sets', 'policies')
       .option('-o, --out <dir>', 'output folder; each set goes to <dir>/<set>/', 'generated')
       .option('--check', 'write nothing; exit 1 and list the files that are stale (for CI)')
-      .option('--locked', 'fail instead of changing a lockfile (for CI)'),
+      .option('--locked', 'fail instead of changing a lockfile (for CI)')
+      .option('--timings', 'print the time each pipeline stage took, per set, to stderr'),
     REPORT_FORMATS,
   ).action(
     run(
       async (
         path: string,
-        opts: { out: string; check?: boolean; locked?: boolean; format: ReportFormat; color?: boolean },
+        opts: {
+          out: string;
+          check?: boolean;
+          locked?: boolean;
+          format: ReportFormat;
+          color?: boolean;
+          timings?: boolean;
+        },
       ) =>
         runBuild(io, {
           path,
@@ -220,6 +216,7 @@ export const registerBuild: RegisterCommand = (program, { io, run }) => {
           locked: opts.locked === true,
           format: opts.format,
           color: opts.color,
+          timings: opts.timings === true,
         }),
     ),
   );

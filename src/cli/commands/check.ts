@@ -7,18 +7,27 @@ import { discoverSets } from '../../load/discover.js';
 import { checkGeneratedConsistency } from '../../output/consistency.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { analysesToJson, printDiagnostics, setStatusLine } from '../report.js';
+import {
+  CHECK_FORMAT_VERSION,
+  type CheckReport,
+  checkReport,
+  printDiagnostics,
+  printTimings,
+  setStatusLine,
+} from '../report.js';
 
-export interface CheckOptions {
+interface CheckOptions {
   readonly path: string;
   /** The generated output's folder (`generated`): checked for a mix of two builds, never for staleness. */
   readonly out?: string;
   readonly format: ReportFormat;
   readonly color: boolean | undefined;
+  /** Print the time each pipeline stage took, per set, to stderr. */
+  readonly timings?: boolean;
 }
 
 /** `policyc check [PATH]`: validate every set, print findings, exit 0 (clean), 1 (policy errors) or 2. */
-export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
+async function runCheck(io: Io, options: CheckOptions): Promise<number> {
   const found = new Diagnostics();
   const sources = await discoverSets(path.resolve(io.cwd, options.path), found);
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
@@ -27,7 +36,16 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
     else if (options.format === 'json')
       println(
         io.stdout,
-        JSON.stringify({ formatVersion: 1, ok: false, sets: [], diagnostics: found.items.map(toJson) }, null, 2),
+        JSON.stringify(
+          {
+            formatVersion: CHECK_FORMAT_VERSION,
+            ok: false,
+            sets: [],
+            diagnostics: found.items.map(toJson),
+          } satisfies CheckReport,
+          null,
+          2,
+        ),
       );
     else printDiagnostics(io, io.stdout, options.format, found.items, new Map(), c);
     return EXIT.usage;
@@ -42,13 +60,18 @@ export async function runCheck(io: Io, options: CheckOptions): Promise<number> {
       : a;
   });
   if (options.format === 'json') {
-    println(io.stdout, analysesToJson(analyses));
+    println(io.stdout, JSON.stringify(checkReport(analyses), null, 2));
   } else if (options.format === 'sarif') {
     println(io.stdout, JSON.stringify(toSarif(analyses.flatMap((a) => a.diagnostics)), null, 2));
   } else {
     for (const a of analyses) printDiagnostics(io, io.stdout, options.format, a.diagnostics, a.files, c);
     if (options.format === 'human') for (const a of analyses) println(io.stdout, setStatusLine(a, c));
   }
+  if (options.timings)
+    printTimings(
+      io.stderr,
+      analyses.map((a) => ({ name: a.model?.name ?? a.source.name, timings: a.timings })),
+    );
   return analyses.some((a) => a.diagnostics.some((d) => d.severity === 'error')) ? EXIT.policy : EXIT.ok;
 }
 
@@ -62,11 +85,12 @@ export const registerCheck: RegisterCommand = (program, { io, run }) => {
         '-o, --out <dir>',
         'the generated output folder, checked for the mix an interrupted build leaves',
         'generated',
-      ),
+      )
+      .option('--timings', 'print the time each pipeline stage took, per set, to stderr'),
     REPORT_FORMATS,
   ).action(
-    run(async (path: string, opts: { out: string; format: ReportFormat; color?: boolean }) =>
-      runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color }),
+    run(async (path: string, opts: { out: string; format: ReportFormat; color?: boolean; timings?: boolean }) =>
+      runCheck(io, { path, out: opts.out, format: opts.format, color: opts.color, timings: opts.timings === true }),
     ),
   );
 };

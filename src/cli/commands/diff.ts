@@ -16,10 +16,10 @@ import { renderText } from '../../review/text.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
-export type DiffFormat = 'text' | 'markdown' | 'json';
-export const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
+type DiffFormat = 'text' | 'markdown' | 'json';
+const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
 
-export interface DiffOptions {
+interface DiffOptions {
   readonly base: string | undefined;
   readonly head: string | undefined;
   readonly path: string;
@@ -35,7 +35,7 @@ export interface DiffOptions {
  * policy sets. Exit 0, or 1 when a set does not compile on either side or a `--fail-on` gate
  * matches; 2 for usage errors (a bad revision, no repository, no sets).
  */
-export async function runDiff(io: Io, options: DiffOptions): Promise<number> {
+async function runDiff(io: Io, options: DiffOptions): Promise<number> {
   const errColors = useColor(io, 'stderr', options.color);
   let sides;
   let custom: CustomRoleReview | undefined;

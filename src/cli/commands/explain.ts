@@ -9,7 +9,7 @@ import {
 import { readStoredDefinitions, withStoredRoles } from '../../review/custom-roles.js';
 import { explain } from '../../review/explain.js';
 import { UsageError } from '../../review/load.js';
-import { findEntry, findPermission, findScope, findSubject } from '../../review/lookup.js';
+import { findAskedLevel, findEntry, findPermission, findSubject } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
@@ -19,7 +19,7 @@ import { EXIT, type Io, println, useColor } from '../io.js';
  * Like `kubectl auth can-i`, the exit code is the answer: 0 yes, 1 no; 2 for usage errors (a
  * name that does not exist).
  */
-export async function runExplain(
+async function runExplain(
   io: Io,
   subjectName: string,
   permissionName: string,
@@ -54,7 +54,7 @@ export async function runExplain(
       else io.stdout.write(entryExplanationText(x, color));
       return x.allowed ? EXIT.ok : EXIT.policy;
     }
-    const asked = scope === undefined ? undefined : findScope(set.model, scope);
+    const asked = findAskedLevel(set.model, scope);
     const e = explain(set.model, subject, permission, asked);
     if (options.format === 'json') io.stdout.write(`${JSON.stringify(explanationJson(e), null, 2)}\n`);
     else io.stdout.write(explanationText(e, color));
@@ -74,7 +74,10 @@ export const registerExplain: RegisterCommand = (program, { io, run }) => {
         '<permission>',
         'a permission (id such as records:update, or title), or a collection entry (connectors:slack)',
       )
-      .option('--scope <scope>', 'the level asked (own, group, all …); default: any level')
+      .option(
+        '--scope <scope>',
+        'the level asked (own, group, all …), or `any` for any level; default: the widest level, as can() in the generated code',
+      )
       .option('--custom-roles <path>', 'a JSON file or folder of stored run-time role definitions, explained as roles'),
   ).action(
     run(

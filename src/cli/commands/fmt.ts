@@ -11,7 +11,7 @@ import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
 
-export interface FmtOptions {
+interface FmtOptions {
   /** A policy file, a set's folder or a folder of sets. */
   readonly path: string;
   /** Write nothing; exit 1 when a file is not in the canonical layout. */
@@ -25,7 +25,7 @@ export interface FmtOptions {
  * when there are any (like `opa fmt --fail`, `prettier --check`). A file with YAML errors is
  * reported with its diagnostics and left alone (exit 1).
  */
-export async function runFmt(io: Io, options: FmtOptions): Promise<number> {
+async function runFmt(io: Io, options: FmtOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.color);
   const found = new Diagnostics();
   const raws = await policyFiles(path.resolve(io.cwd, options.path), found);

@@ -6,7 +6,7 @@ import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
 /** The files of a new policy set: a small, valid, commented starting point. */
-export function starterSet(name: string, schema: string): Record<string, string> {
+function starterSet(name: string, schema: string): Record<string, string> {
   const header = (depth: number) => `# yaml-language-server: $schema=${'../'.repeat(depth)}${schema}\n`;
   return {
     'policyset.yaml': `${header(0)}apiVersion: policyc/v1
@@ -76,7 +76,7 @@ spec:
 }
 
 /** A first feature for the starter set: it passes as created, and shows the step phrases to build on. */
-export function starterFeature(name: string): string {
+function starterFeature(name: string): string {
   return `# The scenarios policyc test runs against the policy set "${name}" (see README, "Gherkin steps").
 Feature: Who may do what in ${name}
 
@@ -104,7 +104,7 @@ Feature: Who may do what in ${name}
 }
 
 /** `policyc init [DIR]`: create a new policy set and a first feature; never overwrites anything. */
-export async function runInit(
+async function runInit(
   io: Io,
   options: { dir: string; name: string | undefined; color: boolean | undefined },
 ): Promise<number> {

@@ -13,7 +13,7 @@ import { EXIT, type Io, println, useColor } from '../io.js';
 import { VERSION } from '../version.js';
 import { printSideErrors } from './diff.js';
 
-export interface ReportOptions {
+interface ReportOptions {
   /** No argument: the sets of `path`. One folder: its sets. A revision, or two arguments: a change. */
   readonly args: readonly string[];
   readonly path: string;
@@ -34,7 +34,7 @@ function isFolder(cwd: string, arg: string): boolean {
  * access matrix of every set (and in change mode what changed, escalations first). Exit 0; 1 when
  * a set has errors (nothing is written); 2 for usage errors.
  */
-export async function runReport(io: Io, options: ReportOptions): Promise<number> {
+async function runReport(io: Io, options: ReportOptions): Promise<number> {
   const c = useColor(io, 'stderr', options.color);
   const [first, second] = options.args;
   let data: ReportData | undefined;

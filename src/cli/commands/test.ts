@@ -19,7 +19,7 @@ import type { FailedStep } from '../../gherkin/run.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 
-export interface TestOptions {
+interface TestOptions {
   readonly paths: readonly string[];
   readonly policies: string;
   readonly formats: readonly string[];
@@ -93,7 +93,7 @@ function githubAnnotation(io: Io, f: FailedStep): string {
  * Exit 0 when every scenario passed (and coverage reached --min-coverage), 1 otherwise, 2 on
  * usage errors.
  */
-export async function runTest(io: Io, options: TestOptions): Promise<number> {
+async function runTest(io: Io, options: TestOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.color);
   const paths = options.paths.length > 0 ? options.paths : ['features'];
   for (const p of paths) {

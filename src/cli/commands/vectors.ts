@@ -14,7 +14,7 @@ import { printDiagnostics } from '../report.js';
  * in other languages. With one set and no --out, prints them; with --out, writes
  * `<DIR>/<set>/vectors.json` (`-o generated` puts them beside the manifests).
  */
-export async function runVectors(
+async function runVectors(
   io: Io,
   options: { path: string; out: string | undefined; color: boolean | undefined },
 ): Promise<number> {

@@ -5,7 +5,7 @@ import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { printDiagnostics } from '../report.js';
 
-export interface WatchCommandOptions {
+interface WatchCommandOptions {
   readonly path: string;
   readonly out: string;
   readonly locked: boolean;
@@ -16,7 +16,7 @@ export interface WatchCommandOptions {
 }
 
 /** `policyc watch`: rebuild on every change until interrupted; policy errors never end it. The lockfile is left to `policyc build`. */
-export async function runWatch(io: Io, options: WatchCommandOptions): Promise<number> {
+async function runWatch(io: Io, options: WatchCommandOptions): Promise<number> {
   const c = useColor(io, 'stdout', options.format === 'human' ? options.color : false);
   const time = () => new Date().toLocaleTimeString('en-GB', { hour12: false });
   let problems = false;

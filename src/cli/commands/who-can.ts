@@ -2,13 +2,13 @@ import { whoCanUse } from '../../review/explain-entry.js';
 import { whoCanEntryJson, whoCanEntryText, whoCanJson, whoCanText } from '../../review/explain-render.js';
 import { whoCan } from '../../review/explain.js';
 import { UsageError } from '../../review/load.js';
-import { findEntryAnywhere, findPermissionAnywhere, findScope } from '../../review/lookup.js';
+import { findAskedLevel, findEntryAnywhere, findPermissionAnywhere } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 
 /** `policyc who-can PERMISSION|COLLECTION:ENTRY [--scope S]`: the roles and users holding a permission, or allowed to use an entry. */
-export async function runWhoCan(
+async function runWhoCan(
   io: Io,
   permissionName: string,
   scope: string | undefined,
@@ -36,7 +36,7 @@ export async function runWhoCan(
       return EXIT.ok;
     }
     const { set, permission } = found;
-    const asked = scope === undefined ? undefined : findScope(set.model, scope);
+    const asked = findAskedLevel(set.model, scope);
     const holders = whoCan(set.model, permission, asked);
     if (options.format === 'json')
       io.stdout.write(`${JSON.stringify(whoCanJson(set.model, permission, asked, holders), null, 2)}\n`);
@@ -56,7 +56,10 @@ export const registerWhoCan: RegisterCommand = (program, { io, run }) => {
         '<permission>',
         'a permission (id such as records:update, or title), or a collection entry (connectors:salesforce/actions/delete-record)',
       )
-      .option('--scope <scope>', 'only holders at this level or wider; default: any level'),
+      .option(
+        '--scope <scope>',
+        'only holders at this level or wider, or `any` for holders at any level; default: the widest level, as can() in the generated code',
+      ),
     'the policy set, when the permission exists in several',
   ).action(
     run(
