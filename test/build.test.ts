@@ -177,7 +177,7 @@ describe('policyc build', () => {
   });
 
   it('exits 2 for a path with no policy set', async () => {
-    const r = await runCli(['build', path.join(ROOT, 'docs')]);
+    const r = await runCli(['build', path.join(ROOT, 'schemas')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('PC902');
   });

@@ -216,6 +216,13 @@ describe('hostile run-time role definitions', () => {
           throwing,
           'options',
           { grantedBy: 2 ** 30 },
+          // Namespaces (many tenants): not an id, and an accessor that throws.
+          { namespace: '__proto__/../x'.repeat(1000) },
+          {
+            get namespace(): string {
+              throw new Error('hostile namespace');
+            },
+          },
         ]) {
           const start = performance.now();
           let result: DefineResult | undefined;

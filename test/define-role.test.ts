@@ -129,6 +129,82 @@ describe('defineRole: a valid definition', () => {
   });
 });
 
+describe('many tenants: options.namespace', () => {
+  it('two tenants define the same id: two roles, each known as namespace/id, the stored definition keeps the tenant id', () => {
+    const { Permission: P } = crm;
+    const acme = ok(
+      crm.defineRole({ id: 'night-shift', title: 'Night Shift', grants: ['emails:view'] }, { namespace: 'acme' }),
+    );
+    const globex = ok(
+      crm.defineRole({ id: 'night-shift', title: 'Night Shift', grants: ['sms:view'] }, { namespace: 'globex' }),
+    );
+    expect([acme.id, globex.id]).toEqual(['acme/night-shift', 'globex/night-shift']);
+    expect(acme.role).not.toBe(globex.role);
+    expect(acme.definition.id).toBe('night-shift');
+    expect(crm.can(acme.role, P['emails:view']!)).toBe(true);
+    expect(crm.can(acme.role, P['sms:view']!)).toBe(false);
+    expect(crm.can(globex.role, P['sms:view']!)).toBe(true);
+    expect(crm.roleNo('acme/night-shift')).toBe(acme.role);
+    expect(crm.roleNo('night-shift')).toBeUndefined();
+    expect(crm.check(['globex/night-shift'], 'sms:view')).toBe(true);
+    expect(crm.customRoles('acme')).toEqual([acme.definition]);
+    expect(crm.customRoles()).toHaveLength(2);
+    // Editing within a tenant keeps the number; the other tenant's role is untouched.
+    const edited = ok(
+      crm.defineRole({ id: 'night-shift', title: 'Night Shift', grants: ['call-logs:view'] }, { namespace: 'acme' }),
+    );
+    expect(edited.role).toBe(acme.role);
+    expect(crm.can(globex.role, P['sms:view']!)).toBe(true);
+    expect(crm.removeRole('acme/night-shift')).toBe(true);
+    expect(crm.can(acme.role, P['call-logs:view']!)).toBe(false);
+    expect(crm.can(globex.role, P['sms:view']!)).toBe(true);
+  });
+
+  it('in a namespace a tenant may use an id the compiled set has (or adds later): it never replaces the compiled role', () => {
+    const { Permission: P, Role: R } = crm;
+    const mine = ok(crm.defineRole({ id: 'user', title: 'Our users', grants: ['emails:view'] }, { namespace: 'acme' }));
+    expect(mine.id).toBe('acme/user');
+    expect(crm.roleNo('user')).toBe(R.user);
+    expect(crm.can(R.user!, P['records:view']!, crm.Scope.own)).toBe(true);
+    expect(crm.can(mine.role, P['records:view']!, crm.Scope.own)).toBe(false);
+  });
+
+  it('a namespace is written as an id; anything else is an error, not an exception', () => {
+    for (const namespace of ['', 'a/b', '__proto__/x', 'x'.repeat(129), 7, null, {}, ' acme']) {
+      const r = crm.defineRole({ id: 'r', title: 'R', grants: [] }, { namespace });
+      expect(r.ok, JSON.stringify(namespace)).toBe(false);
+      if (!r.ok)
+        expect(r.errors).toContainEqual(
+          expect.objectContaining({ path: '', reason: 'options.namespace is not a namespace' }),
+        );
+    }
+    expect(ok(crm.defineRole({ id: 'r', title: 'R', grants: [] }, { namespace: '__proto__' })).id).toBe('__proto__/r');
+  });
+});
+
+describe('storedRoles reads run-time role ids', () => {
+  it('a user row mixing compiled, renamed, retired and run-time ids (namespaced too) reads as one subject', () => {
+    const { Permission: P, Scope: S } = crm;
+    ok(
+      crm.defineRole(
+        { id: 'night-shift', title: 'Night Shift', grants: [{ 'records:update': 'group' }] },
+        { namespace: 'acme' },
+      ),
+    );
+    ok(crm.defineRole({ id: 'listener', title: 'Listener', grants: ['call-recordings:listen'] }));
+    const read = crm.storedRoles(['user', 'acme/night-shift', 'listener', 'globex/night-shift', 'acme/night-shift']);
+    expect(read.roles).toEqual(['user', 'acme/night-shift', 'listener']);
+    expect(read.unknown).toEqual(['globex/night-shift']);
+    expect(read.subject.can(P['records:update']!, S.group)).toBe(true);
+    expect(read.subject.can(P['call-recordings:listen']!)).toBe(true);
+    // Only unknown ids: nothing held (no default role); a removed run-time role is unknown from then on.
+    crm.removeRole('listener');
+    const gone = crm.storedRoles(['listener']);
+    expect(gone.unknown).toEqual(['listener']);
+    expect(gone.subject.roles).toEqual([]);
+  });
+});
+
 describe('defineRole: errors name the JSON path and the reason', () => {
   const cases: [string, unknown, { path: string; reason: RegExp; hint?: RegExp }][] = [
     [
@@ -286,6 +362,87 @@ describe('no escalation: options.grantedBy', () => {
 });
 
 describe('storage across versions', () => {
+  const apps = (entries: string, extra = '') => `
+apiVersion: policyc/v1
+kind: PolicySet
+metadata: { name: apps }
+spec: { version: 1.0.0, defaultRole: member }
+---
+apiVersion: policyc/v1
+kind: Catalog
+metadata: { name: apps }
+spec:
+  actions: [{ name: view }]
+  resources: [{ name: docs, title: Docs }]
+  permissions: [{ id: docs:view, title: View docs }]
+  collections:
+    - name: integrations
+      title: Integrations
+      entries: [${entries}]
+${extra}---
+apiVersion: policyc/v1
+kind: Role
+metadata: { name: member }
+spec: { title: Member, description: Reads docs., grants: [docs:view] }
+`;
+  const boards = `    - name: boards
+      title: Boards
+      entries: [kanban]
+`;
+  it('collection entries removed from the catalog: left out of allow with a warning, an error in except (leaving them out would widen)', async () => {
+    const one = await compileMemory('apps', { 'set.yaml': apps('stripe, slack, jira', boards) });
+    const stored = [
+      {
+        id: 'a',
+        title: 'A',
+        grants: [],
+        collections: { integrations: { mode: 'allow', entries: ['stripe', 'jira'] } },
+      },
+      { id: 'b', title: 'B', grants: [], collections: { integrations: { mode: 'allow', entries: ['jira'] } } },
+      { id: 'c', title: 'C', grants: [], collections: { integrations: { mode: 'except', entries: ['jira'] } } },
+      { id: 'd', title: 'D', grants: [], collections: { boards: { mode: 'all' } } },
+    ].map((d) => JSON.stringify(ok(one.g.defineRole(d)).definition));
+    const two = await compileMemory('apps', { 'set.yaml': apps('stripe, slack') }, one.lockfile);
+    const [a, b, c, d] = stored.map((json) => two.g.defineRole(JSON.parse(json)));
+    expect(ok(a!).definition.collections).toEqual({ integrations: { mode: 'allow', entries: ['stripe'] } });
+    expect(a!.warnings).toEqual([
+      {
+        path: '/collections/integrations/entries/1',
+        reason: 'entry `jira` of `integrations` no longer exists in this version of the catalog; it is left out',
+      },
+    ]);
+    expect(two.g.canUse(ok(a!).role, 'integrations', 'jira')).toBe(false);
+    expect(ok(b!).definition.collections).toBeUndefined();
+    expect(b!.warnings.map((w) => w.reason)).toContain(
+      'every entry the rule allowed no longer exists; the rule gives nothing and is left out',
+    );
+    expect(c!.ok).toBe(false);
+    if (!c!.ok)
+      expect(c!.errors).toEqual([
+        {
+          path: '/collections/integrations/entries/0',
+          reason: 'entry `jira` of `integrations` no longer exists in this version of the catalog',
+          hint: 'remove it from the exceptions and save the role again (leaving it out here would allow what it excluded)',
+        },
+      ]);
+    expect(ok(d!).warnings).toEqual([
+      {
+        path: '/collections/boards',
+        reason:
+          'collection `boards` no longer exists in this version of the catalog; the rule gives nothing and is left out',
+      },
+    ]);
+    // A typo is still an error, not a warning.
+    expect(
+      two.g.defineRole({
+        id: 'e',
+        title: 'E',
+        grants: [],
+        collections: { integrations: { mode: 'allow', entries: ['jirra'] } },
+      }).ok,
+    ).toBe(false);
+  });
+
   const v1 = `
 apiVersion: policyc/v1
 kind: PolicySet
@@ -363,5 +520,11 @@ spec: { title: Agent, description: Archives tickets., grants: [tickets:archive] 
     const again = ok(two.g.defineRole(JSON.parse(JSON.stringify(loaded.definition))));
     expect(again.warnings).toEqual([]);
     expect(again.role).toBe(loaded.role);
+    // A user row stored under v1 (a retired compiled role and the run-time role) reads under v2.
+    const user = two.g.storedRoles(['agent', 'triage']);
+    expect(user.roles).toEqual(['member', 'triage']);
+    expect(user.moved).toEqual([{ from: 'agent', to: 'member', reason: 'retired' }]);
+    expect(user.unknown).toEqual([]);
+    expect(user.subject.can(P['tickets:close']!)).toBe(true);
   });
 });

@@ -46,7 +46,7 @@ describe('the newsroom feature', () => {
       '--policies',
       path.join(FIXTURE, 'policies'),
     ]);
-    expect(stdout).toMatch(/14 scenarios \(14 passed\)/);
+    expect(stdout).toMatch(/15 scenarios \(15 passed\)/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/newsroom\s+\d+\/30/);
   });

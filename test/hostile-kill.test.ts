@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,6 +53,7 @@ function state(root: string) {
     lock: read('policies/crm/policyc.lock.json'),
     moduleHash: HASH.exec(read('generated/crm/index.ts'))![0],
     manifestHash: manifest.set.hash,
+    schemaHash: createHash('sha256').update(read('generated/crm/role.schema.json')).digest('hex'),
     temporaries: [
       ...readdirSync(path.join(root, 'generated/crm')),
       ...readdirSync(path.join(root, 'policies/crm')),
@@ -109,8 +111,9 @@ describe('a build killed before each rename', () => {
       const s = state(copy);
       const moduleNew = s.moduleHash === final.moduleHash;
       const manifestNew = s.manifestHash === final.manifestHash;
+      const schemaNew = s.schemaHash === final.schemaHash;
       seen.push(
-        `${s.lock === final.lock ? 'lock new' : 'lock old'}, module ${moduleNew ? 'new' : 'old'}, manifest ${manifestNew ? 'new' : 'old'}`,
+        `${s.lock === final.lock ? 'lock new' : 'lock old'}, module ${moduleNew ? 'new' : 'old'}, manifest ${manifestNew ? 'new' : 'old'}, schema ${schemaNew ? 'new' : 'old'}`,
       );
 
       // 1. No generated file is newer than the lockfile.
@@ -123,7 +126,8 @@ describe('a build killed before each rename', () => {
       const set = path.join(copy, 'policies/crm');
       const check = await runCli(['check', set, '--out', gen]);
       const stale = await runCli(['build', set, '--check', '--out', gen]);
-      if (moduleNew !== manifestNew) {
+      // The manifest records the hash of its build's role.schema.json, so an old schema beside it is a mix too.
+      if (moduleNew !== manifestNew || (manifestNew && !schemaNew)) {
         for (const r of [check, stale]) {
           expect(r.code).toBe(1);
           expect(r.stdout).toContain('error[PC606]');
@@ -143,16 +147,17 @@ describe('a build killed before each rename', () => {
         lock: final.lock,
         moduleHash: final.moduleHash,
         manifestHash: final.manifestHash,
+        schemaHash: final.schemaHash,
       });
       expect((await runCli(['build', set, '--check', '--out', gen])).code).toBe(0);
       expect((await runCli(['check', set, '--out', gen])).code).toBe(0);
     }
-    // The last kill point: module and manifest renamed, role.schema.json (issue 18) not yet.
+    // The last kill point: module and manifest renamed, role.schema.json (issue 18) not yet (PC606: the manifest records its hash).
     expect(seen).toEqual([
-      'lock old, module old, manifest old',
-      'lock new, module old, manifest old',
-      'lock new, module new, manifest old',
-      'lock new, module new, manifest new',
+      'lock old, module old, manifest old, schema old',
+      'lock new, module old, manifest old, schema old',
+      'lock new, module new, manifest old, schema old',
+      'lock new, module new, manifest new, schema old',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -104,6 +104,32 @@ describe.each(['crm', 'platform'] as const)('test vectors of %s', (set) => {
     });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${vectors.vectors.length - 1} passed, 1 failed`);
+  });
+});
+
+describe('the Python reader and run-time roles', () => {
+  it('role_schema() gives role.schema.json when it is the one the manifest records, and refuses another', () => {
+    const py = (dir: string) =>
+      spawnSync(
+        'python3',
+        [
+          '-c',
+          `from policyc_manifest import Manifest\nprint(Manifest.load(${JSON.stringify(path.join(dir, 'manifest.json'))}).role_schema()["title"])`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, PYTHONPATH: path.join(ROOT, 'readers/python') } },
+      );
+    const ok = py(path.join(ROOT, 'generated/crm'));
+    expect(ok.stdout).toBe('A role defined at run time on crm 1.0.0\n');
+    const copy = path.join(work, 'schema-mix');
+    mkdirSync(copy, { recursive: true });
+    writeFileSync(path.join(copy, 'manifest.json'), readFileSync(path.join(ROOT, 'generated/crm/manifest.json')));
+    writeFileSync(
+      path.join(copy, 'role.schema.json'),
+      readFileSync(path.join(ROOT, 'generated/platform/role.schema.json')),
+    );
+    const mixed = py(copy);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr).toContain('ValueError: role.schema.json is not the schema of this build of crm');
   });
 });
 

@@ -10,13 +10,20 @@ collection id is denied, never an error.
     crm.can(["team-lead"], "records:update", scope="group")          # True
     crm.can(["team-lead"], "users:deactivate", scope="group", on_self=True)  # False: self-restricted
 
+Roles an application defines at run time (`defineRole` in the generated module) are answered by
+that module; a service in another language can check stored definitions before it sends them
+with the set's JSON Schema, `Manifest.role_schema()` (role.schema.json, checked against the
+hash the manifest records).
+
 Run as a program, it checks a manifest against test vectors (`policyc vectors`):
 
     python3 policyc_manifest.py generated/crm/manifest.json crm.vectors.json
 """
 
 import base64
+import hashlib
 import json
+import os
 import struct
 import sys
 
@@ -80,11 +87,28 @@ class Manifest:
         self._collections = {
             c["id"]: _Collection(c, tables["collections"][c["id"]], self._rows) for c in data["collections"]
         }
+        self._custom_roles = data.get("customRoles")
+        self._dir = None
 
     @classmethod
     def load(cls, path):
         with open(path, encoding="utf-8") as f:
-            return cls(json.load(f))
+            manifest = cls(json.load(f))
+        manifest._dir = os.path.dirname(os.path.abspath(path))
+        return manifest
+
+    def role_schema(self):
+        """The JSON Schema of the set's run-time role definitions (role.schema.json beside a loaded
+        manifest). Raises ValueError when the file is not the one this manifest's build wrote."""
+        custom = self._custom_roles
+        name = custom.get("schema") if isinstance(custom, dict) else None
+        if self._dir is None or not isinstance(name, str) or os.path.basename(name) != name:
+            raise ValueError("this manifest names no role schema beside it")
+        with open(os.path.join(self._dir, name), "rb") as f:
+            raw = f.read()
+        if "sha256:" + hashlib.sha256(raw).hexdigest() != custom.get("schemaHash"):
+            raise ValueError("%s is not the schema of this build of %s: run `policyc build`" % (name, self.name))
+        return json.loads(raw.decode("utf-8"))
 
     def _row(self, role):
         no = self._roles.get(role) if isinstance(role, str) else None

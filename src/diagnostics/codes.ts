@@ -3,8 +3,8 @@
  * never reused: CI scripts and editor integrations may match on them.
  *
  * PC1xx reading and parsing files, PC2xx the JSON Schema, PC3xx references, PC4xx semantic
- * rules, PC5xx warnings for reviewers, PC6xx the lockfile and generated output, PC9xx usage and
- * internal errors.
+ * rules, PC5xx warnings for reviewers, PC6xx the lockfile and generated output, PC7xx stored
+ * run-time role definitions under review (`--custom-roles`), PC9xx usage and internal errors.
  */
 export const CODES = {
   // Reading and parsing
@@ -201,6 +201,25 @@ export const CODES = {
     name: 'protected-role-removed',
     severity: 'error',
     summary: 'The owner role or the default role is retired or deleted.',
+  },
+
+  // Stored run-time role definitions (`diff` and `explain` with --custom-roles)
+  PC701: {
+    name: 'custom-roles-file',
+    severity: 'error',
+    summary: 'A file of stored run-time role definitions cannot be read, is not JSON, or is not in the expected shape.',
+  },
+  PC702: {
+    name: 'custom-role-rejected',
+    severity: 'error',
+    summary:
+      "A stored run-time role definition is rejected by the set's defineRole: the application could not load it.",
+  },
+  PC703: {
+    name: 'custom-role-changed',
+    severity: 'warning',
+    summary:
+      'A stored run-time role definition loads changed: a renamed id mapped, a retired role followed, a permission that no longer exists left out.',
   },
 
   // Usage and internal

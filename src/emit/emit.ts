@@ -26,7 +26,9 @@ export function emitSet(
   options: { generator: string; sourceDir: string },
 ): Emitted {
   const tables = buildTables(model, numbering);
-  const manifest = buildManifest(model, numbering, tables, options.generator);
+  // The schema first: the manifest records its hash, so a folder mixing two builds is detected (PC606).
+  const schemaText = `${JSON.stringify(roleSchema(model, numbering, model.version), null, 2)}\n`;
+  const manifest = buildManifest(model, numbering, tables, options.generator, schemaText);
   const hash = contentHash(manifest);
   const module = generateModule({
     model,
@@ -41,7 +43,7 @@ export function emitSet(
     files: [
       { name: 'index.ts', text: module },
       { name: 'manifest.json', text: manifestText },
-      { name: 'role.schema.json', text: `${JSON.stringify(roleSchema(model, numbering, model.version), null, 2)}\n` },
+      { name: 'role.schema.json', text: schemaText },
     ],
     hash,
   };

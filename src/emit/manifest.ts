@@ -18,6 +18,7 @@ export function buildManifest(
   numbering: Numbering,
   tables: Tables,
   generator: string,
+  roleSchemaText: string,
 ): Record<string, unknown> {
   const facts = metadataFacts(model, numbering, (n) => n);
   const body = {
@@ -70,6 +71,11 @@ export function buildManifest(
     },
     collections: facts.collections,
     users: facts.users,
+    customRoles: {
+      schema: ROLE_SCHEMA_FILE,
+      schemaHash: sha256(roleSchemaText),
+      namespaceSeparator: '/',
+    },
     tables: {
       layout:
         'base64 of little-endian uint32 words. access: bit p of role r in plane s is word (s*rows + r)*words + (p>>>5), bit p&31; planes are scope numbers (a grant at a level sets every narrower plane); sets without scopes have one plane. selfRestricted: one row of permission bits. collections.<name>: rows of allowed known entries, then rows of entries under which unknown entries are allowed, then one bit per role for unknown top-level entries.',
@@ -85,6 +91,14 @@ export function buildManifest(
     },
   };
   return body;
+}
+
+/** The JSON Schema of run-time role definitions, beside the manifest. */
+export const ROLE_SCHEMA_FILE = 'role.schema.json';
+
+/** `sha256:<hex>` of a text (UTF-8). */
+export function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
 /** sha256 of the manifest's canonical JSON: the content hash of the compiled set. */

@@ -256,6 +256,23 @@ export function generateModule(ctx: ModuleContext): string {
     type: 'ReadonlySet<string>',
     docs: 'Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers).',
   });
+  // Entries (and whole collections) of earlier versions: the lockfile keeps their numbers.
+  const retiredEntries = [...numbering.collections]
+    .map(([name, t]) => {
+      const active = new Set(model.collectionIndex.get(name)?.entries.map((e) => e.path) ?? []);
+      return [name, [...t.active.keys(), ...t.reserved.keys()].filter((p) => !active.has(p)).sort()] as const;
+    })
+    .filter(([, paths]) => paths.length > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  file.addConst(
+    'RETIRED_ENTRIES',
+    `/* @__PURE__ */ new Map<string, ReadonlySet<string>>(${retiredEntries.length === 0 ? '' : `[${retiredEntries.map(([name, paths]) => `[${JSON.stringify(name)}, new Set<string>(${jsonLiteral(paths)})]`).join(', ')}]`})`,
+    {
+      exported: false,
+      type: 'ReadonlyMap<string, ReadonlySet<string>>',
+      docs: 'Collection entries of earlier versions that no longer exist, by collection (a removed collection lists every entry it had).',
+    },
+  );
   file.addConst(
     'COLLECTION_MODES',
     `/* @__PURE__ */ new Map<string, readonly ("all" | "allow" | "except")[]>(${jsonLiteral(model.collections.map((c) => [c.name, c.modes]))})`,

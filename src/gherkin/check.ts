@@ -18,7 +18,8 @@ export function checkLevel(model: Model, p: PermissionInfo, level: AskedLevel): 
 }
 
 function roleNumber(set: LoadedSet, role: string): number {
-  const n = set.module.Role[role];
+  // A role defined at run time (src/gherkin/custom-roles.ts) has a number only roleNo knows.
+  const n = set.module.Role[role] ?? set.module.roleNo(role);
   if (n === undefined) fail(`policyc bug: the generated module of ${set.name} has no number for the role ${role}`);
   return n;
 }

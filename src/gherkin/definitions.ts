@@ -13,6 +13,7 @@ import {
 } from './check.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
+import { CUSTOM_ROLE_STEPS } from './custom-roles.js';
 import { ancestry, grantSources } from './explain.js';
 import { fail } from './failure.js';
 import {
@@ -44,7 +45,7 @@ import { change, currentSet, type ScenarioState, shippedSet } from './state.js';
 export interface StepSpec {
   readonly keyword: 'Given' | 'When' | 'Then';
   /** README section. */
-  readonly group: 'Context' | 'Checks' | 'Collections' | 'Tables' | 'Changes';
+  readonly group: 'Context' | 'Checks' | 'Collections' | 'Tables' | 'Changes' | 'Custom roles';
   /** The phrase as documented, with <placeholders> and [optional parts]. */
   readonly phrase: string;
   readonly pattern: RegExp;
@@ -1358,4 +1359,5 @@ export const STEPS: readonly StepSpec[] = [
         );
     },
   },
+  ...CUSTOM_ROLE_STEPS,
 ];

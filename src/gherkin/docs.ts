@@ -31,6 +31,12 @@ const GROUPS: readonly { readonly group: StepSpec['group']; readonly title: stri
     intro:
       'A "When" step changes an in-memory copy of the set (with the `yaml` Document API, so comments and layout stay) and recompiles it with the lockfile, so numbers stay stable; the steps after it check the changed set. The files on disk are never touched.',
   },
+  {
+    group: 'Custom roles',
+    title: 'Custom roles',
+    intro:
+      "Roles defined at run time on the compiled catalog (`defineRole` in the generated module), as a customer's administrator defines them; once defined, the steps above check them like compiled roles.",
+  },
 ];
 
 /** The text between the README markers. */

@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { Lockfile, NumberTable } from '../allocate/lockfile.js';
 import { type Diagnostic, diagnostic } from '../diagnostics/diagnostic.js';
 import { fileSpan } from '../diagnostics/span.js';
+import { ROLE_SCHEMA_FILE, sha256 } from '../emit/manifest.js';
 
 /**
  * Whether a set's generated folder is the output of one build that its lockfile agrees with.
  * A build renames its files one at a time (the lockfile first); a kill between two renames, or
  * a lockfile restored on its own, leaves a module of one build beside a manifest of another, or
- * numbers the lockfile does not record. `check` and `build --check` report that as PC606, with
+ * numbers the lockfile does not record, or a role.schema.json of another build than the manifest
+ * (which records its hash). `check` and `build --check` report that as PC606, with
  * the repair: `policyc build` rewrites the set's output from the policies.
  */
 
@@ -75,6 +77,16 @@ export function checkGeneratedConsistency(outDir: string, lockfile: Lockfile | u
     return report(
       `${shown(outDir)} mixes two builds: index.ts is build ${moduleHash ?? '(none)'}, manifest.json is build ${typeof manifestHash === 'string' ? manifestHash : '(none)'}`,
       modulePath,
+    );
+  }
+  // The schema of run-time roles: the manifest records the hash of the one its build wrote.
+  const schemaPath = path.join(outDir, ROLE_SCHEMA_FILE);
+  const schemaText = read(schemaPath);
+  const recorded = (manifest.customRoles as { schemaHash?: unknown } | undefined)?.schemaHash;
+  if (schemaText !== undefined && typeof recorded === 'string' && sha256(schemaText) !== recorded) {
+    return report(
+      `${shown(outDir)} mixes two builds: ${ROLE_SCHEMA_FILE} is not the schema manifest.json's build wrote (${recorded})`,
+      schemaPath,
     );
   }
   const collections = new Map<string, unknown>();

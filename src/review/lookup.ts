@@ -1,3 +1,4 @@
+import type { Lockfile } from '../allocate/lockfile.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { Model, PermissionInfo } from '../model/model.js';
 import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
@@ -15,6 +16,8 @@ import { UsageError } from './load.js';
 export interface NamedSet {
   readonly name: string;
   readonly model: Model;
+  /** The numbers the set uses (its lockfile after allocation), for what needs the generated module. */
+  readonly numbering?: Lockfile | undefined;
 }
 
 /**

@@ -44,7 +44,7 @@ export async function withSets(io: Io, options: ReviewOptions, body: (sets: Name
       }
       return EXIT.policy;
     }
-    return body(analyses.map((a) => ({ name: a.model!.name, model: a.model! })));
+    return body(analyses.map((a) => ({ name: a.model!.name, model: a.model!, numbering: a.allocation?.lockfile })));
   } catch (error) {
     if (error instanceof UsageError) {
       println(

@@ -209,35 +209,45 @@ export interface StoredRoleMove {
 /** Stored role ids read as today's roles: the subject, the roles it holds, what moved, what was unknown. */
 export interface StoredRoles {
   readonly subject: Subject;
-  /** The active roles held, each once, in the order first met. */
-  readonly roles: readonly RoleId[];
+  /** The roles held, each once, in the order first met: active compiled ids, and run-time roles by the id `defineRole` gave them. */
+  readonly roles: readonly (RoleId | (string & {}))[];
   /** Previous ids of renamed roles, and retired roles followed to their transfer target. */
   readonly moved: readonly StoredRoleMove[];
-  /** The stored values that are no role of this set (nor ever were): they give nothing. */
+  /** The stored values that are no role of this set (nor ever were) nor a run-time role defined in this process: they give nothing. */
   readonly unknown: readonly string[];
 }
 
 /**
  * Reads role ids stored in a database or a token, which outlive renames and retirements: an
  * active id is itself, a renamed role's previous id is the role, a retired role's id follows
- * its transfer (`transfers`), anything else is reported in `unknown` and gives nothing. An empty
- * list holds the default role; a list of only unknown ids holds nothing.
+ * its transfer (`transfers`), the id of a run-time role defined in this process (`defineRole`'s
+ * `id`, namespaced when it was defined in one) is that role, anything else is reported in
+ * `unknown` and gives nothing. An empty list holds the default role; a list of only unknown
+ * ids holds nothing. Compiled ids never contain "/", so a namespaced run-time id never meets one.
  */
 export function storedRoles(ids: readonly (RoleId | DeprecatedRoleId | RetiredRoleId | (string & {}))[]): StoredRoles {
-  const roles: RoleId[] = [];
+  const roles: string[] = [];
+  const numbers: RoleNo[] = [];
   const moved: StoredRoleMove[] = [];
   const unknown: string[] = [];
   const list: readonly unknown[] = Array.isArray(ids) ? ids : [];
   for (const id of list) {
     const to = typeof id === "string" ? transferTarget(id) : undefined;
     if (to === undefined) {
-      unknown.push(id as string);
+      const custom = CUSTOM.byId.get(id);
+      if (custom === undefined) unknown.push(id as string);
+      else if (!roles.includes(id as string)) {
+        roles.push(id as string);
+        numbers.push(custom);
+      }
       continue;
     }
     if (to !== id) moved.push({ from: id as string, to, reason: ROLE_NO.has(id) ? "renamed" : "retired" });
-    if (!roles.includes(to)) roles.push(to);
+    if (!roles.includes(to)) {
+      roles.push(to);
+      numbers.push(ROLE_NO.get(to)!);
+    }
   }
-  const numbers = roles.map((r) => ROLE_NO.get(r)!);
   // An empty stored list is a user with no roles (the default role); unknown ids are not.
   return { subject: new Subject(numbers, Array.isArray(ids) && list.length === 0), roles: Object.freeze(roles), moved: Object.freeze(moved), unknown: Object.freeze(unknown) };
 }

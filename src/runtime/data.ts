@@ -96,6 +96,8 @@ export const SCOPED: Uint32Array = Uint32Array.of(0b11101, 0);
 export const IMPLIES: ReadonlyMap<number, readonly number[]> = new Map([[2, [0]], [3, [0]]]);
 /** Permission ids of earlier versions that no longer exist (the lockfile keeps their numbers). */
 export const RETIRED_PERMISSIONS: ReadonlySet<string> = new Set(["docs:comment"]);
+/** Collection entries of earlier versions that no longer exist: number 2 of "connectors" was "teams"; a removed collection "boards". */
+export const RETIRED_ENTRIES: ReadonlyMap<string, ReadonlySet<string>> = new Map([["connectors", new Set(["teams"])], ["boards", new Set(["kanban"])]]);
 /** The modes each collection offers. */
 export const COLLECTION_MODES: ReadonlyMap<string, readonly ("all" | "allow" | "except")[]> = new Map([["connectors", ["all", "allow", "except"] as const]]);
 /** Resources and their permission numbers (a resource may have none). */

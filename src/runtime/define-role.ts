@@ -19,7 +19,7 @@ import type { Subject } from "./api.js";
 import { hasBit, isIndex } from "./bits.js";
 import { CUSTOM, CUSTOM_STRIDE, MAX_CUSTOM_ROLES, clearCustomRow, customRow, emptyRows, addRole, storeCustomRow, SUBJECT_ROWS } from "./custom-rows.js";
 import type { RoleRows } from "./custom-rows.js";
-import { BITS, COLLECTION_MODES, COLLECTIONS, IMPLIES, Permission, RESOURCES, RETIRED_PERMISSIONS, Role, ROLE_SUCCESSOR, ROWS, Scope, SCOPE_ORDER, SCOPED, WORDS } from "./data.js";
+import { BITS, COLLECTION_MODES, COLLECTIONS, IMPLIES, Permission, RESOURCES, RETIRED_ENTRIES, RETIRED_PERMISSIONS, Role, ROLE_SUCCESSOR, ROWS, Scope, SCOPE_ORDER, SCOPED, WORDS } from "./data.js";
 import type { RoleNo } from "./data.js";
 
 /** One grant, as in the YAML language: a permission id, `resource:*` or `*`, or `{ [id]: level }` for a scoped one. */
@@ -50,7 +50,14 @@ export interface DefinitionProblem {
 
 /** What `defineRole` returns: the role number and the canonical definition, or the errors. Warnings in both cases. */
 export type DefineRoleResult =
-  | { readonly ok: true; readonly role: RoleNo; readonly definition: RoleDefinition; readonly warnings: readonly DefinitionProblem[] }
+  | {
+      readonly ok: true;
+      readonly role: RoleNo;
+      /** The id the module knows the role by (`roleNo`, `check`, `storedRoles`, `removeRole`): `namespace/id` when defined in a namespace, else the definition's id. */
+      readonly id: string;
+      readonly definition: RoleDefinition;
+      readonly warnings: readonly DefinitionProblem[];
+    }
   | { readonly ok: false; readonly errors: readonly DefinitionProblem[]; readonly warnings: readonly DefinitionProblem[] };
 
 /** What `checkRoleDefinition` returns: the canonical definition, or the errors. Warnings in both cases. */
@@ -67,6 +74,13 @@ export interface DefineRoleOptions {
    * was accepted before).
    */
   readonly grantedBy?: Subject | RoleNo;
+  /**
+   * The tenant (or any owner) the role belongs to, for an application that serves many: the
+   * role is known as `namespace/id`, so two tenants may both define "night-shift", and no id a
+   * compiled set adds later can meet it (compiled ids never contain "/"). The stored definition
+   * keeps the tenant's own id. A namespace is written as an id is.
+   */
+  readonly namespace?: string;
 }
 
 // Bounds on input size: beyond them a definition is rejected before it is read further.
@@ -91,6 +105,8 @@ const LEVEL_BY_ID = new Map<unknown, number>(Object.entries(Scope).map(([id, no]
 const WIDEST_LEVEL = SCOPE_ORDER.length - 1;
 /** Canonical definitions of the run-time roles, by row. */
 const DEFINITIONS: (RoleDefinition | undefined)[] = [];
+/** The namespace of each run-time role, by row ("" for none). */
+const NAMESPACES: string[] = [];
 
 /** A JSON Pointer (RFC 6901) to a place in the definition. */
 const pointer = (...parts: (string | number)[]) => {
@@ -266,12 +282,16 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
   }
   let options_ = options;
   if (options_ !== undefined && (typeof options_ !== "object" || options_ === null)) options_ = undefined;
+  const namespace = options_?.namespace;
+  if (namespace !== undefined && (typeof namespace !== "string" || namespace.length > 128 || !KEY.test(namespace))) {
+    error("", "options.namespace is not a namespace", "a namespace is written as an id: ASCII letters, digits, '_', '.' and '-' (at most 128), such as a tenant id");
+  }
 
   // id and title.
   const id = field.get("id");
   if (typeof id !== "string" || id.length > 128 || !KEY.test(id)) {
     error("/id", typeof id === "string" ? `${show(id)} is not a role id` : "the id is missing or not a string", "an id is ASCII letters, digits, '_', '.' and '-', starting with a letter, digit or '_' (at most 128)");
-  } else if (ROLE_BY_ID.has(id) || ROLE_SUCCESSOR.has(id)) {
+  } else if (namespace === undefined && (ROLE_BY_ID.has(id) || ROLE_SUCCESSOR.has(id))) {
     error("/id", `\`${id}\` is a role of the compiled set`, "pick another id; run-time roles cannot replace compiled ones");
   }
   const title = field.get("title");
@@ -430,6 +450,11 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
         const table = COLLECTIONS.get(name);
         const modes = COLLECTION_MODES.get(name);
         if (table === undefined || modes === undefined) {
+          // A collection of an earlier version: its rule can allow nothing now (canUse denies unknown collections).
+          if (RETIRED_ENTRIES.has(name)) {
+            warnings.push({ path, reason: `collection \`${name}\` no longer exists in this version of the catalog; the rule gives nothing and is left out` });
+            continue;
+          }
           const near = closest(name, COLLECTIONS.keys());
           error(path, `unknown collection ${show(name)}`, near !== undefined ? `did you mean \`${near}\`?` : `the collections are ${[...COLLECTIONS.keys()].join(", ") || "none"}`);
           continue;
@@ -471,8 +496,16 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
           const paths: string[] = [];
           const subtree = new Uint32Array(table.words);
           let bad = false;
+          const retired = RETIRED_ENTRIES.get(name);
           items.forEach((entry, j) => {
             const at = pointer("collections", name, "entries", j);
+            if (typeof entry === "string" && retired?.has(entry) && !table.index.has(entry)) {
+              // Left out of `allow`, it narrows; left out of `except`, it would widen (the path would
+              // read as an unknown entry, allowed under except): fail closed and ask for a new save.
+              if (mode === "allow") return warnings.push({ path: at, reason: `entry \`${entry}\` of \`${name}\` no longer exists in this version of the catalog; it is left out` });
+              bad = true;
+              return error(at, `entry \`${entry}\` of \`${name}\` no longer exists in this version of the catalog`, "remove it from the exceptions and save the role again (leaving it out here would allow what it excluded)");
+            }
             if (typeof entry !== "string" || !table.index.has(entry)) {
               bad = true;
               const near = typeof entry === "string" ? closest(entry, table.index.keys()) : undefined;
@@ -490,6 +523,11 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
             }
           });
           if (bad) continue;
+          if (paths.length === 0) {
+            // Every listed entry is gone (allow only, see above): the rule allows nothing now.
+            warnings.push({ path, reason: `every entry the rule allowed no longer exists; the rule gives nothing and is left out` });
+            continue;
+          }
           // allow: the listed subtrees, and entries added below them after the build (src/model/collections.ts ruleAccess).
           if (mode === "allow") mine.allowed.set(subtree);
           else {
@@ -551,29 +589,35 @@ function readInto(definition: unknown, options: DefineRoleOptions | undefined, i
     ...(Object.keys(collections).length > 0 ? { collections: Object.freeze(collections) } : {}),
   });
   if (!install) return { ok: true, definition: canonical, warnings: Object.freeze(warnings) };
-  const existing = CUSTOM.byId.get(id);
+  const key = namespace === undefined ? (id as string) : `${namespace}/${id as string}`;
+  const existing = CUSTOM.byId.get(key);
   if (existing === undefined && CUSTOM.count >= MAX_CUSTOM_ROLES) {
     error("", `this module already holds ${MAX_CUSTOM_ROLES} run-time roles`);
     return fail();
   }
-  const role = storeCustomRow(id as string, rows, existing === undefined ? CUSTOM.count : customRow(existing));
-  CUSTOM.byId.set(id, role);
+  const role = storeCustomRow(key, rows, existing === undefined ? CUSTOM.count : customRow(existing));
+  CUSTOM.byId.set(key, role);
   DEFINITIONS[customRow(role)] = canonical;
-  return { ok: true, role, definition: canonical, warnings: Object.freeze(warnings) };
+  NAMESPACES[customRow(role)] = namespace ?? "";
+  return { ok: true, role, id: key, definition: canonical, warnings: Object.freeze(warnings) };
 }
 
-/** The canonical definition of a run-time role (by number or id), to store or show; undefined for anything else. */
+/** The canonical definition of a run-time role (by number, or by the id `defineRole` gave it: `namespace/id` in a namespace), to store or show; undefined for anything else. */
 export function roleDefinition(role: RoleNo | string): RoleDefinition | undefined {
   const r = customRow(typeof role === "string" ? CUSTOM.byId.get(role) : role);
   return r < 0 ? undefined : DEFINITIONS[r];
 }
 
-/** The canonical definitions of every run-time role of this process, in the order defined. */
-export function customRoles(): readonly RoleDefinition[] {
-  return DEFINITIONS.filter((d): d is RoleDefinition => d !== undefined);
+/** The canonical definitions of the run-time roles of this process, in the order defined: those of one namespace when given, else every one. */
+export function customRoles(namespace?: string): readonly RoleDefinition[] {
+  const out: RoleDefinition[] = [];
+  DEFINITIONS.forEach((d, r) => {
+    if (d !== undefined && (namespace === undefined || NAMESPACES[r] === namespace)) out.push(d);
+  });
+  return out;
 }
 
-/** Removes a run-time role: its number denies everything from now on (never reused). Returns whether there was one. */
+/** Removes a run-time role (by the id `defineRole` gave it): its number denies everything from now on (never reused). Returns whether there was one. */
 export function removeRole(id: string): boolean {
   const role = CUSTOM.byId.get(id);
   if (role === undefined) return false;

@@ -12,7 +12,7 @@ export interface Problem {
 
 /** What defineRole returns (typed loosely: each set has its own types). */
 export type DefineResult =
-  | { ok: true; role: number; definition: Record<string, unknown>; warnings: Problem[] }
+  | { ok: true; role: number; id: string; definition: Record<string, unknown>; warnings: Problem[] }
   | { ok: false; errors: Problem[]; warnings: Problem[] };
 
 /** What checkRoleDefinition returns. */
@@ -29,6 +29,13 @@ export interface RuntimeRoleModule extends GeneratedModule {
   subject(roles: readonly number[]): ReturnType<GeneratedModule['subject']> & { readonly roles: readonly number[] };
   widestScope(role: number, permission: number): number | undefined;
   roleNo(id: string): number | undefined;
+  customRoles(namespace?: string): readonly Record<string, unknown>[];
+  storedRoles(ids: readonly string[]): {
+    subject: { can(permission: number, scope?: number): boolean; readonly roles: readonly number[] };
+    roles: readonly string[];
+    moved: readonly { from: string; to: string; reason: string }[];
+    unknown: readonly string[];
+  };
 }
 
 /** The run-time definition that says what a compiled role's document says (grants as written, levels by name). */

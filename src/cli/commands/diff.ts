@@ -2,6 +2,14 @@ import { InvalidArgumentError, Option } from 'commander';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { type Colors, renderHuman } from '../../diagnostics/render.js';
 import { loadSides, type Side, UsageError } from '../../review/load.js';
+import { readStoredDefinitions } from '../../review/custom-roles.js';
+import {
+  type CustomRoleReview,
+  customRoleReviewJson,
+  renderCustomRoleReviewMarkdown,
+  renderCustomRoleReviewText,
+  reviewCustomRoles,
+} from '../../review/custom-roles-diff.js';
 import { renderMarkdown } from '../../review/markdown.js';
 import { buildReport, type Gate, GATES, trippedGates } from '../../review/report.js';
 import { renderText } from '../../review/text.js';
@@ -18,6 +26,8 @@ interface DiffOptions {
   readonly format: DiffFormat;
   readonly failOn: readonly Gate[];
   readonly color: boolean | undefined;
+  /** A JSON file or folder of stored run-time role definitions to review on both sides. */
+  readonly customRoles?: string | undefined;
 }
 
 /**
@@ -28,8 +38,11 @@ interface DiffOptions {
 async function runDiff(io: Io, options: DiffOptions): Promise<number> {
   const errColors = useColor(io, 'stderr', options.color);
   let sides;
+  let custom: CustomRoleReview | undefined;
   try {
     sides = await loadSides({ cwd: io.cwd, base: options.base, head: options.head, path: options.path });
+    if (options.customRoles !== undefined)
+      custom = reviewCustomRoles(readStoredDefinitions(io.cwd, options.customRoles), sides.base, sides.head);
   } catch (error) {
     if (error instanceof UsageError) {
       println(
@@ -45,14 +58,26 @@ async function runDiff(io: Io, options: DiffOptions): Promise<number> {
   // Sets that do not compile: their errors, with code frames, on stderr (the report says which).
   const failed = printSideErrors(io, [base, head], errColors);
 
+  for (const d of custom?.diagnostics ?? [])
+    if (d.severity === 'error') println(io.stderr, renderHuman(d, custom!.files, errColors));
+
   const report = buildReport(base, head);
-  if (options.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else if (options.format === 'markdown') io.stdout.write(renderMarkdown(report));
-  else io.stdout.write(renderText(report, useColor(io, 'stdout', options.color)));
+  if (options.format === 'json')
+    io.stdout.write(
+      `${JSON.stringify(custom ? { ...report, customRoles: customRoleReviewJson(custom) } : report, null, 2)}\n`,
+    );
+  else if (options.format === 'markdown')
+    io.stdout.write(renderMarkdown(report) + (custom ? renderCustomRoleReviewMarkdown(custom) : ''));
+  else {
+    const colors = useColor(io, 'stdout', options.color);
+    io.stdout.write(renderText(report, colors) + (custom ? renderCustomRoleReviewText(custom, colors) : ''));
+  }
 
   const tripped = trippedGates(report, options.failOn);
   for (const t of tripped) println(io.stderr, `policyc diff: --fail-on ${t.gate}: ${t.because}`);
-  return failed || tripped.length > 0 ? EXIT.policy : EXIT.ok;
+  // A stored definition HEAD rejects is one the application could no longer load.
+  const rejected = (custom?.rejected ?? 0) > 0 || (custom?.diagnostics.some((d) => d.code === 'PC701') ?? false);
+  return failed || tripped.length > 0 || rejected ? EXIT.policy : EXIT.ok;
 }
 
 /** Prints the errors of every set that does not compile on either side, with code frames; true when there were any. */
@@ -103,6 +128,10 @@ export const registerDiff: RegisterCommand = (program, { io, run }) => {
       `exit 1 when the change has any of: ${GATES.join(', ')} (comma-separated or repeated)`,
       parseGates,
     )
+    .option(
+      '--custom-roles <path>',
+      'a JSON file or folder of stored run-time role definitions: what each gains and loses',
+    )
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
     .action(
@@ -110,7 +139,7 @@ export const registerDiff: RegisterCommand = (program, { io, run }) => {
         async (
           base: string | undefined,
           head: string | undefined,
-          opts: { path: string; format: DiffFormat; failOn?: Gate[]; color?: boolean },
+          opts: { path: string; format: DiffFormat; failOn?: Gate[]; color?: boolean; customRoles?: string },
         ) =>
           runDiff(io, {
             base,
@@ -119,6 +148,7 @@ export const registerDiff: RegisterCommand = (program, { io, run }) => {
             format: opts.format,
             failOn: opts.failOn ?? [],
             color: opts.color,
+            customRoles: opts.customRoles,
           }),
       ),
     );

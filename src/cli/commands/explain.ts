@@ -1,3 +1,4 @@
+import { renderHuman } from '../../diagnostics/render.js';
 import { explainEntry } from '../../review/explain-entry.js';
 import {
   entryExplanationJson,
@@ -5,12 +6,13 @@ import {
   explanationJson,
   explanationText,
 } from '../../review/explain-render.js';
+import { readStoredDefinitions, withStoredRoles } from '../../review/custom-roles.js';
 import { explain } from '../../review/explain.js';
 import { UsageError } from '../../review/load.js';
 import { findAskedLevel, findEntry, findPermission, findSubject } from '../../review/lookup.js';
 import { type ReviewOptions, withSets } from '../../review/workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
-import { EXIT, type Io, useColor } from '../io.js';
+import { EXIT, type Io, println, useColor } from '../io.js';
 
 /**
  * `policyc explain ROLE|USER PERMISSION|COLLECTION:ENTRY [--scope S]`: allowed or not, and why.
@@ -22,9 +24,16 @@ async function runExplain(
   subjectName: string,
   permissionName: string,
   scope: string | undefined,
-  options: ReviewOptions,
+  options: ReviewOptions & { readonly customRoles?: string | undefined },
 ): Promise<number> {
-  return withSets(io, options, (sets) => {
+  return withSets(io, options, (found) => {
+    // Stored run-time roles (--custom-roles) become roles of their set, explained like compiled ones.
+    const stored = options.customRoles === undefined ? undefined : readStoredDefinitions(io.cwd, options.customRoles);
+    const errColors = useColor(io, 'stderr', options.color);
+    const sets = stored
+      ? withStoredRoles(found, stored, (d) => println(io.stderr, renderHuman(d, stored.files, errColors)))
+      : found;
+    if (!sets) return EXIT.policy;
     const { set, subject } = findSubject(sets, subjectName);
     const color = useColor(io, 'stdout', options.color);
     let permission;
@@ -68,19 +77,28 @@ export const registerExplain: RegisterCommand = (program, { io, run }) => {
       .option(
         '--scope <scope>',
         'the level asked (own, group, all …), or `any` for any level; default: the widest level, as can() in the generated code',
-      ),
+      )
+      .option('--custom-roles <path>', 'a JSON file or folder of stored run-time role definitions, explained as roles'),
   ).action(
     run(
       async (
         subject: string,
         permission: string,
-        opts: { scope?: string; set?: string; path: string; format: 'text' | 'json'; color?: boolean },
+        opts: {
+          scope?: string;
+          set?: string;
+          path: string;
+          format: 'text' | 'json';
+          color?: boolean;
+          customRoles?: string;
+        },
       ) =>
         runExplain(io, subject, permission, opts.scope, {
           path: opts.path,
           set: opts.set,
           format: opts.format,
           color: opts.color,
+          customRoles: opts.customRoles,
         }),
     ),
   );
