@@ -57,12 +57,6 @@ export function registerPolicySteps(): void {
 }
 
 /**
- * Cucumber's default of 5 s is too short for the first step of a run: it compiles the set and
- * loads its module cold (ts-morph), which takes longer than that on a loaded CI machine.
- */
-const STEP_TIMEOUT_MS = 60_000;
-
-/**
  * A cucumber support code library with policyc's steps and, optionally, a project's own support
  * files (imported after the steps, so they can add steps and hooks). Built directly with
  * cucumber's support code builder: the steps need no loader and no compiled copy on disk.
