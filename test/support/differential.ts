@@ -62,44 +62,53 @@ export function compareAll(
   }
   // Users hold the role combinations that occur in practice (and the default role).
   if (options.users) for (const u of model.users) if (u.roles.length > 0) roleSets.push([...u.roles]);
+  const permissions = model.permissions.map((p) => ({ id: p.id, no: g.Permission[p.id]! }));
+  const scopeNos = scopes.map((s) => (s === undefined ? undefined : g.Scope[s]));
+  const selves = [{ self: false }, { self: true }] as const;
+  const probes = model.collections.map((c) => ({ name: c.name, entries: probeEntries(model, c.name) }));
   for (const roles of roleSets) {
     const nums = roles.map((r) => g.Role[r]!);
     const subject = g.subject(nums);
-    for (const p of model.permissions) {
-      for (const s of scopes) {
-        for (const self of [false, true]) {
-          const reference = ev.allowed(roles, p.id, s, { self });
-          const scopeNo = s === undefined ? undefined : g.Scope[s];
-          const viaSubject = subject.can(g.Permission[p.id]!, scopeNo, self);
-          const viaRoles = roles.length === 1 ? g.can(nums[0]!, g.Permission[p.id]!, scopeNo, self) : viaSubject;
+    const alone = roles.length === 1;
+    const push = (
+      how: string,
+      p: string,
+      s: string | undefined,
+      self: boolean,
+      reference: boolean,
+      generated: boolean,
+    ) =>
+      out.push({ question: `${how}(${roles.join('+')}, ${p}, ${s ?? 'default'}, self=${self})`, reference, generated });
+    for (const p of permissions) {
+      for (let k = 0; k < scopes.length; k++) {
+        const s = scopes[k];
+        const scopeNo = scopeNos[k];
+        for (const options of selves) {
+          const self = options.self;
+          const reference = ev.allowed(roles, p.id, s, options);
+          const viaSubject = subject.can(p.no, scopeNo, self);
+          // Asked of `can` only for one role (a pair has no single role number): then it is the subject's answer.
+          const viaRoles = alone ? g.can(nums[0]!, p.no, scopeNo, self) : viaSubject;
           const viaIds = g.check(roles, p.id, s, self);
-          for (const [how, generated] of [
-            ['can', viaRoles],
-            ['subject', viaSubject],
-            ['check', viaIds],
-          ] as const) {
-            if (generated !== reference)
-              out.push({
-                question: `${how}(${roles.join('+')}, ${p.id}, ${s ?? 'default'}, self=${self})`,
-                reference,
-                generated,
-              });
-          }
+          if (viaRoles !== reference) push('can', p.id, s, self, reference, viaRoles);
+          if (viaSubject !== reference) push('subject', p.id, s, self, reference, viaSubject);
+          if (viaIds !== reference) push('check', p.id, s, self, reference, viaIds);
         }
       }
     }
-    for (const c of model.collections) {
-      for (const entry of probeEntries(model, c.name)) {
+    for (const c of probes) {
+      for (const entry of c.entries) {
         const reference = ev.collectionAllowed(roles, c.name, entry);
         const viaSubject = subject.canUse(c.name, entry);
-        const viaRole = roles.length === 1 ? g.canUse(nums[0]!, c.name, entry) : viaSubject;
-        for (const [how, generated] of [
-          ['canUse', viaRole],
-          ['subject.canUse', viaSubject],
-        ] as const) {
-          if (generated !== reference)
-            out.push({ question: `${how}(${roles.join('+')}, ${c.name}, ${entry})`, reference, generated });
-        }
+        const viaRole = alone ? g.canUse(nums[0]!, c.name, entry) : viaSubject;
+        if (viaRole !== reference)
+          out.push({ question: `canUse(${roles.join('+')}, ${c.name}, ${entry})`, reference, generated: viaRole });
+        if (viaSubject !== reference)
+          out.push({
+            question: `subject.canUse(${roles.join('+')}, ${c.name}, ${entry})`,
+            reference,
+            generated: viaSubject,
+          });
       }
     }
   }

@@ -122,19 +122,31 @@ function show(v: unknown): string {
   }
 }
 
+/** A question whose text is printed only when read (a class: thousands are built per module, few are printed). */
+class OutOfDomainQuestion implements Question {
+  readonly fn: string;
+  readonly ask: () => unknown;
+  readonly expected: Expected;
+  private readonly args: readonly unknown[];
+
+  constructor(fn: string, args: readonly unknown[], ask: () => unknown, expected: Expected) {
+    this.fn = fn;
+    this.args = args;
+    this.ask = ask;
+    this.expected = expected;
+  }
+
+  get text(): string {
+    return `${this.fn}(${this.args.map(show).join(', ')})`;
+  }
+}
+
 /** Builds every out-of-domain question for one generated module and the model it was compiled from. */
 export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sample?: boolean } = {}): Question[] {
   const ev = new ReferenceEvaluator(model);
   const qs: Question[] = [];
   const q = (fn: string, args: readonly unknown[], ask: () => unknown, expected: Expected = 'false') =>
-    qs.push({
-      fn,
-      get text() {
-        return `${fn}(${args.map(show).join(', ')})`;
-      },
-      ask,
-      expected,
-    });
+    qs.push(new OutOfDomainQuestion(fn, args, ask, expected));
   // A sample keeps the differential test's cost flat: one good partner per bad argument instead of all, and a shorter long string.
   const hostile = options.sample ? HOSTILE_STRINGS.map((h) => (h === LONG ? LONG.slice(0, 2000) : h)) : HOSTILE_STRINGS;
   const roleNos = Object.values(g.Role);
