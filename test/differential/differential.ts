@@ -83,30 +83,28 @@ export async function checkPolicies(
   return out;
 }
 
-/** Compiles one random set, loads its module and asks every question; says what went wrong, if anything. */
-export async function checkPolicy(
-  set: GeneratedSet,
-  mutate: (text: string) => string = (t) => t,
-): Promise<string | undefined> {
-  return (await checkPolicies([set], mutate))[0];
-}
-
 /**
  * Checks `differentialRuns()` random sets drawn with `seed` (the same sets as fast-check's
  * `assert` with that seed would run), a batch at a time; fails with the number of failing sets
- * and the first one. `POLICYC_DIFF_SEED=random` draws a fresh seed, printed on failure.
+ * and the first one, with the seed and index that draw it again (`fc.sample(policySetArb(),
+ * { numRuns: index + 1, seed })`). `POLICYC_DIFF_SEED=random` draws each batch with a fresh seed.
  */
 export async function runDifferential(seed: number): Promise<void> {
   const runs = differentialRuns();
   const nightly = process.env.POLICYC_DIFF_SEED === 'random';
-  const used = nightly ? Math.floor(Math.random() * 2 ** 31) : seed;
-  const sets = fc.sample(policySetArb(), { numRuns: runs, seed: used });
+  // The suite's sets are drawn at once (one seed, the sets it has always run); a nightly run
+  // draws each batch with a fresh seed, so that a long run never holds all its sets.
+  const all = nightly ? undefined : fc.sample(policySetArb(), { numRuns: runs, seed });
   let checked = 0;
   const problems: string[] = [];
-  for (let start = 0; start < sets.length; start += BATCH) {
-    const batch = sets.slice(start, start + BATCH);
+  for (let start = 0; start < runs; start += BATCH) {
+    const count = Math.min(BATCH, runs - start);
+    const batchSeed = nightly ? Math.floor(Math.random() * 2 ** 31) : seed;
+    const batch = all
+      ? all.slice(start, start + count)
+      : fc.sample(policySetArb(), { numRuns: count, seed: batchSeed });
     for (const [i, problem] of (await checkPolicies(batch)).entries())
-      if (problem) problems.push(`set #${start + i} of seed ${used}: ${problem}`);
+      if (problem) problems.push(`set #${all ? start + i : i} drawn with seed ${batchSeed}: ${problem}`);
     checked += batch.length;
   }
   if (problems.length > 0) throw new Error(`${problems.length} of ${runs} random sets failed; first:\n${problems[0]}`);
