@@ -9,7 +9,19 @@ import { ROOT } from './support/sets.js';
  * `compile.ts`, the command line, the review tools or the steps). The order is the pipeline's:
  * findings, the model's types, then a stage per folder, then the list of stages that chains them.
  */
-const LAYERS = ['diagnostics', 'model', 'load', 'validate', 'resolve', 'allocate', 'emit', 'output', 'pipeline'];
+const LAYERS = [
+  'diagnostics',
+  'model',
+  // The rules of the language (src/language/), stated once for the resolver, the review tools and the steps.
+  'language',
+  'load',
+  'validate',
+  'resolve',
+  'allocate',
+  'emit',
+  'output',
+  'pipeline',
+];
 
 const SRC = path.join(ROOT, 'src');
 
