@@ -1,19 +1,10 @@
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../src/cli/commands/check.js';
 import type { Io } from '../src/cli/io.js';
+import { entries, hostileEntries, rewriteEntries } from './support/cache-entries.js';
 import { tempWorkspace } from './support/cli.js';
 import { ROOT } from './support/sets.js';
 
@@ -79,19 +70,6 @@ async function stderrOf(cwd: string, target: string, cacheDir: string): Promise<
     cache: true,
   });
   return stderr;
-}
-
-const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []);
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-// biome-ignore lint/suspicious/noExplicitAny: entries are edited as loose JSON, as a forger would
-function rewriteEntries(dir: string, change: (entry: Record<string, any>) => void, sign: boolean): void {
-  for (const f of entries(dir)) {
-    const entry = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
-    change(entry);
-    if (sign) entry.digest = sha256(`${entry.key}\0${JSON.stringify(entry.record)}`);
-    writeFileSync(path.join(dir, f), JSON.stringify(entry));
-  }
 }
 
 function tempCache(): string {
@@ -206,16 +184,7 @@ describe('check cache', () => {
   });
 
   const hostile: [string, (dir: string) => void][] = [
-    ['garbage', (dir) => entries(dir).forEach((f) => writeFileSync(path.join(dir, f), '\u0000\u00ff garbage {'))],
-    ['empty', (dir) => entries(dir).forEach((f) => writeFileSync(path.join(dir, f), ''))],
-    [
-      'tampered (record edited, digest not)',
-      (dir) => rewriteEntries(dir, (e) => (e.record.model.summary = 'forged'), false),
-    ],
-    [
-      'of another policyc version (another key)',
-      (dir) => rewriteEntries(dir, (e) => (e.key = sha256('policyc 9.9.9')), true),
-    ],
+    ...hostileEntries((e) => e.record.model && (e.record.model.summary = 'forged')),
     [
       'of another shape (a diagnostic without a position that adds up)',
       (dir) =>
@@ -241,23 +210,6 @@ describe('check cache', () => {
           },
           true,
         ),
-    ],
-    [
-      "another set's entry in this set's place",
-      (dir) => {
-        const [a, b] = entries(dir).map((f) => path.join(dir, f));
-        const ta = readFileSync(a!, 'utf8');
-        writeFileSync(a!, readFileSync(b!, 'utf8'));
-        writeFileSync(b!, ta);
-      },
-    ],
-    [
-      'a directory where an entry should be',
-      (dir) =>
-        entries(dir).forEach((f) => {
-          rmSync(path.join(dir, f));
-          mkdirSync(path.join(dir, f));
-        }),
     ],
   ];
   it.each(hostile)('ignores an entry that is %s and checks as without a cache', async (_, spoil) => {
