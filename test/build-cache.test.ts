@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runBuild } from '../src/cli/commands/build.js';
 import type { Io } from '../src/cli/io.js';
+import { entries, hostileEntries, rewriteEntries } from './support/cache-entries.js';
 import { tempWorkspace } from './support/cli.js';
 
 const workspaces: string[] = [];
@@ -47,20 +47,6 @@ async function build(
     cacheDir: options.cacheDir ?? w.cache,
   });
   return { code, stdout: stdout.replace(/ in \d+ ms/g, ' in N ms') };
-}
-
-const entries = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : []);
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Rewrites every entry of the cache with `change`, re-signing it when `sign` (a forger who knows the format). */
-// biome-ignore lint/suspicious/noExplicitAny: entries are edited as loose JSON, as a forger would
-function rewriteEntries(dir: string, change: (entry: Record<string, any>) => void, sign: boolean): void {
-  for (const f of entries(dir)) {
-    const entry = JSON.parse(readFileSync(path.join(dir, f), 'utf8'));
-    change(entry);
-    if (sign) entry.digest = sha256(`${entry.key}\0${JSON.stringify(entry.record)}`);
-    writeFileSync(path.join(dir, f), JSON.stringify(entry));
-  }
 }
 
 /** Puts a warning (PC505: a grant the role already inherits) into crm, so that diagnostics are cached. */
@@ -135,42 +121,7 @@ describe('build cache', () => {
     expect(r).toEqual(await build(w, { check: true, cache: false }));
   });
 
-  const hostile: [string, (dir: string) => void][] = [
-    ['garbage', (dir) => entries(dir).forEach((f) => writeFileSync(path.join(dir, f), '\u0000\u00ff garbage {'))],
-    [
-      'truncated',
-      (dir) =>
-        entries(dir).forEach((f) => {
-          const text = readFileSync(path.join(dir, f), 'utf8');
-          writeFileSync(path.join(dir, f), text.slice(0, text.length >> 1));
-        }),
-    ],
-    ['empty', (dir) => entries(dir).forEach((f) => writeFileSync(path.join(dir, f), ''))],
-    ['JSON of another shape', (dir) => entries(dir).forEach((f) => writeFileSync(path.join(dir, f), '[1,2,3]'))],
-    ['tampered (record edited, digest not)', (dir) => rewriteEntries(dir, (e) => (e.record.roles = 12345), false)],
-    [
-      'of another policyc version (another key)',
-      (dir) => rewriteEntries(dir, (e) => (e.key = sha256('policyc 9.9.9')), true),
-    ],
-    ['of another layout', (dir) => rewriteEntries(dir, (e) => (e.format = 999), true)],
-    [
-      "another set's entry in this set's place",
-      (dir) => {
-        const [a, b] = entries(dir).map((f) => path.join(dir, f));
-        const ta = readFileSync(a!, 'utf8');
-        writeFileSync(a!, readFileSync(b!, 'utf8'));
-        writeFileSync(b!, ta);
-      },
-    ],
-    [
-      'a directory where an entry should be',
-      (dir) =>
-        entries(dir).forEach((f) => {
-          rmSync(path.join(dir, f));
-          mkdirSync(path.join(dir, f));
-        }),
-    ],
-  ];
+  const hostile = hostileEntries((e) => (e.record.roles = 12345));
   it.each(hostile)('ignores an entry that is %s, builds as without a cache and repairs it', async (_, spoil) => {
     const w = workspace();
     withWarning(w);

@@ -90,6 +90,34 @@ describe('symbolic links in a set folder', () => {
     expect(a.diagnostics[0]!.message).toContain('a folder on its path is a symbolic link');
   });
 
+  it('folders are resolved once, files that are links each time: a link out inside a followed folder, and every file under a linked-out folder, are refused', async () => {
+    // Inside the repository: shared/ holds a real role and a link out; the set links shared/ in.
+    mkdirSync(path.join(repo, 'shared', 'deep'), { recursive: true });
+    const role = path.join(set, 'roles', 'viewer.yaml');
+    writeFileSync(path.join(repo, 'shared', 'deep', 'viewer.yaml'), readFileSync(role));
+    rmSync(role);
+    symlinkSync(path.join(tmp, 'secret.yaml'), path.join(repo, 'shared', 'deep', 'secret.yaml'));
+    symlinkSync('../../../shared', path.join(set, 'roles', 'shared'));
+    // Outside: two files two folders below a linked folder.
+    mkdirSync(path.join(tmp, 'outside', 'sub'));
+    writeFileSync(path.join(tmp, 'outside', 'sub', 'a.yaml'), SECRET);
+    writeFileSync(path.join(tmp, 'outside', 'sub', 'b.yaml'), SECRET);
+    symlinkSync(path.join(tmp, 'outside'), path.join(set, 'team'));
+    const { a, printed } = await analyze();
+    const refused = a.diagnostics
+      .filter((d) => d.code === 'PC108')
+      .map((d) => path.relative(set, d.span!.file).split(path.sep).join('/'))
+      .sort();
+    expect(refused).toEqual([
+      'roles/shared/deep/secret.yaml',
+      'team/secret.yaml',
+      'team/sub/a.yaml',
+      'team/sub/b.yaml',
+    ]);
+    expect(printed).not.toContain('api_key');
+    expect([...a.files.keys()].some((f) => f.endsWith('shared/deep/viewer.yaml'))).toBe(true);
+  });
+
   it('outside a git repository, the set folder itself is the boundary', async () => {
     rmSync(path.join(repo, '.git'), { recursive: true });
     symlinkSync('../../../secret.yaml', path.join(set, 'roles', 'secret.yaml'));

@@ -60,10 +60,13 @@ export interface BuildRecord {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** What an entry answers: a build of the set (`build`), or its analysis (`check`, src/cache/check-record.ts). */
+export type EntryKind = 'build' | 'check';
+
 interface Entry {
   readonly format: number;
   readonly key: string;
-  readonly record: BuildRecord;
+  readonly record: unknown;
   /** SHA-256 of the key and the record's JSON: a truncated or edited entry does not match. */
   readonly digest: string;
 }
@@ -130,19 +133,17 @@ export function defaultCacheDir(cwd: string): string {
   return path.join(xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache'), 'policyc');
 }
 
-/** Where one set's entry is: one file per set and output folder, replaced by each build. */
-function slotOf(dir: string, source: SetSource, outRoot: string): string {
-  return path.join(
-    dir,
-    `${sha256(`${process.cwd()}\0${path.resolve(source.dir)}\0${path.resolve(outRoot)}`).slice(0, 32)}.json`,
-  );
+/** Where one set's entry is: one file per kind, set and output folder, replaced by each build (or check). */
+function slotOf(dir: string, kind: EntryKind, source: SetSource, outRoot: string): string {
+  const place = `${process.cwd()}\0${path.resolve(source.dir)}\0${path.resolve(outRoot)}`;
+  return path.join(dir, `${sha256(kind === 'build' ? place : `${kind}\0${place}`).slice(0, 32)}.json`);
 }
 
 /** The key of a set's inputs: the lockfile's bytes are `lockfile` when given (the text a build just wrote). */
-function keyOf(source: SetSource, outRoot: string, lockfile?: string): string {
+function keyOf(kind: EntryKind, source: SetSource, outRoot: string, lockfile?: string): string {
   const h = createHash('sha256');
   h.update(
-    `policyc build cache ${FORMAT}\0${codeFingerprint()}\0${process.cwd()}\0${source.name}\0${source.dir}\0${outRoot}\0`,
+    `policyc ${kind} cache ${FORMAT}\0${codeFingerprint()}\0${process.cwd()}\0${source.name}\0${source.dir}\0${outRoot}\0`,
   );
   for (const f of source.files) h.update(`${f.path}\0${f.size ?? f.bytes.length}\0${sha256(f.bytes)}\0`);
   const lock = lockfile !== undefined ? Buffer.from(lockfile) : source.lockfile?.bytes;
@@ -219,24 +220,13 @@ export class BuildCache {
 
   /** The record of a set whose inputs and generated files are exactly as a build recorded them; else undefined. */
   lookup(source: SetSource, outRoot: string): BuildRecord | undefined {
-    if (!this.dir) return undefined;
-    const bytes = readRegular(slotOf(this.dir, source, outRoot));
-    if (!bytes) return undefined;
-    let entry: Entry;
-    try {
-      entry = JSON.parse(bytes.toString('utf8')) as Entry;
-    } catch {
-      return undefined;
-    }
-    if (typeof entry !== 'object' || entry === null || entry.format !== FORMAT || !isRecord(entry.record))
-      return undefined;
-    if (entry.key !== keyOf(source, outRoot)) return undefined;
-    if (entry.digest !== sha256(`${entry.key}\0${JSON.stringify(entry.record)}`)) return undefined;
-    for (const f of entry.record.files) {
+    const record = this.lookupEntry('build', source, outRoot, isRecord);
+    if (!record) return undefined;
+    for (const f of record.files) {
       const text = readRegular(f.path);
       if (!text || text.length !== f.bytes || sha256(text) !== f.sha256) return undefined;
     }
-    return entry.record;
+    return record;
   }
 
   /**
@@ -244,10 +234,36 @@ export class BuildCache {
    * Failures (a read-only or missing folder, a full disk) are ignored: the cache only speeds up.
    */
   store(source: SetSource, outRoot: string, lockfile: string | undefined, record: BuildRecord): void {
+    this.storeEntry('build', source, outRoot, lockfile, record);
+  }
+
+  /**
+   * The record of `kind` stored for a set whose inputs are the bytes on disk now, when its key,
+   * its digest and `valid` all agree; else undefined.
+   */
+  lookupEntry<T>(kind: EntryKind, source: SetSource, outRoot: string, valid: (x: unknown) => x is T): T | undefined {
+    if (!this.dir) return undefined;
+    const bytes = readRegular(slotOf(this.dir, kind, source, outRoot));
+    if (!bytes) return undefined;
+    let entry: Entry;
+    try {
+      entry = JSON.parse(bytes.toString('utf8')) as Entry;
+    } catch {
+      return undefined;
+    }
+    if (typeof entry !== 'object' || entry === null || entry.format !== FORMAT || !valid(entry.record))
+      return undefined;
+    if (entry.key !== keyOf(kind, source, outRoot)) return undefined;
+    if (entry.digest !== sha256(`${entry.key}\0${JSON.stringify(entry.record)}`)) return undefined;
+    return entry.record;
+  }
+
+  /** Stores a record of `kind` for a set (written whole or not at all); failures are ignored. */
+  storeEntry(kind: EntryKind, source: SetSource, outRoot: string, lockfile: string | undefined, record: unknown): void {
     if (!this.dir) return;
-    const key = keyOf(source, outRoot, lockfile);
+    const key = keyOf(kind, source, outRoot, lockfile);
     const entry: Entry = { format: FORMAT, key, record, digest: sha256(`${key}\0${JSON.stringify(record)}`) };
-    const target = slotOf(this.dir, source, outRoot);
+    const target = slotOf(this.dir, kind, source, outRoot);
     const temp = `${target}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });

@@ -1,4 +1,4 @@
-import type { Analysis } from '../analyze.js';
+import type { CheckedSet } from '../cache/check-record.js';
 import type { StageTiming } from '../pipeline/run.js';
 import { STAGE_NAMES, type StageName } from '../pipeline/stages.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -16,7 +16,7 @@ import type { Model } from '../model/model.js';
 import { type Io, println } from './io.js';
 
 /** One line about a clean set: what it holds. */
-function modelSummary(model: Model): string {
+export function modelSummary(model: Model): string {
   const categories = new Set(model.permissions.map((p) => p.category).filter((c) => c !== undefined)).size;
   const parts = [
     `${plural(model.permissions.length, 'permission')}${categories > 0 ? ` in ${plural(categories, 'category', 'categories')}` : ''}`,
@@ -75,20 +75,20 @@ export interface CheckReport {
 }
 
 /** The JSON report of `check` over several analyses. */
-export function checkReport(analyses: readonly Analysis[]): CheckReport {
+export function checkReport(analyses: readonly CheckedSet[]): CheckReport {
   const sets = analyses.map(
     (a): CheckSetReport => ({
-      name: a.model?.name ?? a.source.name,
-      dir: a.source.dir,
+      name: a.name,
+      dir: a.dir,
       ok: !a.diagnostics.some((d) => d.severity === 'error'),
       errors: a.diagnostics.filter((d) => d.severity === 'error').length,
       warnings: a.diagnostics.filter((d) => d.severity === 'warning').length,
       ...(a.model
         ? {
             version: a.model.version,
-            permissions: a.model.permissions.length,
-            roles: a.model.roles.length,
-            users: a.model.users.length,
+            permissions: a.model.permissions,
+            roles: a.model.roles,
+            users: a.model.users,
           }
         : {}),
       diagnostics: a.diagnostics.map(toJson),
@@ -125,13 +125,13 @@ export function printTimings(
 }
 
 /** "✔ crm: …" or "✖ crm: 2 errors, 0 warnings". */
-export function setStatusLine(a: Analysis, c: Colors): string {
+export function setStatusLine(a: CheckedSet, c: Colors): string {
   const errors = a.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = a.diagnostics.length - errors;
-  const name = c.bold(a.model?.name ?? a.source.name);
-  if (errors > 0) return `${c.red('✖')} ${name} ${c.dim(`(${a.source.dir})`)}: ${countLabel(errors, warnings)}`;
+  const name = c.bold(a.name);
+  if (errors > 0) return `${c.red('✖')} ${name} ${c.dim(`(${a.dir})`)}: ${countLabel(errors, warnings)}`;
   const tail = warnings > 0 ? c.yellow(` (${warnings} warning${warnings === 1 ? '' : 's'})`) : '';
-  return `${c.green('✔')} ${name} ${c.dim(`(${a.source.dir})`)}: ${a.model ? modelSummary(a.model) : 'ok'}${tail}`;
+  return `${c.green('✔')} ${name} ${c.dim(`(${a.dir})`)}: ${a.model ? a.model.summary : 'ok'}${tail}`;
 }
 
 /** "40.8 KiB". */
