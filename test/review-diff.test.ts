@@ -263,7 +263,7 @@ describe('renderMarkdown', () => {
   it('makes titles inert: no HTML, no table breaks, no mentions, no links, no invisible reordering', async () => {
     const { prepareSet } = await import('../src/review/load.js');
     const { buildReport } = await import('../src/review/report.js');
-    const { renderMarkdown } = await import('../src/review/markdown.js');
+    const { renderMarkdown } = await import('../src/review/render/diff-markdown.js');
     const hostile = 'Agent | <img src=x onerror=alert(1)> @everyone `x` [link](http://e.example) \u202eevil';
     const side = (text: string) => ({
       kind: 'folder' as const,

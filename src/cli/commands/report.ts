@@ -7,7 +7,7 @@ import { WriteError, writeFailure, writeFileAtomic } from '../../output/write.js
 import { renderHtml } from '../../report/html.js';
 import { changeReport, type ReportData, snapshotReport } from '../../report/report.js';
 import { loadSides, type Side, UsageError } from '../../review/load.js';
-import { withSets } from '../../review/workspace.js';
+import { withSets } from '../workspace.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { VERSION } from '../version.js';

@@ -1,8 +1,8 @@
-import type { Colors } from '../diagnostics/render.js';
-import { printable } from '../diagnostics/printable.js';
-import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../language/asked-level.js';
-import type { Model, PermissionInfo } from '../model/model.js';
-import { compactEntries } from './access.js';
+import type { Colors } from '../../diagnostics/render.js';
+import { printable } from '../../diagnostics/printable.js';
+import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../../language/asked-level.js';
+import type { Model, PermissionInfo } from '../../model/model.js';
+import { compactEntries } from '../access.js';
 import {
   type AccessReport,
   type Explanation,
@@ -13,9 +13,9 @@ import {
   subjectName,
   subjectRoles,
   subjectTitle,
-} from './explain.js';
-import type { EntryExplanation, EntryRef, EntryRoute, whoCanUse } from './explain-entry.js';
-import { displayEntries } from './format.js';
+} from '../explain.js';
+import type { EntryExplanation, EntryRef, EntryRoute, whoCanUse } from '../explain-entry.js';
+import { displayEntries } from './phrases.js';
 
 /** Version of the JSON shapes of `explain`, `who-can` and `access`. */
 export const EXPLAIN_FORMAT_VERSION = 1;
