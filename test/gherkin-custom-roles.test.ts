@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPermission } from '../src/gherkin/check.js';
+import { checkPermission } from '../src/gherkin/answers.js';
 import { STEPS } from '../src/gherkin/definitions.js';
-import { resolvePermission, resolveRole } from '../src/gherkin/lookup.js';
+import { resolvePermission, resolveRole } from '../src/gherkin/scenario-names.js';
 import { currentSet, type ScenarioState, stateOf } from '../src/gherkin/state.js';
 import { ROOT } from './support/sets.js';
 import { asyncFailure } from './support/step-failure.js';

@@ -225,7 +225,7 @@ describe('diffModels', () => {
 
 describe('routes follow the level written on the grant', () => {
   it('"resource:*": own gives an implied scoped permission at own, even through an unscoped one', async () => {
-    const { findRoutes } = await import('../src/review/explain.js');
+    const { findRoutes } = await import('../src/review/grant-routes.js');
     const { ReferenceEvaluator } = await import('../src/evaluate/reference.js');
     // tickets:close (unscoped) implies tickets:view (scoped): granted by "tickets:*": own.
     const m = variant(
@@ -261,8 +261,8 @@ describe('checkVersion', () => {
 
 describe('renderMarkdown', () => {
   it('makes titles inert: no HTML, no table breaks, no mentions, no links, no invisible reordering', async () => {
-    const { prepareSet } = await import('../src/review/load.js');
-    const { buildReport } = await import('../src/review/report.js');
+    const { prepareSet } = await import('../src/review/sides.js');
+    const { buildReport } = await import('../src/review/diff-report.js');
     const { renderMarkdown } = await import('../src/review/render/diff-markdown.js');
     const hostile = 'Agent | <img src=x onerror=alert(1)> @everyone `x` [link](http://e.example) \u202eevil';
     const side = (text: string) => ({

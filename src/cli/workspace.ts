@@ -4,8 +4,8 @@ import { diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { renderHuman } from '../diagnostics/render.js';
 import { discoverSets } from '../load/discover.js';
 import { EXIT, type Io, println, useColor } from './io.js';
-import { type NamedSet, selectSet } from '../review/lookup.js';
-import { UsageError } from '../review/load.js';
+import { type NamedSet, selectSet } from '../review/typed-names.js';
+import { UsageError } from '../review/sides.js';
 
 /** What `explain`, `who-can` and `access` share: the sets of a policies folder, and how they report problems. */
 export interface ReviewOptions {

@@ -11,7 +11,7 @@ import {
   resolvePermission,
   resolveRole,
   resolveSubject,
-} from './lookup.js';
+} from './scenario-names.js';
 import type { GeneratedModule } from './module.js';
 import type { LoadedSet } from './sets.js';
 import { currentSet, type ScenarioState } from './state.js';

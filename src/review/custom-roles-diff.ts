@@ -8,7 +8,7 @@ import {
   type StoredDefinitions,
 } from './custom-roles.js';
 import { type AccessDelta, deltaEmpty, diffModels, type Escalation } from './diff.js';
-import { type PreparedSet, type Side, UsageError } from './load.js';
+import { type PreparedSet, type Side, UsageError } from './sides.js';
 
 /**
  * "Which custom roles gain what when we upgrade the catalog": the stored run-time role

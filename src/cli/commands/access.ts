@@ -1,6 +1,6 @@
-import { accessOf } from '../../review/explain.js';
+import { accessOf } from '../../review/grant-routes.js';
 import { accessJson, accessText } from '../../review/render/explanation.js';
-import { findSubject } from '../../review/lookup.js';
+import { findSubject } from '../../review/typed-names.js';
 import { type ReviewOptions, withSets } from '../workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';

@@ -1,12 +1,12 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { type Colors, renderHuman } from '../../diagnostics/render.js';
-import { loadSides, type Side, UsageError } from '../../review/load.js';
+import { loadSides, type Side, UsageError } from '../../review/sides.js';
 import { readStoredDefinitions } from '../../review/custom-roles.js';
 import { type CustomRoleReview, customRoleReviewJson, reviewCustomRoles } from '../../review/custom-roles-diff.js';
 import { renderCustomRoleReviewMarkdown, renderCustomRoleReviewText } from '../../review/render/custom-roles.js';
 import { renderMarkdown } from '../../review/render/diff-markdown.js';
-import { buildReport, type Gate, GATES, trippedGates } from '../../review/report.js';
+import { buildReport, type Gate, GATES, trippedGates } from '../../review/diff-report.js';
 import { renderText } from '../../review/render/diff-text.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';

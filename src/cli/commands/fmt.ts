@@ -9,7 +9,7 @@ import { parseYamlFile } from '../../load/yaml.js';
 import { WriteError, writeFileAtomic, writeFailure } from '../../output/write.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { printDiagnostics } from '../report.js';
+import { printDiagnostics } from '../check-report.js';
 
 interface FmtOptions {
   /** A policy file, a set's folder or a folder of sets. */

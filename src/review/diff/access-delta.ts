@@ -7,8 +7,8 @@ import {
   levelName,
   type SubjectAccess,
   unknownAllowed,
-} from '../access.js';
-import { findRoutes, grantLabel, type Route } from '../explain.js';
+} from '../effective-access.js';
+import { findRoutes, grantLabel, type Route } from '../grant-routes.js';
 import type { Ctx } from './context.js';
 import type { AccessDelta, AccessMode, CollectionDelta, PermissionDelta, RouteSummary } from './types.js';
 

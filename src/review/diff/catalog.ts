@@ -1,5 +1,5 @@
 import type { Model } from '../../model/model.js';
-import { compactEntries } from '../access.js';
+import { compactEntries } from '../effective-access.js';
 import type { Ctx } from './context.js';
 import type {
   CatalogActionChange,

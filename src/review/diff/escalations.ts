@@ -1,4 +1,4 @@
-import { holdsEverything, rolesAccess } from '../access.js';
+import { holdsEverything, rolesAccess } from '../effective-access.js';
 import { type GainHolder, gainReasons } from '../escalation.js';
 import type { Ctx } from './context.js';
 import type { AccessDelta, CatalogChanges, Escalation, PermissionDelta, RoleChange, UserChange } from './types.js';

@@ -1,6 +1,6 @@
 import type { Model, RoleInfo } from '../../model/model.js';
-import { emptyAccess, rolesAccess, usersOfRole } from '../access.js';
-import { grantLabel } from '../explain.js';
+import { emptyAccess, rolesAccess, usersOfRole } from '../effective-access.js';
+import { grantLabel } from '../grant-routes.js';
 import { accessDelta, deltaEmpty, NO_DELTA } from './access-delta.js';
 import type { Ctx } from './context.js';
 import type { DeclaredChanges, RoleChange, UserChange } from './types.js';

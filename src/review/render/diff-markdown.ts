@@ -19,7 +19,7 @@ import {
   setSummary,
   sideLabel,
 } from './phrases.js';
-import type { DiffReport, SetReport } from '../report.js';
+import type { DiffReport, SetReport } from '../diff-report.js';
 
 /**
  * The diff as a pull-request comment (GitHub-flavoured markdown). The first line is a marker

@@ -11,7 +11,7 @@ import {
   setSummary,
   sideLabel,
 } from './phrases.js';
-import type { DiffReport, SetReport } from '../report.js';
+import type { DiffReport, SetReport } from '../diff-report.js';
 
 /** The diff for a terminal: one line per change, coloured when the stream is a terminal. */
 export function renderText(report: DiffReport, c: Colors): string {

@@ -1,7 +1,7 @@
 import type { Model } from '../model/model.js';
 import type { Escalation } from '../review/diff.js';
-import type { Side } from '../review/load.js';
-import { buildReport, type DiffSummary, type SideInfo } from '../review/report.js';
+import type { Side } from '../review/sides.js';
+import { buildReport, type DiffSummary, type SideInfo } from '../review/diff-report.js';
 import { reportHeadline, sideLabel } from '../review/render/phrases.js';
 import { changeView, setView, type SetView } from './data.js';
 

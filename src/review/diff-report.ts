@@ -7,7 +7,7 @@ import {
   type RoleChange,
   type UserChange,
 } from './diff.js';
-import type { PreparedSet, Side } from './load.js';
+import type { PreparedSet, Side } from './sides.js';
 import { compareNumbering, type NumberChange } from './numbering.js';
 import type { VersionCheck } from './version.js';
 
