@@ -13,6 +13,7 @@ import { ROOT } from './support/sets.js';
 const LAYERS = [
   'diagnostics',
   'model',
+  // The rules of the language (src/language/), stated once for the resolver, the review tools and the steps.
   'language',
   'load',
   'validate',
