@@ -8,7 +8,7 @@ import { ROOT } from './support/sets.js';
 import { asyncFailure } from './support/step-failure.js';
 
 /**
- * The custom-role steps (src/gherkin/custom-roles.ts) run directly on a scenario state: they
+ * The custom-role steps (src/gherkin/custom-role-steps.ts) run directly on a scenario state: they
  * define roles on the shipped crm module, each scenario in its own namespace, and every later
  * check is cross-checked against the reference evaluator reading the role's grants.
  */

@@ -5,7 +5,7 @@ import type { Lockfile, NumberTable } from '../src/allocate/lockfile.js';
 import { diffModels } from '../src/review/diff.js';
 import { gainReasons } from '../src/review/escalation.js';
 import { compareNumbering, type NumberChange } from '../src/review/numbering.js';
-import { checkVersion } from '../src/review/version.js';
+import { checkVersion } from '../src/review/version-bump.js';
 import { memorySet } from './support/sets.js';
 
 /* The semantic diff on small in-memory sets: the cases the scripted history of test/diff.test.ts does not reach. */

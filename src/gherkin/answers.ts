@@ -18,7 +18,7 @@ export function askedLevelNumber(model: Model, p: PermissionInfo, level: AskedLe
 }
 
 function roleNumber(set: LoadedSet, role: string): number {
-  // A role defined at run time (src/gherkin/custom-roles.ts) has a number only roleNo knows.
+  // A role defined at run time (src/gherkin/custom-role-steps.ts) has a number only roleNo knows.
   const n = set.module.Role[role] ?? set.module.roleNo(role);
   if (n === undefined) fail(`policyc bug: the generated module of ${set.name} has no number for the role ${role}`);
   return n;

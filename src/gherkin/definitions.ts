@@ -13,7 +13,7 @@ import {
 } from './answers.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
-import { CUSTOM_ROLE_STEPS } from './custom-roles.js';
+import { CUSTOM_ROLE_STEPS } from './custom-role-steps.js';
 import { ancestry, grantSources } from './grant-sources.js';
 import { fail } from './failure.js';
 import {

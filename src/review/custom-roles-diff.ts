@@ -6,7 +6,7 @@ import {
   installCustomRoles,
   type LoadedCustomRole,
   type StoredDefinitions,
-} from './custom-roles.js';
+} from './stored-roles.js';
 import { type AccessDelta, deltaEmpty, diffModels, type Escalation } from './diff.js';
 import { type PreparedSet, type Side, UsageError } from './sides.js';
 

@@ -1,12 +1,12 @@
 import type { Model } from '../model/model.js';
-import { catalogChanged, diffCatalog, diffSettings } from './diff/catalog.js';
+import { catalogChanged, diffCatalog, diffSettings } from './diff/catalog-delta.js';
 import { type Ctx, emptyModel, mapPermissions, mapRoles } from './diff/context.js';
 import { findEscalations } from './diff/escalations.js';
 import { diffRoles, diffUsers } from './diff/roles-users.js';
 import type { SetChanges } from './diff/types.js';
 import { countRemovals, requiredBump } from './diff/version-advice.js';
 import type { NumberChange } from './numbering.js';
-import { checkVersion } from './version.js';
+import { checkVersion } from './version-bump.js';
 
 /*
  * The semantic diff of two versions of one policy set, on effective access: what each role and
@@ -18,7 +18,7 @@ import { checkVersion } from './version.js';
  *
  * `diffModels` chains the parts in src/review/diff/: the report types (types.ts), keys matched
  * across versions (context.ts), effective access deltas (access-delta.ts), role and user deltas
- * (roles-users.ts), catalog and PolicySet deltas (catalog.ts), escalations (escalations.ts),
+ * (roles-users.ts), catalog and PolicySet deltas (catalog-delta.ts), escalations (escalations.ts),
  * removals and the version bump (version-advice.ts).
  */
 

@@ -6,7 +6,7 @@ import {
   explanationJson,
   explanationText,
 } from '../../review/render/explanation.js';
-import { readStoredDefinitions, withStoredRoles } from '../../review/custom-roles.js';
+import { readStoredDefinitions, withStoredRoles } from '../../review/stored-roles.js';
 import { explain } from '../../review/grant-routes.js';
 import { UsageError } from '../../review/sides.js';
 import { findAskedLevel, findEntry, findPermission, findSubject } from '../../review/typed-names.js';

@@ -1,7 +1,7 @@
 import type { CollectionMode } from '../../model/model.js';
 import type { EscalationReason } from '../escalation.js';
 import type { NumberChange } from '../numbering.js';
-import type { VersionCheck } from '../version.js';
+import type { VersionCheck } from '../version-bump.js';
 
 /*
  * The semantic diff's report types: what `diffModels` (src/review/diff.ts) returns for one set,

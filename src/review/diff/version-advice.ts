@@ -1,4 +1,4 @@
-import { type Bump, BUMP_RANK } from '../version.js';
+import { type Bump, BUMP_RANK } from '../version-bump.js';
 import { gains } from './escalations.js';
 import type { AccessDelta, CatalogChanges, FieldChange, RoleChange, UserChange } from './types.js';
 

@@ -4,7 +4,7 @@ import { rolesAccess } from '../review/effective-access.js';
 import type { CollectionDelta, Escalation, PermissionChangeKind, UserChange } from '../review/diff.js';
 import { findRoutes, grantLabel, type Route } from '../review/grant-routes.js';
 import type { SetReport, SetStatus } from '../review/diff-report.js';
-import type { VersionCheck } from '../review/version.js';
+import type { VersionCheck } from '../review/version-bump.js';
 import { roleGraph, type RoleGraph } from './graph.js';
 
 /*
