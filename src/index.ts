@@ -20,5 +20,5 @@ export { main } from './cli/main.js';
 export { runPipeline, type PipelineRun, type StageTiming } from './pipeline/run.js';
 export { STAGE_NAMES, STAGES, type Stage, type StageName } from './pipeline/stages.js';
 export type { JsonDiagnostic } from './diagnostics/render.js';
-export type { CheckReport, CheckSetReport } from './cli/report.js';
+export type { CheckReport, CheckSetReport } from './cli/check-report.js';
 export type { BuildReport, BuildSetReport } from './cli/commands/build.js';

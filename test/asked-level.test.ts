@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkPermission } from '../src/gherkin/check.js';
-import { parseTail } from '../src/gherkin/lookup.js';
+import { checkPermission } from '../src/gherkin/answers.js';
+import { parseTail } from '../src/gherkin/scenario-names.js';
 import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { ANY_LEVEL, levelNeeded } from '../src/language/asked-level.js';
-import { explain, whoCan } from '../src/review/explain.js';
+import { explain, whoCan } from '../src/review/grant-routes.js';
 import { ROOT } from './support/sets.js';
 
 /*

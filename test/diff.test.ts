@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiffReport, SetReport } from '../src/review/report.js';
+import type { DiffReport, SetReport } from '../src/review/diff-report.js';
 import { CHANGES } from './support/diff-history.js';
 import { normalizeCommits, ScratchRepo } from './support/git-repo.js';
 import { ROOT } from './support/sets.js';

@@ -5,7 +5,7 @@ import { ReferenceEvaluator } from '../src/evaluate/reference.js';
 import { ANY_LEVEL, type AskedLevel } from '../src/language/asked-level.js';
 import type { Model } from '../src/model/model.js';
 import { explainEntry } from '../src/review/explain-entry.js';
-import { accessOf, explain, findRoutes, type Subject, whoCan } from '../src/review/explain.js';
+import { accessOf, explain, findRoutes, type ReviewSubject, whoCan } from '../src/review/grant-routes.js';
 import { runCli } from './support/cli.js';
 import { ROOT, shippedModel } from './support/sets.js';
 
@@ -294,7 +294,7 @@ describe('explain agrees with the reference evaluator and the effective tables',
     let checked = 0;
     for (const model of models) {
       const evaluator = new ReferenceEvaluator(model);
-      const subjects: Subject[] = [
+      const subjects: ReviewSubject[] = [
         ...model.roles.map((role) => ({ kind: 'role', role }) as const),
         ...model.users.map((user) => ({ kind: 'user', user }) as const),
       ];

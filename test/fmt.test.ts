@@ -4,7 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { formatPolicyYaml } from '../src/format/yaml.js';
+import { formatPolicyYaml } from '../src/format/policy-yaml.js';
 import { runCli } from './support/cli.js';
 import { policySetArb } from './support/arbitrary.js';
 import { ROOT } from './support/sets.js';

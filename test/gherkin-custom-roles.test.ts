@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkPermission } from '../src/gherkin/check.js';
+import { checkPermission } from '../src/gherkin/answers.js';
 import { STEPS } from '../src/gherkin/definitions.js';
-import { resolvePermission, resolveRole } from '../src/gherkin/lookup.js';
+import { resolvePermission, resolveRole } from '../src/gherkin/scenario-names.js';
 import { currentSet, type ScenarioState, stateOf } from '../src/gherkin/state.js';
 import { ROOT } from './support/sets.js';
 import { asyncFailure } from './support/step-failure.js';
 
 /**
- * The custom-role steps (src/gherkin/custom-roles.ts) run directly on a scenario state: they
+ * The custom-role steps (src/gherkin/custom-role-steps.ts) run directly on a scenario state: they
  * define roles on the shipped crm module, each scenario in its own namespace, and every later
  * check is cross-checked against the reference evaluator reading the role's grants.
  */

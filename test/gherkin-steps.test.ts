@@ -1,7 +1,7 @@
 import { ANY_LEVEL } from '../src/language/asked-level.js';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkEntry, checkPermission } from '../src/gherkin/check.js';
+import { checkEntry, checkPermission } from '../src/gherkin/answers.js';
 import { CoverageRecorder, coverage, coverageItems, formatPercent, setCoverage } from '../src/gherkin/coverage.js';
 import { STEPS } from '../src/gherkin/definitions.js';
 import { groupCount } from '../src/gherkin/library.js';
@@ -13,10 +13,10 @@ import {
   resolveRole,
   resolveSubject,
   resolveUser,
-  type Subject,
-} from '../src/gherkin/lookup.js';
+  type StepSubject,
+} from '../src/gherkin/scenario-names.js';
 import { compileEdited, type LoadedSet, loadSet } from '../src/gherkin/sets.js';
-import { suggestStep } from '../src/gherkin/suggest.js';
+import { suggestStep } from '../src/gherkin/step-suggestion.js';
 import type { EntryKind } from '../src/model/model.js';
 import { ROOT } from './support/sets.js';
 import { failure } from './support/step-failure.js';
@@ -36,7 +36,7 @@ const kindOf = (set: LoadedSet, name: string): EntryKind => {
   return kind;
 };
 
-const role = (key: string): Subject => ({ kind: 'roles', label: `the role "${key}"`, roles: [key] });
+const role = (key: string): StepSubject => ({ kind: 'roles', label: `the role "${key}"`, roles: [key] });
 
 describe('the step table', () => {
   const examples = STEPS.flatMap((s) =>

@@ -4,11 +4,11 @@ import { frameText, printable } from '../src/diagnostics/printable.js';
 import { colors, renderGithub, renderHuman } from '../src/diagnostics/render.js';
 import { LineIndex } from '../src/diagnostics/span.js';
 import type { Model } from '../src/model/model.js';
-import { accessOf, explain, whoCan } from '../src/review/explain.js';
-import { accessText, explanationText, whoCanText } from '../src/review/explain-render.js';
-import type { PreparedSet, Side } from '../src/review/load.js';
-import { buildReport } from '../src/review/report.js';
-import { renderText } from '../src/review/text.js';
+import { accessOf, explain, whoCan } from '../src/review/grant-routes.js';
+import { accessText, explanationText, whoCanText } from '../src/review/render/explanation.js';
+import type { PreparedSet, Side } from '../src/review/sides.js';
+import { buildReport } from '../src/review/diff-report.js';
+import { renderText } from '../src/review/render/diff-text.js';
 import { analyzeFolder } from './support/sets.js';
 
 /**

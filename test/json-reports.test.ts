@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_FORMAT_VERSION } from '../src/cli/commands/build.js';
-import { CHECK_FORMAT_VERSION } from '../src/cli/report.js';
+import { CHECK_FORMAT_VERSION } from '../src/cli/check-report.js';
 import { runCli } from './support/cli.js';
 import { loadCase, writeSet } from './support/corpus.js';
 import { ROOT } from './support/sets.js';

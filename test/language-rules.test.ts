@@ -6,7 +6,7 @@ import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { grantNames, levelGiven } from '../src/language/grant-gives.js';
 import { coveredBy, coveringEntry, nearestAncestor } from '../src/language/nearest-ancestor.js';
 import { collectionTables, entryAllowed } from '../src/runtime/collection-table.js';
-import { findRoutes } from '../src/review/explain.js';
+import { findRoutes } from '../src/review/grant-routes.js';
 import { ROOT } from './support/sets.js';
 
 /*

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Model } from '../src/model/model.js';
-import { rolesAccess } from '../src/review/access.js';
-import { type Side, prepareSet } from '../src/review/load.js';
-import { buildReport } from '../src/review/report.js';
-import { type MatrixRow, type SetView, setView } from '../src/report/data.js';
-import { changeReport } from '../src/report/report.js';
+import { rolesAccess } from '../src/review/effective-access.js';
+import { type Side, prepareSet } from '../src/review/sides.js';
+import { buildReport } from '../src/review/diff-report.js';
+import { type MatrixRow, type SetView, setView } from '../src/report/views.js';
+import { changeReport } from '../src/report/contents.js';
 import { memorySet, ROOT, shippedModel } from './support/sets.js';
 
 /*

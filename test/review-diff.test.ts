@@ -5,7 +5,7 @@ import type { Lockfile, NumberTable } from '../src/allocate/lockfile.js';
 import { diffModels } from '../src/review/diff.js';
 import { gainReasons } from '../src/review/escalation.js';
 import { compareNumbering, type NumberChange } from '../src/review/numbering.js';
-import { checkVersion } from '../src/review/version.js';
+import { checkVersion } from '../src/review/version-bump.js';
 import { memorySet } from './support/sets.js';
 
 /* The semantic diff on small in-memory sets: the cases the scripted history of test/diff.test.ts does not reach. */
@@ -225,7 +225,7 @@ describe('diffModels', () => {
 
 describe('routes follow the level written on the grant', () => {
   it('"resource:*": own gives an implied scoped permission at own, even through an unscoped one', async () => {
-    const { findRoutes } = await import('../src/review/explain.js');
+    const { findRoutes } = await import('../src/review/grant-routes.js');
     const { ReferenceEvaluator } = await import('../src/evaluate/reference.js');
     // tickets:close (unscoped) implies tickets:view (scoped): granted by "tickets:*": own.
     const m = variant(
@@ -261,9 +261,9 @@ describe('checkVersion', () => {
 
 describe('renderMarkdown', () => {
   it('makes titles inert: no HTML, no table breaks, no mentions, no links, no invisible reordering', async () => {
-    const { prepareSet } = await import('../src/review/load.js');
-    const { buildReport } = await import('../src/review/report.js');
-    const { renderMarkdown } = await import('../src/review/markdown.js');
+    const { prepareSet } = await import('../src/review/sides.js');
+    const { buildReport } = await import('../src/review/diff-report.js');
+    const { renderMarkdown } = await import('../src/review/render/diff-markdown.js');
     const hostile = 'Agent | <img src=x onerror=alert(1)> @everyone `x` [link](http://e.example) \u202eevil';
     const side = (text: string) => ({
       kind: 'folder' as const,

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolvePermission, resolveRole } from '../src/gherkin/lookup.js';
+import { resolvePermission, resolveRole } from '../src/gherkin/scenario-names.js';
 import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
 import { foldTitle, sameTitle } from '../src/language/title-fold.js';
-import { findPermission, findSubject } from '../src/review/lookup.js';
+import { findPermission, findSubject } from '../src/review/typed-names.js';
 import { ROOT } from './support/sets.js';
 
 /*

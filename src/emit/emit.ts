@@ -1,7 +1,7 @@
 import type { Numbering } from '../allocate/lockfile.js';
 import type { Model } from '../model/model.js';
 import { buildManifest, contentHash } from './manifest.js';
-import { generateModule } from './module.js';
+import { generateModule } from './typescript-module.js';
 import { roleSchema } from './role-schema.js';
 import { buildTables } from './tables.js';
 

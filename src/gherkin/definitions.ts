@@ -6,15 +6,15 @@ import {
   answerEntry,
   answerPermission,
   checkEntry,
-  checkLevel,
+  askedLevelNumber,
   checkPermission,
   describeSubject,
   failAll,
-} from './check.js';
+} from './answers.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { coverage } from './coverage.js';
-import { CUSTOM_ROLE_STEPS } from './custom-roles.js';
-import { ancestry, grantSources } from './explain.js';
+import { CUSTOM_ROLE_STEPS } from './custom-role-steps.js';
+import { ancestry, grantSources } from './grant-sources.js';
 import { fail } from './failure.js';
 import {
   describeEntry,
@@ -32,15 +32,15 @@ import {
   resolveRowSubject,
   resolveSubject,
   resolveUser,
-  type Subject,
-} from './lookup.js';
+  type StepSubject,
+} from './scenario-names.js';
 import { compileEdited, formatErrors, type LoadedSet, loadSet } from './sets.js';
 import { change, currentSet, type ScenarioState, shippedSet } from './state.js';
 
 /**
  * The step library: every phrase policyc understands, with its pattern, what it checks and an
  * example. The cucumber registration (library.ts), the README section (docs.ts) and the
- * did-you-mean for unknown phrases (suggest.ts) are all generated from this table.
+ * did-you-mean for unknown phrases (step-suggestion.ts) are all generated from this table.
  */
 export interface StepSpec {
   readonly keyword: 'Given' | 'When' | 'Then';
@@ -74,7 +74,7 @@ const NOUN = '([a-z][a-z -]*?)';
 
 const re = (source: string) => new RegExp(`^${source}$`);
 
-function subjectOf(state: ScenarioState, set: LoadedSet, text: string | undefined): Subject {
+function subjectOf(state: ScenarioState, set: LoadedSet, text: string | undefined): StepSubject {
   return resolveSubject(set, state.users, text ?? '');
 }
 
@@ -124,7 +124,7 @@ function cellOf(set: LoadedSet, text: string, p: PermissionInfo | undefined): Ce
 /** Checks a cell: a level means "at this level and every narrower one, and not at the next wider one". */
 function checkCell(
   set: LoadedSet,
-  subject: Subject,
+  subject: StepSubject,
   p: PermissionInfo,
   cell: Cell,
   self = false,
@@ -220,7 +220,13 @@ const beforeAfter: Wording = (x, y, verb) =>
     ? `${x ? 'could' : 'could not'} use it before, ${y ? 'can' : 'cannot'} now`
     : `${x ? 'could' : 'could not'} before, ${y ? 'can' : 'cannot'} now`;
 
-function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject, say: Wording = beforeAfter): string[] {
+function sameAccess(
+  before: LoadedSet,
+  a: StepSubject,
+  after: LoadedSet,
+  b: StepSubject,
+  say: Wording = beforeAfter,
+): string[] {
   const out: string[] = [];
   for (const p of before.model.permissions) {
     const q = after.model.permissionIndex.get(p.id);
@@ -253,11 +259,11 @@ function sameAccess(before: LoadedSet, a: Subject, after: LoadedSet, b: Subject,
   return out;
 }
 
-function checkEntryAnswer(set: LoadedSet, s: Subject, c: CollectionInfo, path: string): boolean {
+function checkEntryAnswer(set: LoadedSet, s: StepSubject, c: CollectionInfo, path: string): boolean {
   return answerEntry(set, s, c, path);
 }
 
-function roleSubject(key: string, title: string): Subject {
+function roleSubject(key: string, title: string): StepSubject {
   return { kind: 'roles', label: `the role "${title}"`, roles: [key] };
 }
 
@@ -819,7 +825,7 @@ export const STEPS: readonly StepSpec[] = [
         }
       }
       failAll(
-        `not only these ${kind} can ${describePermission(set, p)}${!p.scoped ? '' : t.level === ANY_LEVEL ? ' at any level' : ` at ${set.model.scopes[checkLevel(set.model, p, t.level)]?.name}`}: {n} difference(s):`,
+        `not only these ${kind} can ${describePermission(set, p)}${!p.scoped ? '' : t.level === ANY_LEVEL ? ' at any level' : ` at ${set.model.scopes[askedLevelNumber(set.model, p, t.level)]?.name}`}: {n} difference(s):`,
         messages,
       );
     },

@@ -5,7 +5,7 @@ import type { GrantTarget } from '../model/model.js';
  * every permission of the resource, `*` every permission), and every permission their actions
  * imply on the same resource, each at the level written on the grant. The resolver computes the
  * roles' effective tables with it, and `explain`, `who-can`, `access` and the Gherkin steps
- * explain those tables with it (review/explain.ts findRoutes). The reference evaluator restates
+ * explain those tables with it (review/grant-routes.ts findRoutes). The reference evaluator restates
  * it on purpose (evaluate/reference.ts): it is the independent oracle the generated code is
  * tested against, so it shares no code with what it checks.
  */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Escalation } from '../review/diff.js';
 import { STYLE, SCRIPT } from './assets.js';
-import type { CellChange, CollectionView, MatrixCell, MatrixRow, RoleColumn, SetView, UserView } from './data.js';
+import type { CellChange, CollectionView, MatrixCell, MatrixRow, RoleColumn, SetView, UserView } from './views.js';
 import { NODE_HEIGHT, NODE_WIDTH } from './graph.js';
-import type { ReportData } from './report.js';
+import type { ReportData } from './contents.js';
 
 /*
  * Renders the report as one self-contained HTML page: inline CSS, inline SVG, one small inline

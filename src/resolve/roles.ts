@@ -458,7 +458,7 @@ function resolveGrants(
       continue;
     }
     seen.set(key, g);
-    const level = checkLevel(g, target, catalog, diagnostics);
+    const level = checkGrantLevel(g, target, catalog, diagnostics);
     if (level === null) continue;
     if (target.kind === 'all' && role !== ownerRole) {
       diagnostics.report(
@@ -545,7 +545,7 @@ function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | 
  * The level a grant names, checked against its target: scoped permissions need one, unscoped
  * ones take none. Returns null after reporting a problem; undefined when no level applies.
  */
-function checkLevel(
+function checkGrantLevel(
   g: GrantDecl,
   target: GrantTarget,
   catalog: ResolvedCatalog,

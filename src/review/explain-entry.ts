@@ -1,8 +1,8 @@
 import { coveringEntry } from '../language/nearest-ancestor.js';
 import { ruleAccess } from '../model/collections.js';
 import type { CollectionInfo, CollectionRule, Model } from '../model/model.js';
-import { entryAllowed, rolesAccess } from './access.js';
-import { inheritancePaths, type Subject, subjectRoles } from './explain.js';
+import { entryAllowed, rolesAccess } from './effective-access.js';
+import { inheritancePaths, type ReviewSubject, subjectRoles } from './grant-routes.js';
 
 /*
  * `explain` and `who-can` for collection entries (instance-level access): may a subject use
@@ -31,7 +31,7 @@ export interface EntryRoute {
 
 export interface EntryExplanation {
   readonly model: Model;
-  readonly subject: Subject;
+  readonly subject: ReviewSubject;
   readonly entry: EntryRef;
   readonly allowed: boolean;
   /** Rules that allow the entry (when allowed), or every rule that does not (when not). Nearest role first. */
@@ -59,7 +59,7 @@ export function entryRoutes(model: Model, roles: readonly string[], entry: Entry
 }
 
 /** The answer to "may SUBJECT use ENTRY?", with the rules that decide it. */
-export function explainEntry(model: Model, subject: Subject, entry: EntryRef): EntryExplanation {
+export function explainEntry(model: Model, subject: ReviewSubject, entry: EntryRef): EntryExplanation {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles).collections.get(entry.collection.name);
   const allowed = access !== undefined && entryAllowed(entry.collection, access, entry.path);

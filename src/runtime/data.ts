@@ -1,6 +1,6 @@
 /**
  * The data contract between the emitter and the runtime: every name the runtime reads, with the
- * types and values the emitter writes into each generated module (src/emit/module.ts). This
+ * types and values the emitter writes into each generated module (src/emit/typescript-module.ts). This
  * file is never copied: in a generated module these names are the set's own types and tables.
  * Here they hold a small example set, so that the runtime type-checks and is unit-tested on its
  * own (test/runtime.test.ts). Its shape is deliberately awkward: a retired role leaves an empty

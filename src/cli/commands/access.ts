@@ -1,7 +1,7 @@
-import { accessOf } from '../../review/explain.js';
-import { accessJson, accessText } from '../../review/explain-render.js';
-import { findSubject } from '../../review/lookup.js';
-import { type ReviewOptions, withSets } from '../../review/workspace.js';
+import { accessOf } from '../../review/grant-routes.js';
+import { accessJson, accessText } from '../../review/render/explanation.js';
+import { findSubject } from '../../review/typed-names.js';
+import { type ReviewOptions, withSets } from '../workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 

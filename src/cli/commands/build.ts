@@ -11,7 +11,7 @@ import type { WriteError } from '../../output/write.js';
 import { REPORT_FORMATS, type RegisterCommand, type ReportFormat, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { Progress } from '../progress.js';
-import { formatSize, printDiagnostics, printTimings } from '../report.js';
+import { formatSize, printDiagnostics, printTimings } from '../check-report.js';
 
 interface BuildOptions {
   readonly path: string;

@@ -16,7 +16,7 @@ import {
   printDiagnostics,
   printTimings,
   setStatusLine,
-} from '../report.js';
+} from '../check-report.js';
 
 interface CheckOptions {
   readonly path: string;

@@ -1,18 +1,13 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { type Colors, renderHuman } from '../../diagnostics/render.js';
-import { loadSides, type Side, UsageError } from '../../review/load.js';
-import { readStoredDefinitions } from '../../review/custom-roles.js';
-import {
-  type CustomRoleReview,
-  customRoleReviewJson,
-  renderCustomRoleReviewMarkdown,
-  renderCustomRoleReviewText,
-  reviewCustomRoles,
-} from '../../review/custom-roles-diff.js';
-import { renderMarkdown } from '../../review/markdown.js';
-import { buildReport, type Gate, GATES, trippedGates } from '../../review/report.js';
-import { renderText } from '../../review/text.js';
+import { loadSides, type Side, UsageError } from '../../review/sides.js';
+import { readStoredDefinitions } from '../../review/stored-roles.js';
+import { type CustomRoleReview, customRoleReviewJson, reviewCustomRoles } from '../../review/custom-roles-diff.js';
+import { renderCustomRoleReviewMarkdown, renderCustomRoleReviewText } from '../../review/render/custom-roles-review.js';
+import { renderMarkdown } from '../../review/render/diff-markdown.js';
+import { buildReport, type Gate, GATES, trippedGates } from '../../review/diff-report.js';
+import { renderText } from '../../review/render/diff-text.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 

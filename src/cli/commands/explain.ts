@@ -5,12 +5,12 @@ import {
   entryExplanationText,
   explanationJson,
   explanationText,
-} from '../../review/explain-render.js';
-import { readStoredDefinitions, withStoredRoles } from '../../review/custom-roles.js';
-import { explain } from '../../review/explain.js';
-import { UsageError } from '../../review/load.js';
-import { findAskedLevel, findEntry, findPermission, findSubject } from '../../review/lookup.js';
-import { type ReviewOptions, withSets } from '../../review/workspace.js';
+} from '../../review/render/explanation.js';
+import { readStoredDefinitions, withStoredRoles } from '../../review/stored-roles.js';
+import { explain } from '../../review/grant-routes.js';
+import { UsageError } from '../../review/sides.js';
+import { findAskedLevel, findEntry, findPermission, findSubject } from '../../review/typed-names.js';
+import { type ReviewOptions, withSets } from '../workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 

@@ -2,14 +2,14 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Diagnostic, Diagnostics } from '../../diagnostics/diagnostic.js';
 import { fileSpan } from '../../diagnostics/span.js';
-import { FormatError, formatPolicyYaml } from '../../format/yaml.js';
+import { FormatError, formatPolicyYaml } from '../../format/policy-yaml.js';
 import { discoverSets, displayPath } from '../../load/discover.js';
 import { decodeFile, type RawFile, type SourceFile } from '../../load/source.js';
 import { parseYamlFile } from '../../load/yaml.js';
 import { WriteError, writeFileAtomic, writeFailure } from '../../output/write.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { printDiagnostics } from '../report.js';
+import { printDiagnostics } from '../check-report.js';
 
 interface FmtOptions {
   /** A policy file, a set's folder or a folder of sets. */
@@ -20,7 +20,7 @@ interface FmtOptions {
 }
 
 /**
- * `policyc fmt [PATH] [--check]`: rewrites policy files in the canonical layout (src/format/yaml.ts),
+ * `policyc fmt [PATH] [--check]`: rewrites policy files in the canonical layout (src/format/policy-yaml.ts),
  * keeping comments. With --check it writes nothing, lists the files that would change and exits 1
  * when there are any (like `opa fmt --fail`, `prettier --check`). A file with YAML errors is
  * reported with its diagnostics and left alone (exit 1).

@@ -146,7 +146,7 @@ async function runTest(io: Io, options: TestOptions): Promise<number> {
         `${n} step${n === 1 ? ' matches' : 's match'} no phrase of the step library (see README, "Gherkin steps"):`,
       ),
     );
-    const { suggestStep } = await import('../../gherkin/suggest.js');
+    const { suggestStep } = await import('../../gherkin/step-suggestion.js');
     for (const u of result.undefinedSteps) {
       const where = `${u.uri}${u.line === undefined ? '' : `:${u.line}`}`;
       const suggestion = suggestStep(u.text);

@@ -6,7 +6,7 @@ import { WriteError, writeFileAtomic, writeFailure } from '../../output/write.js
 import { testVectors, type Vectors } from '../../vectors/vectors.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { printDiagnostics } from '../report.js';
+import { printDiagnostics } from '../check-report.js';
 
 /**
  * `policyc vectors [PATH] [-o DIR]`: the language-neutral test vectors of each set (questions by

@@ -3,7 +3,7 @@ import type { OutputFormat } from '../../diagnostics/render.js';
 import type { WatchEvent } from '../../watch.js';
 import { type RegisterCommand, outputOptions } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
-import { printDiagnostics } from '../report.js';
+import { printDiagnostics } from '../check-report.js';
 
 interface WatchCommandOptions {
   readonly path: string;

@@ -1,9 +1,9 @@
 import { whoCanUse } from '../../review/explain-entry.js';
-import { whoCanEntryJson, whoCanEntryText, whoCanJson, whoCanText } from '../../review/explain-render.js';
-import { whoCan } from '../../review/explain.js';
-import { UsageError } from '../../review/load.js';
-import { findAskedLevel, findEntryAnywhere, findPermissionAnywhere } from '../../review/lookup.js';
-import { type ReviewOptions, withSets } from '../../review/workspace.js';
+import { whoCanEntryJson, whoCanEntryText, whoCanJson, whoCanText } from '../../review/render/explanation.js';
+import { whoCan } from '../../review/grant-routes.js';
+import { UsageError } from '../../review/sides.js';
+import { findAskedLevel, findEntryAnywhere, findPermissionAnywhere } from '../../review/typed-names.js';
+import { type ReviewOptions, withSets } from '../workspace.js';
 import { type RegisterCommand, queryOptions } from '../command.js';
 import { EXIT, type Io, useColor } from '../io.js';
 

@@ -1,5 +1,5 @@
 import type { GrantInfo, Model, PermissionInfo } from '../model/model.js';
-import { findRoutes, inheritancePaths } from '../review/explain.js';
+import { findRoutes, inheritancePaths } from '../review/grant-routes.js';
 
 /**
  * Why a subject holds a permission, or why not: every declared grant that gives it (directly,

@@ -75,8 +75,8 @@ function findUserInfo(set: LoadedSet, text: string): UserInfo | undefined {
   return byTitle.length === 1 ? byTitle[0] : undefined;
 }
 
-/** Who a check is about: a user (of the scenario or of the set's assignments), or one or more roles. */
-export interface Subject {
+/** Who a step's check is about: a user (of the scenario or of the set's assignments), or one or more roles. */
+export interface StepSubject {
   readonly kind: 'user' | 'roles';
   /** How the scenario named it, for messages: `"alice"`, `the role "Team Lead"`. */
   readonly label: string;
@@ -95,7 +95,7 @@ export function canonicalRole(set: LoadedSet, key: string): string {
 }
 
 /** A user by name (the scenario's first, then the set's) or by title. */
-export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string): Subject {
+export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string): StepSubject {
   const own = users.get(text);
   if (own)
     return { kind: 'user', label: `"${text}"`, user: text, roles: [...new Set(own.map((r) => canonicalRole(set, r)))] };
@@ -118,7 +118,7 @@ export function resolveUser(set: LoadedSet, users: ScenarioUsers, text: string):
 }
 
 /** Reads a subject phrase: `"alice"`, `the user "alice"`, `the role "Team Lead"`, `the roles "A" and "B"`. */
-export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: string): Subject {
+export function resolveSubject(set: LoadedSet, users: ScenarioUsers, text: string): StepSubject {
   const roles = /^the roles? (.*)$/.exec(text);
   if (roles) {
     const names = quotedList(roles[1]!);
@@ -136,7 +136,7 @@ export function resolveRowSubject(
   users: ScenarioUsers,
   text: string,
   prefer: 'role' | 'user' | undefined,
-): Subject {
+): StepSubject {
   const cell = text.trim().replace(/^"(.*)"$/, '$1');
   if (prefer === 'user') return resolveUser(set, users, cell);
   if (prefer === 'role') return { kind: 'roles', label: `the role "${cell}"`, roles: [resolveRole(set, cell).name] };

@@ -1,7 +1,7 @@
 import { ReferenceEvaluator } from '../evaluate/reference.js';
 import { fileSpan } from '../diagnostics/span.js';
 import type { Model } from '../model/model.js';
-import { customRoleInfo, type Problem, type RoleModule } from '../review/custom-roles.js';
+import { customRoleInfo, type Problem, type RoleModule } from '../review/stored-roles.js';
 import { fail, StepFailure } from './failure.js';
 import {
   fold,
@@ -11,7 +11,7 @@ import {
   resolvePermission,
   resolveRole,
   resolveSubject,
-} from './lookup.js';
+} from './scenario-names.js';
 import type { GeneratedModule } from './module.js';
 import type { LoadedSet } from './sets.js';
 import { currentSet, type ScenarioState } from './state.js';

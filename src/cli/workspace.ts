@@ -3,9 +3,9 @@ import { analyzeSet, type Analysis } from '../analyze.js';
 import { diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { renderHuman } from '../diagnostics/render.js';
 import { discoverSets } from '../load/discover.js';
-import { EXIT, type Io, println, useColor } from '../cli/io.js';
-import { type NamedSet, selectSet } from './lookup.js';
-import { UsageError } from './load.js';
+import { EXIT, type Io, println, useColor } from './io.js';
+import { type NamedSet, selectSet } from '../review/typed-names.js';
+import { UsageError } from '../review/sides.js';
 
 /** What `explain`, `who-can` and `access` share: the sets of a policies folder, and how they report problems. */
 export interface ReviewOptions {

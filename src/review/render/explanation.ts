@@ -1,21 +1,21 @@
-import type { Colors } from '../diagnostics/render.js';
-import { printable } from '../diagnostics/printable.js';
-import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../language/asked-level.js';
-import type { Model, PermissionInfo } from '../model/model.js';
-import { compactEntries } from './access.js';
+import type { Colors } from '../../diagnostics/render.js';
+import { printable } from '../../diagnostics/printable.js';
+import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../../language/asked-level.js';
+import type { Model, PermissionInfo } from '../../model/model.js';
+import { compactEntries } from '../effective-access.js';
 import {
   type AccessReport,
   type Explanation,
   grantLabel,
   type Holder,
   type Route,
-  type Subject,
+  type ReviewSubject,
   subjectName,
   subjectRoles,
   subjectTitle,
-} from './explain.js';
-import type { EntryExplanation, EntryRef, EntryRoute, whoCanUse } from './explain-entry.js';
-import { displayEntries } from './format.js';
+} from '../grant-routes.js';
+import type { EntryExplanation, EntryRef, EntryRoute, whoCanUse } from '../explain-entry.js';
+import { displayEntries } from './phrases.js';
 
 /** Version of the JSON shapes of `explain`, `who-can` and `access`. */
 export const EXPLAIN_FORMAT_VERSION = 1;
@@ -27,7 +27,7 @@ function level(model: Model, p: PermissionInfo, l: number | undefined): string |
   return p.scoped ? (model.scopes[l]?.name ?? String(l)) : null;
 }
 
-function subjectLine(subject: Subject): string {
+function subjectLine(subject: ReviewSubject): string {
   const title = subjectTitle(subject);
   return `${subject.kind} ${subjectName(subject)}${title ? ` (${safe(title)})` : ''}`;
 }
@@ -61,7 +61,7 @@ function routeJson(model: Model, route: Route, p: PermissionInfo): Record<string
   };
 }
 
-function subjectJson(subject: Subject): Record<string, unknown> {
+function subjectJson(subject: ReviewSubject): Record<string, unknown> {
   return subject.kind === 'role'
     ? { kind: 'role', name: subject.role.name, title: subject.role.title, roles: [subject.role.name], defaulted: false }
     : {

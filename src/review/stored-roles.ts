@@ -21,7 +21,7 @@ import type {
   RoleInfo,
 } from '../model/model.js';
 import { jsonErrorOffset } from './json-error.js';
-import { UsageError } from './load.js';
+import { UsageError } from './sides.js';
 
 /**
  * Run-time roles under review (issue 18): the definitions an application stores (what

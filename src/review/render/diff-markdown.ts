@@ -1,4 +1,4 @@
-import { BIDI_CONTROL } from '../load/source.js';
+import { BIDI_CONTROL } from '../../load/source.js';
 import type {
   AccessDelta,
   CatalogChanges,
@@ -7,7 +7,7 @@ import type {
   PermissionDelta,
   RoleChange,
   UserChange,
-} from './diff.js';
+} from '../diff.js';
 import {
   collectionPhrases,
   deltaCounts,
@@ -18,8 +18,8 @@ import {
   routePhrase,
   setSummary,
   sideLabel,
-} from './format.js';
-import type { DiffReport, SetReport } from './report.js';
+} from './phrases.js';
+import type { DiffReport, SetReport } from '../diff-report.js';
 
 /**
  * The diff as a pull-request comment (GitHub-flavoured markdown). The first line is a marker

@@ -1,10 +1,10 @@
 import { compactEntries } from '../model/collections.js';
 import type { CollectionAccess, CollectionInfo, Model, PermissionInfo, RoleInfo } from '../model/model.js';
-import { rolesAccess } from '../review/access.js';
+import { rolesAccess } from '../review/effective-access.js';
 import type { CollectionDelta, Escalation, PermissionChangeKind, UserChange } from '../review/diff.js';
-import { findRoutes, grantLabel, type Route } from '../review/explain.js';
-import type { SetReport, SetStatus } from '../review/report.js';
-import type { VersionCheck } from '../review/version.js';
+import { findRoutes, grantLabel, type Route } from '../review/grant-routes.js';
+import type { SetReport, SetStatus } from '../review/diff-report.js';
+import type { VersionCheck } from '../review/version-bump.js';
 import { roleGraph, type RoleGraph } from './graph.js';
 
 /*

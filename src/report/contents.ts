@@ -1,9 +1,9 @@
 import type { Model } from '../model/model.js';
 import type { Escalation } from '../review/diff.js';
-import type { Side } from '../review/load.js';
-import { buildReport, type DiffSummary, type SideInfo } from '../review/report.js';
-import { reportHeadline, sideLabel } from '../review/format.js';
-import { changeView, setView, type SetView } from './data.js';
+import type { Side } from '../review/sides.js';
+import { buildReport, type DiffSummary, type SideInfo } from '../review/diff-report.js';
+import { reportHeadline, sideLabel } from '../review/render/phrases.js';
+import { changeView, setView, type SetView } from './views.js';
 
 /** Everything one report page shows: one or more sets, and in change mode what changed between two versions. */
 export interface ReportData {

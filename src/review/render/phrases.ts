@@ -1,6 +1,6 @@
-import { coveredBy } from '../language/nearest-ancestor.js';
-import type { AccessDelta, CollectionDelta, PermissionDelta, RouteSummary } from './diff.js';
-import type { DiffReport, SetReport, SideInfo } from './report.js';
+import { coveredBy } from '../../language/nearest-ancestor.js';
+import type { AccessDelta, CollectionDelta, PermissionDelta, RouteSummary } from '../diff.js';
+import type { DiffReport, SetReport, SideInfo } from '../diff-report.js';
 
 /** Helpers shared by the markdown and text renderings of a diff. */
 

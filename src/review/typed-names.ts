@@ -5,8 +5,8 @@ import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
 import { foldTitle } from '../language/title-fold.js';
 import { foldKey } from '../resolve/names.js';
 import type { EntryRef } from './explain-entry.js';
-import type { Subject } from './explain.js';
-import { UsageError } from './load.js';
+import type { ReviewSubject } from './grant-routes.js';
+import { UsageError } from './sides.js';
 
 /**
  * Resolving names typed on the command line: ids (keys), previous ids and titles, with
@@ -57,9 +57,9 @@ function pick<T>(candidates: Candidate<T>[], input: string, what: string): Candi
 }
 
 /** A role or a user, by key, previous key or title (a role wins over a user of the same name). */
-export function findSubject(sets: readonly NamedSet[], input: string): { set: NamedSet; subject: Subject } {
+export function findSubject(sets: readonly NamedSet[], input: string): { set: NamedSet; subject: ReviewSubject } {
   const folded = foldTitle(input);
-  const candidates: Candidate<Subject>[] = [];
+  const candidates: Candidate<ReviewSubject>[] = [];
   for (const set of sets) {
     const m = set.model;
     for (const role of m.roles) {

@@ -2,9 +2,9 @@ import { ANY_LEVEL, type AskedLevel, levelNeeded } from '../language/asked-level
 import { coveringEntry } from '../language/nearest-ancestor.js';
 import type { CollectionInfo, Model, PermissionInfo } from '../model/model.js';
 import { coverage } from './coverage.js';
-import { ancestry, describeAncestry, describeSources, grantSources, levelName } from './explain.js';
+import { ancestry, describeAncestry, describeSources, grantSources, levelName } from './grant-sources.js';
 import { fail } from './failure.js';
-import { describeEntry, describePermission, type Subject } from './lookup.js';
+import { describeEntry, describePermission, type StepSubject } from './scenario-names.js';
 import type { LoadedSet } from './sets.js';
 
 /**
@@ -13,27 +13,27 @@ import type { LoadedSet } from './sets.js';
  */
 
 /** The level a check is asked at (language/asked-level.ts): the one named, the narrowest "at any level", else the widest. */
-export function checkLevel(model: Model, p: PermissionInfo, level: AskedLevel): number {
+export function askedLevelNumber(model: Model, p: PermissionInfo, level: AskedLevel): number {
   return levelNeeded(p, level, model.levels);
 }
 
 function roleNumber(set: LoadedSet, role: string): number {
-  // A role defined at run time (src/gherkin/custom-roles.ts) has a number only roleNo knows.
+  // A role defined at run time (src/gherkin/custom-role-steps.ts) has a number only roleNo knows.
   const n = set.module.Role[role] ?? set.module.roleNo(role);
   if (n === undefined) fail(`policyc bug: the generated module of ${set.name} has no number for the role ${role}`);
   return n;
 }
 
-/** Whether `subject` may perform `p` at `level` (see checkLevel), acting on itself when `self`. */
+/** Whether `subject` may perform `p` at `level` (see askedLevelNumber), acting on itself when `self`. */
 export function answerPermission(
   set: LoadedSet,
-  subject: Subject,
+  subject: StepSubject,
   p: PermissionInfo,
   level: AskedLevel,
   self: boolean,
 ): boolean {
   const m = set.model;
-  const lvl = checkLevel(m, p, level);
+  const lvl = askedLevelNumber(m, p, level);
   const scope = m.scopes[lvl]?.name;
   const scopeNo = scope === undefined ? undefined : set.module.Scope[scope];
   const pNo = set.module.Permission[p.id];
@@ -59,7 +59,7 @@ export function answerPermission(
 }
 
 /** Whether `subject` may use `path` (known or not) of collection `c`. */
-export function answerEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, path: string): boolean {
+export function answerEntry(set: LoadedSet, subject: StepSubject, c: CollectionInfo, path: string): boolean {
   const roles = subject.roles;
   const generated =
     subject.kind === 'roles' && roles.length === 1
@@ -80,7 +80,7 @@ export function answerEntry(set: LoadedSet, subject: Subject, c: CollectionInfo,
 }
 
 /** `"alice" (roles: sales-agent)` or `the role "Team Lead" (team-lead)`. */
-export function describeSubject(set: LoadedSet, subject: Subject): string {
+export function describeSubject(set: LoadedSet, subject: StepSubject): string {
   if (subject.kind === 'user') {
     const info = set.model.userIndex.get(subject.user ?? '');
     const title = info?.title && info.title !== subject.user ? `${info.title}, ` : '';
@@ -93,11 +93,11 @@ export function describeSubject(set: LoadedSet, subject: Subject): string {
 function scopeText(model: Model, p: PermissionInfo, level: AskedLevel): string {
   if (!p.scoped) return '';
   if (level === ANY_LEVEL) return ' at any level';
-  return ` at scope ${levelName(model, checkLevel(model, p, level))}${level === undefined ? ' (no scope named: the widest)' : ''}`;
+  return ` at scope ${levelName(model, askedLevelNumber(model, p, level))}${level === undefined ? ' (no scope named: the widest)' : ''}`;
 }
 
 /** Records the grants a positive check exercised (never for a changed set). */
-function recordGrant(set: LoadedSet, subject: Subject, p: PermissionInfo, lvl: number, self: boolean): void {
+function recordGrant(set: LoadedSet, subject: StepSubject, p: PermissionInfo, lvl: number, self: boolean): void {
   if (set.edits.length > 0) return;
   if (self && p.selfRestricted) return;
   for (const r of subject.roles) {
@@ -106,7 +106,7 @@ function recordGrant(set: LoadedSet, subject: Subject, p: PermissionInfo, lvl: n
   }
 }
 
-function recordEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, path: string): void {
+function recordEntry(set: LoadedSet, subject: StepSubject, c: CollectionInfo, path: string): void {
   if (set.edits.length > 0 || !c.entryIndex.has(path)) return;
   for (const r of subject.roles) {
     if (set.model.roleIndex.get(r)?.collections.get(c.name)?.allowed.has(path))
@@ -121,14 +121,14 @@ function recordEntry(set: LoadedSet, subject: Subject, c: CollectionInfo, path: 
  */
 export function checkPermission(
   set: LoadedSet,
-  subject: Subject,
+  subject: StepSubject,
   p: PermissionInfo,
   level: AskedLevel,
   self: boolean,
   expected: boolean,
 ): string | undefined {
   const m = set.model;
-  const lvl = checkLevel(m, p, level);
+  const lvl = askedLevelNumber(m, p, level);
   const actual = answerPermission(set, subject, p, level, self);
   if (actual && expected) recordGrant(set, subject, p, lvl, self);
   if (actual === expected) return undefined;
@@ -173,7 +173,7 @@ export function checkPermission(
 /** Checks that `subject` can (or cannot) use `path` of `c`; a message with why when not. */
 export function checkEntry(
   set: LoadedSet,
-  subject: Subject,
+  subject: StepSubject,
   c: CollectionInfo,
   path: string,
   expected: boolean,

@@ -1,7 +1,7 @@
 import { type ANY_LEVEL, type AskedLevel, askedExplicitly, levelNeeded } from '../language/asked-level.js';
 import { grantNames, levelGiven } from '../language/grant-gives.js';
 import type { GrantInfo, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
-import { findRole, rolesAccess, type SubjectAccess } from './access.js';
+import { findRole, rolesAccess, type SubjectAccess } from './effective-access.js';
 
 /**
  * Why a subject holds a permission: every way one of its roles, or a role they inherit from,
@@ -23,20 +23,23 @@ export interface Route {
   readonly level: number;
 }
 
-/** A subject: a role, or a user with the roles they hold. */
-export type Subject =
+/**
+ * Whom `explain`, `who-can` and `access` speak of: a role, or a user with the roles they hold
+ * (not the generated API's run-time `Subject`).
+ */
+export type ReviewSubject =
   | { readonly kind: 'role'; readonly role: RoleInfo }
   | { readonly kind: 'user'; readonly user: UserInfo };
 
-export function subjectRoles(subject: Subject): readonly string[] {
+export function subjectRoles(subject: ReviewSubject): readonly string[] {
   return subject.kind === 'role' ? [subject.role.name] : subject.user.roles;
 }
 
-export function subjectName(subject: Subject): string {
+export function subjectName(subject: ReviewSubject): string {
   return subject.kind === 'role' ? subject.role.name : subject.user.name;
 }
 
-export function subjectTitle(subject: Subject): string | undefined {
+export function subjectTitle(subject: ReviewSubject): string | undefined {
   return subject.kind === 'role' ? subject.role.title : subject.user.title;
 }
 
@@ -177,7 +180,7 @@ export function findRoutes(model: Model, roles: readonly string[], permission: P
 /** The answer to "may SUBJECT do PERMISSION (at SCOPE)?", with the reasons. */
 export interface Explanation {
   readonly model: Model;
-  readonly subject: Subject;
+  readonly subject: ReviewSubject;
   readonly permission: PermissionInfo;
   /** The level asked, made explicit (the widest when no scope was given), or `'any'`; undefined for an unscoped permission. */
   readonly asked: number | typeof ANY_LEVEL | undefined;
@@ -195,7 +198,12 @@ export interface Explanation {
 }
 
 /** Whether a subject holds a permission at the level asked (no scope given: the widest, see language/asked-level.ts), and why. */
-export function explain(model: Model, subject: Subject, permission: PermissionInfo, asked: AskedLevel): Explanation {
+export function explain(
+  model: Model,
+  subject: ReviewSubject,
+  permission: PermissionInfo,
+  asked: AskedLevel,
+): Explanation {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
   const held = access.permissions.get(permission.id);
@@ -270,7 +278,7 @@ export function whoCan(
 /** Everything a subject holds, grouped by category in catalog order. */
 export interface AccessReport {
   readonly model: Model;
-  readonly subject: Subject;
+  readonly subject: ReviewSubject;
   /** Every role the subject holds, directly or by inheritance, with the path. */
   readonly roles: readonly { readonly role: string; readonly path: readonly string[] }[];
   readonly categories: readonly {
@@ -286,7 +294,7 @@ export interface AccessReport {
   readonly count: number;
 }
 
-export function accessOf(model: Model, subject: Subject): AccessReport {
+export function accessOf(model: Model, subject: ReviewSubject): AccessReport {
   const roles = subjectRoles(subject);
   const access = rolesAccess(model, roles);
   const categories: {

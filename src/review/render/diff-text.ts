@@ -1,6 +1,6 @@
-import type { Colors } from '../diagnostics/render.js';
-import { printable } from '../diagnostics/printable.js';
-import type { AccessDelta, CatalogChanges, PermissionDelta, RoleChange, UserChange } from './diff.js';
+import type { Colors } from '../../diagnostics/render.js';
+import { printable } from '../../diagnostics/printable.js';
+import type { AccessDelta, CatalogChanges, PermissionDelta, RoleChange, UserChange } from '../diff.js';
 import {
   collectionPhrases,
   levelChange,
@@ -10,8 +10,8 @@ import {
   routePhrase,
   setSummary,
   sideLabel,
-} from './format.js';
-import type { DiffReport, SetReport } from './report.js';
+} from './phrases.js';
+import type { DiffReport, SetReport } from '../diff-report.js';
 
 /** The diff for a terminal: one line per change, coloured when the stream is a terminal. */
 export function renderText(report: DiffReport, c: Colors): string {

@@ -7,9 +7,9 @@ import {
   type RoleChange,
   type UserChange,
 } from './diff.js';
-import type { PreparedSet, Side } from './load.js';
+import type { PreparedSet, Side } from './sides.js';
 import { compareNumbering, type NumberChange } from './numbering.js';
-import type { VersionCheck } from './version.js';
+import type { VersionCheck } from './version-bump.js';
 
 /** Version of the JSON report's shape (docs/diff-json-schema.md); bumped on any incompatible change. */
 export const DIFF_FORMAT_VERSION = 1;
