@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { analyzeSet, type Analysis } from '../analyze.js';
 import { diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
-import { renderHuman } from '../diagnostics/render.js';
+import { type Colors, renderHuman } from '../diagnostics/render.js';
 import { discoverSets } from '../load/discover.js';
 import { EXIT, type Io, println, useColor } from './io.js';
 import { type NamedSet, selectSet } from '../review/typed-names.js';
@@ -46,13 +46,13 @@ export async function withSets(io: Io, options: ReviewOptions, body: (sets: Name
     }
     return body(analyses.map((a) => ({ name: a.model!.name, model: a.model!, numbering: a.allocation?.lockfile })));
   } catch (error) {
-    if (error instanceof UsageError) {
-      println(
-        io.stderr,
-        renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c),
-      );
-      return EXIT.usage;
-    }
-    throw error;
+    return usageErrorExit(io, error, c);
   }
+}
+
+/** A usage error (unknown role, bad revision, path outside the repository) printed as a diagnostic on stderr: exit 2. Anything else is rethrown. */
+export function usageErrorExit(io: Io, error: unknown, c: Colors): number {
+  if (!(error instanceof UsageError)) throw error;
+  println(io.stderr, renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c));
+  return EXIT.usage;
 }

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { type Colors, renderHuman } from '../../diagnostics/render.js';
-import { loadSides, type Side, UsageError } from '../../review/sides.js';
+import { loadSides, type Side } from '../../review/sides.js';
 import { readStoredDefinitions } from '../../review/stored-roles.js';
 import { type CustomRoleReview, customRoleReviewJson, reviewCustomRoles } from '../../review/custom-roles-diff.js';
 import { renderCustomRoleReviewMarkdown, renderCustomRoleReviewText } from '../../review/render/custom-roles-review.js';
@@ -10,6 +9,7 @@ import { buildReport, type Gate, GATES, trippedGates } from '../../review/diff-r
 import { renderText } from '../../review/render/diff-text.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
+import { usageErrorExit } from '../workspace.js';
 
 type DiffFormat = 'text' | 'markdown' | 'json';
 const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'markdown', 'json'];
@@ -39,14 +39,7 @@ async function runDiff(io: Io, options: DiffOptions): Promise<number> {
     if (options.customRoles !== undefined)
       custom = reviewCustomRoles(readStoredDefinitions(io.cwd, options.customRoles), sides.base, sides.head);
   } catch (error) {
-    if (error instanceof UsageError) {
-      println(
-        io.stderr,
-        renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), errColors),
-      );
-      return EXIT.usage;
-    }
-    throw error;
+    return usageErrorExit(io, error, errColors);
   }
   const { base, head } = sides;
 

@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { diagnostic } from '../../diagnostics/diagnostic.js';
 import { renderHuman } from '../../diagnostics/render.js';
 import { closest } from '../../diagnostics/suggest.js';
 import { WriteError, writeFailure, writeFileAtomic } from '../../output/write.js';
 import { renderHtml } from '../../report/html.js';
 import { changeReport, type ReportData, snapshotReport } from '../../report/contents.js';
 import { loadSides, type Side, UsageError } from '../../review/sides.js';
-import { withSets } from '../workspace.js';
+import { usageErrorExit, withSets } from '../workspace.js';
 import type { RegisterCommand } from '../command.js';
 import { EXIT, type Io, println, useColor } from '../io.js';
 import { VERSION } from '../version.js';
@@ -70,14 +69,7 @@ async function runReport(io: Io, options: ReportOptions): Promise<number> {
       }
       data = changeReport(base, head);
     } catch (error) {
-      if (error instanceof UsageError) {
-        println(
-          io.stderr,
-          renderHuman(diagnostic(error.code, error.message, undefined, { hint: error.hint }), new Map(), c),
-        );
-        return EXIT.usage;
-      }
-      throw error;
+      return usageErrorExit(io, error, c);
     }
   }
   if (!data) return status;
