@@ -103,14 +103,12 @@ export function parseFast(text: string): FastDocument[] | undefined {
   }
 }
 
-/** What resolveProps reports about the tokens before a node, for the subset the fast path accepts. */
-interface Props {
-  found: CST.SourceToken | null;
-  comma: boolean;
-  comment: boolean;
-  hasNewline: boolean;
-  end: number;
-}
+/**
+ * What resolveProps reports about the tokens before a node, for the subset the fast path accepts.
+ * One object, overwritten by each `scanProps` (read it before the next call): a 2,000-file set
+ * has millions of these token lists.
+ */
+const props = { found: null as CST.SourceToken | null, comma: false, comment: false, hasNewline: false, end: 0 };
 
 /**
  * yaml's resolveProps without anchors and tags: fails where it would report a problem (and on
@@ -122,7 +120,7 @@ function scanProps(
   flow: boolean,
   startOnNewline: boolean,
   offset: number,
-): Props {
+): typeof props {
   let hasSpace = startOnNewline;
   let found: CST.SourceToken | null = null;
   let comma = false;
@@ -155,7 +153,12 @@ function scanProps(
     }
   }
   const last = tokens[tokens.length - 1];
-  return { found, comma, comment, hasNewline, end: last ? last.offset + last.source.length : offset };
+  props.found = found;
+  props.comma = comma;
+  props.comment = comment;
+  props.hasNewline = hasNewline;
+  props.end = last ? last.offset + last.source.length : offset;
+  return props;
 }
 
 /** yaml's resolveEnd: the offset after trailing white space and comments. */
@@ -209,37 +212,48 @@ function containsNewline(key: CST.FlowScalar): boolean {
   return false;
 }
 
-/** A composed node: its value, yaml's [start, valueEnd, nodeEnd] and whether it is a collection. */
-interface Node {
-  value: unknown;
-  start: number;
-  valueEnd: number;
-  nodeEnd: number;
-  collection: boolean;
+/**
+ * Where the node composed last was written: yaml's range [start, valueEnd, nodeEnd] and whether
+ * it is a collection. The compose functions return the value and leave its range here (read it
+ * before composing the next node), which saves an object per node.
+ */
+const node = { start: 0, valueEnd: 0, nodeEnd: 0, collection: false };
+
+function setNode(start: number, valueEnd: number, nodeEnd: number, collection: boolean): void {
+  node.start = start;
+  node.valueEnd = valueEnd;
+  node.nodeEnd = nodeEnd;
+  node.collection = collection;
 }
 
 function composeDocument(doc: CST.Document): FastDocument {
   const positions = new WeakMap<object, Positions>();
-  const props = scanProps(doc.start, 'doc-start', false, true, doc.offset);
-  const value = doc.value;
-  if (props.found && value && (value.type === 'block-map' || value.type === 'block-seq') && !props.hasNewline) fail();
-  const node = value ? composeNode(value, positions, 0) : emptyNode(props.end, doc.start, props);
+  const { found, hasNewline, end, comment } = scanProps(doc.start, 'doc-start', false, true, doc.offset);
+  const token = doc.value;
+  if (found && token && (token.type === 'block-map' || token.type === 'block-seq') && !hasNewline) fail();
+  const value = token ? composeNode(token, positions, 0) : emptyNode(end, doc.start, comment, end);
   resolveEnd(doc.end, node.nodeEnd, false);
   return {
-    empty: node.value === null && !node.collection && node.start === node.valueEnd,
-    value: node.value,
+    empty: value === null && !node.collection && node.start === node.valueEnd,
+    value,
     positions,
     root: [node.start, node.valueEnd, node.collection],
   };
 }
 
-/** composeEmptyNode: a null scalar where a value was left out. */
-function emptyNode(offset: number, before: readonly CST.SourceToken[] | undefined, props: Props): Node {
+/** composeEmptyNode: a null scalar where a value was left out (its node end is after the comments of `before`). */
+function emptyNode(
+  offset: number,
+  before: readonly CST.SourceToken[] | undefined,
+  comment: boolean,
+  propsEnd: number,
+): null {
   const at = emptyScalarPosition(offset, before);
-  return { value: null, start: at, valueEnd: at, nodeEnd: props.comment ? props.end : at, collection: false };
+  setNode(at, at, comment ? propsEnd : at, false);
+  return null;
 }
 
-function composeNode(token: CST.Token, positions: WeakMap<object, Positions>, depth: number): Node {
+function composeNode(token: CST.Token, positions: WeakMap<object, Positions>, depth: number): unknown {
   switch (token.type) {
     case 'scalar':
     case 'single-quoted-scalar':
@@ -257,18 +271,12 @@ function composeNode(token: CST.Token, positions: WeakMap<object, Positions>, de
   }
 }
 
-function composeScalar(token: CST.FlowScalar | CST.BlockScalar): Node {
+function composeScalar(token: CST.FlowScalar | CST.BlockScalar): unknown {
   const resolved = CST.resolveAsScalar(token, true, fail);
   if (!resolved) return fail();
-  const [start, valueEnd, nodeEnd] = resolved.range;
-  const source = resolved.value;
-  return {
-    value: token.type === 'scalar' ? resolvePlain(source) : source,
-    start,
-    valueEnd,
-    nodeEnd,
-    collection: false,
-  };
+  const range = resolved.range;
+  setNode(range[0], range[1], range[2], false);
+  return token.type === 'scalar' ? resolvePlain(resolved.value) : resolved.value;
 }
 
 /** The first characters of the plain scalars the core schema reads as null, booleans or numbers. */
@@ -286,15 +294,22 @@ function resolvePlain(source: string): unknown {
   return source;
 }
 
-/** A mapping key: a one-line scalar whose value is a string other than `<<`. */
-function composeKey(key: CST.Token | null | undefined, block: boolean): Node {
+/** A mapping key: a one-line scalar whose value is a string other than `<<` (its range is left in `node`). */
+function composeKey(key: CST.Token | null | undefined, block: boolean): string {
   if (!key || (key.type !== 'scalar' && key.type !== 'single-quoted-scalar' && key.type !== 'double-quoted-scalar'))
     return fail();
   if (block && containsNewline(key)) fail();
-  const node = composeScalar(key);
-  if (typeof node.value !== 'string' || node.value === '<<') fail();
-  return node;
+  const name = composeScalar(key);
+  if (typeof name !== 'string' || name === '<<') fail();
+  return name as string;
 }
+
+/** Whether a mapping already has the key `name`; yaml reports it (DUPLICATE_KEY). A Set only for larger mappings. */
+function isDuplicate(names: readonly string[], seen: Set<string> | undefined, name: string): boolean {
+  return seen ? seen.has(name) : names.includes(name);
+}
+
+const SMALL_MAP = 8;
 
 function setEntry(out: Record<string, unknown>, name: string, value: unknown): void {
   // `__proto__` must become an own property, never the object's prototype.
@@ -303,12 +318,12 @@ function setEntry(out: Record<string, unknown>, name: string, value: unknown): v
   else out[name] = value;
 }
 
-function composeBlockMap(bm: CST.BlockMap, positions: WeakMap<object, Positions>, depth: number): Node {
+function composeBlockMap(bm: CST.BlockMap, positions: WeakMap<object, Positions>, depth: number): unknown {
   if (depth > MAX_DEPTH) fail();
   const out: Record<string, unknown> = {};
   const names: string[] = [];
   const at: number[] = [];
-  const seen = new Set<string>();
+  const seen = bm.items.length > SMALL_MAP ? new Set<string>() : undefined;
   let offset = bm.offset;
   let commentEnd: number | null = null;
   for (const item of bm.items) {
@@ -316,60 +331,64 @@ function composeBlockMap(bm: CST.BlockMap, positions: WeakMap<object, Positions>
     if (item.explicitKey) fail();
     const keyProps = scanProps(start, 'explicit-key-ind', false, true, offset);
     if (keyProps.found) fail();
+    const keyPropsEnd = keyProps.end;
     if (!sep) {
       // A line of comments between entries.
       if (key || value) fail();
-      commentEnd = keyProps.end;
+      commentEnd = keyPropsEnd;
       continue;
     }
     if (!key || key.type === 'block-seq' || ('indent' in key && key.indent !== bm.indent)) fail();
-    const keyNode = composeKey(key, true);
-    const name = keyNode.value as string;
-    if (seen.has(name)) fail();
-    seen.add(name);
-    const valueProps = scanProps(sep, 'map-value-ind', false, false, keyNode.nodeEnd);
-    offset = valueProps.end;
-    if (!valueProps.found) fail();
-    if (value?.type === 'block-map' && !valueProps.hasNewline) fail();
-    if (keyProps.end < valueProps.found!.offset - 1024) fail();
-    const valueNode = value ? composeNode(value, positions, depth) : emptyNode(offset, sep, valueProps);
-    offset = valueNode.nodeEnd;
-    setEntry(out, name, valueNode.value);
+    const name = composeKey(key, true);
+    const keyStart = node.start;
+    const keyEnd = node.valueEnd;
+    if (isDuplicate(names, seen, name)) fail();
+    seen?.add(name);
+    const { found, hasNewline, end, comment } = scanProps(sep!, 'map-value-ind', false, false, node.nodeEnd);
+    offset = end;
+    if (!found) fail();
+    if (value?.type === 'block-map' && !hasNewline) fail();
+    if (keyPropsEnd < found!.offset - 1024) fail();
+    const v = value ? composeNode(value, positions, depth) : emptyNode(offset, sep, comment, end);
+    offset = node.nodeEnd;
+    setEntry(out, name, v);
     names.push(name);
-    at.push(keyNode.start, keyNode.valueEnd, valueNode.start, valueNode.valueEnd, valueNode.collection ? 1 : 0);
+    at.push(keyStart, keyEnd, node.start, node.valueEnd, node.collection ? 1 : 0);
   }
   if (commentEnd && commentEnd < offset) fail();
   positions.set(out, { names, at });
-  return { value: out, start: bm.offset, valueEnd: offset, nodeEnd: commentEnd ?? offset, collection: true };
+  setNode(bm.offset, offset, commentEnd ?? offset, true);
+  return out;
 }
 
-function composeBlockSeq(bs: CST.BlockSequence, positions: WeakMap<object, Positions>, depth: number): Node {
+function composeBlockSeq(bs: CST.BlockSequence, positions: WeakMap<object, Positions>, depth: number): unknown {
   if (depth > MAX_DEPTH) fail();
   const out: unknown[] = [];
   const at: number[] = [];
   let offset = bs.offset;
   let commentEnd: number | null = null;
   for (const { start, value } of bs.items) {
-    const props = scanProps(start, 'seq-item-ind', false, true, offset);
-    if (!props.found) {
+    const { found, end, comment } = scanProps(start, 'seq-item-ind', false, true, offset);
+    if (!found) {
       if (value) fail();
-      commentEnd = props.end;
+      commentEnd = end;
       continue;
     }
-    const node = value ? composeNode(value, positions, depth) : emptyNode(props.end, start, props);
+    const v = value ? composeNode(value, positions, depth) : emptyNode(end, start, comment, end);
     offset = node.nodeEnd;
-    out.push(node.value);
+    out.push(v);
     at.push(node.start, node.valueEnd, node.collection ? 1 : 0);
   }
   positions.set(out, { names: undefined, at });
-  return { value: out, start: bs.offset, valueEnd: offset, nodeEnd: commentEnd ?? offset, collection: true };
+  setNode(bs.offset, offset, commentEnd ?? offset, true);
+  return out;
 }
 
 function isBlock(token: CST.Token | undefined | null): boolean {
   return token?.type === 'block-map' || token?.type === 'block-seq';
 }
 
-function composeFlowCollection(fc: CST.FlowCollection, positions: WeakMap<object, Positions>, depth: number): Node {
+function composeFlowCollection(fc: CST.FlowCollection, positions: WeakMap<object, Positions>, depth: number): unknown {
   if (depth > MAX_DEPTH) fail();
   const isMap = fc.start.source === '{';
   if (!isMap && fc.start.source !== '[') fail();
@@ -377,59 +396,58 @@ function composeFlowCollection(fc: CST.FlowCollection, positions: WeakMap<object
   const seq: unknown[] = [];
   const names: string[] = [];
   const at: number[] = [];
-  const seen = new Set<string>();
+  const seen = isMap && fc.items.length > SMALL_MAP ? new Set<string>() : undefined;
   let offset = fc.offset + fc.start.source.length;
   for (let i = 0; i < fc.items.length; ++i) {
     const { start, key, sep, value } = fc.items[i]!;
-    const props = scanProps(start, 'explicit-key-ind', true, false, offset);
-    if (props.found) fail();
+    const itemProps = scanProps(start, 'explicit-key-ind', true, false, offset);
+    if (itemProps.found) fail();
+    const { comma, end: itemPropsEnd } = itemProps;
     if (!sep && !value) {
       // Nothing but a comma (a trailing one is allowed) or comments.
-      if (key || (i === 0 && props.comma) || i < fc.items.length - 1) fail();
-      offset = props.end;
+      if (key || (i === 0 && comma) || i < fc.items.length - 1) fail();
+      offset = itemPropsEnd;
       continue;
     }
-    if (i === 0 ? props.comma : !props.comma) fail();
+    if (i === 0 ? comma : !comma) fail();
     if (!isMap && !sep) {
       if (key || isBlock(value)) fail();
-      const node = composeNode(value!, positions, depth);
+      const v = composeNode(value!, positions, depth);
       offset = node.nodeEnd;
-      seq.push(node.value);
+      seq.push(v);
       at.push(node.start, node.valueEnd, node.collection ? 1 : 0);
       continue;
     }
     // A pair: an entry of a flow mapping, or a one-entry mapping in a flow sequence (`[perm: scope]`).
-    const keyNode = composeKey(key, !isMap);
-    const name = keyNode.value as string;
-    const valueProps = scanProps(sep ?? [], 'map-value-ind', true, false, keyNode.nodeEnd);
-    if (!valueProps.found || isBlock(value)) fail();
+    const name = composeKey(key, !isMap);
+    const keyStart = node.start;
+    const keyEnd = node.valueEnd;
+    const { found, end, comment } = scanProps(sep ?? [], 'map-value-ind', true, false, node.nodeEnd);
+    if (!found || isBlock(value)) fail();
     if (!isMap) {
       // yaml (strict) wants such a key on one line and its `:` within 1,024 characters.
       for (const st of sep!) {
-        if (st === valueProps.found) break;
+        if (st === found) break;
         if (st.type === 'newline') fail();
       }
-      if (props.end < valueProps.found!.offset - 1024) fail();
+      if (itemPropsEnd < found!.offset - 1024) fail();
     }
-    const valueNode = value ? composeNode(value, positions, depth) : emptyNode(valueProps.end, sep, valueProps);
+    const v = value ? composeNode(value, positions, depth) : emptyNode(end, sep, comment, end);
+    offset = node.nodeEnd;
+    const entry = [keyStart, keyEnd, node.start, node.valueEnd, node.collection ? 1 : 0];
     if (!isMap) {
       const pair: Record<string, unknown> = {};
-      setEntry(pair, name, valueNode.value);
-      positions.set(pair, {
-        names: [name],
-        at: [keyNode.start, keyNode.valueEnd, valueNode.start, valueNode.valueEnd, valueNode.collection ? 1 : 0],
-      });
-      offset = valueNode.nodeEnd;
+      setEntry(pair, name, v);
+      positions.set(pair, { names: [name], at: entry });
       seq.push(pair);
-      at.push(keyNode.start, valueNode.valueEnd, 1);
+      at.push(keyStart, node.valueEnd, 1);
       continue;
     }
-    if (seen.has(name)) fail();
-    seen.add(name);
-    offset = valueNode.nodeEnd;
-    setEntry(map, name, valueNode.value);
+    if (isDuplicate(names, seen, name)) fail();
+    seen?.add(name);
+    setEntry(map, name, v);
     names.push(name);
-    at.push(keyNode.start, keyNode.valueEnd, valueNode.start, valueNode.valueEnd, valueNode.collection ? 1 : 0);
+    at.push(...entry);
   }
   const [close, ...rest] = fc.end;
   if (close?.source !== (isMap ? '}' : ']')) fail();
@@ -437,5 +455,6 @@ function composeFlowCollection(fc: CST.FlowCollection, positions: WeakMap<object
   const nodeEnd = rest.length > 0 ? resolveEnd(rest, closeEnd, true) : closeEnd;
   const value = isMap ? map : seq;
   positions.set(value, isMap ? { names, at } : { names: undefined, at });
-  return { value, start: fc.offset, valueEnd: closeEnd, nodeEnd, collection: true };
+  setNode(fc.offset, closeEnd, nodeEnd, true);
+  return value;
 }
