@@ -9,6 +9,9 @@ import type { Positions, Range } from './yaml.js';
  * Documents cost more than lexing: node objects, `resolveProps`, a quadratic duplicate-key check
  * per mapping (`mapIncludes`), then a second walk (`toPlain`) and the garbage of it all. This walk
  * builds the same `{ value, positions, root }` as `toPlain` in one pass over the tokens.
+ * Parsing those 2,003 files in one process (CPU time, a busy 2-core machine): 12.3–15.3 s by
+ * the Document path, 8.5–11.6 s by this one. What remains is yaml's own Lexer and Parser (about
+ * 56 % of it in a profile), garbage collection (15 %) and this walk (11 %, mostly storing keys).
  *
  * How it stays exact: it accepts only a subset, and repeats for that subset every check of
  * yaml's composer (compose-doc, resolve-block-map, resolve-block-seq, resolve-flow-collection,
