@@ -28,6 +28,8 @@ export class ReferenceEvaluator {
   private readonly wholeResourceMemo = new Map<PermissionInfo, boolean>();
   /** Memo: a role list's roles with their ancestors, by the list. */
   private readonly ancestorsMemo = new Map<string, readonly RoleInfo[]>();
+  /** The role list asked last (the array, its names when asked, its ancestors). */
+  private lastAsked: { list: readonly string[]; names: readonly string[]; ancestors: readonly RoleInfo[] } | undefined;
 
   /**
    * The model is read, not copied: it must not change while this evaluator answers (answers are
@@ -76,8 +78,13 @@ export class ReferenceEvaluator {
     return [...this.ancestors(roles)];
   }
 
-  /** `withAncestors`, memoised by the role list (the same list is asked about every permission). */
+  /**
+   * `withAncestors`, memoised by the role list (the same list is asked about every permission).
+   * The list asked last is kept with a copy of its names, so that asking it again costs no key.
+   */
   private ancestors(roles: readonly string[]): readonly RoleInfo[] {
+    const last = this.lastAsked;
+    if (last && last.list === roles && sameNames(last.names, roles)) return last.ancestors;
     // A list's JSON starts with `[`, a one-role key with `1:`: the two kinds never meet.
     const memoKey = roles.length === 1 ? `1:${roles[0]}` : JSON.stringify(roles);
     let out = this.ancestorsMemo.get(memoKey);
@@ -85,6 +92,7 @@ export class ReferenceEvaluator {
       out = this.collectAncestors(roles);
       this.ancestorsMemo.set(memoKey, out);
     }
+    this.lastAsked = { list: roles, names: [...roles], ancestors: out };
     return out;
   }
 
@@ -170,6 +178,13 @@ export class ReferenceEvaluator {
     if (level === undefined) throw new Error(`unknown scope ${scope}`);
     return level;
   }
+}
+
+/** Whether two role lists hold the same names in the same order (a caller may have changed its array since). */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

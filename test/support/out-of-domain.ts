@@ -196,15 +196,17 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
     { length: 1, 0: 0 },
     new Set(roleNos),
   ];
+  // One subject per role list, made when a question first needs it: a subject is what a caller
+  // makes once and asks many times, so each question is asked of it as it would be.
   for (const list of badRoleLists) {
-    for (const p of goodPerms)
-      for (const s of goodScopes) q('subject', [list, '.can', p, s], () => g.subject(list).can(p, s));
+    const of = once(() => g.subject(list));
+    for (const p of goodPerms) for (const s of goodScopes) q('subject', [list, '.can', p, s], () => of().can(p, s));
   }
+  const subjectOfRole = new Map(goodRoles.map((r) => [r, once(() => g.subject([r]))]));
   for (const r of goodRoles) {
-    for (const p of badPerms)
-      for (const s of goodScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
-    for (const p of goodPerms)
-      for (const s of badScopes) q('subject', [[r], '.can', p, s], () => g.subject([r]).can(p, s));
+    const of = subjectOfRole.get(r)!;
+    for (const p of badPerms) for (const s of goodScopes) q('subject', [[r], '.can', p, s], () => of().can(p, s));
+    for (const p of goodPerms) for (const s of badScopes) q('subject', [[r], '.can', p, s], () => of().can(p, s));
   }
 
   // check(roles, permission, scope?, self?) by ids.
@@ -268,7 +270,7 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
       ];
       for (const e of malformed) {
         q('canUse', [r, c.name, e], () => g.canUse(r, c.name, e));
-        q('subject', [[r], '.canUse', c.name, e], () => g.subject([r]).canUse(c.name, e));
+        q('subject', [[r], '.canUse', c.name, e], () => subjectOfRole.get(r)!().canUse(c.name, e));
       }
       // Hostile but well-formed paths are unknown entries: they follow the documented rule.
       const name = model.roles.find((x) => g.Role[x.name] === r)?.name;
@@ -282,6 +284,15 @@ export function outOfDomainQuestions(model: Model, g: LooseModule, options: { sa
   for (const c of badCollections)
     q('subject', [[goodRoles[0]], '.canUse', c, 'x'], () => g.subject([goodRoles[0]]).canUse(c, 'x'));
   return qs;
+}
+
+/** `make`'s value, made on the first call (a call that throws makes nothing: the next call tries again). */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
 }
 
 /** Asks every question; returns the wrong outcomes (a true or defined answer where the module must deny, or a throw). */
