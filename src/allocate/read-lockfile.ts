@@ -61,10 +61,19 @@ const HINT =
   'restore it from git (git checkout -- <file>); deleting it renumbers everything, which breaks stored bit positions';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+type ParsedLockfile = ReturnType<typeof parseDocument> | null;
+
+/**
+ * The last few lockfile texts parsed for positions (read only): `policyc test` compiles dozens of
+ * changed copies of a set, all with the same lockfile.
+ */
+const parsedLockfiles = new Map<string, ParsedLockfile>();
+
 /** Positions in the lockfile's text, from a YAML parse of the JSON (JSON is YAML 1.2), made once when first asked. */
 function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & { duplicate(): Span | undefined } {
-  let doc: ReturnType<typeof parseDocument> | null | undefined;
+  let doc: ParsedLockfile | undefined;
   const parsed = () => {
+    doc ??= parsedLockfiles.get(text);
     if (doc === undefined) {
       try {
         doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
@@ -72,6 +81,8 @@ function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & 
         // Nesting deep enough to exhaust the stack: JSON.parse took it, positions fall back to the file.
         doc = null;
       }
+      if (parsedLockfiles.size >= 8) parsedLockfiles.delete(parsedLockfiles.keys().next().value!);
+      parsedLockfiles.set(text, doc);
     }
     return doc;
   };
