@@ -60,8 +60,11 @@ export interface BuildRecord {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** What an entry answers: a build of the set (`build`), or its analysis (`check`, src/cache/check-record.ts). */
-export type EntryKind = 'build' | 'check';
+/**
+ * What an entry answers: a build of the set (`build`), its analysis (`check`, src/cache/check-record.ts),
+ * or the JavaScript of the module of a set or of a scenario's changed copy of it (`steps`, src/gherkin/sets.ts).
+ */
+export type EntryKind = 'build' | 'check' | 'steps';
 
 interface Entry {
   readonly format: number;

@@ -161,16 +161,28 @@ export function generatedModuleJs(ts: TypeScript, source: string): string {
     .join('\n');
 }
 
+/** ts-morph, whose TypeScript parses the modules (~1 s to load): required on first use, so `import 'policyc'` does not pay. */
+function typescript(): TypeScript {
+  // `require`, not `import()`: an import of a CommonJS package first scans its source for its exports.
+  return (createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph')).ts;
+}
+
+/** A generated module's TypeScript text as JavaScript (see generatedModuleJs), loading TypeScript on first use. */
+export function generatedModuleJavaScript(source: string): string {
+  return generatedModuleJs(typescript(), source);
+}
+
+/** Imports JavaScript as a live ES module from a data: URL, without writing files. */
+export async function importModuleJs<T = Record<string, unknown>>(js: string): Promise<T> {
+  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as T;
+}
+
 /**
  * Loads a generated module's TypeScript text as a live ES module, without writing files: its
  * types are stripped (the module uses only erasable syntax, so this is all transpiling does)
  * and the JavaScript is imported from a data: URL. Used by the Gherkin steps and the tests,
- * which must exercise the artifact that ships, on any Node version. ts-morph (~1 s to load) is
- * imported here, on first use, so that `import 'policyc'` does not pay for it.
+ * which must exercise the artifact that ships, on any Node version.
  */
 export async function loadGeneratedModule<T = Record<string, unknown>>(source: string): Promise<T> {
-  // `require`, not `import()`: an import of a CommonJS package first scans its source for its exports.
-  const { ts } = createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
-  const js = generatedModuleJs(ts, source);
-  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as T;
+  return importModuleJs<T>(generatedModuleJavaScript(source));
 }
