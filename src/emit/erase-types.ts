@@ -34,9 +34,10 @@ class Unsupported extends Error {}
  * after it may be other code (statements erased together and used apart): no blank may rely on
  * what follows them. Blanks keep every offset, so the JavaScript of a statement is at its offsets.
  *
- * Why not the `ts-blank-space` package itself: it imports its own `typescript` (5.1–6.0) for its
- * SyntaxKind values, so it cannot walk a tree parsed by ts-morph's bundled compiler, and loading a
- * second compiler (several MB of JavaScript) would cost more start-up than this saves; Node's
+ * Why not the `ts-blank-space` package itself: it depends on the `typescript` package (5.1–6.0)
+ * and reads SyntaxKind numbers from it, while policyc's compiler is the copy bundled in ts-morph;
+ * using it means installing and loading a second compiler (several MB of JavaScript, more start-up
+ * than this saves) or trusting two copies' SyntaxKind numbers to agree. Node's
  * `module.stripTypeScriptTypes` is not in Node 20. test/load-generated.test.ts compares this
  * eraser's output with `transpileModule`'s, token for token, on the shipped modules.
  */
