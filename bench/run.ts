@@ -28,6 +28,7 @@ import { type WatchResults, watchMarkdown } from './watch-latency.js';
 import { RESULTS_HEADING as REPORT_HEADING, type ReportResults, reportMarkdown } from './report.js';
 import { type TypesResults, typesMarkdown } from './types.js';
 import { type WarningsResults, warningsMarkdown } from './warnings.js';
+import { RESULTS_HEADING as STARTUP_HEADING } from './startup.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -304,7 +305,7 @@ const SECTIONS: readonly Section[] = [
   },
   {
     id: 'warnings',
-    heading: '## 7. `check` with many warnings in one file (issue 15)',
+    heading: '## 6. `check` with many warnings in one file (issue 15)',
     script: 'warnings.ts',
     nodeFlags: [],
     markdown: warningsMarkdown,
@@ -366,6 +367,10 @@ async function main(): Promise<void> {
           ? `(not measured by this run: kept from the previous bench/RESULTS.md)\n\n${previous.get(x.heading)!.replace(/^\(not measured by this run[^\n]*\n\n/, '')}`
           : 'failed or not run: see the output of the run',
     ]),
+    // bench/startup.ts writes its own section last; a run that leaves it out keeps the previous one.
+    ...(only && !only.has('startup') && previous.has(STARTUP_HEADING)
+      ? ['', STARTUP_HEADING, '', previous.get(STARTUP_HEADING)!]
+      : []),
     '',
   ].join('\n');
   writeFileSync(path.join(HERE, 'RESULTS.md'), text);
