@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParsedFiles } from '../src/cache/parse-cache.js';
+import { Diagnostics } from '../src/diagnostics/diagnostic.js';
 import { readSetFolder } from '../src/load/discover.js';
 import type { ParsedFileSession, ParsedFileStore } from '../src/load/parsed-files.js';
 import { type PipelineRun, runPipeline } from '../src/pipeline/run.js';
@@ -62,7 +63,7 @@ function counting(store: ParsedFileStore): ParsedFileStore & { hits: string[]; k
 }
 
 async function analyse(dir: string, parsedFiles: ParsedFileStore | false): Promise<PipelineRun> {
-  return runPipeline(await readSetFolder(dir), 'allocate', { parsedFiles });
+  return runPipeline(await readSetFolder(dir, new Diagnostics()), 'allocate', { parsedFiles });
 }
 
 /** What a run answers: every finding (with its place) and the model (roles, grants, users, spans). */
@@ -114,7 +115,7 @@ describe('the parse cache', () => {
     expect(plain.ok).toBe(true);
     const first = counting(new ParsedFiles(w.cache));
     const run1 = await analyse(w.set, first);
-    const files = (await readSetFolder(w.set)).files.map((f) => f.path);
+    const files = (await readSetFolder(w.set, new Diagnostics())).files.map((f) => f.path);
     expect(first.hits).toEqual([]);
     expect(first.kept).toEqual(files);
     const second = counting(new ParsedFiles(w.cache));
@@ -134,7 +135,7 @@ describe('the parse cache', () => {
     const store = counting(new ParsedFiles(w.cache));
     const run = await analyse(w.set, store);
     expect(store.kept.map((p) => path.basename(p))).toEqual(['auditor.yaml']);
-    expect(store.hits).toHaveLength((await readSetFolder(w.set)).files.length - 1);
+    expect(store.hits).toHaveLength((await readSetFolder(w.set, new Diagnostics())).files.length - 1);
     expect(answers(run)).toEqual(answers(await analyse(w.set, false)));
   });
 
