@@ -100,7 +100,11 @@ class SpansOnDemand<T> implements ReadonlyMap<string, Span> {
  * The offsets of the first key written twice in one object of a JSON text (which JSON.parse
  * accepted), or undefined. JSON.parse keeps the last of two equal keys silently.
  */
-export function duplicateJsonKey(text: string): [start: number, end: number] | undefined {
+export function duplicateJsonKey(text: string, parsed: unknown): [start: number, end: number] | undefined {
+  // Quick answer first (native regex, no scan in JavaScript): as many keys written as parsed.
+  let written = 0;
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"(\s*:)?/g)) if (m[1] !== undefined) written++;
+  if (written === countKeys(parsed)) return undefined;
   /** Per open container: the keys seen when it is an object, undefined for an array. */
   const open: (Set<string> | undefined)[] = [];
   let expectKey = false;
@@ -111,7 +115,8 @@ export function duplicateJsonKey(text: string): [start: number, end: number] | u
       while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
       const keys = open[open.length - 1];
       if (expectKey && keys) {
-        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const raw = text.slice(i + 1, j);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (keys.has(key)) return [i, j + 1];
         keys.add(key);
       }
@@ -133,6 +138,20 @@ export function duplicateJsonKey(text: string): [start: number, end: number] | u
   return undefined;
 }
 
+/** The number of keys of every object in a JSON value (without recursion: a tampered lockfile may nest deep). */
+function countKeys(value: unknown): number {
+  let n = 0;
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const values: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v)) n += values.length;
+    for (const x of values) if (typeof x === 'object' && x !== null) stack.push(x);
+  }
+  return n;
+}
+
 const TOP_FIELDS = ['$comment', 'lockfileVersion', 'set', 'permissions', 'roles', 'scopes', 'collections'];
 const TABLE_FIELDS = ['next', 'active', 'reserved'];
 /** Keys are names written in YAML: no control characters, not empty, not a novel. */
@@ -142,7 +161,11 @@ const HINT =
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Positions in the lockfile's text, from a YAML parse of the JSON (JSON is YAML 1.2), made once when first asked. */
-function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & { duplicate(): Span | undefined } {
+function spansOf(
+  path: string,
+  text: string,
+  lines: LineIndex,
+): LockfileSpans & { duplicate(parsed: unknown): Span | undefined } {
   let doc: ReturnType<typeof parseDocument> | null | undefined;
   const parsed = () => {
     if (doc === undefined) {
@@ -173,10 +196,10 @@ function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & 
       }
       return span;
     },
-    duplicate() {
-      // Scanned without the YAML parser: a lockfile with no duplicate (every lockfile policyc
+    duplicate(parsed) {
+      // Found without the YAML parser: a lockfile with no duplicate (every lockfile policyc
       // wrote) is read without loading it.
-      const at = duplicateJsonKey(text);
+      const at = duplicateJsonKey(text, parsed);
       return at ? lines.span(path, at[0], at[1]) : undefined;
     },
   };
@@ -230,7 +253,7 @@ function readChecked(
     const what = message.replace(/^(.*?), ".*$/s, '$1').replace(/ in JSON at position \d+.*$/s, '');
     return fail(`not JSON: ${what}`, offset !== undefined ? lines.span(path, offset, offset + 1) : fileSpan(path));
   }
-  const dup = spans.duplicate();
+  const dup = spans.duplicate(doc);
   if (dup) return fail('a key is written twice (JSON keeps only the last, so the file says two things)', dup);
   if (!isObject(doc)) return fail('expected a JSON object');
   const problems: { message: string; span: Span }[] = [];
