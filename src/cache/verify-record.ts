@@ -128,6 +128,8 @@ function scalarReads(s: string, value: unknown, key: boolean): boolean {
   if (key) return !multiline && s === value;
   // A plain scalar: its type is what YAML 1.2's core schema makes of the text.
   if (multiline) return same(s);
+  // Most are strings that cannot be read as anything else (the types below start with these characters).
+  if (value === s && !/^[-+.~0-9nNtTfF]/.test(s) && s !== '') return true;
   if (NULL.test(s)) return value === null;
   if (TRUE.test(s)) return value === true;
   if (FALSE.test(s)) return value === false;
@@ -143,19 +145,32 @@ class Walk {
   next = 0;
   private readonly text: string;
   private readonly positions: readonly PositionsRecord[];
+  /** Offsets of every `#` in the text, in order. */
+  private readonly signs: number[] = [];
   constructor(text: string, positions: readonly PositionsRecord[]) {
     this.text = text;
     this.positions = positions;
+    for (let i = text.indexOf('#'); i >= 0; i = text.indexOf('#', i + 1)) this.signs.push(i);
   }
 
-  /** Whether no comment sign stands before `start` on its line (text after one is a comment, not data). */
+  /** Whether no `#` stands before `start` on its line (text after a comment sign is a comment, not data). */
   private uncommented(start: number): boolean {
-    const lineStart = this.text.lastIndexOf('\n', start - 1) + 1;
-    return !this.text.slice(lineStart, start).includes('#');
+    // The last `#` before `start` (a binary search: files hold few).
+    const signs = this.signs;
+    let lo = 0;
+    let hi = signs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (signs[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 || this.text.lastIndexOf('\n', start - 1) > signs[lo - 1]!;
   }
 
   private gapOk(from: number, to: number): boolean {
-    return from <= to && PUNCTUATION.test(withoutComments(this.text.slice(from, to)));
+    if (from > to) return false;
+    const gap = this.text.slice(from, to);
+    return PUNCTUATION.test(gap.includes('#') ? withoutComments(gap) : gap);
   }
 
   private scalar(value: unknown, start: number, end: number, key: boolean): boolean {
@@ -177,7 +192,9 @@ class Walk {
     };
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        const [s, e, c] = [at[i * 3]!, at[i * 3 + 1]!, at[i * 3 + 2] === 1];
+        const s = at[i * 3]!;
+        const e = at[i * 3 + 1]!;
+        const c = at[i * 3 + 2] === 1;
         const item = value[i];
         // An empty item (`- ` alone) has no node: no place, and null.
         if (s === 0 && e === 0 && item === null && !c) continue;
@@ -187,7 +204,11 @@ class Walk {
       const o = value as Record<string, unknown>;
       const names = p.names ?? [];
       for (let i = 0; i < names.length; i++) {
-        const [ks, ke, vs, ve, c] = [at[i * 5]!, at[i * 5 + 1]!, at[i * 5 + 2]!, at[i * 5 + 3]!, at[i * 5 + 4] === 1];
+        const ks = at[i * 5]!;
+        const ke = at[i * 5 + 1]!;
+        const vs = at[i * 5 + 2]!;
+        const ve = at[i * 5 + 3]!;
+        const c = at[i * 5 + 4] === 1;
         const name = names[i]!;
         if (!child(ks, ke) || !this.scalar(name, ks, ke, true)) return false;
         const v = o[name];
