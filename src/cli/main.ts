@@ -83,14 +83,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
 }
 
+/** Commands that do not run the pipeline (`fmt` parses to rewrite, keeping every comment). */
+const WITHOUT_PIPELINE = new Set(['init', 'fmt']);
+
 /**
  * Every command that reads policies parses them through the parse cache (src/cache/parse-cache.ts),
  * in the build cache's folder; `--no-cache` (declared here for the commands that do not declare it
  * themselves) turns it off for the run, with the build cache where the command has one.
  */
-/** Commands that do not run the pipeline (`fmt` parses to rewrite, keeping every comment). */
-const WITHOUT_PIPELINE = new Set(['init', 'fmt']);
-
 function useCacheOption(program: Command, io: Io): void {
   for (const command of program.commands)
     if (!WITHOUT_PIPELINE.has(command.name()) && !command.options.some((o) => o.attributeName() === 'cache'))

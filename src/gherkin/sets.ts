@@ -85,7 +85,12 @@ async function compileLoaded(
     analysisCache = new Map();
     analyses.set(key, analysisCache);
   }
-  const compilation = compileSet(source, { outRoot: 'generated', cache: analysisCache });
+  // An edited variant lives for one scenario: its files are not kept in the parse cache on disk.
+  const compilation = compileSet(source, {
+    outRoot: 'generated',
+    cache: analysisCache,
+    ...(edits.length > 0 ? { parsedFiles: false as const } : {}),
+  });
   const errors = compilation.diagnostics.filter((d) => d.severity === 'error');
   const index = compilation.files.find((f) => f.name === 'index.ts');
   if (!compilation.ok || !compilation.model || !index) return { ok: false, errors };
