@@ -19,13 +19,15 @@ function tsMorph(): TsMorph {
 /**
  * One generated TypeScript file, built from declarations and printed once with ts-morph's
  * code writer (`CodeBlockWriter`), without building a syntax tree of the result: printing a
- * tree was most of an emit, and the writer gives the same text ~3× faster.
+ * tree was most of an emit, and the writer gives the same text ~3× faster. Fixed code (the
+ * ~63 KB runtime every module carries) does not go through the writer at all: it is laid out
+ * once per process and spliced into the printed text (see `addCode`).
  * Emit code stays plain functions that call `addType`, `addInterface`, `addConst`, `addCode`; policy text
  * only ever enters the file through `literal()` (an inert string literal), `key()` (a property
  * name) or `doc()` (a sanitised comment), never as code.
  */
 export class GeneratedFile {
-  private readonly statements: (string | WriterFunction)[] = [];
+  private readonly statements: (string | WriterFunction | Code)[] = [];
   private readonly header: string[];
   /** Data-sized text (id unions, number tables, bit tables, metadata) spliced in after printing. */
   private readonly chunks: string[] = [];
@@ -81,9 +83,14 @@ export class GeneratedFile {
     });
   }
 
-  /** Raw statements (functions, classes, interfaces): the runtime copied from src/runtime/ and fixed declarations. */
+  /**
+   * Raw statements (functions, classes, interfaces): the runtime copied from src/runtime/ and
+   * fixed declarations. They are laid out as the writer would print them (`printedCode`, once
+   * per text) and spliced in after printing instead of being pushed through the writer
+   * character by character for every module.
+   */
   addCode(text: string): void {
-    this.statements.push(text.trim());
+    this.statements.push(new Code(text));
   }
 
   /** Prints the file: deterministic text, LF line ends, two-space indent, double quotes. */
@@ -94,32 +101,96 @@ export class GeneratedFile {
       useTabs: false,
       useSingleQuote: false,
     });
+    const code: string[] = [];
     for (const statement of this.statements) {
       if (w.getLength() > 0) w.newLineIfLastNot();
       if (typeof statement === 'string') w.write(statement);
-      else statement(w);
+      else if (statement instanceof Code) {
+        // A line of its own, as the code's text would be; a NUL never comes out of literal(), key() or doc().
+        if (statement.printed === '') continue;
+        w.write(`${CODE_MARK}${code.length}${CODE_MARK}`);
+        code.push(statement.printed);
+      } else statement(w);
     }
     const printed = w.toString().replace(/__policyc_data_(\d+)__/g, (_, n: string) => this.chunks[Number(n)]!);
-    const body = spaceDeclarations(printed.replace(/[ \t]+$/gm, ''));
+    const body = spaceDeclarations(printed.replace(/[ \t]+$/gm, ''), code);
     return `${this.header.map((l) => `// ${l}`).join('\n')}\n\n${body.trimEnd()}\n`;
+  }
+}
+
+/** Marks the line where a block of fixed code goes in the writer's text (a NUL: no policy text prints one). */
+const CODE_MARK = '\u0000';
+const CODE_LINE = /^\u0000(\d+)\u0000$/;
+
+/** Fixed code as printed, by its text: the runtime's two sections and the metadata interfaces. */
+const printedCodeCache = new Map<string, string>();
+
+/**
+ * Fixed code as GeneratedFile.print() lays it out inside a module, but for the blank line the
+ * module may put before its first line: trimmed, LF line ends (the writer splits on CRLF too),
+ * no trailing blanks, one blank line before each declaration (spaceDeclarations). This is the
+ * text a module carries verbatim, the runtime's sections included.
+ */
+export function printedCode(text: string): string {
+  let printed = printedCodeCache.get(text);
+  if (printed === undefined) {
+    printed = spaceDeclarations(
+      text
+        .trim()
+        .replace(/\r?\n/g, '\n')
+        .replace(/[ \t]+$/gm, ''),
+    );
+    if (printedCodeCache.size >= 64) printedCodeCache.clear();
+    printedCodeCache.set(text, printed);
+  }
+  return printed;
+}
+
+/** A block of fixed code in a file's statements, laid out once (`printedCode`). */
+class Code {
+  readonly printed: string;
+  constructor(text: string) {
+    this.printed = printedCode(text);
   }
 }
 
 /**
  * One blank line before each top-level declaration (and its doc comment). String literals
  * cannot span lines, so a line starting at column 0 is always the start of a statement or comment.
+ * A line that is a code mark of `print` is replaced by that block of `code`, already spaced
+ * (`printedCode`): whether a line gets a blank line before it depends only on the line before,
+ * so the result is the text spaced as a whole.
  */
-export function spaceDeclarations(text: string): string {
-  const lines = text.split('\n');
+export function spaceDeclarations(text: string, code: readonly string[] = []): string {
   const out: string[] = [];
-  for (const line of lines) {
-    const prev = out.length > 0 ? out[out.length - 1]! : '';
-    const startsDeclaration = /^(\/\*\*|\/\/ ---- |export |const |function |interface |class |type )/.test(line);
-    const prevIsComment = /^\s*(\/\*\*|\*|\/\/)/.test(prev);
-    if (startsDeclaration && prev.trim() !== '' && !prevIsComment) out.push('');
+  let prev = '';
+  let blocks = 0;
+  for (const line of text.split('\n')) {
+    const block = code.length > 0 ? CODE_LINE.exec(line) : null;
+    if (block) {
+      const printed = code[Number(block[1])]!;
+      blocks++;
+      const first = printed.slice(0, (printed.indexOf('\n') + 1 || printed.length + 1) - 1);
+      if (blankBefore(prev, first)) out.push('');
+      out.push(printed);
+      prev = printed.slice(printed.lastIndexOf('\n') + 1);
+      continue;
+    }
+    if (blankBefore(prev, line)) out.push('');
     out.push(line);
+    prev = line;
   }
+  if (blocks !== code.length) throw new Error(`internal: ${code.length - blocks} block(s) of code lost their line`);
   return out.join('\n');
+}
+
+/** Whether `line` starts a declaration after `prev`, a line that is not blank and not a comment. */
+function blankBefore(prev: string, line: string): boolean {
+  return (
+    /^(\/\*\*|\/\/ ---- |export |const |function |interface |class |type )/.test(line) &&
+    prev.trim() !== '' &&
+    !/^\s*(\/\*\*|\*|\/\/)/.test(prev)
+  );
 }
 
 /** A string as an inert TypeScript string literal (JSON escaping: quotes, backslashes, control characters). */

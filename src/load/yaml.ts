@@ -2,6 +2,7 @@ import type { Alias, Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { fileSpan, type Span } from '../diagnostics/span.js';
 import type { SourceFile } from './source.js';
+import { type FastDocument, parseFast, YAML_OPTIONS } from './yaml-fast.js';
 import { isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, visit } from './yaml-lib.js';
 
 /** A path into a document's value: map keys and sequence indexes (a JSON pointer, unescaped). */
@@ -32,16 +33,18 @@ const YAML_ERROR_HINTS: Partial<Record<string, string>> = {
  * anchors, merge keys, explicit tags and non-string keys are reported; documents with such
  * problems are not returned, so later stages only see plain, fully written-out data.
  */
-export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlDocument[] {
-  const docs = withPlainEnvironment(() =>
-    parseAllDocuments(file.text, {
-      prettyErrors: false,
-      uniqueKeys: true,
-      strict: true,
-      merge: false,
-      keepSourceTokens: false,
-    }),
-  );
+export function parseYamlFile(
+  file: SourceFile,
+  diagnostics: Diagnostics,
+  options: { readonly fastPath?: boolean } = {},
+): YamlDocument[] {
+  // The fast path (yaml-fast.ts) reads the syntax tokens directly; it gives up on anything that
+  // needs a diagnostic, and when yaml's debugging switches are on (they dump the composer's input).
+  if (options.fastPath !== false && YAML_ENVIRONMENT.every((name) => process.env[name] === undefined)) {
+    const fast = withPlainEnvironment(() => parseFast(file.text));
+    if (fast) return fastDocuments(file, fast, diagnostics);
+  }
+  const docs = withPlainEnvironment(() => parseAllDocuments(file.text, YAML_OPTIONS));
   const parsed = Array.isArray(docs) ? docs : [];
   const result: YamlDocument[] = [];
   let nonEmpty = 0;
@@ -77,11 +80,28 @@ export function parseYamlFile(file: SourceFile, diagnostics: Diagnostics): YamlD
     result.push(documentOf(file, index, converted));
   });
   if (nonEmpty === 0) {
-    diagnostics.report('PC105', 'file holds no YAML document', fileSpan(file.path), {
-      hint: 'add a document (apiVersion: policyc/v1, kind, metadata, spec) or delete the file',
-    });
+    reportNoDocument(file, diagnostics);
   }
   return result;
+}
+
+/** The documents of a file the fast path read: the same result, and the same PC105, as the Document path gives. */
+function fastDocuments(file: SourceFile, fast: readonly FastDocument[], diagnostics: Diagnostics): YamlDocument[] {
+  const result: YamlDocument[] = [];
+  fast.forEach(({ empty, value, positions, root }, index) => {
+    if (empty) return;
+    result.push(documentOf(file, index, { value, positions, root }));
+  });
+  if (result.length === 0) {
+    reportNoDocument(file, diagnostics);
+  }
+  return result;
+}
+
+function reportNoDocument(file: SourceFile, diagnostics: Diagnostics): void {
+  diagnostics.report('PC105', 'file holds no YAML document', fileSpan(file.path), {
+    hint: 'add a document (apiVersion: policyc/v1, kind, metadata, spec) or delete the file',
+  });
 }
 
 /** The environment variables the `yaml` package reads (its debugging switches); test/load-yaml.test.ts checks the list against the installed package. */
@@ -326,14 +346,14 @@ function escapeRegExp(s: string): string {
 }
 
 /** Where a node was written: start and end offsets, and whether it is a collection. */
-type Range = readonly [start: number, end: number, collection: boolean];
+export type Range = readonly [start: number, end: number, collection: boolean];
 
 /**
  * Where the parts of one mapping or list were written, packed flat (documents can hold hundreds
  * of thousands of grants): for a mapping, its key names and per key [keyStart, keyEnd,
  * valueStart, valueEnd, valueIsCollection]; for a list, per item [start, end, isCollection].
  */
-type Positions =
+export type Positions =
   | { readonly names: string[]; readonly at: number[] }
   | { readonly names: undefined; readonly at: number[] };
 

@@ -23,8 +23,9 @@ export function differentialRuns(): number {
 }
 
 /**
- * Policies emitted before their modules are loaded together: one esbuild call and one compiled
- * function per batch instead of one per policy (each module still is its own emitted text).
+ * Policies emitted before their modules are loaded together: one compiled function per batch
+ * instead of one per policy, each module its own emitted text run whole in its own scope
+ * (esbuild strips the statements a batch has not seen yet: see test/support/eval-batch.ts).
  */
 const BATCH = 100;
 
