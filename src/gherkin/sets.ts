@@ -141,7 +141,11 @@ async function compileLoaded(
     analyses.set(key, analysisCache);
   }
   // Through `allocate`: the model and its numbers. The module is emitted (or found in the cache) below.
-  const run = runPipeline(source, 'allocate', { cache: analysisCache });
+  // An edited variant lives for one scenario: its files are not kept in the parse cache on disk.
+  const run = runPipeline(source, 'allocate', {
+    cache: analysisCache,
+    ...(edits.length > 0 ? { parsedFiles: false as const } : {}),
+  });
   const errors = run.diagnostics.filter((d) => d.severity === 'error');
   if (!run.ok || !run.model || !run.allocation) return { ok: false, errors };
   const model = run.model;

@@ -161,8 +161,11 @@ export function resolveRoles(
   }
 
   const formerRoles = new FormerRoles(
+    // By name first: a span is looked up (a parse of the lockfile) only for a role that is gone.
     new Map(
-      [...lockfileRoles].filter(([n]) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n)),
+      [...lockfileRoles.keys()]
+        .filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))
+        .map((n) => [n, lockfileRoles.get(n)]),
     ),
   );
   const defaultRole = set.defaultRole
