@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only scale,types]`: every section of SECTIONS (check
- * throughput, compiler scaling, watch latency, the report page, generated types at scale), each
+ * throughput, compiler scaling, watch latency, the report page, generated types at scale, `check`
+ * with many warnings), each
  * in its own child process (one after the other: the machine is shared and has few cores), then
  * bench/RESULTS.md (machine, Node version, date, command, every table) and the summary table
  * between the bench markers of README.md. With `--only`, the other sections are taken from their
@@ -22,10 +23,12 @@ import {
   throughputMarkdown,
   WORKLOADS,
 } from './throughput.js';
-import { fmt, fmtBytes, fmtNs, machine, table } from './util.js';
+import { fmt, fmtBytes, fmtNs, machine, median, table } from './util.js';
 import { type WatchResults, watchMarkdown } from './watch-latency.js';
 import { RESULTS_HEADING as REPORT_HEADING, type ReportResults, reportMarkdown } from './report.js';
 import { type TypesResults, typesMarkdown } from './types.js';
+import { type WarningsResults, warningsMarkdown } from './warnings.js';
+import { RESULTS_HEADING as STARTUP_HEADING } from './startup.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -69,7 +72,7 @@ function tuned(s: ScaleResults): string {
 
 /** The issue's targets against this run. */
 function targets(r: Results): Target[] {
-  const { throughput: t, scale: s, watch: w, types: ty } = r;
+  const { throughput: t, scale: s, watch: w, types: ty, warnings: wn } = r;
   const out: Target[] = [];
   const ratio = (wl: 'plain' | 'scoped' | 'multi') => (t ? findResult(t, wl, POLICYC)?.ratioToFloor : undefined);
   const rp = ratio('plain');
@@ -191,6 +194,17 @@ function targets(r: Results): Target[] {
       : 'n/a',
     verdict: verdict(worstWatch === undefined ? undefined : worstWatch < 100),
   });
+  const biggest = wn ? Math.max(...wn.runs.map((x) => x.warnings)) : undefined;
+  const at = (format: 'human' | 'json') => wn?.runs.find((x) => x.warnings === biggest && x.format === format);
+  const kHuman = wn?.exponents.find((e) => e.format === 'human')?.k;
+  const kJson = wn?.exponents.find((e) => e.format === 'json')?.k;
+  out.push({
+    target: '`check` with 20,000 warnings in one file, human format: linear in the warnings (issue 15)',
+    measured: wn
+      ? `${biggest!.toLocaleString('en-US')} warnings: human ${fmt(median(at('human')?.wallMs ?? []) / 1000)} s, JSON ${fmt(median(at('json')?.wallMs ?? []) / 1000)} s; user CPU ∝ W^k over ${wn.runs.length / 2} sizes: human k = ${fmt(kHuman)}, JSON k = ${fmt(kJson)}`
+      : 'n/a',
+    verdict: verdict(kHuman === undefined || wn?.quick ? undefined : kHuman <= 1.1),
+  });
   return out;
 }
 
@@ -235,6 +249,7 @@ interface Results {
   readonly watch?: WatchResults | undefined;
   readonly report?: ReportResults | undefined;
   readonly types?: TypesResults | undefined;
+  readonly warnings?: WarningsResults | undefined;
 }
 
 interface Section {
@@ -287,6 +302,13 @@ const SECTIONS: readonly Section[] = [
     script: 'types.ts',
     nodeFlags: [],
     markdown: typesMarkdown,
+  },
+  {
+    id: 'warnings',
+    heading: '## 6. `check` with many warnings in one file (issue 15)',
+    script: 'warnings.ts',
+    nodeFlags: [],
+    markdown: warningsMarkdown,
   },
 ];
 
@@ -345,6 +367,10 @@ async function main(): Promise<void> {
           ? `(not measured by this run: kept from the previous bench/RESULTS.md)\n\n${previous.get(x.heading)!.replace(/^\(not measured by this run[^\n]*\n\n/, '')}`
           : 'failed or not run: see the output of the run',
     ]),
+    // bench/startup.ts writes its own section last; a run that leaves it out keeps the previous one.
+    ...(only && !only.has('startup') && previous.has(STARTUP_HEADING)
+      ? ['', STARTUP_HEADING, '', previous.get(STARTUP_HEADING)!]
+      : []),
     '',
   ].join('\n');
   writeFileSync(path.join(HERE, 'RESULTS.md'), text);

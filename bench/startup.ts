@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { argValue, fmt, median, table } from './util.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const RESULTS_HEADING = '## 6. Start-up and Gherkin steps (issue 15)';
+export const RESULTS_HEADING = '## 7. Start-up and Gherkin steps (issue 15)';
 
 /** A command line measured against `node -e 0`, with the issue's bound on the ratio. */
 interface Probe {

@@ -11,8 +11,8 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = path.join(root, 'dist', 'bundle');
 
-/** Packages loaded from node_modules at run time: large, needed by few commands, or loaded by path. */
-const EXTERNAL = ['ts-morph', 'typescript', '@cucumber/*', 'chokidar', 'esbuild', 'playwright-core'];
+/** Packages loaded from node_modules at run time: large, needed by few commands, or loaded by path (`yaml` is loaded on demand, src/load/yaml-lib.ts: one copy, not loaded when the parse cache answers). */
+const EXTERNAL = ['yaml', 'ts-morph', 'typescript', '@cucumber/*', 'chokidar', 'esbuild', 'playwright-core'];
 
 /**
  * The Gherkin runner stays unbundled (dist/gherkin/): a project's support files import

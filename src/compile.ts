@@ -8,6 +8,7 @@ import type { Model } from './model/model.js';
 import { runPipeline, type StageTiming } from './pipeline/run.js';
 import type { OutputFile, WriteMode } from './pipeline/stages.js';
 import type { WriteError } from './output/write.js';
+import type { ParsedFileStore } from './load/parsed-files.js';
 
 export { type OutputFile, outputsInWriteOrder } from './pipeline/stages.js';
 
@@ -23,6 +24,8 @@ export interface CompileOptions {
   readonly cache?: AnalysisCache;
   /** Run the `write` stage too: write the files (build, watch) or compare them with the disk (`build --check`). */
   readonly write?: WriteMode;
+  /** The parse cache to use (PipelineOptions.parsedFiles); `false` for none, e.g. for variants that live one scenario. */
+  readonly parsedFiles?: ParsedFileStore | false;
 }
 
 /** Everything one set compiles to. `files` is empty when there were errors: there is never partial output. */
@@ -64,6 +67,7 @@ export function compileSet(source: SetSource, options: CompileOptions): Compilat
     ...(options.locked ? { locked: true } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.write ? { write: options.write } : {}),
+    ...(options.parsedFiles !== undefined ? { parsedFiles: options.parsedFiles } : {}),
   });
   const ok = !run.diagnostics.some((d) => d.severity === 'error');
   const analysis = analysisOf(run);

@@ -27,4 +27,27 @@ describe('applyEdits (the scenario variants of a set)', () => {
     expect(shipped.files.map((f) => text(f.bytes))).toEqual(before);
     expect(applyEdits(shipped, [{ kind: 'retitle-role', role: 'auditor', title: 'Inspector' }])).toEqual(retitled);
   });
+
+  it('finds a role whose key is written with escapes (a file without the key in its text is looked into last)', async () => {
+    const shipped = await readSetFolder('policies/crm', new Diagnostics());
+    const encoder = new TextEncoder();
+    const escaped = {
+      ...shipped,
+      files: shipped.files.map((f) =>
+        f.path.endsWith('roles/auditor.yaml')
+          ? { ...f, bytes: encoder.encode(text(f.bytes).replace(/name: auditor\b/, 'name: "aud\\x69tor"')) }
+          : f,
+      ),
+    };
+    const file = escaped.files.find((f) => f.path.endsWith('roles/auditor.yaml'))!;
+    expect(text(file.bytes)).not.toContain('auditor\n');
+    const retitled = applyEdits(escaped, [{ kind: 'retitle-role', role: 'auditor', title: 'Inspector' }]);
+    expect(text(retitled.files.find((f) => f.path.endsWith('roles/auditor.yaml'))!.bytes)).toContain(
+      'title: Inspector',
+    );
+    // The files no edit touched are the shipped ones, byte for byte.
+    expect(retitled.files.filter((f) => !f.path.endsWith('roles/auditor.yaml'))).toEqual(
+      escaped.files.filter((f) => !f.path.endsWith('roles/auditor.yaml')),
+    );
+  });
 });

@@ -1,9 +1,10 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolvePermission, resolveRole } from '../src/gherkin/scenario-names.js';
 import { type LoadedSet, loadSet } from '../src/gherkin/sets.js';
-import { foldTitle, sameTitle } from '../src/language/title-fold.js';
+import { ASCII_HOMOGLYPHS, foldTitle, sameTitle } from '../src/language/title-fold.js';
 import { findPermission, findSubject } from '../src/review/typed-names.js';
 import { ROOT } from './support/sets.js';
 
@@ -71,6 +72,23 @@ function answer(lookup: () => { name: string }): string {
 }
 
 describe('one folding of titles for the command line and the steps', () => {
+  it("folds ASCII titles with the package's ASCII rows (kept in the code, so most runs never read its table)", () => {
+    const table = createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>;
+    const ascii = Object.fromEntries(Object.entries(table).filter(([k]) => k.codePointAt(0)! < 128));
+    expect(ASCII_HOMOGLYPHS).toEqual(ascii);
+    // An ASCII title folds as the whole table folds it.
+    const withTable = (title: string) =>
+      [...title.trim().replace(/\s+/g, ' ').toLowerCase()]
+        .map((ch) => table[ch] ?? ch)
+        .join('')
+        .toLowerCase();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }), (title) => {
+        expect(foldTitle(title)).toBe(withTable(title));
+      }),
+    );
+  });
+
   it('folds look-alikes, invisible characters, compatibility forms, case and spacing', () => {
     expect(foldTitle('Sаles  Agent\u200b')).toBe(foldTitle('sales agent'));
     expect(sameTitle('ＳＹＳＴＥＭ Owner', 'System Owner')).toBe(true);

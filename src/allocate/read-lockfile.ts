@@ -1,7 +1,8 @@
-import { isMap, isScalar, type Node, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { fileSpan, LineIndex, type Span } from '../diagnostics/span.js';
 import type { RawFile, SourceFile } from '../load/source.js';
+import { isMap, isScalar, parseDocument } from '../load/yaml-lib.js';
 import { LOCKFILE_VERSION, type Lockfile, type NumberTable } from './lockfile.js';
 
 /**
@@ -46,11 +47,109 @@ export interface ReadLockfile {
  * that existed before. Computed here, once; the resolver reports a deleted one without a transfer
  * (PC601) from it, and the allocator relies on that.
  */
-export function numberedRoles(read: ReadLockfile): Map<string, Span> {
-  const roles = new Map<string, Span>();
+export function numberedRoles(read: ReadLockfile): ReadonlyMap<string, Span> {
+  const where = new Map<string, 'active' | 'reserved'>();
   for (const table of ['active', 'reserved'] as const)
-    for (const name of read.lockfile.roles[table].keys()) roles.set(name, read.spans.at(['roles', table, name]));
-  return roles;
+    for (const name of read.lockfile.roles[table].keys()) where.set(name, table);
+  return new SpansOnDemand(where, (name, table) => read.spans.at(['roles', table, name]));
+}
+
+/**
+ * A map of names to spans that computes a span when it is first asked for: a lockfile's positions
+ * come from a YAML parse of its text, which only a diagnostic needs (most runs report none).
+ */
+class SpansOnDemand<T> implements ReadonlyMap<string, Span> {
+  private readonly spans = new Map<string, Span>();
+  private readonly keysTo: ReadonlyMap<string, T>;
+  private readonly spanOf: (key: string, value: T) => Span;
+  constructor(keysTo: ReadonlyMap<string, T>, spanOf: (key: string, value: T) => Span) {
+    this.keysTo = keysTo;
+    this.spanOf = spanOf;
+  }
+  get size(): number {
+    return this.keysTo.size;
+  }
+  has(key: string): boolean {
+    return this.keysTo.has(key);
+  }
+  get(key: string): Span | undefined {
+    const known = this.spans.get(key);
+    if (known || !this.keysTo.has(key)) return known;
+    const span = this.spanOf(key, this.keysTo.get(key)!);
+    this.spans.set(key, span);
+    return span;
+  }
+  keys(): MapIterator<string> {
+    return this.keysTo.keys();
+  }
+  *entries(): MapIterator<[string, Span]> {
+    for (const key of this.keysTo.keys()) yield [key, this.get(key)!];
+  }
+  *values(): MapIterator<Span> {
+    for (const key of this.keysTo.keys()) yield this.get(key)!;
+  }
+  [Symbol.iterator](): MapIterator<[string, Span]> {
+    return this.entries();
+  }
+  forEach(callback: (value: Span, key: string, map: ReadonlyMap<string, Span>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+}
+
+/**
+ * The offsets of the first key written twice in one object of a JSON text (which JSON.parse
+ * accepted), or undefined. JSON.parse keeps the last of two equal keys silently.
+ */
+export function duplicateJsonKey(text: string, parsed: unknown): [start: number, end: number] | undefined {
+  // Quick answer first (native regex, no scan in JavaScript): as many keys written as parsed.
+  let written = 0;
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"(\s*:)?/g)) if (m[1] !== undefined) written++;
+  if (written === countKeys(parsed)) return undefined;
+  /** Per open container: the keys seen when it is an object, undefined for an array. */
+  const open: (Set<string> | undefined)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 0x22) j += text.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (expectKey && keys) {
+        const raw = text.slice(i + 1, j);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (keys.has(key)) return [i, j + 1];
+        keys.add(key);
+      }
+      expectKey = false;
+      i = j;
+    } else if (c === 0x7b /* { */) {
+      open.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      open.push(undefined);
+      expectKey = false;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      open.pop();
+      expectKey = false;
+    } else if (c === 0x2c /* , */) {
+      expectKey = open[open.length - 1] !== undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The number of keys of every object in a JSON value (without recursion: a tampered lockfile may nest deep). */
+function countKeys(value: unknown): number {
+  let n = 0;
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const values: unknown[] = Array.isArray(v) ? v : Object.values(v);
+    if (!Array.isArray(v)) n += values.length;
+    for (const x of values) if (typeof x === 'object' && x !== null) stack.push(x);
+  }
+  return n;
 }
 
 const TOP_FIELDS = ['$comment', 'lockfileVersion', 'set', 'permissions', 'roles', 'scopes', 'collections'];
@@ -61,10 +160,23 @@ const HINT =
   'restore it from git (git checkout -- <file>); deleting it renumbers everything, which breaks stored bit positions';
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+type ParsedLockfile = ReturnType<typeof parseDocument> | null;
+
+/**
+ * The last few lockfile texts parsed for positions (read only): `policyc test` compiles dozens of
+ * changed copies of a set, all with the same lockfile.
+ */
+const parsedLockfiles = new Map<string, ParsedLockfile>();
+
 /** Positions in the lockfile's text, from a YAML parse of the JSON (JSON is YAML 1.2), made once when first asked. */
-function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & { duplicate(): Span | undefined } {
-  let doc: ReturnType<typeof parseDocument> | null | undefined;
+function spansOf(
+  path: string,
+  text: string,
+  lines: LineIndex,
+): LockfileSpans & { duplicate(parsed: unknown): Span | undefined } {
+  let doc: ParsedLockfile | undefined;
   const parsed = () => {
+    doc ??= parsedLockfiles.get(text);
     if (doc === undefined) {
       try {
         doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
@@ -72,6 +184,8 @@ function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & 
         // Nesting deep enough to exhaust the stack: JSON.parse took it, positions fall back to the file.
         doc = null;
       }
+      if (parsedLockfiles.size >= 8) parsedLockfiles.delete(parsedLockfiles.keys().next().value!);
+      parsedLockfiles.set(text, doc);
     }
     return doc;
   };
@@ -93,9 +207,11 @@ function spansOf(path: string, text: string, lines: LineIndex): LockfileSpans & 
       }
       return span;
     },
-    duplicate() {
-      const e = parsed()?.errors.find((x) => x.code === 'DUPLICATE_KEY');
-      return e ? lines.span(path, e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)) : undefined;
+    duplicate(parsed) {
+      // Found without the YAML parser: a lockfile with no duplicate (every lockfile policyc
+      // wrote) is read without loading it.
+      const at = duplicateJsonKey(text, parsed);
+      return at ? lines.span(path, at[0], at[1]) : undefined;
     },
   };
 }
@@ -148,7 +264,7 @@ function readChecked(
     const what = message.replace(/^(.*?), ".*$/s, '$1').replace(/ in JSON at position \d+.*$/s, '');
     return fail(`not JSON: ${what}`, offset !== undefined ? lines.span(path, offset, offset + 1) : fileSpan(path));
   }
-  const dup = spans.duplicate();
+  const dup = spans.duplicate(doc);
   if (dup) return fail('a key is written twice (JSON keeps only the last, so the file says two things)', dup);
   if (!isObject(doc)) return fail('expected a JSON object');
   const problems: { message: string; span: Span }[] = [];

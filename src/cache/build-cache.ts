@@ -60,8 +60,11 @@ export interface BuildRecord {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** What an entry answers: a build of the set (`build`), or its analysis (`check`, src/cache/check-record.ts). */
-export type EntryKind = 'build' | 'check';
+/**
+ * What an entry answers: a build of the set (`build`), its analysis (`check`, src/cache/check-record.ts),
+ * or the JavaScript of the module of a set or of a scenario's changed copy of it (`steps`, src/gherkin/sets.ts).
+ */
+export type EntryKind = 'build' | 'check' | 'steps';
 
 interface Entry {
   readonly format: number;
@@ -154,7 +157,7 @@ function keyOf(kind: EntryKind, source: SetSource, outRoot: string, lockfile?: s
 }
 
 /** True when `p` exists and is a symlink: the cache follows none (it could point anywhere). */
-function isSymlink(p: string): boolean {
+export function isSymlink(p: string): boolean {
   try {
     return lstatSync(p).isSymbolicLink();
   } catch {
@@ -163,7 +166,7 @@ function isSymlink(p: string): boolean {
 }
 
 /** Reads a regular file without following a symlink; undefined when it is anything else. */
-function readRegular(file: string): Buffer | undefined {
+export function readRegular(file: string): Buffer | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0));
@@ -283,11 +286,16 @@ export class BuildCache {
 
   /** Keeps the folder small: beyond MAX_ENTRIES entries, the least recently written go. */
   private prune(): void {
-    const names = readdirSync(this.dir!).filter((n) => n.endsWith('.json'));
-    if (names.length <= MAX_ENTRIES) return;
-    const byAge = names.map((n) => ({ n, t: lstatSync(path.join(this.dir!, n)).mtimeMs })).sort((a, b) => a.t - b.t);
-    for (const { n } of byAge.slice(0, names.length - MAX_ENTRIES)) rmSync(path.join(this.dir!, n), { force: true });
+    pruneCacheDir(this.dir!);
   }
+}
+
+/** Keeps a cache folder small: beyond MAX_ENTRIES entries (of every kind), the least recently written go. */
+export function pruneCacheDir(dir: string): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES) return;
+  const byAge = names.map((n) => ({ n, t: lstatSync(path.join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+  for (const { n } of byAge.slice(0, names.length - MAX_ENTRIES)) rmSync(path.join(dir, n), { force: true });
 }
 
 /** SHA-256 of a generated file's text, as recorded. */

@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { defaultCacheDir } from '../cache/build-cache.js';
+import { ParsedFiles } from '../cache/parse-cache.js';
+import { useParsedFileStore } from '../load/parsed-files.js';
 import type { CommandContext, RegisterCommand } from './command.js';
 import { EXIT, type Io, processIo } from './io.js';
 import { VERSION } from './version.js';
@@ -58,6 +61,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   };
   try {
     for (const register of await commandsFor(argv)) register(program, ctx);
+    useCacheOption(program, io);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -74,5 +78,24 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (io.env.POLICYC_DEBUG) io.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     else io.stderr.write('This is a bug in policyc. Run again with POLICYC_DEBUG=1 for details, and report it.\n');
     return EXIT.usage;
+  } finally {
+    useParsedFileStore(undefined);
   }
+}
+
+/** Commands that do not run the pipeline (`fmt` parses to rewrite, keeping every comment). */
+const WITHOUT_PIPELINE = new Set(['init', 'fmt']);
+
+/**
+ * Every command that reads policies parses them through the parse cache (src/cache/parse-cache.ts),
+ * in the build cache's folder; `--no-cache` (declared here for the commands that do not declare it
+ * themselves) turns it off for the run, with the build cache where the command has one.
+ */
+function useCacheOption(program: Command, io: Io): void {
+  for (const command of program.commands)
+    if (!WITHOUT_PIPELINE.has(command.name()) && !command.options.some((o) => o.attributeName() === 'cache'))
+      command.option('--no-cache', 'parse every policy file again, without reading or writing the cache');
+  program.hook('preAction', (_program, command) => {
+    useParsedFileStore(command.opts().cache === false ? undefined : new ParsedFiles(defaultCacheDir(io.cwd)));
+  });
 }

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { eraseTypes } from './erase-types.js';
 import { spaceDeclarations } from './generated-file.js';
 import { runtimeSource } from './runtime.js';
 
@@ -23,8 +25,10 @@ function runtimeAsPrinted(): { helpers: string; api: string } {
   return printedRuntime;
 }
 
-/** Strips the types of a run of whole top-level statements (erasable syntax only). */
+/** Strips the types of a run of whole top-level statements: blanked where it can be, else compiled. */
 function stripTypes(ts: TypeScript, text: string): string {
+  const erased = eraseTypes(ts, text);
+  if (erased !== 'syntax' && erased !== 'unsupported') return erased;
   // A part without import or export is compiled as a script, which gets "use strict": the module it joins is strict.
   return transpile(ts, text).outputText.replace(/^"use strict";\n/m, '');
 }
@@ -62,25 +66,34 @@ export function topLevelStatements(text: string): string[] {
 /**
  * Strips the types of the set's own declarations statement by statement, reusing what an earlier
  * variant of the set already stripped. A statement that does not parse alone (the cut above was
- * wrong) sends the whole part to the compiler at once instead.
+ * wrong) sends the whole part to be stripped at once instead.
  */
-function stripDeclarations(ts: TypeScript, text: string): string {
+function stripDeclarations(ts: TypeScript, text: string, statements = topLevelStatements(text)): string {
   const out: string[] = [];
-  for (const statement of topLevelStatements(text)) {
+  for (const statement of statements) {
     let js = transpiledStatements.get(statement);
     if (js === undefined) {
-      const result = transpile(ts, statement, true);
-      // Syntax errors only: those are the diagnostics with a place in the text (not the options').
-      if ((result.diagnostics ?? []).some((d) => d.file !== undefined && d.category === ts.DiagnosticCategory.Error))
-        return stripTypes(ts, text);
-      // A type alone strips to `export {};` (the module stays a module); the runtime's exports already make it one.
-      js = result.outputText.replace(/^"use strict";\n/m, '').replace(/^export \{\};\n/m, '');
+      js = stripStatement(ts, statement);
+      if (js === undefined) return stripTypes(ts, text);
       if (transpiledStatements.size >= MAX_STATEMENTS) transpiledStatements.clear();
       transpiledStatements.set(statement, js);
     }
     out.push(js);
   }
   return out.join('\n');
+}
+
+/** One top-level statement as JavaScript, or undefined when it does not parse alone. */
+function stripStatement(ts: TypeScript, statement: string): string | undefined {
+  const erased = eraseTypes(ts, statement);
+  if (erased === 'syntax') return undefined;
+  if (erased !== 'unsupported') return erased;
+  const result = transpile(ts, statement, true);
+  // Syntax errors only: those are the diagnostics with a place in the text (not the options').
+  if ((result.diagnostics ?? []).some((d) => d.file !== undefined && d.category === ts.DiagnosticCategory.Error))
+    return undefined;
+  // A type alone strips to `export {};` (the module stays a module); the runtime's exports already make it one.
+  return result.outputText.replace(/^"use strict";\n/m, '').replace(/^export \{\};\n/m, '');
 }
 
 /**
@@ -97,18 +110,47 @@ export function splitGeneratedModule(source: string): string[] | undefined {
 }
 
 /**
+ * Erases the types of the statements no earlier module had, all at once (one parse), and keeps
+ * each statement's JavaScript: erasing keeps offsets, so it is at the statement's own offsets.
+ * Statements erased together are used apart, so no blank may depend on the statement after it.
+ * When the batch is refused, the statements are left to stripDeclarations, one by one.
+ */
+function eraseNewStatements(ts: TypeScript, statements: readonly string[]): void {
+  const fresh = [...new Set(statements.filter((s) => !transpiledStatements.has(s)))];
+  if (fresh.length === 0) return;
+  const ends = new Set<number>();
+  let at = 0;
+  for (const s of fresh) {
+    at += s.length;
+    ends.add(at);
+    at += 1;
+  }
+  const erased = eraseTypes(ts, fresh.join('\n'), ends);
+  if (erased === 'syntax' || erased === 'unsupported') return;
+  if (transpiledStatements.size + fresh.length > MAX_STATEMENTS) transpiledStatements.clear();
+  at = 0;
+  for (const s of fresh) {
+    transpiledStatements.set(s, erased.slice(at, at + s.length));
+    at += s.length + 1;
+  }
+}
+
+/**
  * A generated module's JavaScript. The runtime copied into every module (most of its text) is
- * transpiled once per process and reused; only the set's own declarations around it are
- * transpiled each time, so a run that loads many variants of a set (the Gherkin steps) pays for
- * the runtime once. Each part is a run of whole top-level statements and the module uses only
- * erasable syntax, so stripping the parts apart gives the same code as stripping the whole.
+ * stripped once per process and reused; of the set's own declarations around it, only the
+ * statements no earlier module had are stripped, so a run that loads many variants of a set (the
+ * Gherkin steps) pays for the runtime once and for each variant's changed statements. Each part
+ * is a run of whole top-level statements and the module uses only erasable syntax, so stripping
+ * the parts apart gives the same code as stripping the whole.
  */
 export function generatedModuleJs(ts: TypeScript, source: string): string {
   const parts = splitGeneratedModule(source);
   if (!parts) return stripTypes(ts, source);
+  const statements = parts.map((text, i) => (i % 2 === 0 ? topLevelStatements(text) : []));
+  eraseNewStatements(ts, statements.flat());
   return parts
     .map((text, i) => {
-      if (i % 2 === 0) return stripDeclarations(ts, text);
+      if (i % 2 === 0) return stripDeclarations(ts, text, statements[i]!);
       let js = transpiledRuntime.get(text);
       if (js === undefined) {
         js = stripTypes(ts, text);
@@ -119,15 +161,28 @@ export function generatedModuleJs(ts: TypeScript, source: string): string {
     .join('\n');
 }
 
+/** ts-morph, whose TypeScript parses the modules (~1 s to load): required on first use, so `import 'policyc'` does not pay. */
+function typescript(): TypeScript {
+  // `require`, not `import()`: an import of a CommonJS package first scans its source for its exports.
+  return (createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph')).ts;
+}
+
+/** A generated module's TypeScript text as JavaScript (see generatedModuleJs), loading TypeScript on first use. */
+export function generatedModuleJavaScript(source: string): string {
+  return generatedModuleJs(typescript(), source);
+}
+
+/** Imports JavaScript as a live ES module from a data: URL, without writing files. */
+export async function importModuleJs<T = Record<string, unknown>>(js: string): Promise<T> {
+  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as T;
+}
+
 /**
  * Loads a generated module's TypeScript text as a live ES module, without writing files: its
  * types are stripped (the module uses only erasable syntax, so this is all transpiling does)
  * and the JavaScript is imported from a data: URL. Used by the Gherkin steps and the tests,
- * which must exercise the artifact that ships, on any Node version. ts-morph (~1 s to load) is
- * imported here, on first use, so that `import 'policyc'` does not pay for it.
+ * which must exercise the artifact that ships, on any Node version.
  */
 export async function loadGeneratedModule<T = Record<string, unknown>>(source: string): Promise<T> {
-  const { ts } = await import('ts-morph');
-  const js = generatedModuleJs(ts, source);
-  return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as T;
+  return importModuleJs<T>(generatedModuleJavaScript(source));
 }

@@ -43,11 +43,18 @@ export function buildTables(model: Model, numbering: Numbering): Tables {
   const planeOfLevel = hasScopes ? model.scopes.map((s) => numbering.scopes.active.get(s.name)!) : [0];
   const permissionNo = model.permissions.map((p) => numbering.permissions.active.get(p.id)!);
   const access = new Uint32Array(planes * rows * words);
+  // The start of the role's row in each level's plane; a held permission sets one bit per level up to its own.
+  const rowStart = new Array<number>(planeOfLevel.length);
   for (const role of model.roles) {
     const r = numbering.roles.active.get(role.name)!;
+    for (let l = 0; l < planeOfLevel.length; l++) rowStart[l] = (planeOfLevel[l]! * rows + r) * words;
     for (let i = 0; i < permissionNo.length; i++) {
       const level = role.effective.at(i);
-      for (let l = 0; l <= level; l++) setBit(access, (planeOfLevel[l]! * rows + r) * words, permissionNo[i]!);
+      if (level < 0) continue;
+      const p = permissionNo[i]!;
+      const word = p >>> 5;
+      const bit = 1 << (p & 31);
+      for (let l = 0; l <= level; l++) access[rowStart[l]! + word]! |= bit;
     }
   }
   const selfRestricted = new Uint32Array(words);

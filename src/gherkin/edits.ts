@@ -74,22 +74,40 @@ function parsedOnce(raw: RawFile): readonly Document.Parsed[] {
   return docs;
 }
 
+/** Each shipped file's text, decoded once: edits look for a role's key in it before parsing it. */
+const decodedFiles = new WeakMap<RawFile, string>();
+
+function decodedOnce(raw: RawFile): string {
+  let text = decodedFiles.get(raw);
+  if (text === undefined) {
+    text = decoder.decode(raw.bytes);
+    decodedFiles.set(raw, text);
+  }
+  return text;
+}
+
 /**
  * One file of the set being edited. Edits look documents up in `view` and change them through
  * `docs`, a copy made on first use, so the parsed originals stay as they are for the next
  * variant and a file no edit touched keeps its bytes (and its analysis, see analyzeSet's cache).
+ * A shipped file is parsed only when an edit looks into it.
  */
 class WorkFile {
   private edited: Document.Parsed[] | undefined;
+  private parsed: readonly Document.Parsed[] | undefined;
 
   readonly path: string;
   private readonly raw: RawFile | undefined;
-  private readonly original: readonly Document.Parsed[];
 
-  constructor(path: string, raw: RawFile | undefined, original: readonly Document.Parsed[]) {
+  constructor(path: string, raw: RawFile | undefined, parsed?: readonly Document.Parsed[]) {
     this.path = path;
     this.raw = raw;
-    this.original = original;
+    this.parsed = parsed;
+  }
+
+  private get original(): readonly Document.Parsed[] {
+    this.parsed ??= this.raw ? parsedOnce(this.raw) : [];
+    return this.parsed;
   }
 
   /** The documents, for finding (not for changing). */
@@ -103,6 +121,19 @@ class WorkFile {
     return this.edited;
   }
 
+  /**
+   * False only for a shipped file, unchanged, whose text does not contain `text`: it cannot hold
+   * a document naming `text` (unless written with escapes, which findRole looks for after).
+   */
+  mayContain(text: string): boolean {
+    return !this.raw || this.edited !== undefined || decodedOnce(this.raw).includes(text);
+  }
+
+  /** Whether the changed set has the file: a shipped file no edit changed stays as it is, an edited one while it has documents. */
+  get kept(): boolean {
+    return (this.raw !== undefined && this.edited === undefined) || this.view.length > 0;
+  }
+
   get bytes(): Uint8Array {
     return this.raw && !this.edited ? this.raw.bytes : encoder.encode(serialize(this.view));
   }
@@ -111,10 +142,10 @@ class WorkFile {
 /** The set with `edits` applied in order, as a new source (the original is not touched). */
 export function applyEdits(source: SetSource, edits: readonly Edit[]): SetSource {
   if (edits.length === 0) return source;
-  let files: WorkFile[] = source.files.map((f) => new WorkFile(f.path, f, parsedOnce(f)));
+  let files: WorkFile[] = source.files.map((f) => new WorkFile(f.path, f));
   for (const edit of edits) files = applyEdit(source, files, edit);
   const raw: RawFile[] = files
-    .filter((f) => f.view.length > 0)
+    .filter((f) => f.kept)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((f) => ({ path: f.path, bytes: f.bytes }));
   return { ...source, files: raw };
@@ -138,10 +169,14 @@ function nameOf(doc: Document): unknown {
 }
 
 function findRole(files: WorkFile[], key: string): { file: WorkFile; index: number; doc: Document.Parsed } {
-  for (const file of files) {
-    const index = file.view.findIndex((d) => kindOf(d) === 'Role' && nameOf(d) === key);
-    if (index >= 0) return { file, index, doc: file.docs[index]! };
-  }
+  // First the files whose text has the key (most are not parsed at all), then every file: a key
+  // may be written with escapes. A set that compiles defines each role once, so both find the same.
+  for (const pass of [(f: WorkFile) => f.mayContain(key), () => true])
+    for (const file of files) {
+      if (!pass(file)) continue;
+      const index = file.view.findIndex((d) => kindOf(d) === 'Role' && nameOf(d) === key);
+      if (index >= 0) return { file, index, doc: file.docs[index]! };
+    }
   throw new EditError(`no Role document with metadata.name \`${key}\` in the set`);
 }
 

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { coverage } from './coverage.js';
 import { buildSupportLibrary } from './library.js';
-import { clearSetCache } from './sets.js';
+import { clearSetCache, useModuleCache } from './sets.js';
 
 /** How `policyc test` runs cucumber. */
 interface RunFeaturesOptions {
@@ -23,6 +23,8 @@ interface RunFeaturesOptions {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** A build cache folder to keep the compiled modules of the sets and their changed copies in between runs. */
+  readonly cacheDir?: string | undefined;
 }
 
 /** A step that matched no step definition. */
@@ -72,11 +74,13 @@ interface GherkinStep {
 
 /**
  * Runs features with policyc's steps preloaded and strict (an undefined step fails the run),
- * recording policy coverage in `coverage` (reset first). Sets are compiled afresh for each run.
+ * recording policy coverage in `coverage` (reset first). Sets are compiled afresh for each run
+ * (their modules' JavaScript may come from `cacheDir`, keyed by every input byte).
  */
 export async function runFeatures(options: RunFeaturesOptions): Promise<RunFeaturesResult> {
   coverage.reset();
   clearSetCache();
+  useModuleCache(options.cacheDir);
   const support = await buildSupportLibrary(
     options.cwd,
     (options.imports ?? []).map((p) => path.resolve(options.cwd, p)),

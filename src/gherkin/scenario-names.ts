@@ -1,6 +1,6 @@
 import { closest } from '../diagnostics/suggest.js';
 import { ANY_LEVEL, type AskedLevel } from '../language/asked-level.js';
-import { foldTitle, sameTitle } from '../language/title-fold.js';
+import { foldTitle as foldTitleOnce } from '../language/title-fold.js';
 import { currentKey, permissionByKey, roleByKey } from '../language/previous-names.js';
 import type { CollectionInfo, EntryKind, Model, PermissionInfo, RoleInfo, UserInfo } from '../model/model.js';
 import { fail } from './failure.js';
@@ -11,6 +11,25 @@ import type { LoadedSet } from './sets.js';
  * (exact) or title (case-insensitive), scopes by name or natural phrase, collection entries by
  * path or title. Anything unknown fails the step with a did-you-mean.
  */
+
+/** Titles folded so far: a run asks about the same few hundred titles thousands of times. */
+const foldedTitles = new Map<string, string>();
+
+/** foldTitle (language/title-fold.ts), remembered: folding is pure and the steps compare every title of a set. */
+function foldTitle(title: string): string {
+  let folded = foldedTitles.get(title);
+  if (folded === undefined) {
+    folded = foldTitleOnce(title);
+    if (foldedTitles.size >= 50_000) foldedTitles.clear();
+    foldedTitles.set(title, folded);
+  }
+  return folded;
+}
+
+/** Whether two titles read the same (language/title-fold.ts's sameTitle, with remembered folds). */
+function sameTitle(a: string, b: string): boolean {
+  return foldTitle(a) === foldTitle(b);
+}
 
 /**
  * Folds the words of a step for reading its phrases (scope phrases, nouns, table headers):

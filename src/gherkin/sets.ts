@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AnalysisCache } from '../analyze.js';
-import { compileSet } from '../compile.js';
+import { BuildCache } from '../cache/build-cache.js';
+import { GENERATOR } from '../compile.js';
 import { Diagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { loadGeneratedModule } from '../emit/load.js';
+import { emitSet } from '../emit/emit.js';
+import { generatedModuleJavaScript, importModuleJs } from '../emit/load.js';
+import { runPipeline } from '../pipeline/run.js';
 import { ReferenceEvaluator } from '../evaluate/reference.js';
 import { readSetFolder } from '../load/discover.js';
 import type { SetSource } from '../load/source.js';
@@ -47,6 +52,56 @@ const cache = new Map<string, Promise<LoadedSet | EditResult>>();
  */
 const analyses = new Map<string, AnalysisCache>();
 
+/** The folder generated sets go to, as the steps compile them (it names the source folder in the module's header). */
+const OUT_ROOT = 'generated';
+
+let moduleCache: BuildCache | undefined;
+
+/**
+ * Keeps the JavaScript of the generated modules the steps compile (of each set, and of each
+ * scenario's changed copy of it) in a build cache folder between runs, or nowhere (undefined, the
+ * default). An entry is keyed like the build cache's, by every byte of the (changed) set, its
+ * lockfile and policyc's own code, so it is the module this policyc would emit and strip for
+ * those bytes now; a missing, corrupt or foreign entry is ignored and the module compiled again.
+ */
+export function useModuleCache(dir: string | undefined): void {
+  moduleCache = dir === undefined ? undefined : new BuildCache(dir);
+}
+
+/** A cached module: its JavaScript, as generatedModuleJavaScript made it. */
+interface ModuleRecord {
+  readonly js: string;
+}
+
+const isModuleRecord = (x: unknown): x is ModuleRecord =>
+  typeof x === 'object' && x !== null && typeof (x as { js?: unknown }).js === 'string';
+
+/**
+ * Where a variant's entry goes: a slot of its own per list of edits (the cache keeps one entry
+ * per set and output folder, so the edits are named as the output folder); whether the entry
+ * answers is decided by its key, from the bytes.
+ */
+function slotOf(edits: readonly Edit[]): string {
+  return `${OUT_ROOT}/.steps/${stripper()}/${createHash('sha256').update(JSON.stringify(edits)).digest('hex').slice(0, 32)}`;
+}
+
+let stripperVersion: string | undefined;
+
+/**
+ * What strips the modules' types besides policyc's own code (which the key covers): ts-morph's
+ * TypeScript parser. Named in the slot, which is part of the key.
+ */
+function stripper(): string {
+  if (stripperVersion === undefined) {
+    try {
+      stripperVersion = `ts-morph@${(createRequire(import.meta.url)('ts-morph/package.json') as { version: string }).version}`;
+    } catch {
+      stripperVersion = `ts-morph@unknown-${process.pid}-${Date.now()}`;
+    }
+  }
+  return stripperVersion;
+}
+
 /** Forgets every compiled set (policy files may have changed since). */
 export function clearSetCache(): void {
   cache.clear();
@@ -85,12 +140,30 @@ async function compileLoaded(
     analysisCache = new Map();
     analyses.set(key, analysisCache);
   }
-  const compilation = compileSet(source, { outRoot: 'generated', cache: analysisCache });
-  const errors = compilation.diagnostics.filter((d) => d.severity === 'error');
-  const index = compilation.files.find((f) => f.name === 'index.ts');
-  if (!compilation.ok || !compilation.model || !index) return { ok: false, errors };
-  const module = await loadGeneratedModule<GeneratedModule>(index.text);
-  const model = compilation.model;
+  // Through `allocate`: the model and its numbers. The module is emitted (or found in the cache) below.
+  // An edited variant lives for one scenario: its files are not kept in the parse cache on disk.
+  const run = runPipeline(source, 'allocate', {
+    cache: analysisCache,
+    ...(edits.length > 0 ? { parsedFiles: false as const } : {}),
+  });
+  const errors = run.diagnostics.filter((d) => d.severity === 'error');
+  if (!run.ok || !run.model || !run.allocation) return { ok: false, errors };
+  const model = run.model;
+  const slot = slotOf(edits);
+  let js = moduleCache?.lookupEntry('steps', source, slot, isModuleRecord)?.js;
+  if (js === undefined) {
+    // As the emit stage does it (pipeline/stages.ts), with the same generator and output folder.
+    const sourceDir = path
+      .relative(path.resolve(OUT_ROOT, model.name), path.resolve(source.dir))
+      .split(path.sep)
+      .join('/');
+    const emitted = emitSet(model, run.allocation.lockfile, { generator: GENERATOR, sourceDir });
+    const index = emitted.files.find((f) => f.name === 'index.ts');
+    if (!index) throw new Error(`the emitter made no index.ts for ${model.name}`);
+    js = generatedModuleJavaScript(index.text);
+    moduleCache?.storeEntry('steps', source, slot, undefined, { js } satisfies ModuleRecord);
+  }
+  const module = await importModuleJs<GeneratedModule>(js);
   return {
     ok: true,
     set: {
@@ -102,7 +175,7 @@ async function compileLoaded(
       module,
       evaluator: new ReferenceEvaluator(model),
       edits,
-      warnings: compilation.diagnostics.filter((d) => d.severity === 'warning'),
+      warnings: run.diagnostics.filter((d) => d.severity === 'warning'),
     },
   };
 }

@@ -23,12 +23,27 @@ export function foldTitle(title: string): string {
 
 let homoglyphs: Map<string, string> | undefined;
 
+/** The rows of the `unhomoglyph` package's table whose key is ASCII. */
+export const ASCII_HOMOGLYPHS: Readonly<Record<string, string>> = {
+  '0': 'O',
+  '1': 'l',
+  '`': "'",
+  '"': "''",
+  '|': 'l',
+  I: 'l',
+  '%': 'º/₀',
+  m: 'rn',
+};
+
 /**
  * The `unhomoglyph` package's mapping, applied one code point at a time (its keys are all single
  * code points). Same result as the package's function, which compiles a regular expression of
  * 6,000 alternatives on first use (~15 ms of every `check`); the table is read on first use.
  */
 function unhomoglyph(text: string): string {
+  // Most titles are ASCII: the table's ASCII rows are enough (test/title-fold.test.ts checks them
+  // against the package), and reading the 100 KiB table costs every run that resolves a set.
+  if (/^[\x00-\x7f]*$/.test(text)) return text.replace(/[01`"|I%m]/g, (ch) => ASCII_HOMOGLYPHS[ch]!);
   homoglyphs ??= new Map(
     Object.entries(createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>),
   );

@@ -66,7 +66,14 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
     });
     return undefined;
   }
-  const bad = firstInvalidUtf8(bytes);
+  // The decoder (native) checks the bytes; the byte-by-byte scan only finds where a bad file goes wrong.
+  let decoded: string | undefined;
+  try {
+    decoded = decoder.decode(bytes);
+  } catch {
+    decoded = undefined;
+  }
+  const bad = decoded === undefined ? (firstInvalidUtf8(bytes) ?? 0) : undefined;
   if (bad !== undefined) {
     const prefix = decoder.decode(bytes.subarray(0, bad));
     const lines = new LineIndex(prefix);
@@ -80,7 +87,7 @@ export function decodeFile(raw: RawFile, diagnostics: Diagnostics): SourceFile |
     return undefined;
   }
   // TextDecoder drops a leading BOM; offsets below are in the decoded text.
-  const text = decoder.decode(bytes);
+  const text = decoded!;
   const lines = new LineIndex(text);
   const loneCr = /\r(?!\n)/.exec(text);
   const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.exec(text);

@@ -1,5 +1,6 @@
-import { CST, Document, Parser, isScalar } from 'yaml';
+import type { CST } from 'yaml';
 import type { Positions, Range } from './yaml.js';
+import { isScalar, yamlLib } from './yaml-lib.js';
 
 /**
  * The fast path of the YAML stage: plain data and positions straight from the `yaml` package's
@@ -59,7 +60,7 @@ let schema: { tags: readonly Tag[]; options: unknown } | undefined;
 /** The core schema's scalar tags, in yaml's order, from a Document made with the same options. */
 function coreSchema(): { tags: readonly Tag[]; options: unknown } {
   if (!schema) {
-    const doc = new Document(undefined, YAML_OPTIONS);
+    const doc = new (yamlLib().Document)(undefined, YAML_OPTIONS);
     schema = {
       tags: (doc.schema.tags as unknown as Tag[]).filter((t) => t.default === true && t.test),
       options: doc.options,
@@ -79,7 +80,7 @@ const fail = (): never => {
 export function parseFast(text: string): FastDocument[] | undefined {
   try {
     const docs: FastDocument[] = [];
-    for (const token of new Parser().parse(text)) {
+    for (const token of new (yamlLib().Parser)().parse(text)) {
       switch (token.type) {
         case 'document':
           docs.push(composeDocument(token));
@@ -275,7 +276,7 @@ function composeNode(token: CST.Token, positions: WeakMap<object, Positions>, de
 }
 
 function composeScalar(token: CST.FlowScalar | CST.BlockScalar): unknown {
-  const resolved = CST.resolveAsScalar(token, true, fail);
+  const resolved = yamlLib().CST.resolveAsScalar(token, true, fail);
   if (!resolved) return fail();
   const range = resolved.range;
   setNode(range[0], range[1], range[2], false);

@@ -1,20 +1,9 @@
-import {
-  type Alias,
-  type Document,
-  type Node as YamlNode,
-  type YAMLError,
-  isAlias,
-  isCollection,
-  isMap,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-} from 'yaml';
+import type { Alias, Document, Node as YamlNode, YAMLError } from 'yaml';
 import type { Diagnostics } from '../diagnostics/diagnostic.js';
 import { fileSpan, type Span } from '../diagnostics/span.js';
 import type { SourceFile } from './source.js';
 import { type FastDocument, parseFast, YAML_OPTIONS } from './yaml-fast.js';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseAllDocuments, visit } from './yaml-lib.js';
 
 /** A path into a document's value: map keys and sequence indexes (a JSON pointer, unescaped). */
 export type Pointer = readonly (string | number)[];
@@ -88,13 +77,7 @@ export function parseYamlFile(
       checkPlainData(file, doc, diagnostics);
       return;
     }
-    const { value, positions, root } = converted;
-    result.push({
-      file,
-      index,
-      value,
-      locate: (pointer, part = 'value') => locate(file, value, positions, root, pointer, part),
-    });
+    result.push(documentOf(file, index, converted));
   });
   if (nonEmpty === 0) {
     reportNoDocument(file, diagnostics);
@@ -107,12 +90,7 @@ function fastDocuments(file: SourceFile, fast: readonly FastDocument[], diagnost
   const result: YamlDocument[] = [];
   fast.forEach(({ empty, value, positions, root }, index) => {
     if (empty) return;
-    result.push({
-      file,
-      index,
-      value,
-      locate: (pointer, part = 'value') => locate(file, value, positions, root, pointer, part),
-    });
+    result.push(documentOf(file, index, { value, positions, root }));
   });
   if (result.length === 0) {
     reportNoDocument(file, diagnostics);
@@ -479,3 +457,124 @@ function locate(
 function lowerFirst(s: string): string {
   return s.length > 0 ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
+
+/** A document's value and where its parts were written: what toPlain returns, and what the parse cache keeps. */
+interface Converted {
+  readonly value: unknown;
+  readonly positions: WeakMap<object, Positions>;
+  readonly root: Range;
+}
+
+/** What a document was made from, for documentRecord. */
+const convertedOf = new WeakMap<YamlDocument, Converted>();
+
+function documentOf(file: SourceFile, index: number, c: Converted): YamlDocument {
+  const { value, positions, root } = c;
+  const doc: YamlDocument = {
+    file,
+    index,
+    value,
+    locate: (pointer, part = 'value') => locate(file, value, positions, root, pointer, part),
+  };
+  convertedOf.set(doc, c);
+  return doc;
+}
+
+/**
+ * A parsed document as JSON-able data (for the parse cache, src/cache/parse-cache.ts): its index,
+ * its value, and the packed positions of every mapping and list in the order of a depth-first walk
+ * of the value (keys in the order written). Undefined when the value would not survive JSON
+ * (`.inf`, `.nan`, `-0`) or the document was not made by parseYamlFile.
+ */
+export function documentRecord(doc: YamlDocument): DocumentRecord | undefined {
+  const c = convertedOf.get(doc);
+  if (!c) return undefined;
+  const positions: PositionsRecord[] = [];
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+    if (typeof v !== 'object' || v === null) return true;
+    const p = c.positions.get(v);
+    if (!p) return false;
+    positions.push(p.names ? { names: p.names, at: p.at } : { at: p.at });
+    if (Array.isArray(v)) return v.every(walk);
+    const o = v as Record<string, unknown>;
+    return p.names!.every((n) => walk(o[n]));
+  };
+  if (!walk(c.value)) return undefined;
+  return { index: doc.index, value: c.value, positions, root: [c.root[0], c.root[1], c.root[2] ? 1 : 0] };
+}
+
+/** A document as documentRecord gives it (and JSON.parse gives it back). */
+export interface DocumentRecord {
+  readonly index: number;
+  readonly value: unknown;
+  readonly positions: readonly PositionsRecord[];
+  readonly root: readonly [start: number, end: number, collection: 0 | 1];
+}
+
+/** One mapping's key names and [keyStart, keyEnd, valueStart, valueEnd, isCollection] per key, or one list's [start, end, isCollection] per item. */
+export interface PositionsRecord {
+  readonly names?: readonly string[];
+  readonly at: readonly number[];
+}
+
+/**
+ * The document a record describes, in `file` (whose text the record's offsets point into); undefined
+ * unless the record is exactly what documentRecord makes: plain JSON data, one positions entry per
+ * mapping and list naming exactly its keys (each once) or counting its items, every offset a whole
+ * number within the text. The value is then as trustworthy as any parsed value: the stages after
+ * `parse` check it the same way.
+ */
+export function documentFromRecord(file: SourceFile, record: unknown): YamlDocument | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
+  const r = record as Record<string, unknown>;
+  const length = file.text.length;
+  const isOffset = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= length;
+  const isFlag = (x: unknown) => x === 0 || x === 1;
+  const isRange = (a: readonly unknown[], i: number) =>
+    isOffset(a[i]) && isOffset(a[i + 1]) && (a[i] as number) <= (a[i + 1] as number);
+  const root = r.root;
+  if (!Number.isSafeInteger(r.index) || (r.index as number) < 0) return undefined;
+  if (!Array.isArray(root) || root.length !== 3 || !isRange(root, 0) || !isFlag(root[2])) return undefined;
+  if (!Array.isArray(r.positions)) return undefined;
+  const records = r.positions as unknown[];
+  const positions = new WeakMap<object, Positions>();
+  let next = 0;
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string' || typeof v === 'boolean' || v === null) return true;
+    if (typeof v === 'number') return Number.isFinite(v);
+    if (typeof v !== 'object' || next >= records.length) return false;
+    const p = records[next++] as Record<string, unknown> | null;
+    if (typeof p !== 'object' || p === null || !Array.isArray(p.at)) return false;
+    const at = p.at as unknown[];
+    if (Array.isArray(v)) {
+      if (p.names !== undefined || at.length !== v.length * 3) return false;
+      for (let i = 0; i < at.length; i += 3) if (!isRange(at, i) || !isFlag(at[i + 2])) return false;
+      positions.set(v, { names: undefined, at: at as number[] });
+      return v.every(walk);
+    }
+    if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    const names = p.names;
+    if (!Array.isArray(names) || names.length !== keys.length || at.length !== names.length * 5) return false;
+    if (!names.every((n) => typeof n === 'string' && Object.hasOwn(o, n)) || new Set(names).size !== names.length)
+      return false;
+    for (let i = 0; i < at.length; i += 5)
+      if (!isRange(at, i) || !isRange(at, i + 2) || !isFlag(at[i + 4])) return false;
+    positions.set(v, { names: names as string[], at: at as number[] });
+    return names.every((n: string) => walk(o[n]));
+  };
+  let ok: boolean;
+  try {
+    ok = walk(r.value) && next === records.length;
+  } catch {
+    // Nesting deep enough to exhaust the stack: no file policyc parsed looks like that.
+    ok = false;
+  }
+  if (!ok) return undefined;
+  return documentOf(file, r.index as number, { value: r.value, positions, root: [root[0], root[1], root[2] === 1] });
+}
+
+/** This module's file: its size and modification time are part of the parse cache's key, with `yaml`'s version. */
+export const PARSER_MODULE = import.meta.url;

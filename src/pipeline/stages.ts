@@ -4,6 +4,7 @@ import { numberedRoles, type ReadLockfile, readLockfile } from '../allocate/read
 import { type Diagnostic, Diagnostics, diagnostic } from '../diagnostics/diagnostic.js';
 import type { Emitted, EmittedFile } from '../emit/emit.js';
 import { LOCKFILE_NAME } from '../load/discover.js';
+import { activeParsedFileStore, type ParsedFileSession, type ParsedFileStore } from '../load/parsed-files.js';
 import { decodeFile, type SetSource, type SourceFile } from '../load/source.js';
 import { parseYamlFile, type YamlDocument } from '../load/yaml.js';
 import type { Model } from '../model/model.js';
@@ -57,6 +58,12 @@ export interface WriteMode {
 export interface PipelineOptions {
   /** Reuse the parsing of unchanged files from an earlier run on the same set (watch). */
   readonly cache?: ParseCache;
+  /**
+   * Where to find files parsed before and keep the ones parsed now (the parse cache on disk,
+   * src/cache/parse-cache.ts); `false` for nowhere. By default, the store the command line set
+   * (useParsedFileStore, src/load/parsed-files.ts), if any.
+   */
+  readonly parsedFiles?: ParsedFileStore | false;
   /** Fail in `allocate` instead of changing the lockfile (CI). */
   readonly locked?: boolean;
   /** For `emit`: the folder generated sets go to (`generated`); each set gets `<outRoot>/<set>/`. */
@@ -129,10 +136,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
-function parseFile(raw: SetSource['files'][number]): FileResult {
+function parseFile(raw: SetSource['files'][number], known: ParsedFileSession | undefined): FileResult {
   const parsing = new Diagnostics();
   const file = decodeFile(raw, parsing);
-  const documents = file ? parseYamlFile(file, parsing) : [];
+  // The parse cache answers only for files that decode without a finding, and keeps only files
+  // that also parse without one; what follows (control characters, the schema) runs either way.
+  const clean = file !== undefined && parsing.items.length === 0;
+  let documents = clean ? known?.documents(raw, file) : undefined;
+  if (!documents) {
+    documents = file ? parseYamlFile(file, parsing) : [];
+    if (clean && parsing.items.length === 0) known?.keep(raw, documents);
+  }
   for (const doc of documents) checkControlCharacters(doc, parsing);
   return { bytes: raw.bytes, file, documents, parsing: parsing.items, descriptions: roleDescriptions(documents) };
 }
@@ -140,10 +154,14 @@ function parseFile(raw: SetSource['files'][number]): FileResult {
 /** Read, decode and parse every file into YAML documents with positions; read the lockfile (the one place it is read). */
 function parse(s: PipelineState): void {
   const cache = s.options.cache;
+  const parsedFiles =
+    s.options.parsedFiles === undefined ? activeParsedFileStore() : s.options.parsedFiles || undefined;
+  const known = parsedFiles?.open(s.source);
   s.results = s.source.files.map((raw) => {
     const cached = cache?.get(raw.path);
-    return cached && sameBytes(cached.bytes, raw.bytes) ? cached : parseFile(raw);
+    return cached && sameBytes(cached.bytes, raw.bytes) ? cached : parseFile(raw, known);
   });
+  known?.close();
   if (cache) {
     cache.clear();
     s.source.files.forEach((raw, i) => cache.set(raw.path, s.results[i]!));

@@ -172,17 +172,22 @@ export function resolveCatalog(
   for (const c of catalogs) {
     for (const p of c.permissions) {
       const [resourceKey, actionKey] = p.id.value.split(':') as [string, string];
-      const resourceSpan = narrowSpan(p.id.span, p.id.value, 0, resourceKey.length);
-      const actionSpan = narrowSpan(p.id.span, p.id.value, resourceKey.length + 1, p.id.value.length);
       const resource = resourceNames.has(resourceKey)
         ? resourceKey
-        : resourceNames.resolve({ value: resourceKey, span: resourceSpan }, ` in permission \`${p.id.value}\``, (k) =>
-            declareHint(k, 'resources', resourceNames.keys()),
+        : resourceNames.resolve(
+            { value: resourceKey, span: narrowSpan(p.id.span, p.id.value, 0, resourceKey.length) },
+            ` in permission \`${p.id.value}\``,
+            (k) => declareHint(k, 'resources', resourceNames.keys()),
           );
       const action = actionNames.has(actionKey)
         ? actionKey
-        : actionNames.resolve({ value: actionKey, span: actionSpan }, ` in permission \`${p.id.value}\``, (k) =>
-            declareHint(k, 'actions', actionNames.keys()),
+        : actionNames.resolve(
+            {
+              value: actionKey,
+              span: narrowSpan(p.id.span, p.id.value, resourceKey.length + 1, p.id.value.length),
+            },
+            ` in permission \`${p.id.value}\``,
+            (k) => declareHint(k, 'actions', actionNames.keys()),
           );
       if (p.scoped && scopes.length === 0) {
         scopedWithoutScopes.add(p.id.value);

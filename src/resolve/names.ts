@@ -16,7 +16,8 @@ export function plural(noun: string): string {
 
 interface Entry<T> {
   readonly item: T;
-  readonly span: Span;
+  /** The key as declared: its span is asked for only when a diagnostic points at it. */
+  readonly key: Located<string>;
 }
 
 /**
@@ -46,7 +47,7 @@ export class Namespace<T> {
     if (existing) {
       this.diagnostics.report('PC401', `duplicate ${this.noun} \`${key.value}\``, key.span, {
         hint: `${this.noun} keys must be unique within a set; rename or remove one`,
-        related: [{ message: 'first defined here', span: existing.span }],
+        related: [{ message: 'first defined here', span: existing.key.span }],
       });
       return false;
     }
@@ -59,13 +60,13 @@ export class Namespace<T> {
         key.span,
         {
           hint: `people cannot tell them apart; rename one, or use \`${clash}\` if they are the same ${this.noun}`,
-          related: [{ message: `\`${clash}\` is defined here`, span: this.byKey.get(clash)!.span }],
+          related: [{ message: `\`${clash}\` is defined here`, span: this.byKey.get(clash)!.key.span }],
         },
       );
     } else {
       this.byFold.set(folded, key.value);
     }
-    this.byKey.set(key.value, { item, span: key.span });
+    this.byKey.set(key.value, { item, key });
     return true;
   }
 
@@ -84,7 +85,7 @@ export class Namespace<T> {
         oldKey.span,
         {
           hint: 'a previous name must no longer be in use',
-          related: [{ message: 'in use here', span: this.byKey.get(oldKey.value)!.span }],
+          related: [{ message: 'in use here', span: this.byKey.get(oldKey.value)!.key.span }],
         },
       );
       return;
@@ -114,7 +115,7 @@ export class Namespace<T> {
   }
 
   spanOf(key: string): Span | undefined {
-    return this.byKey.get(key)?.span;
+    return this.byKey.get(key)?.key.span;
   }
 
   keys(): string[] {

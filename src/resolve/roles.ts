@@ -161,8 +161,11 @@ export function resolveRoles(
   }
 
   const formerRoles = new FormerRoles(
+    // By name first: a span is looked up (a parse of the lockfile) only for a role that is gone.
     new Map(
-      [...lockfileRoles].filter(([n]) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n)),
+      [...lockfileRoles.keys()]
+        .filter((n) => !roleNames.has(n) && roleNames.successor(n) === undefined && !retired.has(n))
+        .map((n) => [n, lockfileRoles.get(n)]),
     ),
   );
   const defaultRole = set.defaultRole
@@ -173,6 +176,7 @@ export function resolveRoles(
     : undefined;
 
   // References inside each role.
+  const targets = new Targets();
   const drafts = new Map<string, RoleDraft>();
   for (const decl of active) {
     const inherits: string[] = [];
@@ -204,7 +208,7 @@ export function resolveRoles(
     drafts.set(decl.name.value, {
       decl,
       inherits,
-      grants: resolveGrants(decl, catalog, ownerRole, diagnostics),
+      grants: resolveGrants(decl, catalog, ownerRole, diagnostics, targets),
       rules: resolveCollectionRules(decl, catalog, diagnostics),
     });
   }
@@ -243,21 +247,47 @@ export function resolveRoles(
   /**
    * What one grant gives, by position (the rule: language/grant-gives.ts): the permissions it
    * names and everything their actions imply on their resource, each at the level the rule says.
-   * The indexes only narrow the candidates. Calls `give(position, level)` for each.
+   * The indexes only narrow the candidates. `raise` raises `held` to what the grant gives;
+   * `adds` says whether it gives anything above `inherited`. (Plain loops rather than a callback
+   * per permission: a flat set has hundreds of thousands of grants.)
    */
-  const eachGiven = (g: GrantInfo, give: (i: number, level: number) => void): void => {
-    const t = g.target;
-    const candidates =
-      t.kind === 'all'
-        ? allPositions
-        : t.kind === 'resource'
-          ? (byResource.get(t.resource) ?? [])
-          : [position.get(t.permission)!];
-    for (const i of candidates) {
-      if (!grantNames(t, permissions[i]!)) continue;
-      give(i, levelGiven(g.level, permissions[i]!, widest));
-      for (const j of implied[i]!) give(j, levelGiven(g.level, permissions[j]!, widest));
+  // Targets are shared by the grants naming the same thing (Targets): their candidates are found once.
+  const candidates = new Map<GrantTarget, readonly number[]>();
+  const candidatesOf = (t: GrantTarget): readonly number[] => {
+    let c = candidates.get(t);
+    if (c === undefined) {
+      c =
+        t.kind === 'all'
+          ? allPositions
+          : t.kind === 'resource'
+            ? (byResource.get(t.resource) ?? [])
+            : [position.get(t.permission)!];
+      candidates.set(t, c);
     }
+    return c;
+  };
+  const raise = (g: GrantInfo, held: Int16Array): void => {
+    const t = g.target;
+    for (const i of candidatesOf(t)) {
+      const p = permissions[i]!;
+      if (!grantNames(t, p)) continue;
+      const l = levelGiven(g.level, p, widest);
+      if (l > held[i]!) held[i] = l;
+      for (const j of implied[i]!) {
+        const lj = levelGiven(g.level, permissions[j]!, widest);
+        if (lj > held[j]!) held[j] = lj;
+      }
+    }
+  };
+  const adds = (g: GrantInfo, inherited: Int16Array): boolean => {
+    const t = g.target;
+    for (const i of candidatesOf(t)) {
+      const p = permissions[i]!;
+      if (!grantNames(t, p)) continue;
+      if (levelGiven(g.level, p, widest) > inherited[i]!) return true;
+      for (const j of implied[i]!) if (levelGiven(g.level, permissions[j]!, widest) > inherited[j]!) return true;
+    }
+    return false;
   };
   const levelsOf = new Map<string, Int16Array>();
   const compute = (name: string): void => {
@@ -276,16 +306,9 @@ export function resolveRoles(
       }
       const inherited = draft.inherits.length > 0 ? held.slice() : undefined;
       for (const g of draft.grants) {
-        if (inherited && g.target.kind === 'permission') {
-          let adds = false;
-          eachGiven(g, (i, l) => {
-            if (l > inherited[i]!) adds = true;
-          });
-          if (!adds) warnRedundant(draft, g, levelsOf, diagnostics);
-        }
-        eachGiven(g, (i, l) => {
-          if (l > held[i]!) held[i] = l;
-        });
+        if (inherited && g.target.kind === 'permission' && !adds(g, inherited))
+          warnRedundant(draft, g, levelsOf, diagnostics);
+        raise(g, held);
       }
       for (const [collection, rule] of draft.rules) {
         const c = catalog.collectionNames.get(collection)!;
@@ -304,6 +327,9 @@ export function resolveRoles(
     const widestName = catalog.scopes[widest]!.name;
     for (const name of names) {
       const draft = drafts.get(name)!;
+      // Most grants are `resource:*` or scoped: skip the role unless one unscoped permission is granted.
+      if (!draft.grants.some((g) => g.target.kind === 'permission' && !scoped[position.get(g.target.permission)!]))
+        continue;
       const explicitWidest = new Set(
         draft.grants
           .filter((g) => g.target.kind === 'permission' && (g.level ?? widest) === widest)
@@ -435,29 +461,63 @@ function resolveProtectedRole(
   return roleNames.resolve(ref, ` (${field})`);
 }
 
+/**
+ * One target object per thing granted (`*`, each `resource:*`, each permission), shared by every
+ * grant that names it: a flat set has hundreds of thousands of grants and a few thousand targets.
+ * Two grants of a role name the same thing exactly when they share a target.
+ */
+class Targets {
+  private readonly all: GrantTarget = { kind: 'all' };
+  private readonly resources = new Map<string, GrantTarget>();
+  private readonly permissions = new Map<string, GrantTarget>();
+
+  everything(): GrantTarget {
+    return this.all;
+  }
+
+  resource(resource: string): GrantTarget {
+    let t = this.resources.get(resource);
+    if (!t) {
+      t = { kind: 'resource', resource };
+      this.resources.set(resource, t);
+    }
+    return t;
+  }
+
+  permission(permission: string): GrantTarget {
+    let t = this.permissions.get(permission);
+    if (!t) {
+      t = { kind: 'permission', permission };
+      this.permissions.set(permission, t);
+    }
+    return t;
+  }
+}
+
 /** Parses and checks the grants a role declares. */
 function resolveGrants(
   decl: RoleDecl,
   catalog: ResolvedCatalog,
   ownerRole: string | undefined,
   diagnostics: Diagnostics,
+  targets: Targets,
 ): GrantInfo[] {
   const out: GrantInfo[] = [];
-  const seen = new Map<string, GrantDecl>();
+  const seen = new Map<GrantTarget, GrantDecl>();
   const role = decl.name.value;
   for (const g of decl.grants) {
-    const target = parseTarget(g, catalog, diagnostics);
+    const target = parseTarget(g, catalog, diagnostics, targets);
     if (!target) continue;
-    const key = target.kind === 'all' ? '*' : target.kind === 'resource' ? `${target.resource}:*` : target.permission;
-    const first = seen.get(key);
+    const first = seen.get(target);
     if (first) {
+      const key = target.kind === 'all' ? '*' : target.kind === 'resource' ? `${target.resource}:*` : target.permission;
       diagnostics.report('PC413', `role \`${role}\` grants \`${key}\` twice`, g.target.span, {
         hint: 'keep one grant (with the widest level you mean)',
         related: [{ message: 'first granted here', span: first.span }],
       });
       continue;
     }
-    seen.set(key, g);
+    seen.set(target, g);
     const level = checkGrantLevel(g, target, catalog, diagnostics);
     if (level === null) continue;
     if (target.kind === 'all' && role !== ownerRole) {
@@ -472,20 +532,51 @@ function resolveGrants(
         },
       );
     }
-    out.push({ text: g.target.value, target, level, span: g.span });
+    out.push(new ResolvedGrant(g.target.value, target, level, g));
   }
   return out;
 }
 
+/**
+ * A grant of the model. Its span is the declaration's, found when first asked for (a diagnostic,
+ * a review): a flat set has hundreds of thousands of grants and most never need their place.
+ */
+class ResolvedGrant implements GrantInfo {
+  readonly text: string;
+  readonly target: GrantTarget;
+  readonly level: number | undefined;
+  // A private name (not an own property): models compare deep-equal by what they say, not by the parse they came from.
+  readonly #decl: GrantDecl;
+
+  constructor(text: string, target: GrantTarget, level: number | undefined, decl: GrantDecl) {
+    this.text = text;
+    this.target = target;
+    this.level = level;
+    this.#decl = decl;
+  }
+
+  get span(): Span {
+    return this.#decl.span;
+  }
+}
+
 /** Reads what a grant's text refers to; reports and returns undefined when it is malformed or unknown. */
-function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagnostics): GrantTarget | undefined {
+function parseTarget(
+  g: GrantDecl,
+  catalog: ResolvedCatalog,
+  diagnostics: Diagnostics,
+  targets: Targets,
+): GrantTarget | undefined {
   const text = g.target.value;
-  const span = g.target.span;
-  if (text === '*') return { kind: 'all' };
-  const resourceWildcard = /^([^:*\s]+):\*$/.exec(text);
+  if (text === '*') return targets.everything();
+  const resourceWildcard = text.endsWith(':*') ? /^([^:*\s]+):\*$/.exec(text) : null;
   if (resourceWildcard) {
-    const resource = catalog.resourceNames.resolve({ value: resourceWildcard[1]!, span }, ` in \`${text}\``);
-    return resource === undefined ? undefined : { kind: 'resource', resource };
+    const name = resourceWildcard[1]!;
+    // A known resource needs no message: resolve (which builds one) only for the rest.
+    const resource = catalog.resourceNames.has(name)
+      ? name
+      : catalog.resourceNames.resolve({ value: name, span: g.target.span }, ` in \`${text}\``);
+    return resource === undefined ? undefined : targets.resource(resource);
   }
   if (text.includes('*')) {
     const [res, act] = text.split(':');
@@ -495,7 +586,7 @@ function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagno
     else if (/^\*+(:\*)*$/.test(text)) hint = 'did you mean `"*"` (everything)?';
     else if (res && !res.includes('*') && catalog.resourceNames.has(res))
       hint = `did you mean \`"${res}:*"\` (every action of ${res})?`;
-    diagnostics.report('PC408', `\`${text}\` is not a valid wildcard`, span, { hint });
+    diagnostics.report('PC408', `\`${text}\` is not a valid wildcard`, g.target.span, { hint });
     return undefined;
   }
   if (!text.includes(':')) {
@@ -505,11 +596,13 @@ function parseTarget(g: GrantDecl, catalog: ResolvedCatalog, diagnostics: Diagno
       : catalog.resourceNames.has(text)
         ? `a permission id is resource:action; did you mean \`"${text}:*"\` (every action of ${text})?`
         : 'a permission id is resource:action, such as `records:update`';
-    diagnostics.report('PC301', `unknown permission \`${text}\``, span, { hint });
+    diagnostics.report('PC301', `unknown permission \`${text}\``, g.target.span, { hint });
     return undefined;
   }
-  const id = catalog.permissionNames.resolve(g.target, '', (ref) => unknownPermissionHint(ref, catalog));
-  return id === undefined ? undefined : { kind: 'permission', permission: id };
+  const id = catalog.permissionNames.has(text)
+    ? text
+    : catalog.permissionNames.resolve(g.target, '', (ref) => unknownPermissionHint(ref, catalog));
+  return id === undefined ? undefined : targets.permission(id);
 }
 
 /**
@@ -541,6 +634,18 @@ function unknownPermissionHint(ref: string, catalog: ResolvedCatalog): string | 
   return `no resource \`${resource}\` in the catalog`;
 }
 
+/** The resources with a scoped permission, per catalog (asked once per `resource:*` grant). */
+const scopedResourceSets = new WeakMap<ResolvedCatalog, ReadonlySet<string>>();
+
+function scopedResources(catalog: ResolvedCatalog): ReadonlySet<string> {
+  let set = scopedResourceSets.get(catalog);
+  if (!set) {
+    set = new Set(catalog.permissions.filter((p) => p.scoped).map((p) => p.resource));
+    scopedResourceSets.set(catalog, set);
+  }
+  return set;
+}
+
 /**
  * The level a grant names, checked against its target: scoped permissions need one, unscoped
  * ones take none. Returns null after reporting a problem; undefined when no level applies.
@@ -555,7 +660,7 @@ function checkGrantLevel(
     target.kind === 'permission'
       ? catalog.permissionNames.get(target.permission)!.scoped
       : target.kind === 'resource'
-        ? catalog.resourceNames.get(target.resource)!.permissions.some((p) => catalog.permissionNames.get(p)?.scoped)
+        ? scopedResources(catalog).has(target.resource)
         : false;
   const levelNames = () => catalog.scopes.map((s) => s.name).join(', ');
   if (target.kind === 'all' && g.level) {
@@ -592,7 +697,9 @@ function checkGrantLevel(
     });
     return null;
   }
-  const scope = catalog.scopeNames.resolve(g.level, ` in the grant of \`${g.target.value}\``);
+  const scope = catalog.scopeNames.has(g.level.value)
+    ? g.level.value
+    : catalog.scopeNames.resolve(g.level, ` in the grant of \`${g.target.value}\``);
   return scope === undefined ? null : catalog.scopeNames.get(scope)!.level;
 }
 

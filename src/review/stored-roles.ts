@@ -2,7 +2,7 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSy
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { isMap, isSeq, type Node, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
 import type { Lockfile } from '../allocate/lockfile.js';
 import { type Diagnostic, Diagnostics } from '../diagnostics/diagnostic.js';
 import { fileSpan, type Span } from '../diagnostics/span.js';
@@ -22,6 +22,7 @@ import type {
 } from '../model/model.js';
 import { jsonErrorOffset } from './json-error.js';
 import { UsageError } from './sides.js';
+import { isMap, isSeq, parseDocument } from '../load/yaml-lib.js';
 
 /**
  * Run-time roles under review (issue 18): the definitions an application stores (what

@@ -150,16 +150,59 @@ export type Declaration = PolicySetDecl | CatalogDecl | RoleDecl | AssignmentsDe
 
 type Obj = Record<string, unknown>;
 
+/**
+ * A value whose span is found when first asked for. A large set declares hundreds of thousands of
+ * grants and only the few a diagnostic or a review names need their place: finding every span up
+ * front was a third of reading the declarations, and most of its garbage.
+ */
+class LazyLocated<T> implements Located<T> {
+  readonly value: T;
+  // Private names (not own properties): declarations compare deep-equal by their values, not by the parse they came from.
+  readonly #doc: YamlDocument;
+  readonly #pointer: Pointer;
+  readonly #part: 'key' | 'value';
+  #found: Span | undefined;
+
+  constructor(value: T, doc: YamlDocument, pointer: Pointer, part: 'key' | 'value') {
+    this.value = value;
+    this.#doc = doc;
+    this.#pointer = pointer;
+    this.#part = part;
+  }
+
+  get span(): Span {
+    if (this.#found === undefined) this.#found = this.#doc.locate(this.#pointer, this.#part);
+    return this.#found;
+  }
+}
+
+/** A grant as declared (`spec.grants[index]` of a Role), its span (the whole list item) found when asked for, like its parts'. */
+class LazyGrant implements GrantDecl {
+  readonly target: Located<string>;
+  readonly level: Located<string> | undefined;
+  readonly #doc: YamlDocument;
+  readonly #index: number;
+
+  constructor(target: Located<string>, level: Located<string> | undefined, doc: YamlDocument, index: number) {
+    this.target = target;
+    this.level = level;
+    this.#doc = doc;
+    this.#index = index;
+  }
+
+  get span(): Span {
+    return this.#doc.locate(['spec', 'grants', this.#index]);
+  }
+}
+
 /** Reads a schema-valid document into its typed declaration. */
 export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
   const v = doc.value as Obj;
   const metadata = v.metadata as Obj;
   const spec = v.spec as Obj;
   const at = (p: Pointer): Span => doc.locate(p);
-  const str = <T extends string = string>(value: unknown, p: Pointer): Located<T> => ({
-    value: value as T,
-    span: at(p),
-  });
+  const str = <T extends string = string>(value: unknown, p: Pointer): Located<T> =>
+    new LazyLocated(value as T, doc, p, 'value');
   const strs = (list: unknown, p: Pointer): Located<string>[] =>
     ((list as string[] | undefined) ?? []).map((s, i) => str(s, [...p, i]));
   const opt = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -263,17 +306,17 @@ export function readDeclaration(doc: YamlDocument, kind: Kind): Declaration {
         description: opt(spec.description),
         inherits: strs(spec.inherits, ['spec', 'inherits']),
         grants: grants.map((g, i): GrantDecl => {
-          const p: Pointer = ['spec', 'grants', i];
-          if (typeof g === 'string') return { target: str(g, p), level: undefined, span: at(p) };
-          const [key, level] = Object.entries(g as Obj)[0]!;
-          return {
-            target: { value: key, span: doc.locate([...p, key], 'key') },
-            level: str(level, [...p, key]),
-            span: at(p),
-          };
+          if (typeof g === 'string') return new LazyGrant(str(g, ['spec', 'grants', i]), undefined, doc, i);
+          let key = '';
+          for (const k in g as Obj) {
+            key = k;
+            break;
+          }
+          const at: Pointer = ['spec', 'grants', i, key];
+          return new LazyGrant(new LazyLocated(key, doc, at, 'key'), str((g as Obj)[key], at), doc, i);
         }),
         collections: Object.entries(collections).map(([name, access]) => ({
-          collection: { value: name, span: doc.locate(['spec', 'collections', name], 'key') },
+          collection: new LazyLocated(name, doc, ['spec', 'collections', name], 'key'),
           mode: str<CollectionMode>(access.mode, ['spec', 'collections', name, 'mode']),
           entries:
             access.entries === undefined ? undefined : strs(access.entries, ['spec', 'collections', name, 'entries']),

@@ -26,22 +26,31 @@ export function checkControlCharacters(doc: YamlDocument, diagnostics: Diagnosti
           : 'remove the escape: names, titles and descriptions are plain text (a line feed is allowed in a description only)',
     });
   };
-  const walk = (value: unknown, pointer: Pointer): void => {
+  // One pointer, pushed and popped on the way down (a large set has millions of strings); copied only to report.
+  const pointer: (string | number)[] = [];
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') {
       const last = pointer[pointer.length - 1];
       const m = (last === 'description' ? CONTROL_BUT_LF : CONTROL).exec(value);
-      if (m) report(pointer, 'value', m[0]);
+      if (m) report([...pointer], 'value', m[0]);
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => walk(v, [...pointer, i]));
+      for (let i = 0; i < value.length; i++) {
+        pointer.push(i);
+        walk(value[i]);
+        pointer.pop();
+      }
     } else if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) {
+      for (const k in value) {
+        if (!Object.hasOwn(value, k)) continue;
+        pointer.push(k);
         const m = CONTROL.exec(k);
-        if (m) report([...pointer, k], 'key', m[0]);
-        walk(v, [...pointer, k]);
+        if (m) report([...pointer], 'key', m[0]);
+        walk((value as Record<string, unknown>)[k]);
+        pointer.pop();
       }
     }
   };
-  walk(doc.value, []);
+  walk(doc.value);
 }
 
 /** A role's description and where it is written, kept from parsing for the check after resolution. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Option } from 'commander';
 import { analyzeSet } from '../../analyze.js';
+import { defaultCacheDir } from '../../cache/build-cache.js';
 import { Diagnostics } from '../../diagnostics/diagnostic.js';
 import { discoverSets } from '../../load/discover.js';
 import { escapeData, escapeProperty } from '../../diagnostics/render.js';
@@ -32,6 +33,8 @@ interface TestOptions {
   /** Where to write the coverage as JSON, and as Cobertura XML. */
   readonly coverageJson?: string | undefined;
   readonly coverageCobertura?: string | undefined;
+  /** Keep the compiled modules of the sets and of the scenarios' changed copies in the build cache; `--no-cache` turns it off. */
+  readonly cache?: boolean;
 }
 
 /** A stream cucumber can write to that forwards to the command's output. */
@@ -131,6 +134,7 @@ async function runTest(io: Io, options: TestOptions): Promise<number> {
       stdout: forward(io.stdout),
       stderr: forward(io.stderr),
       env: io.env,
+      cacheDir: options.cache === false ? undefined : path.join(defaultCacheDir(io.cwd), 'steps'),
     });
   } catch (error) {
     println(io.stderr, `policyc test: ${error instanceof Error ? error.message : String(error)}`);
@@ -231,6 +235,10 @@ export const registerTest: RegisterCommand = (program, { io, run }) => {
     .option('--import <file>', 'a support file of your own (extra steps, hooks), repeatable', collect, [])
     .option('--color', 'force colour output')
     .option('--no-color', 'disable colour output')
+    .option(
+      '--no-cache',
+      "compile every set and changed copy again, without reading or writing the build cache's steps folder",
+    )
     .action(
       run(
         async (
@@ -246,6 +254,7 @@ export const registerTest: RegisterCommand = (program, { io, run }) => {
             color?: boolean;
             coverageJson?: string;
             coverageCobertura?: string;
+            cache?: boolean;
           },
         ) =>
           runTest(io, {
@@ -260,6 +269,7 @@ export const registerTest: RegisterCommand = (program, { io, run }) => {
             color: opts.color,
             coverageJson: opts.coverageJson,
             coverageCobertura: opts.coverageCobertura,
+            cache: opts.cache !== false,
           }),
       ),
     );
