@@ -1,10 +1,10 @@
 /**
  * `npm run bench [-- --quick] [-- --only scale,types]`: every section of SECTIONS (check
  * throughput, compiler scaling, watch latency, the report page, generated types at scale, `check`
- * with many warnings), each
- * in its own child process (one after the other: the machine is shared and has few cores), then
- * bench/RESULTS.md (machine, Node version, date, command, every table) and the summary table
- * between the bench markers of README.md. With `--only`, the other sections are taken from their
+ * with many warnings), each in its own child process (one after the other: the machine is shared
+ * and has few cores), then bench/RESULTS.md (machine, Node version, date, command, every table)
+ * and the summary table between the bench markers of README.md; last, bench/startup.ts (start-up
+ * ratios, Gherkin steps and, unless --quick, the differential test's wall time) adds its section. With `--only`, the other sections are taken from their
  * last run's JSON in bench/.out/ (RESULTS.md says so). A new measurement is one more entry of
  * SECTIONS and, when it has a target, one more row in `targets`.
  */
@@ -208,14 +208,36 @@ function targets(r: Results): Target[] {
   return out;
 }
 
-function summary(r: Results, header: string): string {
+/** The rows of the summary table of an earlier RESULTS.md, by target: [measured, verdict]. */
+function previousRows(previous: Map<string, string>): Map<string, readonly [string, string]> {
+  const rows = new Map<string, readonly [string, string]>();
+  for (const line of (previous.get('## Summary') ?? '').split('\n')) {
+    const cells = line.split(' | ');
+    if (!line.startsWith('| ') || !line.endsWith(' |') || cells.length !== 3) continue;
+    const target = cells[0]!.slice(2);
+    if (target === 'target' || target.startsWith('---')) continue;
+    rows.set(target, [cells[1]!.replace(/ \(from an earlier run\)$/, ''), cells[2]!.slice(0, -2)]);
+  }
+  return rows;
+}
+
+/**
+ * The summary table; a target this run could not measure (its section was left out with --only and
+ * left no JSON in bench/.out) keeps the row of the earlier RESULTS.md, marked as such.
+ */
+function summary(r: Results, header: string, earlier = new Map<string, readonly [string, string]>()): string {
   const t = r.throughput;
   const parts = [
     header,
     '',
     table(
       ['target', 'measured', ''],
-      targets(r).map((x) => [x.target, x.measured, x.verdict]),
+      targets(r).map((x) => {
+        const before = x.verdict === 'n/a' ? earlier.get(x.target) : undefined;
+        return before && before[1] !== 'n/a'
+          ? [x.target, `${before[0]} (from an earlier run)`, before[1]]
+          : [x.target, x.measured, x.verdict];
+      }),
       ['l', 'l', 'l'],
     ),
   ];
@@ -324,6 +346,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const notes: Record<string, string> = {};
   const previous = previousSections(path.join(HERE, 'RESULTS.md'));
+  const earlier = previousRows(previous);
   let ok = true;
   for (const section of SECTIONS) {
     const file = path.join(OUT, `${section.id}.json`);
@@ -356,7 +379,7 @@ async function main(): Promise<void> {
     '',
     '## Summary',
     '',
-    summary(r, '').trim(),
+    summary(r, '', earlier).trim(),
     ...SECTIONS.flatMap((x) => [
       '',
       x.heading,
@@ -377,7 +400,7 @@ async function main(): Promise<void> {
   // Start-up and Gherkin steps (bench/startup.ts) write their own section after the others.
   if (!only || only.has('startup')) {
     process.stderr.write('\n# start-up and Gherkin steps\n');
-    child('startup.ts', [], [...q, '--results']);
+    child('startup.ts', [], [...q, ...(quick ? [] : ['--differential']), '--results']);
   }
   const readmePath = path.join(ROOT, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
@@ -386,12 +409,15 @@ async function main(): Promise<void> {
   const i = readme.indexOf(begin);
   const j = readme.indexOf(end);
   if (i >= 0 && j > i) {
-    writeFileSync(readmePath, `${readme.slice(0, i + begin.length)}\n${summary(r, header)}\n${readme.slice(j)}`);
+    writeFileSync(
+      readmePath,
+      `${readme.slice(0, i + begin.length)}\n${summary(r, header, earlier)}\n${readme.slice(j)}`,
+    );
   } else {
     process.stderr.write('bench: README.md has no bench markers; the summary is only in bench/RESULTS.md\n');
   }
   process.stderr.write(`\nwrote bench/RESULTS.md and the README summary in ${fmt(seconds)} s\n`);
-  process.stdout.write(`${summary(r, header)}\n`);
+  process.stdout.write(`${summary(r, header, earlier)}\n`);
   if (!ok) process.exitCode = 1;
 }
 

@@ -185,7 +185,20 @@ const HAS_TIME = existsSync('/usr/bin/time');
 /** A larger young generation: fewer scavenges while the YAML parser allocates millions of short-lived nodes. */
 export const SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 
-/** One `policyc build` in a fresh process. */
+/**
+ * The builds' working folder: its own `node_modules/` makes it the home of the build and parse
+ * caches (src/cache/build-cache.ts defaultCacheDir), apart from the checkout's, so that a cold
+ * build starts with none (clearBuildCache) and a warm one finds what the build before it left.
+ */
+const BUILD_CWD = path.join(OUT, 'scale-cwd');
+
+/** Deletes the builds' caches (safe at any time): the next build is cold in every sense. */
+export function clearBuildCache(): void {
+  rmSync(path.join(BUILD_CWD, 'node_modules'), { recursive: true, force: true });
+  mkdirSync(path.join(BUILD_CWD, 'node_modules'), { recursive: true });
+}
+
+/** One `policyc build` in a fresh process, in BUILD_CWD. */
 export function timedBuild(
   launcher: string,
   setDir: string,
@@ -209,14 +222,15 @@ export function timedBuild(
     outDir,
     ...buildFlags,
   ];
+  mkdirSync(path.join(BUILD_CWD, 'node_modules'), { recursive: true });
   const started = process.hrtime.bigint();
   const r = HAS_TIME
     ? spawnSync('/usr/bin/time', ['-f', '%e %M', process.execPath, ...args], {
-        cwd: ROOT,
+        cwd: BUILD_CWD,
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       })
-    : spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    : spawnSync(process.execPath, args, { cwd: BUILD_CWD, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const lines = r.stderr.trim().split('\n');
   const last = lines[lines.length - 1] ?? '';
@@ -278,6 +292,7 @@ export function runCase(launcher: string, c: ScaleCase, log: (s: string) => void
   const outDir = path.join(base, 'generated');
   const { bytes: yamlBytes, files: yamlFiles } = dirBytes(setDir);
   log(`  ${name}: ${fmtBytes(yamlBytes)} of YAML in ${yamlFiles} files; cold build…`);
+  clearBuildCache();
   const cold = timedBuild(launcher, setDir, outDir);
   log(`    cold ${fmt(cold.wallS)} s, ${fmtBytes(cold.maxRssBytes)}${cold.ok ? '' : ` FAILED ${cold.message}`}`);
   const warm = warmToo ? timedBuild(launcher, setDir, outDir) : undefined;
@@ -389,6 +404,7 @@ export function tuningCase(launcher: string, c: ScaleCase, flag: string, rounds:
   const cold = (flags: readonly string[]) => {
     rmSync(path.join(setDir, 'policyc.lock.json'), { force: true });
     rmSync(outDir, { recursive: true, force: true });
+    clearBuildCache();
     return timedBuild(launcher, setDir, outDir, flags);
   };
   const plain: BuildRun[] = [];
@@ -412,6 +428,7 @@ export function profileCase(launcher: string, c: ScaleCase): ProfileSummary | un
   rmSync(path.join(setDir, 'policyc.lock.json'), { force: true });
   rmSync(outDir, { recursive: true, force: true });
   rmSync(profDir, { recursive: true, force: true });
+  clearBuildCache();
   const run = timedBuild(launcher, setDir, outDir, ['--cpu-prof', '--cpu-prof-dir', profDir]);
   if (!run.ok || !existsSync(profDir)) return undefined;
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -494,7 +511,7 @@ export function runScale(
 export function scaleMarkdown(s: ScaleResults): string {
   const out: string[] = [];
   out.push(
-    `CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output. Warm: the same build again (lockfile and output present, nothing to write), answered from the build cache (\`node_modules/.cache/policyc\`); warm \`--no-cache\`: once more without the cache (parsed, resolved and emitted again, as every warm build was before the cache).\n`,
+    `CLI: ${s.cli}. Each build is \`policyc build <set> --out <dir>\` in a fresh process under \`/usr/bin/time -f "%e %M"\`: wall time from process start to exit and peak RSS. "In CLI" is the build command's own elapsed time (without node start-up and module loading). Cold: no lockfile, no output and an empty cache folder (the builds run in bench/.out/scale-cwd, whose \`node_modules/.cache/policyc\` holds the build and parse caches; a cold build fills them). Warm: the same build again (lockfile and output present, nothing to write), answered from the build cache; warm \`--no-cache\`: once more without the cache (parsed, resolved and emitted again, as every warm build was before the cache).\n`,
   );
   out.push(
     table(

@@ -59,13 +59,22 @@ export interface ProbeResult {
   readonly ratios: readonly number[];
 }
 
+/** One `policyc test` run: steps run, the time cucumber reports for executing them, and the process's wall time. */
+export interface StepsRun {
+  readonly count: number;
+  readonly executingMs: number;
+  readonly wallMs: number;
+}
+
 export interface StartupResults {
   readonly root: string;
   readonly node: string;
   readonly rounds: number;
   readonly probes: readonly ProbeResult[];
   /** `policyc test` on features/: steps run and the wall time cucumber reports for executing them. */
-  readonly steps: { readonly count: number; readonly executingMs: number; readonly wallMs: number } | null;
+  readonly steps: StepsRun | null;
+  /** The same with `--no-cache`: every module compiled again, as on a first run (absent in older results). */
+  readonly stepsNoCache?: StepsRun | null;
   readonly differentialWallS: number | null;
 }
 
@@ -90,9 +99,9 @@ function measureProbe(root: string, probe: Probe, rounds: number): ProbeResult {
 }
 
 /** `policyc test` on the shipped features: cucumber's own summary gives the steps and their time. */
-function measureSteps(root: string): StartupResults['steps'] {
+function measureSteps(root: string, flags: readonly string[] = []): StepsRun | null {
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['bin/policyc.js', 'test'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['bin/policyc.js', 'test', ...flags], { cwd: root, encoding: 'utf8' });
   const wall = Number(process.hrtime.bigint() - t) / 1e6;
   const out = `${r.stdout}\n${r.stderr}`;
   const count = /(\d+) steps \(/.exec(out);
@@ -114,6 +123,17 @@ function measureDifferential(root: string): number | null {
   return r.status === 0 ? Number(process.hrtime.bigint() - t) / 1e9 : null;
 }
 
+function stepsRow(what: string, s: StepsRun | null | undefined, bs: StepsRun | null | undefined): string[] {
+  return [
+    what,
+    (s
+      ? `${s.count} steps in ${fmt(s.executingMs / 1000)} s: ${fmt(s.executingMs / s.count)} ms a step (${fmt(s.count / s.executingMs)} steps/ms); whole run ${fmt(s.wallMs / 1000)} s`
+      : 'failed or not measured') +
+      (bs ? `; before: ${fmt(bs.executingMs / bs.count)} ms a step, whole run ${fmt(bs.wallMs / 1000)} s` : ''),
+    s ? (s.executingMs / s.count <= 5 ? '≤ 5 ms a step: met' : '≤ 5 ms a step: **missed**') : '',
+  ];
+}
+
 export function runStartupBench(root: string, quick: boolean, differential: boolean): StartupResults {
   const rounds = quick ? 3 : 10;
   const out = path.join(HERE, '.out', 'startup', 'generated');
@@ -125,15 +145,21 @@ export function runStartupBench(root: string, quick: boolean, differential: bool
     process.stderr.write(`${fmt(median(r.ratios))}×\n`);
     results.push(r);
   }
-  process.stderr.write('policyc test … ');
+  const perStep = (run: StepsRun | null) => (run ? `${fmt(run.executingMs / run.count)} ms a step\n` : 'failed\n');
+  process.stderr.write('policyc test --no-cache (as a first run) … ');
+  const stepsNoCache = measureSteps(root, ['--no-cache']);
+  process.stderr.write(perStep(stepsNoCache));
+  process.stderr.write('policyc test (from the steps cache) … ');
+  measureSteps(root); // fills the cache of compiled modules, if this checkout has none yet
   const steps = measureSteps(root);
-  process.stderr.write(steps ? `${fmt(steps.executingMs / steps.count)} ms a step\n` : 'failed\n');
+  process.stderr.write(perStep(steps));
   return {
     root,
     node: process.version,
     rounds,
     probes: results,
     steps,
+    stepsNoCache,
     differentialWallS: differential ? measureDifferential(root) : null,
   };
 }
@@ -176,14 +202,16 @@ export function startupMarkdown(r: StartupResults, before?: StartupResults): str
     table(
       ['what', 'measured', 'target'],
       [
-        [
-          '`policyc test` on features/ (executing steps, as cucumber reports it)',
-          (s
-            ? `${s.count} steps in ${fmt(s.executingMs / 1000)} s: ${fmt(s.executingMs / s.count)} ms a step (${fmt(s.count / s.executingMs)} steps/ms); whole run ${fmt(s.wallMs / 1000)} s`
-            : 'failed') +
-            (bs ? `; before: ${fmt(bs.executingMs / bs.count)} ms a step, whole run ${fmt(bs.wallMs / 1000)} s` : ''),
-          s ? (s.executingMs / s.count <= 5 ? '≤ 5 ms a step: met' : '≤ 5 ms a step: **missed**') : '',
-        ],
+        stepsRow(
+          '`policyc test` on features/, compiled modules from the steps cache (executing steps, as cucumber reports it)',
+          s,
+          bs,
+        ),
+        stepsRow(
+          'the same with `--no-cache` (every module compiled again, as on a first run)',
+          r.stepsNoCache,
+          before?.stepsNoCache,
+        ),
         [
           'differential test (`vitest run test/differential`), wall',
           (r.differentialWallS === null
