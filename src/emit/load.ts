@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { eraseTypes } from './erase-types.js';
-import { spaceDeclarations } from './generated-file.js';
+import { printedCode } from './generated-file.js';
 import { runtimeSource } from './runtime.js';
 
 type TypeScript = typeof import('ts-morph').ts;
@@ -13,16 +13,10 @@ const transpiledStatements = new Map<string, string>();
 /** A bound on the statements kept: a long run over many sets forgets and starts again. */
 const MAX_STATEMENTS = 20_000;
 
-let printedRuntime: { helpers: string; api: string } | undefined;
-
-/** The runtime's two sections as GeneratedFile.print() lays them out in a module. */
+/** The runtime's two sections as GeneratedFile.print() lays them out in a module (printedCode keeps them). */
 function runtimeAsPrinted(): { helpers: string; api: string } {
-  if (!printedRuntime) {
-    const { helpers, api } = runtimeSource();
-    const print = (text: string) => spaceDeclarations(text.trim().replace(/[ \t]+$/gm, ''));
-    printedRuntime = { helpers: print(helpers), api: print(api) };
-  }
-  return printedRuntime;
+  const { helpers, api } = runtimeSource();
+  return { helpers: printedCode(helpers), api: printedCode(api) };
 }
 
 /** Strips the types of a run of whole top-level statements: blanked where it can be, else compiled. */
