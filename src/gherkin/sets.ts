@@ -10,6 +10,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import { emitSet } from '../emit/emit.js';
 import { generatedModuleJavaScript, importModuleJs } from '../emit/load.js';
 import { runPipeline } from '../pipeline/run.js';
+import { sourceDirFrom } from '../pipeline/stages.js';
 import { ReferenceEvaluator } from '../evaluate/reference.js';
 import { readSetFolder } from '../load/discover.js';
 import type { SetSource } from '../load/source.js';
@@ -153,10 +154,7 @@ async function compileLoaded(
   let js = moduleCache?.lookupEntry('steps', source, slot, isModuleRecord)?.js;
   if (js === undefined) {
     // As the emit stage does it (pipeline/stages.ts), with the same generator and output folder.
-    const sourceDir = path
-      .relative(path.resolve(OUT_ROOT, model.name), path.resolve(source.dir))
-      .split(path.sep)
-      .join('/');
+    const sourceDir = sourceDirFrom(path.join(OUT_ROOT, model.name), source.dir);
     const emitted = emitSet(model, run.allocation.lockfile, { generator: GENERATOR, sourceDir });
     const index = emitted.files.find((f) => f.name === 'index.ts');
     if (!index) throw new Error(`the emitter made no index.ts for ${model.name}`);

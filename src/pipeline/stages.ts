@@ -242,6 +242,11 @@ function allocateNumbers(s: PipelineState): void {
   }
 }
 
+/** The set's source folder as the generated files name it: relative to their folder, with `/`. */
+export function sourceDirFrom(outDir: string, sourceDir: string): string {
+  return path.relative(path.resolve(outDir), path.resolve(sourceDir)).split(path.sep).join('/');
+}
+
 /** The generated module, manifest and role schema of the set, in memory; and the lockfile's new text as a file. */
 function emit(s: PipelineState): void {
   const { model, allocation } = s;
@@ -249,7 +254,7 @@ function emit(s: PipelineState): void {
   if (!model || !allocation) return;
   if (!emitting || outRoot === undefined) throw new Error('the emit stage needs options.emit and options.outRoot');
   const outDir = path.join(outRoot, model.name);
-  const sourceDir = path.relative(path.resolve(outDir), path.resolve(s.source.dir)).split(path.sep).join('/');
+  const sourceDir = sourceDirFrom(outDir, s.source.dir);
   const emitted = emitting.emitter(model, allocation.lockfile, { generator: emitting.generator, sourceDir });
   s.outputs = emitted.files.map((f) => ({ ...f, path: `${outDir.split(path.sep).join('/')}/${f.name}` }));
   s.hash = emitted.hash;
